@@ -1,0 +1,17 @@
+namespace ThingLedger.Core.Codec;
+
+/// <summary>Why a decoder refused its input. Values are stable: they appear in error details.</summary>
+public enum CodecError : byte
+{
+    None = 0,
+    Truncated = 1,
+    TrailingBytes = 2,
+    NonMinimalVarint = 3,
+    VarintOverflow = 4,
+    LengthTooLarge = 5,
+    InvalidUtf8 = 6,
+    UnknownVersion = 7,
+    OutOfRange = 8,
+    InvalidValue = 9,
+    NotSorted = 10,
+}

@@ -1,0 +1,54 @@
+namespace ThingLedger.Core;
+
+/// <summary>
+/// Stable error codes. They appear in receipts (and so in receipts roots), in HTTP problem
+/// details and in CLI output; a code, once published, never changes meaning. See docs/ERRORS.md.
+/// </summary>
+public static class ErrorCodes
+{
+    // Admission: the tx never reaches ordering.
+    public const string TxMalformed = "TX_MALFORMED";
+    public const string TxTooLarge = "TX_TOO_LARGE";
+    public const string BatchEmpty = "BATCH_EMPTY";
+    public const string BatchTooLarge = "BATCH_TOO_LARGE";
+    public const string WrongChain = "WRONG_CHAIN";
+    public const string SignatureInvalid = "SIGNATURE_INVALID";
+    public const string SignatureHighS = "SIGNATURE_HIGH_S";
+    public const string TxExpired = "TX_EXPIRED";
+    public const string TxDuplicate = "TX_DUPLICATE";
+    public const string NonceReused = "NONCE_REUSED";
+    public const string NonceGap = "NONCE_GAP";
+    public const string MempoolFull = "MEMPOOL_FULL";
+    public const string UnknownModule = "UNKNOWN_MODULE";
+    public const string UnknownOperation = "UNKNOWN_OPERATION";
+
+    // Execution: the tx is in a block, recorded as failed, its changes not applied.
+    public const string NonceMismatch = "NONCE_MISMATCH";
+    public const string PayloadMalformed = "PAYLOAD_MALFORMED";
+    public const string InvalidArgument = "INVALID_ARGUMENT";
+    public const string Unauthorised = "UNAUTHORISED";
+    public const string OrgNotFound = "ORG_NOT_FOUND";
+    public const string MemberNotFound = "MEMBER_NOT_FOUND";
+    public const string MemberExists = "MEMBER_EXISTS";
+    public const string InvalidRoles = "INVALID_ROLES";
+    public const string LastAdmin = "LAST_ADMIN";
+    public const string DeviceNotFound = "DEVICE_NOT_FOUND";
+    public const string DeviceKeyExists = "DEVICE_KEY_EXISTS";
+    public const string DeviceSerialExists = "DEVICE_SERIAL_EXISTS";
+    public const string DeviceRevoked = "DEVICE_REVOKED";
+    public const string NotDeviceOwner = "NOT_DEVICE_OWNER";
+    public const string TokenExists = "TOKEN_EXISTS";
+    public const string TokenNotFound = "TOKEN_NOT_FOUND";
+    public const string AmountZero = "AMOUNT_ZERO";
+    public const string InsufficientBalance = "INSUFFICIENT_BALANCE";
+    public const string MintCapExceeded = "MINT_CAP_EXCEEDED";
+    public const string AmountOverflow = "AMOUNT_OVERFLOW";
+
+    // Queries and transport.
+    public const string NotFound = "NOT_FOUND";
+    public const string BadRequest = "BAD_REQUEST";
+    public const string RequestTooLarge = "REQUEST_TOO_LARGE";
+    public const string Timeout = "TIMEOUT";
+    public const string NodeUnavailable = "NODE_UNAVAILABLE";
+    public const string Internal = "INTERNAL";
+}

@@ -1,0 +1,129 @@
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+
+namespace ThingLedger.Core.Ledger;
+
+/// <summary>
+/// A signed transaction. The body is every field but the signature; the signature covers
+/// SigningDigest("thingledger/tx/v1", chainId, body), and that digest is also the tx id, so
+/// the id does not depend on which of the signer's valid signatures was attached.
+/// </summary>
+public sealed class Transaction : ICanonical
+{
+    public const byte CurrentVersion = 1;
+    public const int MaxChainIdBytes = 64;
+    public const int MaxNameBytes = 32;
+    public const int MaxPayloadBytes = 32 * 1024;
+    public const int MaxEncodedBytes = 34 * 1024;
+
+    public Transaction(string chainId, string module, string operation, byte[] payload, PublicKey signer, ulong nonce, ulong expiryHeight, byte[] signature)
+    {
+        ChainId = chainId;
+        Module = module;
+        Operation = operation;
+        Payload = payload;
+        Signer = signer;
+        Nonce = nonce;
+        ExpiryHeight = expiryHeight;
+        Signature = signature;
+        BodyLength = 1 + CanonicalSizes.String(chainId) + CanonicalSizes.String(module) + CanonicalSizes.String(operation)
+            + CanonicalSizes.Bytes(payload.Length) + PublicKey.Size + 8 + 8;
+        Id = SigningDigest.Compute(DomainTags.Transaction, chainId, EncodeBody());
+        SignerAddress = signer.ToAddress();
+    }
+
+    public byte Version => CurrentVersion;
+    public string ChainId { get; }
+    public string Module { get; }
+    public string Operation { get; }
+    public byte[] Payload { get; }
+    public PublicKey Signer { get; }
+    public Address SignerAddress { get; }
+    public ulong Nonce { get; }
+    public ulong ExpiryHeight { get; }
+    public byte[] Signature { get; }
+
+    /// <summary>The signing digest of the body; the transaction's identity.</summary>
+    public Hash Id { get; }
+
+    public int BodyLength { get; }
+
+    public int EncodedLength => BodyLength + Crypto.Signature.Size;
+
+    /// <summary>Builds and signs a transaction with <paramref name="key"/>.</summary>
+    public static Transaction Create(string chainId, string module, string operation, byte[] payload, KeyPair key, ulong nonce, ulong expiryHeight)
+    {
+        var unsigned = new Transaction(chainId, module, operation, payload, key.PublicKey, nonce, expiryHeight, new byte[Crypto.Signature.Size]);
+        return unsigned.WithSignature(key.Sign(unsigned.Id));
+    }
+
+    public Transaction WithSignature(byte[] signature) =>
+        new(ChainId, Module, Operation, Payload, Signer, Nonce, ExpiryHeight, signature);
+
+    /// <summary>True when the signature is a valid low-S signature by the signer over <see cref="Id"/>.</summary>
+    public bool VerifySignature() => SignatureVerifier.Verify(Signer, Id, Signature);
+
+    public byte[] EncodeBody()
+    {
+        var bytes = new byte[BodyLength];
+        var writer = new SpanWriter(bytes);
+        WriteBody(ref writer);
+        return bytes;
+    }
+
+    private void WriteBody(ref SpanWriter writer)
+    {
+        writer.WriteU8(Version);
+        writer.WriteString(ChainId);
+        writer.WriteString(Module);
+        writer.WriteString(Operation);
+        writer.WriteBytes(Payload);
+        writer.WritePublicKey(Signer);
+        writer.WriteU64(Nonce);
+        writer.WriteU64(ExpiryHeight);
+    }
+
+    public void Write(ref SpanWriter writer)
+    {
+        WriteBody(ref writer);
+        writer.WriteFixed(Signature);
+    }
+
+    public byte[] Encode() => Canonical.Encode(this);
+
+    /// <summary>Strictly decodes one transaction that must fill <paramref name="bytes"/> exactly.</summary>
+    public static CodecError TryDecode(ReadOnlySpan<byte> bytes, out Transaction? tx)
+    {
+        tx = null;
+        if (bytes.Length > MaxEncodedBytes)
+        {
+            return CodecError.LengthTooLarge;
+        }
+        var reader = new SpanReader(bytes);
+        tx = Read(ref reader);
+        var error = reader.Finish();
+        if (error != CodecError.None)
+        {
+            tx = null;
+        }
+        return error;
+    }
+
+    public static Transaction? Read(ref SpanReader reader)
+    {
+        if (reader.ReadU8() != CurrentVersion)
+        {
+            reader.Fail(CodecError.UnknownVersion);
+            return null;
+        }
+        var chainId = reader.ReadString(MaxChainIdBytes);
+        var module = reader.ReadString(MaxNameBytes);
+        var operation = reader.ReadString(MaxNameBytes);
+        var payload = reader.ReadByteArray(MaxPayloadBytes);
+        var signer = reader.ReadPublicKey();
+        var nonce = reader.ReadU64();
+        var expiry = reader.ReadU64();
+        var signature = reader.ReadFixed(Crypto.Signature.Size).ToArray();
+        return reader.Ok ? new Transaction(chainId, module, operation, payload, signer!, nonce, expiry, signature) : null;
+    }
+}

@@ -1,0 +1,100 @@
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Merkle;
+using ThingLedger.Core.State;
+
+namespace ThingLedger.Core.Verification;
+
+/// <summary>
+/// Offline checks of what a node serves, trusting only the genesis document: the finality
+/// certificate, then each Merkle link from the header down to the value or transaction.
+/// </summary>
+public static class ProofVerifier
+{
+    /// <summary>A quorum of distinct genesis validators signed this header's (height, hash, state root).</summary>
+    public static VerificationResult VerifyCertificate(Genesis genesis, BlockHeader header, FinalityCertificate certificate)
+    {
+        if (header.ChainId != genesis.ChainId)
+        {
+            return VerificationResult.Broken("header", $"header is for chain '{header.ChainId}', genesis is '{genesis.ChainId}'");
+        }
+        var counted = new HashSet<PublicKey>();
+        foreach (var attestation in certificate.Attestations)
+        {
+            if (!genesis.IsValidator(attestation.Validator))
+            {
+                return VerificationResult.Broken("certificate", $"attestation by {attestation.Validator.ToHex()[..16]}…, which is not a genesis validator");
+            }
+            if (!attestation.Verify(header))
+            {
+                return VerificationResult.Broken("certificate", $"attestation by {attestation.Validator.ToHex()[..16]}… does not match header {header.Height}");
+            }
+            counted.Add(attestation.Validator);
+        }
+        return counted.Count >= genesis.Quorum
+            ? VerificationResult.Valid($"block {header.Height} is final: {counted.Count} of {genesis.Validators.Count} validators (quorum {genesis.Quorum})")
+            : VerificationResult.Broken("certificate", $"only {counted.Count} valid attestations, quorum is {genesis.Quorum}");
+    }
+
+    /// <summary>The key holds <paramref name="value"/> (or is absent when null) in the final state at this header.</summary>
+    public static VerificationResult VerifyState(Genesis genesis, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof)
+    {
+        var final = VerifyCertificate(genesis, header, certificate);
+        if (!final.Ok)
+        {
+            return final;
+        }
+        if (!proof.Verify(header.StateRoot, key, value ?? [], value is not null))
+        {
+            return VerificationResult.Broken("state-proof", $"the proof does not connect '{key}' to the state root of block {header.Height}");
+        }
+        return VerificationResult.Valid(value is null
+            ? $"'{key}' is absent at block {header.Height}; {final.Message}"
+            : $"'{key}' holds the given value at block {header.Height}; {final.Message}");
+    }
+
+    /// <summary>The tx and its receipt are in this final block at the proofs' index.</summary>
+    public static VerificationResult VerifyTransaction(
+        Genesis genesis, BlockHeader header, FinalityCertificate certificate,
+        Transaction tx, MerkleProof txProof, Receipt receipt, MerkleProof receiptProof)
+    {
+        var final = VerifyCertificate(genesis, header, certificate);
+        if (!final.Ok)
+        {
+            return final;
+        }
+        if (tx.ChainId != genesis.ChainId)
+        {
+            return VerificationResult.Broken("transaction", $"tx is for chain '{tx.ChainId}'");
+        }
+        if (!tx.VerifySignature())
+        {
+            return VerificationResult.Broken("transaction", "the tx signature does not verify against its signer key");
+        }
+        if (txProof.TreeSize != header.TxCount || !MerkleTree.Verify(header.TxRoot, TxLeaf(tx.Id), txProof))
+        {
+            return VerificationResult.Broken("tx-inclusion", $"tx {tx.Id} is not at index {txProof.LeafIndex} of block {header.Height}'s tx root");
+        }
+        if (receipt.TxId != tx.Id)
+        {
+            return VerificationResult.Broken("receipt", "the receipt is for another tx");
+        }
+        if (receiptProof.LeafIndex != txProof.LeafIndex || receiptProof.TreeSize != header.TxCount ||
+            !MerkleTree.Verify(header.ReceiptsRoot, ReceiptLeaf(receipt), receiptProof))
+        {
+            return VerificationResult.Broken("receipt-inclusion", $"the receipt is not at index {txProof.LeafIndex} of block {header.Height}'s receipts root");
+        }
+        return VerificationResult.Valid($"tx {tx.Id} is in block {header.Height} at index {txProof.LeafIndex} with status {receipt.Status}; {final.Message}");
+    }
+
+    /// <summary>A block's tx root commits to tx ids, in block order.</summary>
+    public static Hash TxLeaf(in Hash txId)
+    {
+        Span<byte> bytes = stackalloc byte[Hash.Size];
+        txId.CopyTo(bytes);
+        return MerkleTree.LeafHash(bytes);
+    }
+
+    /// <summary>A block's receipts root commits to the canonical receipt bytes, in block order.</summary>
+    public static Hash ReceiptLeaf(Receipt receipt) => MerkleTree.LeafHash(receipt.Encode());
+}
