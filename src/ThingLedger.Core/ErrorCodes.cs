@@ -31,7 +31,7 @@ public static class ErrorCodes
     public const string MemberNotFound = "MEMBER_NOT_FOUND";
     public const string MemberExists = "MEMBER_EXISTS";
     public const string InvalidRoles = "INVALID_ROLES";
-    public const string LastAdmin = "LAST_ADMIN";
+    public const string AdminSelfChange = "ADMIN_SELF_CHANGE";
     public const string DeviceNotFound = "DEVICE_NOT_FOUND";
     public const string DeviceKeyExists = "DEVICE_KEY_EXISTS";
     public const string DeviceSerialExists = "DEVICE_SERIAL_EXISTS";

@@ -1,0 +1,136 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
+
+namespace ThingLedger.Execution.Modules.Devices;
+
+/// <summary>
+/// Device identities. An organisation's device-manager registers a device (its P-256 key,
+/// model, serial, owner, metadata); the owner transfers it; the organisation revokes it.
+/// A device id is the address of its key, so a key can be registered once; serials are
+/// unique within an organisation.
+/// </summary>
+public sealed class DevicesModule : IModule
+{
+    public const string ModuleName = "devices";
+    public const string Register = "register";
+    public const string Transfer = "transfer";
+    public const string Revoke = "revoke";
+
+    public string Name => ModuleName;
+
+    public IReadOnlyCollection<string> Operations { get; } = [Register, Transfer, Revoke];
+
+    public static string DeviceKey(Address id) => $"devices/device/{id}";
+    public static string SerialKey(string org, string serial) => $"devices/serial/{org}/{serial}";
+    public static string ByOwnerPrefix(Address owner) => $"devices/by-owner/{owner}/";
+    public static string ByOrgPrefix(string org) => $"devices/by-org/{org}/";
+    public const string DevicesPrefix = "devices/device/";
+
+    public static DeviceRecord? ReadDevice(IStateReader state, Address id)
+    {
+        var bytes = state.Get(DeviceKey(id));
+        return bytes is not null && Payload.TryDecode(bytes, DeviceRecord.Read, out var record) ? record : null;
+    }
+
+    public void InitGenesis(Genesis genesis, StateView state)
+    {
+    }
+
+    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
+    {
+        Register => Payload.TryDecode(payload, RegisterDevicePayload.Read, out var r) ? DoRegister(context, r) : ErrorCodes.PayloadMalformed,
+        Transfer => Payload.TryDecode(payload, TransferDevicePayload.Read, out var t) ? DoTransfer(context, t) : ErrorCodes.PayloadMalformed,
+        Revoke => Payload.TryDecode(payload, RevokeDevicePayload.Read, out var v) ? DoRevoke(context, v) : ErrorCodes.PayloadMalformed,
+        _ => ErrorCodes.UnknownOperation,
+    };
+
+    private static Outcome DoRegister(TxContext context, RegisterDevicePayload p)
+    {
+        if (context.SignerMembership is not { } signer || !signer.Has(Roles.DeviceManager))
+        {
+            return ErrorCodes.Unauthorised;
+        }
+        if (!Identifiers.IsLabel(p.Model) || !Identifiers.IsLabel(p.Serial) || !ValidMetadata(p.Metadata) || !p.PublicKey.IsOnCurve())
+        {
+            return ErrorCodes.InvalidArgument;
+        }
+        var id = p.PublicKey.ToAddress();
+        if (context.State.Contains(DeviceKey(id)))
+        {
+            return ErrorCodes.DeviceKeyExists;
+        }
+        if (context.State.Contains(SerialKey(signer.Org, p.Serial)))
+        {
+            return ErrorCodes.DeviceSerialExists;
+        }
+        var record = new DeviceRecord(p.PublicKey, signer.Org, p.Model, p.Serial, p.Owner, p.Metadata, DeviceStatus.Active, context.Height, 0, string.Empty);
+        context.State.Set(DeviceKey(id), Canonical.Encode(record));
+        context.State.Set(SerialKey(signer.Org, p.Serial), System.Text.Encoding.UTF8.GetBytes(id.ToString()));
+        context.State.Set(ByOwnerPrefix(p.Owner) + id, []);
+        context.State.Set(ByOrgPrefix(signer.Org) + id, []);
+        context.Emit(ModuleName, "registered", new("device", id.ToString()), new("org", signer.Org), new("model", p.Model),
+            new("serial", p.Serial), new("owner", p.Owner.ToString()));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoTransfer(TxContext context, TransferDevicePayload p)
+    {
+        var device = ReadDevice(context.State, p.Device);
+        if (device is null)
+        {
+            return ErrorCodes.DeviceNotFound;
+        }
+        if (device.Status == DeviceStatus.Revoked)
+        {
+            return ErrorCodes.DeviceRevoked;
+        }
+        if (device.Owner != context.Signer)
+        {
+            return ErrorCodes.NotDeviceOwner;
+        }
+        context.State.Delete(ByOwnerPrefix(device.Owner) + p.Device);
+        context.State.Set(ByOwnerPrefix(p.NewOwner) + p.Device, []);
+        context.State.Set(DeviceKey(p.Device), Canonical.Encode(device with { Owner = p.NewOwner }));
+        context.Emit(ModuleName, "transferred", new("device", p.Device.ToString()), new("from", device.Owner.ToString()), new("to", p.NewOwner.ToString()));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoRevoke(TxContext context, RevokeDevicePayload p)
+    {
+        var device = ReadDevice(context.State, p.Device);
+        if (device is null)
+        {
+            return ErrorCodes.DeviceNotFound;
+        }
+        if (context.SignerMembership is not { } signer || signer.Org != device.Org || !signer.Has(Roles.DeviceManager | Roles.Admin))
+        {
+            return ErrorCodes.Unauthorised;
+        }
+        if (device.Status == DeviceStatus.Revoked)
+        {
+            return ErrorCodes.DeviceRevoked;
+        }
+        if (!Identifiers.IsText(p.Reason, RevokeDevicePayload.MaxReasonLength))
+        {
+            return ErrorCodes.InvalidArgument;
+        }
+        context.State.Set(DeviceKey(p.Device), Canonical.Encode(device with { Status = DeviceStatus.Revoked, RevokedAt = context.Height, RevokeReason = p.Reason }));
+        context.Emit(ModuleName, "revoked", new("device", p.Device.ToString()), new("org", device.Org), new("reason", p.Reason));
+        return Outcome.Ok;
+    }
+
+    private static bool ValidMetadata(MetadataEntry[] entries)
+    {
+        foreach (var e in entries)
+        {
+            if (!Identifiers.IsLabel(e.Key) || e.Key.Length > 32 || !Identifiers.IsText(e.Value, Metadata.MaxValueLength))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

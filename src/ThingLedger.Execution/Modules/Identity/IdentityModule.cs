@@ -1,0 +1,144 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Execution.Modules.Identity;
+
+/// <summary>
+/// Organisations (from genesis) and their members with roles. Org admins add, change and
+/// remove members; an admin cannot remove or demote themselves, so every organisation keeps
+/// at least one admin.
+/// </summary>
+public sealed class IdentityModule : IModule, IMembershipDirectory
+{
+    public const string ModuleName = "identity";
+    public const string AddMember = "add-member";
+    public const string UpdateMember = "update-member";
+    public const string RemoveMember = "remove-member";
+
+    public string Name => ModuleName;
+
+    public IReadOnlyCollection<string> Operations { get; } = [AddMember, UpdateMember, RemoveMember];
+
+    public static string OrgKey(string org) => $"identity/org/{org}";
+    public static string MemberKey(Address member) => $"identity/member/{member}";
+    public static string OrgMembersPrefix(string org) => $"identity/org-member/{org}/";
+    public static string OrgMemberKey(string org, Address member) => OrgMembersPrefix(org) + member;
+    public const string OrgsPrefix = "identity/org/";
+
+    public Membership? Find(StateView state, Address address)
+    {
+        var record = ReadMember(state, address);
+        return record is null ? null : new Membership(record.Org, record.Roles);
+    }
+
+    public static MemberRecord? ReadMember(Core.State.IStateReader state, Address address)
+    {
+        var bytes = state.Get(MemberKey(address));
+        return bytes is not null && Payload.TryDecode(bytes, MemberRecord.Read, out var record) ? record : null;
+    }
+
+    public void InitGenesis(Genesis genesis, StateView state)
+    {
+        foreach (var org in genesis.Orgs)
+        {
+            state.Set(OrgKey(org.Id), Canonical.Encode(new OrgRecord(org.Name)));
+            foreach (var admin in org.Admins)
+            {
+                PutMember(state, org.Id, admin.ToAddress(), Roles.All, 0);
+            }
+        }
+    }
+
+    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
+    {
+        AddMember => Payload.TryDecode(payload, MemberRolesPayload.Read, out var add) ? Add(context, add) : ErrorCodes.PayloadMalformed,
+        UpdateMember => Payload.TryDecode(payload, MemberRolesPayload.Read, out var update) ? Update(context, update) : ErrorCodes.PayloadMalformed,
+        RemoveMember => Payload.TryDecode(payload, RemoveMemberPayload.Read, out var remove) ? Remove(context, remove) : ErrorCodes.PayloadMalformed,
+        _ => ErrorCodes.UnknownOperation,
+    };
+
+    private static Outcome Add(TxContext context, MemberRolesPayload p)
+    {
+        var check = CheckAdmin(context, p.Org);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        if (p.Roles == Roles.None || (p.Roles & ~Roles.All) != 0)
+        {
+            return ErrorCodes.InvalidRoles;
+        }
+        if (context.State.Contains(MemberKey(p.Member)))
+        {
+            return ErrorCodes.MemberExists;
+        }
+        PutMember(context.State, p.Org, p.Member, p.Roles, context.Height);
+        context.Emit(ModuleName, "member-added", new("org", p.Org), new("member", p.Member.ToString()), new("roles", RoleNames.Format(p.Roles)));
+        return Outcome.Ok;
+    }
+
+    private static Outcome Update(TxContext context, MemberRolesPayload p)
+    {
+        var check = CheckAdmin(context, p.Org);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        if (p.Roles == Roles.None || (p.Roles & ~Roles.All) != 0)
+        {
+            return ErrorCodes.InvalidRoles;
+        }
+        var existing = ReadMember(context.State, p.Member);
+        if (existing is null || existing.Org != p.Org)
+        {
+            return ErrorCodes.MemberNotFound;
+        }
+        if (p.Member == context.Signer && (p.Roles & Roles.Admin) == 0)
+        {
+            return ErrorCodes.AdminSelfChange;
+        }
+        PutMember(context.State, p.Org, p.Member, p.Roles, existing.Since);
+        context.Emit(ModuleName, "member-updated", new("org", p.Org), new("member", p.Member.ToString()), new("roles", RoleNames.Format(p.Roles)));
+        return Outcome.Ok;
+    }
+
+    private static Outcome Remove(TxContext context, RemoveMemberPayload p)
+    {
+        var check = CheckAdmin(context, p.Org);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        var existing = ReadMember(context.State, p.Member);
+        if (existing is null || existing.Org != p.Org)
+        {
+            return ErrorCodes.MemberNotFound;
+        }
+        if (p.Member == context.Signer)
+        {
+            return ErrorCodes.AdminSelfChange;
+        }
+        context.State.Delete(MemberKey(p.Member));
+        context.State.Delete(OrgMemberKey(p.Org, p.Member));
+        context.Emit(ModuleName, "member-removed", new("org", p.Org), new("member", p.Member.ToString()));
+        return Outcome.Ok;
+    }
+
+    private static Outcome CheckAdmin(TxContext context, string org)
+    {
+        if (!Identifiers.IsOrgId(org) || !context.State.Contains(OrgKey(org)))
+        {
+            return ErrorCodes.OrgNotFound;
+        }
+        var signer = context.SignerMembership;
+        return signer is { } m && m.Org == org && m.Has(Roles.Admin) ? Outcome.Ok : ErrorCodes.Unauthorised;
+    }
+
+    private static void PutMember(StateView state, string org, Address member, Roles roles, ulong since)
+    {
+        state.Set(MemberKey(member), Canonical.Encode(new MemberRecord(org, roles, since)));
+        state.Set(OrgMemberKey(org, member), []);
+    }
+}

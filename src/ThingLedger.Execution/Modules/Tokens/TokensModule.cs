@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
+
+namespace ThingLedger.Execution.Modules.Tokens;
+
+/// <summary>
+/// Fungible tokens owned by an organisation. Its admins create them with a mint policy (which
+/// roles may mint, an optional cap); holders transfer and burn. Invariant: the sum of all
+/// balances equals the supply, and the supply never exceeds the cap.
+/// </summary>
+public sealed class TokensModule : IModule
+{
+    public const string ModuleName = "tokens";
+    public const string Create = "create";
+    public const string Mint = "mint";
+    public const string TransferOp = "transfer";
+    public const string Burn = "burn";
+
+    public string Name => ModuleName;
+
+    public IReadOnlyCollection<string> Operations { get; } = [Create, Mint, TransferOp, Burn];
+
+    public const string TokensPrefix = "tokens/token/";
+    public static string TokenKey(string symbol) => TokensPrefix + symbol;
+    public static string BalancesPrefix(string symbol) => $"tokens/balance/{symbol}/";
+    public static string BalanceKey(string symbol, Address holder) => BalancesPrefix(symbol) + holder;
+
+    public static TokenRecord? ReadToken(IStateReader state, string symbol)
+    {
+        var bytes = state.Get(TokenKey(symbol));
+        return bytes is not null && Payload.TryDecode(bytes, TokenRecord.Read, out var record) ? record : null;
+    }
+
+    public static UInt128 ReadBalance(IStateReader state, string symbol, Address holder) =>
+        state.Get(BalanceKey(symbol, holder)) is { Length: 16 } bytes ? BinaryPrimitives.ReadUInt128BigEndian(bytes) : UInt128.Zero;
+
+    public void InitGenesis(Genesis genesis, StateView state)
+    {
+    }
+
+    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
+    {
+        Create => Payload.TryDecode(payload, CreateTokenPayload.Read, out var c) ? DoCreate(context, c) : ErrorCodes.PayloadMalformed,
+        Mint => Payload.TryDecode(payload, TokenAmountPayload.Read, out var m) ? DoMint(context, m) : ErrorCodes.PayloadMalformed,
+        TransferOp => Payload.TryDecode(payload, TokenAmountPayload.Read, out var t) ? DoTransfer(context, t) : ErrorCodes.PayloadMalformed,
+        Burn => Payload.TryDecode(payload, BurnPayload.Read, out var b) ? DoBurn(context, b) : ErrorCodes.PayloadMalformed,
+        _ => ErrorCodes.UnknownOperation,
+    };
+
+    private static Outcome DoCreate(TxContext context, CreateTokenPayload p)
+    {
+        if (context.SignerMembership is not { } signer || !signer.Has(Roles.Admin))
+        {
+            return ErrorCodes.Unauthorised;
+        }
+        if (!Identifiers.IsSymbol(p.Symbol) || !Identifiers.IsText(p.Name, 128) || p.Name.Length == 0 ||
+            p.Decimals > CreateTokenPayload.MaxDecimals || p.MintRoles == Roles.None || (p.MintRoles & ~Roles.All) != 0)
+        {
+            return ErrorCodes.InvalidArgument;
+        }
+        if (context.State.Contains(TokenKey(p.Symbol)))
+        {
+            return ErrorCodes.TokenExists;
+        }
+        context.State.Set(TokenKey(p.Symbol), Canonical.Encode(new TokenRecord(signer.Org, p.Name, p.Decimals, p.MintRoles, p.Cap, UInt128.Zero)));
+        context.Emit(ModuleName, "created", new("symbol", p.Symbol), new("org", signer.Org), new("cap", Text(p.Cap)));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoMint(TxContext context, TokenAmountPayload p)
+    {
+        var token = ReadToken(context.State, p.Symbol);
+        if (token is null)
+        {
+            return ErrorCodes.TokenNotFound;
+        }
+        if (context.SignerMembership is not { } signer || signer.Org != token.Org || !signer.Has(token.MintRoles))
+        {
+            return ErrorCodes.Unauthorised;
+        }
+        if (p.Amount == UInt128.Zero)
+        {
+            return ErrorCodes.AmountZero;
+        }
+        if (UInt128.MaxValue - token.Supply < p.Amount)
+        {
+            return ErrorCodes.AmountOverflow;
+        }
+        var supply = token.Supply + p.Amount;
+        if (token.Cap != UInt128.Zero && supply > token.Cap)
+        {
+            return ErrorCodes.MintCapExceeded;
+        }
+        // The supply bounds every balance, so the balance addition cannot overflow.
+        WriteBalance(context.State, p.Symbol, p.To, ReadBalance(context.State, p.Symbol, p.To) + p.Amount);
+        context.State.Set(TokenKey(p.Symbol), Canonical.Encode(token with { Supply = supply }));
+        context.Emit(ModuleName, "minted", new("symbol", p.Symbol), new("to", p.To.ToString()), new("amount", Text(p.Amount)));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoTransfer(TxContext context, TokenAmountPayload p)
+    {
+        if (!context.State.Contains(TokenKey(p.Symbol)))
+        {
+            return ErrorCodes.TokenNotFound;
+        }
+        if (p.Amount == UInt128.Zero)
+        {
+            return ErrorCodes.AmountZero;
+        }
+        var from = ReadBalance(context.State, p.Symbol, context.Signer);
+        if (from < p.Amount)
+        {
+            return ErrorCodes.InsufficientBalance;
+        }
+        if (p.To != context.Signer)
+        {
+            WriteBalance(context.State, p.Symbol, context.Signer, from - p.Amount);
+            WriteBalance(context.State, p.Symbol, p.To, ReadBalance(context.State, p.Symbol, p.To) + p.Amount);
+        }
+        context.Emit(ModuleName, "transferred", new("symbol", p.Symbol), new("from", context.Signer.ToString()), new("to", p.To.ToString()), new("amount", Text(p.Amount)));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoBurn(TxContext context, BurnPayload p)
+    {
+        var token = ReadToken(context.State, p.Symbol);
+        if (token is null)
+        {
+            return ErrorCodes.TokenNotFound;
+        }
+        if (p.Amount == UInt128.Zero)
+        {
+            return ErrorCodes.AmountZero;
+        }
+        var balance = ReadBalance(context.State, p.Symbol, context.Signer);
+        if (balance < p.Amount)
+        {
+            return ErrorCodes.InsufficientBalance;
+        }
+        WriteBalance(context.State, p.Symbol, context.Signer, balance - p.Amount);
+        context.State.Set(TokenKey(p.Symbol), Canonical.Encode(token with { Supply = token.Supply - p.Amount }));
+        context.Emit(ModuleName, "burned", new("symbol", p.Symbol), new("from", context.Signer.ToString()), new("amount", Text(p.Amount)));
+        return Outcome.Ok;
+    }
+
+    /// <summary>Zero balances are deleted, so absence and zero are the same state.</summary>
+    private static void WriteBalance(StateView state, string symbol, Address holder, UInt128 amount)
+    {
+        if (amount == UInt128.Zero)
+        {
+            state.Delete(BalanceKey(symbol, holder));
+            return;
+        }
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, amount);
+        state.Set(BalanceKey(symbol, holder), bytes);
+    }
+
+    public static string Text(UInt128 amount) => amount.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,152 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Tokens;
+
+namespace ThingLedger.Execution;
+
+/// <summary>The result of executing one block: a receipt per tx, and the state changes sorted by key.</summary>
+public sealed record BlockExecution(Receipt[] Receipts, StateChange[] Changes);
+
+/// <summary>
+/// Applies ordered transactions to state. Knows nonces and expiry; everything else is a module's.
+/// Signatures are checked before ordering (admission), never here, so each is verified once.
+/// </summary>
+public sealed class StateMachine
+{
+    public const ulong BaseCost = 1_000;
+    public const ulong CostPerPayloadByte = 10;
+    public const ulong CostPerRead = 100;
+    public const ulong CostPerWrite = 500;
+
+    private readonly Dictionary<string, IModule> _modules = new(StringComparer.Ordinal);
+    private readonly IModule[] _modulesByName;
+    private readonly IMembershipDirectory _members;
+
+    public StateMachine(string chainId, IEnumerable<IModule> modules, IMembershipDirectory members)
+    {
+        ChainId = chainId;
+        foreach (var module in modules)
+        {
+            _modules.Add(module.Name, module);
+        }
+        _modulesByName = [.. _modules.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
+        _members = members;
+    }
+
+    /// <summary>The state machine with every built-in module.</summary>
+    public static StateMachine Create(string chainId)
+    {
+        var identity = new IdentityModule();
+        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule()], identity);
+    }
+
+    public string ChainId { get; }
+
+    public IReadOnlyList<IModule> Modules => _modulesByName;
+
+    /// <summary>The error code admission should return for an unroutable tx, or null when a module takes it.</summary>
+    public string? Route(string module, string operation) =>
+        !_modules.TryGetValue(module, out var m) ? ErrorCodes.UnknownModule
+        : m.Operations.Contains(operation) ? null
+        : ErrorCodes.UnknownOperation;
+
+    public static string NonceKey(Address address) => $"core/nonce/{address}";
+
+    /// <summary>The last nonce used by <paramref name="address"/> (0 before its first tx).</summary>
+    public static ulong LastNonce(IStateReader state, Address address)
+    {
+        var bytes = state.Get(NonceKey(address));
+        return bytes is null ? 0 : System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
+    }
+
+    /// <summary>The genesis state, written by every module in name order.</summary>
+    public StateChange[] Genesis(Genesis genesis, IStateReader empty)
+    {
+        var view = new StateView(empty);
+        foreach (var module in _modulesByName)
+        {
+            module.InitGenesis(genesis, view);
+        }
+        return view.SortedChanges();
+    }
+
+    public BlockExecution ExecuteBlock(IStateReader committed, ulong height, ulong timestamp, IReadOnlyList<Transaction> txs)
+    {
+        var block = new StateView(committed);
+        var receipts = new Receipt[txs.Count];
+        for (var i = 0; i < txs.Count; i++)
+        {
+            receipts[i] = Execute(block, height, timestamp, txs[i]);
+        }
+        return new BlockExecution(receipts, block.SortedChanges());
+    }
+
+    private Receipt Execute(StateView block, ulong height, ulong timestamp, Transaction tx)
+    {
+        var cost = BaseCost + ((ulong)tx.Payload.Length * CostPerPayloadByte);
+        if (tx.ChainId != ChainId)
+        {
+            return Failed(tx, ErrorCodes.WrongChain, cost);
+        }
+        if (height > tx.ExpiryHeight)
+        {
+            return Failed(tx, ErrorCodes.TxExpired, cost);
+        }
+        var last = LastNonce(block, tx.SignerAddress);
+        if (last == ulong.MaxValue || tx.Nonce != last + 1)
+        {
+            return Failed(tx, ErrorCodes.NonceMismatch, cost);
+        }
+        // From here the nonce is consumed, whatever the module says: the tx cannot be replayed.
+        var nonce = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(nonce, tx.Nonce);
+        block.Set(NonceKey(tx.SignerAddress), nonce);
+
+        if (!_modules.TryGetValue(tx.Module, out var module))
+        {
+            return Failed(tx, ErrorCodes.UnknownModule, cost);
+        }
+        if (!module.Operations.Contains(tx.Operation))
+        {
+            return Failed(tx, ErrorCodes.UnknownOperation, cost);
+        }
+        var view = new StateView(block);
+        var context = new TxContext(tx, height, timestamp, view, _members);
+        Outcome outcome;
+        try
+        {
+            outcome = module.Execute(context, tx.Operation, tx.Payload);
+        }
+        catch (OverflowException)
+        {
+            outcome = ErrorCodes.AmountOverflow;
+        }
+        cost += (view.Reads * CostPerRead) + (view.Writes * CostPerWrite) + view.WrittenBytes;
+        if (!outcome.Succeeded)
+        {
+            return Failed(tx, outcome.ErrorCode!, cost);
+        }
+        view.MergeInto(block);
+        return new Receipt(tx.Id, TxStatus.Success, string.Empty, cost, [.. context.Events]);
+    }
+
+    private static Receipt Failed(Transaction tx, string code, ulong cost) => new(tx.Id, TxStatus.Failed, code, cost, []);
+}
+
+/// <summary>Decodes a module payload strictly: any codec error is <see cref="ErrorCodes.PayloadMalformed"/>.</summary>
+public static class Payload
+{
+    public delegate T Reader<out T>(ref SpanReader reader);
+
+    public static bool TryDecode<T>(ReadOnlySpan<byte> bytes, Reader<T> read, out T value)
+    {
+        var reader = new SpanReader(bytes);
+        value = read(ref reader);
+        return reader.Finish() == CodecError.None;
+    }
+}

@@ -1,0 +1,40 @@
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Execution;
+
+/// <summary>Everything a module handler may see and do while executing one transaction.</summary>
+public sealed class TxContext
+{
+    private readonly List<LedgerEvent> _events = [];
+
+    internal TxContext(Transaction tx, ulong height, ulong timestamp, StateView state, IMembershipDirectory members)
+    {
+        Tx = tx;
+        Height = height;
+        Timestamp = timestamp;
+        State = state;
+        Members = members;
+    }
+
+    public Transaction Tx { get; }
+
+    public Address Signer => Tx.SignerAddress;
+
+    /// <summary>The height of the block being executed.</summary>
+    public ulong Height { get; }
+
+    /// <summary>The block timestamp from the ordering layer (ms since the Unix epoch). Never the local clock.</summary>
+    public ulong Timestamp { get; }
+
+    public StateView State { get; }
+
+    public IMembershipDirectory Members { get; }
+
+    public IReadOnlyList<LedgerEvent> Events => _events;
+
+    public Membership? SignerMembership => Members.Find(State, Signer);
+
+    public void Emit(string module, string name, params EventAttribute[] attributes) =>
+        _events.Add(new LedgerEvent(module, name, attributes));
+}

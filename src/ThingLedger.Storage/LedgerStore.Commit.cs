@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Execution;
+
+namespace ThingLedger.Storage;
+
+public sealed partial class LedgerStore
+{
+    /// <summary>
+    /// Applies an executed block: updates state, builds the header, has it attested, and writes
+    /// everything in one SQLite transaction. If anything fails the store is faulted and refuses
+    /// further commits; a restart recovers from what is on disk.
+    /// </summary>
+    public ChainHead CommitBlock(ulong timestamp, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts,
+        StateChange[] changes, Func<BlockHeader, FinalityCertificate> attest)
+    {
+        if (txs.Count != receipts.Count)
+        {
+            throw new ArgumentException("one receipt per tx", nameof(receipts));
+        }
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_faulted)
+            {
+                throw new StorageException("the store failed an earlier commit; restart the node to recover from disk");
+            }
+            _faulted = true;
+            var head = _head;
+            var height = head is null ? 0 : head.Height + 1;
+            var previous = head?.Header.Hash ?? Genesis.Hash;
+            _state.Apply(changes);
+            var header = BlockBuilder.Header(Genesis.ChainId, height, previous, timestamp, txs, receipts, _state.Root);
+            var certificate = attest(header);
+            WriteBlock(header, certificate, txs, receipts, changes);
+            var committed = new ChainHead(header, certificate);
+            _head = committed;
+            _faulted = false;
+            return committed;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private void WriteBlock(BlockHeader header, FinalityCertificate certificate, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts, StateChange[] changes)
+    {
+        using var transaction = _writer.BeginTransaction();
+        using (var block = _writer.CreateCommand())
+        {
+            block.Transaction = transaction;
+            block.CommandText = "INSERT INTO blocks (height, hash, header, certificate, tx_count, timestamp) VALUES ($h, $hash, $header, $cert, $n, $t)";
+            block.Parameters.AddWithValue("$h", (long)header.Height);
+            block.Parameters.AddWithValue("$hash", header.Hash.ToArray());
+            block.Parameters.AddWithValue("$header", header.Encode());
+            block.Parameters.AddWithValue("$cert", certificate.Encode());
+            block.Parameters.AddWithValue("$n", txs.Count);
+            block.Parameters.AddWithValue("$t", (long)header.Timestamp);
+            block.ExecuteNonQuery();
+        }
+        if (txs.Count > 0)
+        {
+            using var insert = _writer.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO txs (height, idx, id, signer, status, raw, receipt) VALUES ($h, $i, $id, $signer, $status, $raw, $receipt)";
+            var h = insert.Parameters.Add("$h", SqliteType.Integer);
+            var i = insert.Parameters.Add("$i", SqliteType.Integer);
+            var id = insert.Parameters.Add("$id", SqliteType.Blob);
+            var signer = insert.Parameters.Add("$signer", SqliteType.Text);
+            var status = insert.Parameters.Add("$status", SqliteType.Integer);
+            var raw = insert.Parameters.Add("$raw", SqliteType.Blob);
+            var receipt = insert.Parameters.Add("$receipt", SqliteType.Blob);
+            insert.Prepare();
+            h.Value = (long)header.Height;
+            for (var n = 0; n < txs.Count; n++)
+            {
+                i.Value = n;
+                id.Value = txs[n].Id.ToArray();
+                signer.Value = txs[n].SignerAddress.ToString();
+                status.Value = (int)receipts[n].Status;
+                raw.Value = txs[n].Encode();
+                receipt.Value = receipts[n].Encode();
+                insert.ExecuteNonQuery();
+            }
+        }
+        if (changes.Length > 0)
+        {
+            using var upsert = _writer.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = "INSERT INTO state (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+            var uk = upsert.Parameters.Add("$k", SqliteType.Text);
+            var uv = upsert.Parameters.Add("$v", SqliteType.Blob);
+            upsert.Prepare();
+            using var delete = _writer.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM state WHERE key = $k";
+            var dk = delete.Parameters.Add("$k", SqliteType.Text);
+            delete.Prepare();
+            foreach (var change in changes)
+            {
+                if (change.Value is null)
+                {
+                    dk.Value = change.Key;
+                    delete.ExecuteNonQuery();
+                }
+                else
+                {
+                    uk.Value = change.Key;
+                    uv.Value = change.Value;
+                    upsert.ExecuteNonQuery();
+                }
+            }
+        }
+        transaction.Commit();
+    }
+}

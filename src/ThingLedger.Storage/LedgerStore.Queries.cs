@@ -1,0 +1,159 @@
+using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Merkle;
+
+namespace ThingLedger.Storage;
+
+/// <summary>A committed tx with the Merkle proofs that tie it and its receipt to a final header.</summary>
+public sealed record TxInclusion(StoredTx Stored, MerkleProof TxProof, MerkleProof ReceiptProof, BlockHeader Header, FinalityCertificate Certificate);
+
+public sealed partial class LedgerStore
+{
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public ChainHead? GetHead(ulong height)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT height, hash, header, certificate FROM blocks WHERE height = $h";
+        cmd.Parameters.AddWithValue("$h", (long)height);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? DecodeHead(reader, 1) ?? throw Damaged($"block {height}") : null;
+    }
+
+    public ChainHead? GetHeadByHash(Hash hash)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT height, hash, header, certificate FROM blocks WHERE hash = $hash";
+        cmd.Parameters.AddWithValue("$hash", hash.ToArray());
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? DecodeHead(reader, 1) ?? throw Damaged($"block {hash}") : null;
+    }
+
+    /// <summary>Headers of the newest blocks at or below <paramref name="fromHeight"/>, newest first.</summary>
+    public IReadOnlyList<BlockHeader> RecentHeaders(ulong fromHeight, int limit)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT header FROM blocks WHERE height <= $h ORDER BY height DESC LIMIT $n";
+        cmd.Parameters.AddWithValue("$h", (long)Math.Min(fromHeight, long.MaxValue));
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var reader = cmd.ExecuteReader();
+        var headers = new List<BlockHeader>();
+        while (reader.Read())
+        {
+            headers.Add(BlockHeader.TryDecode((byte[])reader.GetValue(0), out var header) == CodecError.None ? header! : throw Damaged("a block header"));
+        }
+        return headers;
+    }
+
+    public StoredBlock? GetBlock(ulong height)
+    {
+        var head = GetHead(height);
+        if (head is null)
+        {
+            return null;
+        }
+        var txs = new List<Transaction>();
+        var receipts = new List<Receipt>();
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT raw, receipt FROM txs WHERE height = $h ORDER BY idx";
+        cmd.Parameters.AddWithValue("$h", (long)height);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            var (tx, receipt) = DecodeTx(reader, 0);
+            txs.Add(tx);
+            receipts.Add(receipt);
+        }
+        return new StoredBlock(head.Header, head.Certificate, txs, receipts);
+    }
+
+    public StoredTx? GetTx(Hash id)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT raw, receipt, height, idx FROM txs WHERE id = $id ORDER BY height LIMIT 1";
+        cmd.Parameters.AddWithValue("$id", id.ToArray());
+        using var reader = cmd.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+        var (tx, receipt) = DecodeTx(reader, 0);
+        return new StoredTx(tx, receipt, (ulong)reader.GetInt64(2), reader.GetInt32(3));
+    }
+
+    /// <summary>The tx with inclusion proofs for it and its receipt, or null when not committed.</summary>
+    public TxInclusion? GetTxInclusion(Hash id)
+    {
+        var stored = GetTx(id);
+        if (stored is null)
+        {
+            return null;
+        }
+        var block = GetBlock(stored.Height) ?? throw Damaged($"block {stored.Height}");
+        var txProof = MerkleTree.Prove(BlockBuilder.TxLeaves(block.Transactions), stored.Index);
+        var receiptProof = MerkleTree.Prove(BlockBuilder.ReceiptLeaves(block.Receipts), stored.Index);
+        return new TxInclusion(stored, txProof, receiptProof, block.Header, block.Certificate);
+    }
+
+    /// <summary>Txs signed by <paramref name="signer"/>, newest first.</summary>
+    public IReadOnlyList<StoredTx> TxsBySigner(Address signer, int limit)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT raw, receipt, height, idx FROM txs WHERE signer = $s ORDER BY height DESC, idx DESC LIMIT $n";
+        cmd.Parameters.AddWithValue("$s", signer.ToString());
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var reader = cmd.ExecuteReader();
+        var result = new List<StoredTx>();
+        while (reader.Read())
+        {
+            var (tx, receipt) = DecodeTx(reader, 0);
+            result.Add(new StoredTx(tx, receipt, (ulong)reader.GetInt64(2), reader.GetInt32(3)));
+        }
+        return result;
+    }
+
+    /// <summary>Committed state entries whose key starts with <paramref name="prefix"/>, in key order, after <paramref name="after"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> Scan(string prefix, string? after, int limit)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        // Keys are ASCII by construction; prefix + U+FFFF is above every key that starts with prefix.
+        cmd.CommandText = "SELECT key, value FROM state WHERE key >= $from AND key < $to AND key > $after ORDER BY key LIMIT $n";
+        cmd.Parameters.AddWithValue("$from", prefix);
+        cmd.Parameters.AddWithValue("$to", prefix + '\uffff');
+        cmd.Parameters.AddWithValue("$after", after ?? string.Empty);
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var reader = cmd.ExecuteReader();
+        var result = new List<KeyValuePair<string, byte[]>>();
+        while (reader.Read())
+        {
+            result.Add(new(reader.GetString(0), (byte[])reader.GetValue(1)));
+        }
+        return result;
+    }
+
+    private static (Transaction Tx, Receipt Receipt) DecodeTx(SqliteDataReader reader, int column)
+    {
+        if (Transaction.TryDecode((byte[])reader.GetValue(column), out var tx) != CodecError.None ||
+            Receipt.TryDecode((byte[])reader.GetValue(column + 1), out var receipt) != CodecError.None)
+        {
+            throw Damaged("a stored transaction");
+        }
+        return (tx!, receipt!);
+    }
+
+    private static StorageException Damaged(string what) => new($"the database holds a damaged record: {what}");
+}

@@ -1,0 +1,232 @@
+using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
+
+namespace ThingLedger.Storage;
+
+/// <summary>
+/// The ledger on disk (SQLite, WAL, synchronous=FULL) and its authenticated state in memory.
+/// Each block, with its txs, receipts, certificate and state changes, is one SQLite
+/// transaction: when <see cref="CommitBlock"/> returns, the block survives kill -9 and power loss.
+/// </summary>
+public sealed partial class LedgerStore : IStateReader, IDisposable
+{
+    public const string DatabaseFileName = "ledger.db";
+
+    private readonly SqliteConnection _writer;
+    private readonly string _readConnectionString;
+    private readonly AuthenticatedState _state = new();
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private volatile ChainHead? _head;
+    private bool _faulted;
+
+    static LedgerStore() => SQLitePCL.Batteries_V2.Init();
+
+    private LedgerStore(SqliteConnection writer, string readConnectionString, Genesis genesis)
+    {
+        _writer = writer;
+        _readConnectionString = readConnectionString;
+        Genesis = genesis;
+    }
+
+    public Genesis Genesis { get; }
+
+    /// <summary>The newest committed block, or null before genesis has been committed.</summary>
+    public ChainHead? Head => _head;
+
+    /// <summary>Number of keys in state.</summary>
+    public int StateCount
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _state.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens (or creates) the ledger in <paramref name="directory"/> for <paramref name="genesis"/>.
+    /// Refuses a database of another chain, another format, or whose state does not match its head.
+    /// </summary>
+    public static LedgerStore Open(string directory, Genesis genesis)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, DatabaseFileName);
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
+        var writer = new SqliteConnection(builder.ToString());
+        try
+        {
+            writer.Open();
+            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA busy_timeout=5000;");
+            Execute(writer, Schema.Create);
+        }
+        catch (SqliteException e)
+        {
+            writer.Dispose();
+            throw new StorageException($"{path} is not a usable ThingLedger database: {e.Message}", e);
+        }
+        var store = new LedgerStore(writer, builder.ToString(), genesis);
+        try
+        {
+            store.CheckOrWriteMeta(path);
+            store.LoadState(path);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    private void CheckOrWriteMeta(string path)
+    {
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "SELECT key, value FROM meta";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                meta[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+        if (meta.Count == 0)
+        {
+            if (ScalarLong("SELECT COUNT(*) FROM blocks") != 0 || ScalarLong("SELECT COUNT(*) FROM state") != 0)
+            {
+                throw new StorageException($"{path} holds blocks but no metadata: it is damaged; refusing to touch it");
+            }
+            using var tx = _writer.BeginTransaction();
+            foreach (var (key, value) in new[] { ("format", Schema.Format), ("chain_id", Genesis.ChainId), ("genesis_hash", Genesis.Hash.ToString()) })
+            {
+                using var insert = _writer.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText = "INSERT INTO meta (key, value) VALUES ($k, $v)";
+                insert.Parameters.AddWithValue("$k", key);
+                insert.Parameters.AddWithValue("$v", value);
+                insert.ExecuteNonQuery();
+            }
+            tx.Commit();
+            return;
+        }
+        if (!meta.TryGetValue("format", out var format) || format != Schema.Format)
+        {
+            throw new StorageException($"{path} has format '{format}', this node reads '{Schema.Format}'");
+        }
+        if (meta.GetValueOrDefault("chain_id") != Genesis.ChainId || meta.GetValueOrDefault("genesis_hash") != Genesis.Hash.ToString())
+        {
+            throw new StorageException(
+                $"{path} belongs to chain '{meta.GetValueOrDefault("chain_id")}' (genesis {meta.GetValueOrDefault("genesis_hash")}), " +
+                $"not to '{Genesis.ChainId}' (genesis {Genesis.Hash}); refusing to mix them");
+        }
+    }
+
+    private void LoadState(string path)
+    {
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "SELECT key, value FROM state";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                _state.Load(reader.GetString(0), (byte[])reader.GetValue(1));
+            }
+        }
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "SELECT height, hash, header, certificate FROM blocks ORDER BY height DESC LIMIT 1";
+            using var reader = cmd.ExecuteReader();
+            if (!reader.Read())
+            {
+                if (_state.Count != 0)
+                {
+                    throw new StorageException($"{path} has state but no blocks: it is damaged");
+                }
+                return;
+            }
+            var head = DecodeHead(reader, 1);
+            if (head is null || head.Height != (ulong)reader.GetInt64(0))
+            {
+                throw new StorageException($"{path}: the head block record is damaged");
+            }
+            if (head.Header.StateRoot != _state.Root)
+            {
+                throw new StorageException(
+                    $"{path}: state root {_state.Root} does not match block {head.Height}'s state root {head.Header.StateRoot}; the data directory is corrupt");
+            }
+            _head = head;
+        }
+    }
+
+    /// <summary>Reads hash (col), header (col+1), certificate (col+2) and checks the hash.</summary>
+    private static ChainHead? DecodeHead(SqliteDataReader reader, int column)
+    {
+        var hash = (byte[])reader.GetValue(column);
+        if (BlockHeader.TryDecode((byte[])reader.GetValue(column + 1), out var header) != CodecError.None ||
+            FinalityCertificate.TryDecode((byte[])reader.GetValue(column + 2), out var certificate) != CodecError.None ||
+            !header!.Hash.ToArray().AsSpan().SequenceEqual(hash))
+        {
+            return null;
+        }
+        return new ChainHead(header, certificate!);
+    }
+
+    private long ScalarLong(string sql)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The committed value of a key (what execution reads).</summary>
+    public byte[]? Get(string key)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _state.Get(key);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>A key's value (or absence) with its proof against the head's state root, read atomically.</summary>
+    public (byte[]? Value, StateProof Proof, ChainHead Head) GetWithProof(string key)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var head = _head ?? throw new InvalidOperationException("the chain has no blocks yet");
+            return (_state.Get(key), _state.Prove(key), head);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _lock.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+}

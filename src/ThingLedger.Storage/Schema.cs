@@ -1,0 +1,43 @@
+namespace ThingLedger.Storage;
+
+/// <summary>The SQLite schema of a ledger database. The format id in meta is a contract.</summary>
+internal static class Schema
+{
+    public const string Format = "thingledger-ledger/1";
+
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS blocks (
+            height      INTEGER PRIMARY KEY,
+            hash        BLOB NOT NULL UNIQUE,
+            header      BLOB NOT NULL,
+            certificate BLOB NOT NULL,
+            tx_count    INTEGER NOT NULL,
+            timestamp   INTEGER NOT NULL
+        );
+
+        -- A tx is stored at its position; the same id can appear twice only if a
+        -- replay was ordered (it then fails with NONCE_MISMATCH): lookups take the first.
+        CREATE TABLE IF NOT EXISTS txs (
+            height  INTEGER NOT NULL,
+            idx     INTEGER NOT NULL,
+            id      BLOB NOT NULL,
+            signer  TEXT NOT NULL,
+            status  INTEGER NOT NULL,
+            raw     BLOB NOT NULL,
+            receipt BLOB NOT NULL,
+            PRIMARY KEY (height, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS txs_by_id ON txs (id);
+        CREATE INDEX IF NOT EXISTS txs_by_signer ON txs (signer, height);
+
+        CREATE TABLE IF NOT EXISTS state (
+            key   TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """;
+}
