@@ -38,21 +38,21 @@ public sealed partial class LedgerStore
         return reader.Read() ? DecodeHead(reader, 1) ?? throw Damaged($"block {hash}") : null;
     }
 
-    /// <summary>Headers of the newest blocks at or below <paramref name="fromHeight"/>, newest first.</summary>
-    public IReadOnlyList<BlockHeader> RecentHeaders(ulong fromHeight, int limit)
+    /// <summary>The newest blocks at or below <paramref name="fromHeight"/>, newest first (headers and certificates).</summary>
+    public IReadOnlyList<ChainHead> RecentBlocks(ulong fromHeight, int limit)
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT header FROM blocks WHERE height <= $h ORDER BY height DESC LIMIT $n";
+        cmd.CommandText = "SELECT height, hash, header, certificate FROM blocks WHERE height <= $h ORDER BY height DESC LIMIT $n";
         cmd.Parameters.AddWithValue("$h", (long)Math.Min(fromHeight, long.MaxValue));
         cmd.Parameters.AddWithValue("$n", limit);
         using var reader = cmd.ExecuteReader();
-        var headers = new List<BlockHeader>();
+        var heads = new List<ChainHead>();
         while (reader.Read())
         {
-            headers.Add(BlockHeader.TryDecode((byte[])reader.GetValue(0), out var header) == CodecError.None ? header! : throw Damaged("a block header"));
+            heads.Add(DecodeHead(reader, 1) ?? throw Damaged($"block {reader.GetInt64(0)}"));
         }
-        return headers;
+        return heads;
     }
 
     public StoredBlock? GetBlock(ulong height)

@@ -1,0 +1,55 @@
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Tokens;
+
+namespace ThingLedger.Client;
+
+/// <summary>An unsigned operation: which module, which operation, the canonical payload.</summary>
+public sealed record Operation(string Module, string Name, byte[] Payload)
+{
+    public static Operation Of<T>(string module, string name, T payload) where T : ICanonical => new(module, name, Canonical.Encode(payload));
+}
+
+/// <summary>The built-in modules' operations, ready to sign.</summary>
+public static class Operations
+{
+    public static Operation AddMember(string org, Address member, Roles roles) =>
+        Operation.Of(IdentityModule.ModuleName, IdentityModule.AddMember, new MemberRolesPayload(org, member, roles));
+
+    public static Operation UpdateMember(string org, Address member, Roles roles) =>
+        Operation.Of(IdentityModule.ModuleName, IdentityModule.UpdateMember, new MemberRolesPayload(org, member, roles));
+
+    public static Operation RemoveMember(string org, Address member) =>
+        Operation.Of(IdentityModule.ModuleName, IdentityModule.RemoveMember, new RemoveMemberPayload(org, member));
+
+    /// <summary>Registers a device; metadata keys are sorted here so the payload is canonical.</summary>
+    public static Operation RegisterDevice(PublicKey deviceKey, string model, string serial, Address owner, IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
+        Operation.Of(DevicesModule.ModuleName, DevicesModule.Register, new RegisterDevicePayload(deviceKey, model, serial, owner,
+            [.. (metadata ?? []).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MetadataEntry(m.Key, m.Value))]));
+
+    public static Operation TransferDevice(Address device, Address newOwner) =>
+        Operation.Of(DevicesModule.ModuleName, DevicesModule.Transfer, new TransferDevicePayload(device, newOwner));
+
+    public static Operation RevokeDevice(Address device, string reason) =>
+        Operation.Of(DevicesModule.ModuleName, DevicesModule.Revoke, new RevokeDevicePayload(device, reason));
+
+    public static Operation CreateToken(string symbol, string name, byte decimals, Roles mintRoles, UInt128 cap) =>
+        Operation.Of(TokensModule.ModuleName, TokensModule.Create, new CreateTokenPayload(symbol, name, decimals, mintRoles, cap));
+
+    public static Operation Mint(string symbol, Address to, UInt128 amount) =>
+        Operation.Of(TokensModule.ModuleName, TokensModule.Mint, new TokenAmountPayload(symbol, to, amount));
+
+    public static Operation Transfer(string symbol, Address to, UInt128 amount) =>
+        Operation.Of(TokensModule.ModuleName, TokensModule.TransferOp, new TokenAmountPayload(symbol, to, amount));
+
+    public static Operation Burn(string symbol, UInt128 amount) =>
+        Operation.Of(TokensModule.ModuleName, TokensModule.Burn, new BurnPayload(symbol, amount));
+
+    /// <summary>Signs an operation into a transaction.</summary>
+    public static Transaction Sign(this Operation operation, string chainId, KeyPair signer, ulong nonce, ulong expiryHeight = ulong.MaxValue) =>
+        Transaction.Create(chainId, operation.Module, operation.Name, operation.Payload, signer, nonce, expiryHeight);
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Merkle;
+using ThingLedger.Core.State;
+
+namespace ThingLedger.Core.Verification;
+
+/// <summary>
+/// A self-contained proof, as the node serves it and as `thingledger verify` reads it: every
+/// binary part is the canonical encoding in hex, so nothing depends on how JSON was produced.
+/// Kind "state": a key's value (or absence) at a final block. Kind "tx": a tx and its receipt in a final block.
+/// </summary>
+public sealed class ProofDocument
+{
+    public const string StateKind = "state";
+    public const string TxKind = "tx";
+
+    public string Kind { get; set; } = string.Empty;
+    public string ChainId { get; set; } = string.Empty;
+    public ulong Height { get; set; }
+    public string Header { get; set; } = string.Empty;
+    public string Certificate { get; set; } = string.Empty;
+
+    // Kind "state"
+    public string? Key { get; set; }
+    public string? Value { get; set; }
+    public string? Proof { get; set; }
+
+    // Kind "tx"
+    public string? Tx { get; set; }
+    public string? Receipt { get; set; }
+    public string? TxProof { get; set; }
+    public string? ReceiptProof { get; set; }
+
+    public static ProofDocument ForState(BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof) => new()
+    {
+        Kind = StateKind,
+        ChainId = header.ChainId,
+        Height = header.Height,
+        Header = Hex(header.Encode()),
+        Certificate = Hex(certificate.Encode()),
+        Key = key,
+        Value = value is null ? null : Hex(value),
+        Proof = Hex(Canonical.Encode(proof)),
+    };
+
+    public static ProofDocument ForTx(BlockHeader header, FinalityCertificate certificate, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof) => new()
+    {
+        Kind = TxKind,
+        ChainId = header.ChainId,
+        Height = header.Height,
+        Header = Hex(header.Encode()),
+        Certificate = Hex(certificate.Encode()),
+        Tx = Hex(tx.Encode()),
+        Receipt = Hex(receipt.Encode()),
+        TxProof = Hex(Canonical.Encode(txProof)),
+        ReceiptProof = Hex(Canonical.Encode(receiptProof)),
+    };
+
+    /// <summary>Checks the whole chain of links against <paramref name="genesis"/>; trusts nothing else.</summary>
+    public VerificationResult Verify(Genesis genesis)
+    {
+        if (!TryBytes(Header, out var headerBytes) || BlockHeader.TryDecode(headerBytes, out var header) != CodecError.None)
+        {
+            return VerificationResult.Broken("header", "the header is not a canonical block header");
+        }
+        if (header!.Height != Height)
+        {
+            return VerificationResult.Broken("header", $"the document says height {Height}, the header says {header.Height}");
+        }
+        if (!TryBytes(Certificate, out var certBytes) || FinalityCertificate.TryDecode(certBytes, out var certificate) != CodecError.None)
+        {
+            return VerificationResult.Broken("certificate", "the certificate is not a canonical finality certificate");
+        }
+        return Kind switch
+        {
+            StateKind => VerifyState(genesis, header, certificate!),
+            TxKind => VerifyTx(genesis, header, certificate!),
+            _ => VerificationResult.Broken("document", $"unknown proof kind '{Kind}' (expected '{StateKind}' or '{TxKind}')"),
+        };
+    }
+
+    private VerificationResult VerifyState(Genesis genesis, BlockHeader header, FinalityCertificate certificate)
+    {
+        if (Key is null || !TryBytes(Proof, out var proofBytes))
+        {
+            return VerificationResult.Broken("document", "a state proof needs key and proof");
+        }
+        byte[]? value = null;
+        if (Value is not null && !TryBytes(Value, out value))
+        {
+            return VerificationResult.Broken("document", "value is not hex");
+        }
+        var reader = new SpanReader(proofBytes);
+        var proof = StateProof.Read(ref reader);
+        if (reader.Finish() != CodecError.None)
+        {
+            return VerificationResult.Broken("state-proof", "the state proof is not canonical");
+        }
+        return ProofVerifier.VerifyState(genesis, header, certificate, Key, value, proof);
+    }
+
+    private VerificationResult VerifyTx(Genesis genesis, BlockHeader header, FinalityCertificate certificate)
+    {
+        if (!TryBytes(Tx, out var txBytes) || Transaction.TryDecode(txBytes, out var tx) != CodecError.None)
+        {
+            return VerificationResult.Broken("transaction", "the tx is not a canonical transaction");
+        }
+        if (!TryBytes(Receipt, out var receiptBytes) || Ledger.Receipt.TryDecode(receiptBytes, out var receipt) != CodecError.None)
+        {
+            return VerificationResult.Broken("receipt", "the receipt is not a canonical receipt");
+        }
+        if (!TryProof(TxProof, out var txProof))
+        {
+            return VerificationResult.Broken("tx-inclusion", "the tx proof is not a canonical Merkle proof");
+        }
+        if (!TryProof(ReceiptProof, out var receiptProof))
+        {
+            return VerificationResult.Broken("receipt-inclusion", "the receipt proof is not a canonical Merkle proof");
+        }
+        return ProofVerifier.VerifyTransaction(genesis, header, certificate, tx!, txProof!, receipt!, receiptProof!);
+    }
+
+    private static bool TryProof(string? hex, out MerkleProof? proof)
+    {
+        proof = null;
+        if (!TryBytes(hex, out var bytes))
+        {
+            return false;
+        }
+        var reader = new SpanReader(bytes);
+        proof = MerkleProof.Read(ref reader);
+        return reader.Finish() == CodecError.None;
+    }
+
+    private static bool TryBytes(string? hex, out byte[] bytes)
+    {
+        bytes = [];
+        if (hex is null || hex.Length % 2 != 0)
+        {
+            return false;
+        }
+        try
+        {
+            bytes = Convert.FromHexString(hex);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+
+    public string ToJson() => JsonSerializer.Serialize(this, ProofJsonContext.Default.ProofDocument);
+
+    public static ProofDocument Parse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, ProofJsonContext.Default.ProofDocument) ?? throw new FormatException("the proof document is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the proof document is not valid JSON: {e.Message}", e);
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProofDocument))]
+public sealed partial class ProofJsonContext : JsonSerializerContext;

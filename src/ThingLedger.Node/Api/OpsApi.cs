@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Node.Chain;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Node.Json;
+
+namespace ThingLedger.Node.Api;
+
+/// <summary>Health, Prometheus metrics and the Server-Sent Events stream of committed blocks.</summary>
+internal static class OpsApi
+{
+    public static WebApplication MapOpsApi(this WebApplication app)
+    {
+        app.MapGet("/health", Health).WithTags("Node").WithName("Health").WithSummary("200 while the node commits blocks; 503 with the reason once it cannot.");
+        app.MapGet("/metrics", (LedgerNode node) => TypedResults.Text(node.Metrics.Render(node.Admission.Pending, node.Store.StateCount), "text/plain; version=0.0.4"))
+            .WithTags("Node").WithName("Metrics").WithSummary("Prometheus text format.");
+        app.MapGet("/v1/events", Stream).WithTags("Node").WithName("EventStream")
+            .WithSummary("Server-Sent Events: one 'block' event per committed block (height, hash, txCount …).");
+        return app;
+    }
+
+    private static Results<Ok<HealthView>, JsonHttpResult<HealthView>> Health(LedgerNode node)
+    {
+        var fault = node.Fault;
+        var view = new HealthView(fault is null ? "healthy" : "unhealthy", node.Head.Height, fault);
+        return fault is null ? TypedResults.Ok(view) : TypedResults.Json(view, NodeJsonContext.Default.HealthView, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task Stream(HttpContext context, LedgerNode node, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        using var subscription = node.Events.Subscribe();
+        var head = node.Head;
+        await Write(context, new BlockEvent(head.Height, head.Header.Hash.ToString(), head.Header.Timestamp, (int)head.Header.TxCount, 0, head.Header.StateRoot.ToString()), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (await subscription.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (subscription.Reader.TryRead(out var e))
+                {
+                    await Write(context, e, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away or the node is stopping.
+        }
+    }
+
+    private static async Task Write(HttpContext context, BlockEvent e, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(e, NodeJsonContext.Default.BlockEvent);
+        await context.Response.WriteAsync($"id: {e.Height}\nevent: block\ndata: {json}\n\n", cancellationToken).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

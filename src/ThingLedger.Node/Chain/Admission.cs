@@ -1,0 +1,225 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Execution;
+using ThingLedger.Ordering;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Chain;
+
+/// <summary>
+/// The gate in front of ordering. Decodes strictly, checks chain, routing and expiry, verifies
+/// all signatures of a batch in parallel on every core, then checks each signer's next nonce
+/// against committed state plus what is already waiting. Only accepted txs reach ordering;
+/// a rejected tx changes nothing.
+/// </summary>
+public sealed class Admission
+{
+    private readonly LedgerStore _store;
+    private readonly StateMachine _machine;
+    private readonly ISequencer _sequencer;
+    private readonly NodeMetrics _metrics;
+    private readonly object _lock = new();
+    private readonly Dictionary<Address, ulong> _nextNonce = [];
+    private readonly Dictionary<Hash, Transaction> _pendingIds = [];
+
+    public Admission(LedgerStore store, StateMachine machine, ISequencer sequencer, NodeMetrics metrics)
+    {
+        _store = store;
+        _machine = machine;
+        _sequencer = sequencer;
+        _metrics = metrics;
+    }
+
+    /// <summary>Set when the node can no longer commit; every submission is then refused.</summary>
+    public string? Fault { get; set; }
+
+    public AdmissionResult[] Admit(IReadOnlyList<byte[]> encoded)
+    {
+        var results = new AdmissionResult[encoded.Count];
+        var txs = new Transaction?[encoded.Count];
+        var nextHeight = (_store.Head?.Height ?? 0) + 1;
+        for (var i = 0; i < encoded.Count; i++)
+        {
+            results[i] = Precheck(encoded[i], nextHeight, out txs[i]);
+        }
+        VerifySignatures(txs, results);
+        ReserveAndEnqueue(txs, results);
+        foreach (var result in results)
+        {
+            _metrics.CountAdmission(result.Code);
+        }
+        return results;
+    }
+
+    private AdmissionResult Precheck(byte[] bytes, ulong nextHeight, out Transaction? tx)
+    {
+        tx = null;
+        if (Fault is not null)
+        {
+            return AdmissionResult.Reject(null, ErrorCodes.NodeUnavailable, Fault);
+        }
+        if (bytes.Length > Transaction.MaxEncodedBytes)
+        {
+            return AdmissionResult.Reject(null, ErrorCodes.TxTooLarge, $"a tx is at most {Transaction.MaxEncodedBytes} bytes, this one is {bytes.Length}");
+        }
+        var error = Transaction.TryDecode(bytes, out var decoded);
+        if (error != CodecError.None)
+        {
+            return AdmissionResult.Reject(null, ErrorCodes.TxMalformed, $"the tx bytes do not decode: {error}");
+        }
+        if (decoded!.ChainId != _machine.ChainId)
+        {
+            return AdmissionResult.Reject(decoded.Id, ErrorCodes.WrongChain, $"the tx is for chain '{decoded.ChainId}', this node serves '{_machine.ChainId}'");
+        }
+        var route = _machine.Route(decoded.Module, decoded.Operation);
+        if (route is not null)
+        {
+            return AdmissionResult.Reject(decoded.Id, route, $"no operation '{decoded.Operation}' in module '{decoded.Module}'");
+        }
+        if (decoded.ExpiryHeight < nextHeight)
+        {
+            return AdmissionResult.Reject(decoded.Id, ErrorCodes.TxExpired, $"the tx expired at height {decoded.ExpiryHeight}; the next block is {nextHeight}");
+        }
+        if (!Signature.HasLowS(decoded.Signature))
+        {
+            return AdmissionResult.Reject(decoded.Id, ErrorCodes.SignatureHighS, "the signature's s is above n/2 (or zero); sign with low-S");
+        }
+        tx = decoded;
+        return AdmissionResult.Accept(decoded.Id);
+    }
+
+    private static void VerifySignatures(Transaction?[] txs, AdmissionResult[] results)
+    {
+        if (txs.Length == 1)
+        {
+            Verify(txs, results, 0);
+            return;
+        }
+        Parallel.For(0, txs.Length, i => Verify(txs, results, i));
+    }
+
+    private static void Verify(Transaction?[] txs, AdmissionResult[] results, int i)
+    {
+        var tx = txs[i];
+        if (tx is not null && !tx.VerifySignature())
+        {
+            results[i] = AdmissionResult.Reject(tx.Id, ErrorCodes.SignatureInvalid, "the signature does not verify for this tx body, chain and signer key");
+            txs[i] = null;
+        }
+    }
+
+    private void ReserveAndEnqueue(Transaction?[] txs, AdmissionResult[] results)
+    {
+        lock (_lock)
+        {
+            var accepted = new List<Transaction>(txs.Length);
+            var acceptedAt = new List<int>(txs.Length);
+            var previous = new Dictionary<Address, ulong?>();
+            for (var i = 0; i < txs.Length; i++)
+            {
+                var tx = txs[i];
+                if (tx is null)
+                {
+                    continue;
+                }
+                if (_pendingIds.ContainsKey(tx.Id))
+                {
+                    results[i] = AdmissionResult.Reject(tx.Id, ErrorCodes.TxDuplicate, "this tx is already waiting for a block");
+                    continue;
+                }
+                var hasPending = _nextNonce.TryGetValue(tx.SignerAddress, out var expected);
+                if (!hasPending)
+                {
+                    expected = StateMachine.LastNonce(_store, tx.SignerAddress) + 1;
+                }
+                if (tx.Nonce != expected)
+                {
+                    results[i] = tx.Nonce < expected
+                        ? AdmissionResult.Reject(tx.Id, ErrorCodes.NonceReused, $"nonce {tx.Nonce} is already used by {tx.SignerAddress}; the next is {expected}")
+                        : AdmissionResult.Reject(tx.Id, ErrorCodes.NonceGap, $"nonce {tx.Nonce} skips ahead; the next for {tx.SignerAddress} is {expected}");
+                    continue;
+                }
+                previous.TryAdd(tx.SignerAddress, hasPending ? expected : null);
+                _nextNonce[tx.SignerAddress] = expected + 1;
+                _pendingIds.Add(tx.Id, tx);
+                accepted.Add(tx);
+                acceptedAt.Add(i);
+            }
+            if (accepted.Count == 0)
+            {
+                return;
+            }
+            var refused = _sequencer.Enqueue(accepted);
+            if (refused is null)
+            {
+                return;
+            }
+            // Ordering could not take them: undo the reservations so nothing half-happened.
+            foreach (var (address, value) in previous)
+            {
+                if (value is { } v)
+                {
+                    _nextNonce[address] = v;
+                }
+                else
+                {
+                    _nextNonce.Remove(address);
+                }
+            }
+            foreach (var index in acceptedAt)
+            {
+                _pendingIds.Remove(txs[index]!.Id);
+                results[index] = AdmissionResult.Reject(txs[index]!.Id, refused, refused == ErrorCodes.MempoolFull
+                    ? "too many txs are waiting for a block; retry shortly"
+                    : "ordering is unavailable; retry shortly");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Forgets what a committed block settled: its ids, and nonce reservations that state has
+    /// caught up with. A tx that failed before consuming its nonce (it expired while waiting)
+    /// drops its signer's reservation, so the next submission starts from committed state.
+    /// </summary>
+    public void OnCommitted(IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts)
+    {
+        lock (_lock)
+        {
+            for (var i = 0; i < txs.Count; i++)
+            {
+                var tx = txs[i];
+                _pendingIds.Remove(tx.Id);
+                var code = receipts[i].ErrorCode;
+                var nonceUnused = code is ErrorCodes.TxExpired or ErrorCodes.NonceMismatch or ErrorCodes.WrongChain;
+                if (_nextNonce.TryGetValue(tx.SignerAddress, out var next) &&
+                    (nonceUnused || next == StateMachine.LastNonce(_store, tx.SignerAddress) + 1))
+                {
+                    _nextNonce.Remove(tx.SignerAddress);
+                }
+            }
+        }
+    }
+
+    /// <summary>The tx when it is admitted and not yet committed.</summary>
+    public Transaction? FindPending(Hash id)
+    {
+        lock (_lock)
+        {
+            return _pendingIds.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>Txs accepted and not yet committed.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pendingIds.Count;
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Chain;
+
+/// <summary>Lets requests wait until a tx is committed (durably, with its receipt).</summary>
+public sealed class CommitTracker
+{
+    private readonly ConcurrentDictionary<Hash, TaskCompletionSource<StoredTx>> _waiters = new();
+    private readonly LedgerStore _store;
+
+    public CommitTracker(LedgerStore store) => _store = store;
+
+    /// <summary>The committed tx, or null when it is not committed within <paramref name="timeout"/>.</summary>
+    public async Task<StoredTx?> WaitAsync(Hash id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var committed = _store.GetTx(id);
+        if (committed is not null)
+        {
+            return committed;
+        }
+        var waiter = _waiters.GetOrAdd(id, static _ => new TaskCompletionSource<StoredTx>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // It may have committed between the first look and registering.
+        committed = _store.GetTx(id);
+        if (committed is not null)
+        {
+            _waiters.TryRemove(id, out _);
+            return committed;
+        }
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public void OnCommitted(ulong height, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts)
+    {
+        if (_waiters.IsEmpty)
+        {
+            return;
+        }
+        for (var i = 0; i < txs.Count; i++)
+        {
+            if (_waiters.TryRemove(txs[i].Id, out var waiter))
+            {
+                waiter.TrySetResult(new StoredTx(txs[i], receipts[i], height, i));
+            }
+        }
+    }
+}

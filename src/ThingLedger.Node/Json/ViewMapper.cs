@@ -1,0 +1,42 @@
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Tokens;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Json;
+
+/// <summary>Maps ledger objects to their JSON views.</summary>
+public static class ViewMapper
+{
+    public static ReceiptView Receipt(Receipt r) => new(
+        r.Succeeded ? "success" : "failed",
+        r.Succeeded ? null : r.ErrorCode,
+        r.Cost,
+        [.. r.Events.Select(e => new EventView(e.Module, e.Name, e.Attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal)))]);
+
+    public static TxView Tx(Transaction tx, string status, ulong? height, int? index, Receipt? receipt) => new(
+        tx.Id.ToString(), status, height, index, tx.Module, tx.Operation, tx.SignerAddress.ToString(), tx.Nonce, tx.ExpiryHeight,
+        Convert.ToHexStringLower(tx.Payload), receipt is null ? null : Receipt(receipt));
+
+    public static TxView Committed(StoredTx s) => Tx(s.Transaction, s.Receipt.Succeeded ? "committed" : "failed", s.Height, s.Index, s.Receipt);
+
+    public static BlockView Block(BlockHeader h, FinalityCertificate c, StoredBlock? body) => new(
+        h.Height, h.Hash.ToString(), h.PreviousHash.ToString(), h.Timestamp, h.TxCount, h.TxRoot.ToString(), h.ReceiptsRoot.ToString(),
+        h.StateRoot.ToString(),
+        [.. c.Attestations.Select(a => new AttestationView(a.Validator.ToHex(), Convert.ToHexStringLower(a.Signature)))],
+        body is null ? null : [.. body.Transactions.Select((tx, i) => Tx(tx, body.Receipts[i].Succeeded ? "committed" : "failed", h.Height, i, body.Receipts[i]))]);
+
+    public static MemberView Member(string address, MemberRecord m) => new(address, m.Org, RoleNames.Format(m.Roles), m.Since);
+
+    public static DeviceView Device(DeviceRecord d) => new(
+        d.Id.ToString(), d.PublicKey.ToHex(), d.Org, d.Model, d.Serial, d.Owner.ToString(),
+        d.Metadata.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
+        d.Status == DeviceStatus.Active ? "active" : "revoked", d.RegisteredAt,
+        d.Status == DeviceStatus.Revoked ? d.RevokedAt : null, d.Status == DeviceStatus.Revoked ? d.RevokeReason : null);
+
+    public static TokenView Token(string symbol, TokenRecord t) => new(
+        symbol, t.Org, t.Name, t.Decimals, RoleNames.Format(t.MintRoles), TokensModule.Text(t.Cap), TokensModule.Text(t.Supply));
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Diagnostics;
+using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
+using ThingLedger.Core;
+using ThingLedger.Node.Api;
+using ThingLedger.Node.Chain;
+using ThingLedger.Node.Json;
+
+namespace ThingLedger.Node;
+
+/// <summary>Builds the node's web application: services, limits, error handling and routes.</summary>
+public static class NodeApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:7070";
+
+    /// <summary>
+    /// Builds a node from command-line style arguments and configuration
+    /// (Node:DataDirectory, Node:BlockIntervalMs …; ASPNETCORE_URLS or --urls for the address).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        configure?.Invoke(builder);
+
+        builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LedgerNode>();
+        builder.Services.AddHostedService<ChainRunner>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NodeJsonContext.Default));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<KestrelServerOptions>(o =>
+            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>($"{NodeOptions.Section}:{nameof(NodeOptions.MaxRequestBytes)}") ?? new NodeOptions().MaxRequestBytes);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? 500;
+            context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(status));
+        });
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor, ExceptionHandler = WriteProblem });
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "ThingLedger node API");
+            o.RoutePrefix = "swagger";
+        });
+        var api = app.MapGroup("/v1");
+        api.MapTxApi().MapChainApi().MapModuleApi();
+        app.MapOpsApi();
+        // Resolve the ledger now: a bad data directory fails at start, not on the first request.
+        app.Services.GetRequiredService<LedgerNode>();
+        return app;
+    }
+
+    private static int StatusFor(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static async Task WriteProblem(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+        var code = status == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.RequestTooLarge : Problems.CodeForStatus(status);
+        var detail = status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "the request body is larger than this node accepts (Node:MaxRequestBytes)",
+            < 500 => exception?.Message ?? "the request could not be read",
+            _ => "the node failed to answer this request; it has been logged",
+        };
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = code, Detail = detail, Extensions = { ["code"] = code } },
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,40 @@
+namespace ThingLedger.Node;
+
+/// <summary>Settings of a node (configuration section "Node"). Checked when the node starts.</summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <summary>Folder holding genesis.json, node.key and ledger.db.</summary>
+    public string DataDirectory { get; set; } = string.Empty;
+
+    /// <summary>The longest a waiting tx waits for its block, in milliseconds.</summary>
+    public int BlockIntervalMs { get; set; } = 200;
+
+    /// <summary>A block is cut as soon as this many txs wait.</summary>
+    public int MaxBlockTxs { get; set; } = 4_000;
+
+    /// <summary>Txs admitted but not yet in a block beyond which submissions get MEMPOOL_FULL.</summary>
+    public int MaxPendingTxs { get; set; } = 200_000;
+
+    /// <summary>Txs in one submission.</summary>
+    public int MaxBatchTxs { get; set; } = 10_000;
+
+    /// <summary>Largest request body in bytes.</summary>
+    public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Longest a client may ask to wait for a commit, in milliseconds.</summary>
+    public int MaxWaitMs { get; set; } = 60_000;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new InvalidOperationException("Node:DataDirectory is required (run `thingledger init` to create one)");
+        }
+        if (MaxBatchTxs < 1 || MaxRequestBytes < 1024 || MaxWaitMs < 1)
+        {
+            throw new InvalidOperationException("Node:MaxBatchTxs, Node:MaxRequestBytes and Node:MaxWaitMs must be positive");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using ThingLedger.Core;
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Ordering;
+
+/// <summary>Settings of the solo sequencer.</summary>
+public sealed class SoloOptions
+{
+    /// <summary>How long the first waiting tx may wait before its block is cut.</summary>
+    public TimeSpan BlockInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A block is cut as soon as this many txs wait.</summary>
+    public int MaxBlockTxs { get; set; } = 4_000;
+
+    /// <summary>Txs waiting for a block beyond which new ones are refused with MEMPOOL_FULL.</summary>
+    public int MaxPending { get; set; } = 200_000;
+
+    public void Validate()
+    {
+        if (BlockInterval <= TimeSpan.Zero || BlockInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException("BlockInterval must be between 1 ms and 1 minute");
+        }
+        if (MaxBlockTxs is < 1 or > 100_000)
+        {
+            throw new ArgumentException("MaxBlockTxs must be between 1 and 100000");
+        }
+        if (MaxPending < MaxBlockTxs)
+        {
+            throw new ArgumentException("MaxPending must be at least MaxBlockTxs");
+        }
+    }
+}
+
+/// <summary>
+/// The embedded sequencer: arrival order, a block cut every <see cref="SoloOptions.BlockInterval"/>
+/// or <see cref="SoloOptions.MaxBlockTxs"/>, block time from the injected clock, never going backwards.
+/// Empty blocks are never cut.
+/// </summary>
+public sealed class SoloSequencer : ISequencer
+{
+    private readonly Channel<Transaction> _queue = Channel.CreateUnbounded<Transaction>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SoloOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly object _enqueueLock = new();
+    private int _pending;
+    private ulong _lastTimestamp;
+
+    public SoloSequencer(SoloOptions options, TimeProvider clock, ulong lastTimestamp)
+    {
+        options.Validate();
+        _options = options;
+        _clock = clock;
+        _lastTimestamp = lastTimestamp;
+    }
+
+    public int Pending => Volatile.Read(ref _pending);
+
+    public string? Enqueue(IReadOnlyList<Transaction> txs)
+    {
+        // One lock so a batch stays contiguous and the pending bound is exact.
+        lock (_enqueueLock)
+        {
+            if (_pending + txs.Count > _options.MaxPending)
+            {
+                return ErrorCodes.MempoolFull;
+            }
+            Interlocked.Add(ref _pending, txs.Count);
+            foreach (var tx in txs)
+            {
+                _queue.Writer.TryWrite(tx);
+            }
+            return null;
+        }
+    }
+
+    public async IAsyncEnumerable<OrderedBatch> ReadBatchesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var deadline = _clock.GetTimestamp() + (long)(_options.BlockInterval.TotalSeconds * _clock.TimestampFrequency);
+            var batch = new List<Transaction>(Math.Min(_options.MaxBlockTxs, 1024));
+            while (batch.Count < _options.MaxBlockTxs)
+            {
+                if (reader.TryRead(out var tx))
+                {
+                    batch.Add(tx);
+                    continue;
+                }
+                var remaining = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(remaining);
+                try
+                {
+                    await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+            Interlocked.Add(ref _pending, -batch.Count);
+            var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
+            _lastTimestamp = Math.Max(now, _lastTimestamp);
+            yield return new OrderedBatch(_lastTimestamp, batch);
+        }
+    }
+}
