@@ -43,6 +43,7 @@ public static class NodeApp
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor, ExceptionHandler = WriteProblem });
         app.UseStatusCodePages();
+        app.Use(LimitRequestBody);
 
         app.MapOpenApi();
         app.UseSwaggerUI(o =>
@@ -56,6 +57,24 @@ public static class NodeApp
         // Resolve the ledger now: a bad data directory fails at start, not on the first request.
         app.Services.GetRequiredService<LedgerNode>();
         return app;
+    }
+
+    /// <summary>
+    /// Refuses bodies over Node:MaxRequestBytes whatever the server: at once when the length is
+    /// declared, and through the server's body-size feature while reading chunked bodies.
+    /// </summary>
+    private static Task LimitRequestBody(HttpContext context, RequestDelegate next)
+    {
+        var limit = context.RequestServices.GetRequiredService<LedgerNode>().Options.MaxRequestBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new BadHttpRequestException($"the body is {context.Request.ContentLength} bytes; the limit is {limit}", StatusCodes.Status413PayloadTooLarge);
+        }
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+        return next(context);
     }
 
     private static int StatusFor(Exception exception) => exception switch

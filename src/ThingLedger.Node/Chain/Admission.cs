@@ -65,6 +65,10 @@ public sealed class Admission
             return AdmissionResult.Reject(null, ErrorCodes.TxTooLarge, $"a tx is at most {Transaction.MaxEncodedBytes} bytes, this one is {bytes.Length}");
         }
         var error = Transaction.TryDecode(bytes, out var decoded);
+        if (error == CodecError.LengthTooLarge)
+        {
+            return AdmissionResult.Reject(null, ErrorCodes.TxTooLarge, $"a field of the tx is longer than allowed (payload at most {Transaction.MaxPayloadBytes} bytes)");
+        }
         if (error != CodecError.None)
         {
             return AdmissionResult.Reject(null, ErrorCodes.TxMalformed, $"the tx bytes do not decode: {error}");
