@@ -67,7 +67,7 @@ public sealed partial class LedgerStore
             var h = insert.Parameters.Add("$h", SqliteType.Integer);
             var i = insert.Parameters.Add("$i", SqliteType.Integer);
             var id = insert.Parameters.Add("$id", SqliteType.Blob);
-            var signer = insert.Parameters.Add("$signer", SqliteType.Text);
+            var signer = insert.Parameters.Add("$signer", SqliteType.Blob);
             var status = insert.Parameters.Add("$status", SqliteType.Integer);
             var raw = insert.Parameters.Add("$raw", SqliteType.Blob);
             var receipt = insert.Parameters.Add("$receipt", SqliteType.Blob);
@@ -77,10 +77,10 @@ public sealed partial class LedgerStore
             {
                 i.Value = n;
                 id.Value = txs[n].Id.ToArray();
-                signer.Value = txs[n].SignerAddress.ToString();
+                signer.Value = txs[n].SignerAddress.ToArray();
                 status.Value = (int)receipts[n].Status;
-                raw.Value = txs[n].Encode();
-                receipt.Value = receipts[n].Encode();
+                raw.Value = ArrayOf(txs[n].Encoded);
+                receipt.Value = ArrayOf(receipts[n].Encoded);
                 insert.ExecuteNonQuery();
             }
         }
@@ -114,4 +114,13 @@ public sealed partial class LedgerStore
         }
         transaction.Commit();
     }
+
+    /// <summary>
+    /// The array behind cached canonical bytes (SQLite parameters take byte[] only). The caches
+    /// always hold a whole array, so this never copies; anything else is copied to be safe.
+    /// </summary>
+    private static byte[] ArrayOf(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
 }

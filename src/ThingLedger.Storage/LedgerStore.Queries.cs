@@ -113,7 +113,7 @@ public sealed partial class LedgerStore
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT raw, receipt, height, idx FROM txs WHERE signer = $s ORDER BY height DESC, idx DESC LIMIT $n";
-        cmd.Parameters.AddWithValue("$s", signer.ToString());
+        cmd.Parameters.AddWithValue("$s", signer.ToArray());
         cmd.Parameters.AddWithValue("$n", limit);
         using var reader = cmd.ExecuteReader();
         var result = new List<StoredTx>();

@@ -65,7 +65,11 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
         try
         {
             writer.Open();
-            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA busy_timeout=5000;");
+            // WAL with synchronous=FULL: a commit is on disk when it returns (one fsync per block).
+            // A 64 MiB page cache keeps index pages of busy tables in memory; checkpoints every
+            // ~40 MiB of WAL instead of every 4 MiB keep their fsyncs out of most block commits.
+            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; " +
+                "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;");
             Execute(writer, Schema.Create);
         }
         catch (SqliteException e)

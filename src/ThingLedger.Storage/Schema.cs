@@ -26,7 +26,7 @@ internal static class Schema
             height  INTEGER NOT NULL,
             idx     INTEGER NOT NULL,
             id      BLOB NOT NULL,
-            signer  TEXT NOT NULL,
+            signer  BLOB NOT NULL,
             status  INTEGER NOT NULL,
             raw     BLOB NOT NULL,
             receipt BLOB NOT NULL,

@@ -50,7 +50,29 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
         return bytes;
     }
 
+    /// <summary>
+    /// Text forms already computed (each needs a SHA-256 for its checksum); state keys and events
+    /// format the same few thousand addresses over and over. Bounded: cleared when full.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Address, string> TextCache = new();
+    private const int MaxCachedTexts = 100_000;
+
     public override string ToString()
+    {
+        if (TextCache.TryGetValue(this, out var cached))
+        {
+            return cached;
+        }
+        var text = Format();
+        if (TextCache.Count >= MaxCachedTexts)
+        {
+            TextCache.Clear();
+        }
+        TextCache.TryAdd(this, text);
+        return text;
+    }
+
+    private string Format()
     {
         Span<byte> bytes = stackalloc byte[Size + 4];
         CopyTo(bytes);

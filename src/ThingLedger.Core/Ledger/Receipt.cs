@@ -100,7 +100,23 @@ public sealed record Receipt(Hash TxId, TxStatus Status, string ErrorCode, ulong
         }
     }
 
-    public byte[] Encode() => Canonical.Encode(this);
+    private byte[]? _encoded;
+
+    /// <summary>Copies for `with` expressions: the copy must encode its own fields, not reuse these bytes.</summary>
+    private Receipt(Receipt original)
+    {
+        TxId = original.TxId;
+        Status = original.Status;
+        ErrorCode = original.ErrorCode;
+        Cost = original.Cost;
+        Events = original.Events;
+    }
+
+    /// <summary>The canonical bytes, encoded once and shared: read-only.</summary>
+    public ReadOnlyMemory<byte> Encoded => _encoded ??= Canonical.Encode(this);
+
+    /// <summary>A fresh copy of the canonical bytes.</summary>
+    public byte[] Encode() => Encoded.ToArray();
 
     public static CodecError TryDecode(ReadOnlySpan<byte> bytes, out Receipt? receipt)
     {

@@ -48,6 +48,11 @@ public sealed class Transaction : ICanonical
 
     public int BodyLength { get; }
 
+    private byte[]? _encoded;
+
+    /// <summary>The canonical bytes, encoded once (or kept from decoding) and shared: read-only.</summary>
+    public ReadOnlyMemory<byte> Encoded => _encoded ??= Canonical.Encode(this);
+
     public int EncodedLength => BodyLength + Crypto.Signature.Size;
 
     /// <summary>Builds and signs a transaction with <paramref name="key"/>.</summary>
@@ -89,7 +94,8 @@ public sealed class Transaction : ICanonical
         writer.WriteFixed(Signature);
     }
 
-    public byte[] Encode() => Canonical.Encode(this);
+    /// <summary>A fresh copy of the canonical bytes.</summary>
+    public byte[] Encode() => Encoded.ToArray();
 
     /// <summary>Strictly decodes one transaction that must fill <paramref name="bytes"/> exactly.</summary>
     public static CodecError TryDecode(ReadOnlySpan<byte> bytes, out Transaction? tx)
@@ -105,6 +111,10 @@ public sealed class Transaction : ICanonical
         if (error != CodecError.None)
         {
             tx = null;
+        }
+        else
+        {
+            tx!._encoded = bytes.ToArray();
         }
         return error;
     }

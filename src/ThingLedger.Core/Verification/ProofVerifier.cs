@@ -96,5 +96,5 @@ public static class ProofVerifier
     }
 
     /// <summary>A block's receipts root commits to the canonical receipt bytes, in block order.</summary>
-    public static Hash ReceiptLeaf(Receipt receipt) => MerkleTree.LeafHash(receipt.Encode());
+    public static Hash ReceiptLeaf(Receipt receipt) => MerkleTree.LeafHash(receipt.Encoded.Span);
 }

@@ -31,7 +31,10 @@ public sealed partial class ChainRunner : BackgroundService
                 var started = Stopwatch.GetTimestamp();
                 var height = _node.Head.Height + 1;
                 var executed = _node.Machine.ExecuteBlock(_node.Store, height, batch.Timestamp, batch.Transactions);
+                var executedAt = Stopwatch.GetTimestamp();
                 var head = _node.Store.CommitBlock(batch.Timestamp, batch.Transactions, executed.Receipts, executed.Changes, _node.Attest);
+                LogBlock(head.Height, batch.Transactions.Count, executed.Changes.Length,
+                    Stopwatch.GetElapsedTime(started, executedAt).TotalMilliseconds, Stopwatch.GetElapsedTime(executedAt).TotalMilliseconds);
                 _node.Admission.OnCommitted(batch.Transactions, executed.Receipts);
                 _node.Tracker.OnCommitted(head.Height, batch.Transactions, executed.Receipts);
                 var failed = 0;
@@ -56,6 +59,9 @@ public sealed partial class ChainRunner : BackgroundService
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Chain {ChainId} at height {Height}, state root {StateRoot}")]
     private partial void LogStarted(string chainId, ulong height, string stateRoot);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Block {Height}: {Txs} txs, {Changes} state changes, executed in {ExecuteMs:F1} ms, committed in {CommitMs:F1} ms")]
+    private partial void LogBlock(ulong height, int txs, int changes, double executeMs, double commitMs);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Committing a block failed; the node stops so nothing unrecorded is acknowledged")]
     private partial void LogFailed(Exception exception);

@@ -10,24 +10,30 @@ public sealed class CommitTracker
 {
     private readonly ConcurrentDictionary<Hash, TaskCompletionSource<StoredTx>> _waiters = new();
     private readonly LedgerStore _store;
+    private readonly Func<Hash, bool> _isPending;
 
-    public CommitTracker(LedgerStore store) => _store = store;
+    /// <param name="isPending">Whether admission still holds the tx uncommitted (an in-memory check).</param>
+    public CommitTracker(LedgerStore store, Func<Hash, bool> isPending)
+    {
+        _store = store;
+        _isPending = isPending;
+    }
 
     /// <summary>The committed tx, or null when it is not committed within <paramref name="timeout"/>.</summary>
     public async Task<StoredTx?> WaitAsync(Hash id, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var committed = _store.GetTx(id);
-        if (committed is not null)
-        {
-            return committed;
-        }
+        // Register first, then look. The chain commits to disk, then clears admission's pending
+        // entry, then resolves waiters: a tx still pending after registration will resolve this
+        // waiter; one no longer pending is already on disk. The database is read only then.
         var waiter = _waiters.GetOrAdd(id, static _ => new TaskCompletionSource<StoredTx>(TaskCreationOptions.RunContinuationsAsynchronously));
-        // It may have committed between the first look and registering.
-        committed = _store.GetTx(id);
-        if (committed is not null)
+        if (!_isPending(id))
         {
-            _waiters.TryRemove(id, out _);
-            return committed;
+            var committed = _store.GetTx(id);
+            if (committed is not null)
+            {
+                _waiters.TryRemove(id, out _);
+                return committed;
+            }
         }
         try
         {

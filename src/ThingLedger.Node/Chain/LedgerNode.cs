@@ -41,7 +41,7 @@ public sealed class LedgerNode : IDisposable
             Store.Head!.Header.Timestamp);
         Metrics = new NodeMetrics();
         Admission = new Admission(Store, Machine, Sequencer, Metrics);
-        Tracker = new CommitTracker(Store);
+        Tracker = new CommitTracker(Store, id => Admission.FindPending(id) is not null);
     }
 
     public NodeOptions Options { get; }

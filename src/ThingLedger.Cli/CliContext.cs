@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Spectre.Console;
+using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Node;
+
+namespace ThingLedger.Cli;
+
+/// <summary>What a command needs from the parsed line: the node, the keys, the chain, output mode.</summary>
+internal sealed class CliContext(ParseResult parse) : IDisposable
+{
+    private ThingLedgerClient? _client;
+
+    public string DataDirectory => parse.GetValue(CommonOptions.Data)!;
+
+    public bool Json => parse.GetValue(CommonOptions.Json);
+
+    public ThingLedgerClient Client => _client ??= new ThingLedgerClient(parse.GetValue(CommonOptions.Node)!);
+
+    public KeyStore Keys => DevChain.Keys(DataDirectory);
+
+    /// <summary>The chain id to sign for: the local genesis when there is one, else the node's.</summary>
+    public async Task<string> ChainIdAsync(CancellationToken cancellationToken) =>
+        File.Exists(Node.DataDirectory.GenesisPath(DataDirectory))
+            ? Node.DataDirectory.LoadGenesis(DataDirectory).ChainId
+            : (await Client.GetStatusAsync(cancellationToken).ConfigureAwait(false)).ChainId;
+
+    /// <summary>A signer from the key store whose next nonce comes from the node.</summary>
+    public async Task<Account> SignerAsync(string keyName, CancellationToken cancellationToken)
+    {
+        var key = Keys.Load(keyName);
+        var chainId = await ChainIdAsync(cancellationToken).ConfigureAwait(false);
+        return new Account(key, chainId, await Client.GetNextNonceAsync(key.Address, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>An address given as text (tl…) or as the name of a key in the store.</summary>
+    public Address ResolveAddress(string value)
+    {
+        if (Address.TryParse(value, out var address))
+        {
+            return address;
+        }
+        if (Identifiers.IsLabel(value) && Keys.Contains(value))
+        {
+            using var key = Keys.Load(value);
+            return key.Address;
+        }
+        throw new FormatException($"'{value}' is neither an address (tl + 48 hex digits) nor a key name in {Keys.Directory}");
+    }
+
+    /// <summary>Submits one tx, waits for its commit unless told not to, and reports the outcome.</summary>
+    public async Task<int> SubmitAsync(Transaction tx, bool noWait, CancellationToken cancellationToken)
+    {
+        var result = await Client.SubmitAsync(tx, wait: !noWait, timeoutMs: 30_000, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (Json)
+        {
+            Output.Json(result);
+        }
+        else
+        {
+            Report(result);
+        }
+        return result.Status == "failed" ? CliRunner.Refused : 0;
+    }
+
+    private static void Report(TxResultView result)
+    {
+        switch (result.Status)
+        {
+            case "committed":
+                CliRunner.Success($"committed in block {result.Height}: tx {result.Id}");
+                break;
+            case "failed":
+                CliRunner.Error($"{result.Code}: tx {result.Id} was recorded in block {result.Height} as failed; nothing changed");
+                break;
+            default:
+                AnsiConsole.MarkupLine($"[yellow]…[/] accepted, not yet committed: tx {Markup.Escape(result.Id ?? "?")} (check with `thingledger tx show {Markup.Escape(result.Id ?? "")}`)");
+                break;
+        }
+    }
+
+    public void Dispose() => _client?.Dispose();
+}

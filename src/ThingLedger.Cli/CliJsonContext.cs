@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace ThingLedger.Cli;
+
+/// <summary>JSON for the CLI's own small outputs (key listings, verification results, benchmark figures).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using Spectre.Console;
+using ThingLedger.Client;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Cli;
+
+/// <summary>
+/// Runs a command body and turns expected failures into one clear line and an exit code:
+/// 1 refused by the node or failed verification, 2 bad input, 3 node unreachable, 4 storage.
+/// </summary>
+internal static class CliRunner
+{
+    public const int Refused = 1;
+    public const int BadInput = 2;
+    public const int Unreachable = 3;
+    public const int StorageFailure = 4;
+
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (ThingLedgerException e)
+        {
+            Error($"{e.Code}: {e.Message}");
+            return Refused;
+        }
+        catch (ProofException e)
+        {
+            Error(e.Message);
+            return Refused;
+        }
+        catch (HttpRequestException e)
+        {
+            Error($"cannot reach the node: {e.Message} (is `thingledger node run` running? use --node URL)");
+            return Unreachable;
+        }
+        catch (StorageException e)
+        {
+            Error(e.Message);
+            return StorageFailure;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or IOException or CryptographicException or UnauthorizedAccessException)
+        {
+            Error(e.Message);
+            return BadInput;
+        }
+    }
+
+    public static void Error(string message) => Console.Error.WriteLine($"error: {message}");
+
+    public static void Success(string message) => AnsiConsole.MarkupLine($"[green]✓[/] {Markup.Escape(message)}");
+}

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using ThingLedger.Client;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Verification;
+
+namespace ThingLedger.Cli.Commands;
+
+/// <summary>tx show|proof; block show; state get; verify.</summary>
+internal static class ChainCommands
+{
+    public static Command Tx()
+    {
+        var id = new Argument<string>("id") { Description = "Tx id (64 hex digits)" };
+        var show = new Command("show", "Show a tx with its receipt.\nExample: thingledger tx show 94c5…").With(id)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var tx = await cli.Client.GetTxAsync(Hash.Parse(parse.GetValue(id)!), ct).ConfigureAwait(false)
+                    ?? throw new ThingLedgerException("NOT_FOUND", $"no tx {parse.GetValue(id)}", 404);
+                if (cli.Json)
+                {
+                    Output.Json(tx);
+                    return 0;
+                }
+                Output.Fields($"tx {tx.Id}", ("status", tx.Status), ("block", tx.Height?.ToString(CultureInfo.InvariantCulture)),
+                    ("index", tx.Index?.ToString(CultureInfo.InvariantCulture)), ("module", tx.Module), ("operation", tx.Operation),
+                    ("signer", tx.Signer), ("nonce", tx.Nonce), ("error code", tx.Receipt?.Code), ("cost", tx.Receipt?.Cost),
+                    ("events", tx.Receipt is null ? null : string.Join("; ", tx.Receipt.Events.Select(e => $"{e.Module}.{e.Name}({string.Join(", ", e.Attributes.Select(a => $"{a.Key}={a.Value}"))})"))));
+                return 0;
+            });
+        var proofId = new Argument<string>("id") { Description = "Tx id" };
+        var output = new Option<string>("--out", "-o") { Description = "Write the proof to this file (default: print it)" };
+        var proof = new Command("proof", "Fetch a committed tx's proof for offline verification.\nExample: thingledger tx proof 94c5… --out receipt.json && thingledger verify receipt.json")
+            .With(proofId, output)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var document = await cli.Client.GetTxProofAsync(Hash.Parse(parse.GetValue(proofId)!), ct).ConfigureAwait(false);
+                return Emit(document, parse.GetValue(output));
+            });
+        return new Command("tx", "Transactions.").With(show, proof);
+    }
+
+    public static Command Block()
+    {
+        var which = new Argument<string>("height") { Description = "Block height, or 'head'", DefaultValueFactory = _ => "head" };
+        var show = new Command("show", "Show a block header, certificate and txs.\nExample: thingledger block show 42").With(which)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var text = parse.GetValue(which)!;
+                var head = text == "head" ? await cli.Client.GetHeadAsync(ct).ConfigureAwait(false) : null;
+                var height = head?.Height ?? (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var h) ? h : throw new FormatException($"'{text}' is not a height"));
+                var block = await cli.Client.GetBlockAsync(height, ct).ConfigureAwait(false) ?? throw new ThingLedgerException("NOT_FOUND", $"no block {height}", 404);
+                if (cli.Json)
+                {
+                    Output.Json(block);
+                    return 0;
+                }
+                Output.Fields($"block {block.Height}", ("hash", block.Hash), ("previous", block.PreviousHash),
+                    ("time", DateTimeOffset.FromUnixTimeMilliseconds((long)block.Timestamp).ToString("u", CultureInfo.InvariantCulture)),
+                    ("txs", block.TxCount), ("tx root", block.TxRoot), ("receipts root", block.ReceiptsRoot), ("state root", block.StateRoot),
+                    ("attested by", string.Join(", ", block.Certificate.Select(a => a.Validator[..18] + "…"))));
+                Output.Rows("txs", ["#", "id", "module.op", "signer", "status", "code"],
+                    (block.Txs ?? []).Take(50).Select(t => new[] { t.Index?.ToString(CultureInfo.InvariantCulture), t.Id, $"{t.Module}.{t.Operation}", t.Signer, t.Status, t.Receipt?.Code }));
+                return 0;
+            });
+        return new Command("block", "Blocks.").With(show);
+    }
+
+    public static Command State()
+    {
+        var key = new Argument<string>("key") { Description = "State key, e.g. tokens/balance/VOLT/tl…" };
+        var withProof = new Option<bool>("--proof") { Description = "Fetch a proof and verify it against the local genesis" };
+        var output = new Option<string>("--out", "-o") { Description = "Write the proof document to this file" };
+        var get = new Command("get", "Read a state key; with --proof, verify value or absence offline against <data>/genesis.json.\n" +
+                "Example: thingledger state get tokens/token/VOLT --proof --out volt.json")
+            .With(key, withProof, output)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var entry = await cli.Client.GetStateAsync(parse.GetValue(key)!, parse.GetValue(withProof), ct).ConfigureAwait(false);
+                if (entry.Proof is { } document)
+                {
+                    var result = document.Verify(Node.DataDirectory.LoadGenesis(cli.DataDirectory));
+                    if (parse.GetValue(output) is { } path)
+                    {
+                        await File.WriteAllTextAsync(path, document.ToJson(), ct).ConfigureAwait(false);
+                    }
+                    if (cli.Json)
+                    {
+                        Output.Json(entry);
+                    }
+                    else
+                    {
+                        Output.Fields($"state {entry.Key}", ("present", entry.Present), ("value (hex)", entry.Value), ("block", entry.Height));
+                        Report(result);
+                    }
+                    return result.Ok ? 0 : CliRunner.Refused;
+                }
+                if (cli.Json)
+                {
+                    Output.Json(entry);
+                }
+                else
+                {
+                    Output.Fields($"state {entry.Key}", ("value (hex)", entry.Value), ("block", entry.Height));
+                }
+                return 0;
+            });
+        return new Command("state", "Authenticated state.").With(get);
+    }
+
+    public static Command Verify()
+    {
+        var file = new Argument<string>("file") { Description = "A proof document (from `tx proof` or `state get --proof --out`)" };
+        var genesis = new Option<string>("--genesis") { Description = "Genesis file to trust (default: <data>/genesis.json)" };
+        return new Command("verify", "Verify a proof offline, trusting only a genesis file; says which link broke if any.\n" +
+                "Example: thingledger verify receipt.json --genesis ./chain/genesis.json")
+            .With(file, genesis)
+            .Runs((parse, cli, _) =>
+            {
+                var genesisPath = parse.GetValue(genesis) ?? Node.DataDirectory.GenesisPath(cli.DataDirectory);
+                if (!File.Exists(genesisPath))
+                {
+                    throw new FileNotFoundException($"genesis file {genesisPath} not found (pass --genesis)");
+                }
+                var trusted = Genesis.Parse(File.ReadAllText(genesisPath));
+                var document = ProofDocument.Parse(File.ReadAllText(parse.GetValue(file)!));
+                var result = document.Verify(trusted);
+                if (cli.Json)
+                {
+                    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+                    {
+                        ["ok"] = result.Ok ? "true" : "false",
+                        ["link"] = result.Link,
+                        ["message"] = result.Message,
+                    }, CliJsonContext.Default.DictionaryStringString));
+                }
+                else
+                {
+                    Report(result);
+                }
+                return Task.FromResult(result.Ok ? 0 : CliRunner.Refused);
+            });
+    }
+
+    private static void Report(VerificationResult result)
+    {
+        if (result.Ok)
+        {
+            CliRunner.Success($"verified: {result.Message}");
+        }
+        else
+        {
+            AnsiConsole.MarkupLine($"[red]✗ broken link: {Markup.Escape(result.Link)}[/] — {Markup.Escape(result.Message)}");
+        }
+    }
+
+    private static int Emit(ProofDocument document, string? path)
+    {
+        if (path is null)
+        {
+            Console.WriteLine(document.ToJson());
+        }
+        else
+        {
+            File.WriteAllText(path, document.ToJson());
+            CliRunner.Success($"wrote {path} (block {document.Height})");
+        }
+        return 0;
+    }
+}

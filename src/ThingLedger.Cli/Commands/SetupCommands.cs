@@ -1,0 +1,119 @@
+using System.CommandLine;
+using Spectre.Console;
+using ThingLedger.Node;
+
+namespace ThingLedger.Cli.Commands;
+
+/// <summary>init, node run, keys.</summary>
+internal static class SetupCommands
+{
+    public static Command Init()
+    {
+        var chainId = new Option<string>("--chain-id") { Description = "Chain id written into genesis", DefaultValueFactory = _ => "thingledger-dev" };
+        var orgs = new Option<string[]>("--org")
+        {
+            Description = "Organisation as id=Name (repeatable); default: the three sample organisations",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        return new Command("init", "Create a data directory: genesis, the node's validator key and an admin key per organisation.\n" +
+                "Example: thingledger init --data ./chain --org acme=\"Acme Devices\" --org grid=\"Grid Co\"")
+            .With(chainId, orgs)
+            .Runs((parse, cli, _) =>
+            {
+                var specs = (parse.GetValue(orgs) ?? []).Select(ParseOrg).ToArray();
+                var genesis = DevChain.Initialize(cli.DataDirectory, parse.GetValue(chainId)!, specs.Length > 0 ? specs : DevChain.SampleOrgs,
+                    (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                if (cli.Json)
+                {
+                    Console.WriteLine(genesis.ToJson());
+                    return Task.FromResult(0);
+                }
+                CliRunner.Success($"created chain '{genesis.ChainId}' in {Path.GetFullPath(cli.DataDirectory)}");
+                Output.Rows("organisations", ["org", "name", "admin key", "admin address"],
+                    genesis.Orgs.Select(o => new[] { o.Id, o.Name, DevChain.AdminKeyName(o.Id), o.Admins[0].ToAddress().ToString() }));
+                AnsiConsole.MarkupLine($"genesis hash [bold]{genesis.Hash}[/]\nnext: [bold]thingledger node run --data {Markup.Escape(cli.DataDirectory)}[/]");
+                return Task.FromResult(0);
+            });
+    }
+
+    private static OrgSpec ParseOrg(string text)
+    {
+        var parts = text.Split('=', 2);
+        if (parts.Length != 2)
+        {
+            throw new FormatException($"--org '{text}' must look like id=Name");
+        }
+        return new OrgSpec(parts[0].Trim(), parts[1].Trim());
+    }
+
+    public static Command Node()
+    {
+        var urls = new Option<string>("--urls") { Description = "Address to listen on", DefaultValueFactory = _ => NodeApp.DefaultUrl };
+        var interval = new Option<int>("--block-interval-ms") { Description = "Longest wait before a block is cut", DefaultValueFactory = _ => 200 };
+        var maxTxs = new Option<int>("--max-block-txs") { Description = "Cut a block as soon as this many txs wait", DefaultValueFactory = _ => 4_000 };
+        var run = new Command("run", "Run a node on a data directory (created by `thingledger init`).\nExample: thingledger node run --data ./chain --urls http://127.0.0.1:7070")
+            .With(urls, interval, maxTxs);
+        run.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
+        {
+            var app = NodeApp.Build(
+            [
+                $"--urls={parse.GetValue(urls)}",
+                $"--Node:DataDirectory={parse.GetValue(CommonOptions.Data)}",
+                $"--Node:BlockIntervalMs={parse.GetValue(interval)}",
+                $"--Node:MaxBlockTxs={parse.GetValue(maxTxs)}",
+            ]);
+            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }));
+        return new Command("node", "Run a ThingLedger node.").With(run);
+    }
+
+    public static Command Keys()
+    {
+        var name = new Argument<string>("name") { Description = "Key name (file <data>/keys/<name>.pem)" };
+        var create = new Command("new", "Generate a P-256 key and store it owner-only.\nExample: thingledger keys new alice").With(name)
+            .Runs((parse, cli, _) =>
+            {
+                using var key = cli.Keys.Create(parse.GetValue(name)!);
+                Show(cli, parse.GetValue(name)!, key.PublicKey.ToHex(), key.Address.ToString());
+                return Task.FromResult(0);
+            });
+        var showName = new Argument<string>("name") { Description = "Key name" };
+        var show = new Command("show", "Show a stored key's address and public key.\nExample: thingledger keys show voltmotors-admin").With(showName)
+            .Runs((parse, cli, _) =>
+            {
+                using var key = cli.Keys.Load(parse.GetValue(showName)!);
+                Show(cli, parse.GetValue(showName)!, key.PublicKey.ToHex(), key.Address.ToString());
+                return Task.FromResult(0);
+            });
+        var list = new Command("list", "List the stored keys.\nExample: thingledger keys list").Runs((_, cli, _) =>
+        {
+            var rows = cli.Keys.Names().Select(n =>
+            {
+                using var key = cli.Keys.Load(n);
+                return new[] { n, key.Address.ToString() };
+            }).ToList();
+            if (cli.Json)
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(rows.ToDictionary(r => r[0], r => r[1]), CliJsonContext.Default.DictionaryStringString));
+            }
+            else
+            {
+                Output.Rows($"keys in {cli.Keys.Directory}", ["name", "address"], rows);
+            }
+            return Task.FromResult(0);
+        });
+        return new Command("keys", "Manage signing keys in <data>/keys.").With(create, show, list);
+    }
+
+    private static void Show(CliContext cli, string name, string publicKey, string address)
+    {
+        if (cli.Json)
+        {
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = name, ["address"] = address, ["publicKey"] = publicKey },
+                CliJsonContext.Default.DictionaryStringString));
+            return;
+        }
+        Output.Fields($"key {name}", ("address", address), ("public key", publicKey));
+    }
+}

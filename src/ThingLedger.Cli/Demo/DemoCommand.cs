@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using ThingLedger.Client;
+using ThingLedger.Node;
+
+namespace ThingLedger.Cli.Demo;
+
+/// <summary>
+/// `thingledger demo`: a dev chain in a temporary (or given) folder, a node on it, sample
+/// organisations, devices and tokens, live traffic and a live summary, until Ctrl+C.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 for the node", DefaultValueFactory = _ => 7070 };
+        var rate = new Option<int>("--rate") { Description = "Txs per second of live traffic", DefaultValueFactory = _ => 40 };
+        var duration = new Option<int>("--duration") { Description = "Stop after this many seconds (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
+        var command = new Command("demo", "Start a single node with an embedded database, sample organisations, devices and tokens, and live traffic.\n" +
+            "Example: thingledger demo            (temporary folder, http://127.0.0.1:7070, Ctrl+C to stop)\n" +
+            "         thingledger demo --data ./demo-chain --duration 30").With(port, rate, duration);
+        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(() => RunAsync(parse, parse.GetValue(port), parse.GetValue(rate), parse.GetValue(duration), cancellationToken)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, int port, int rate, int seconds, CancellationToken cancellationToken)
+    {
+        if (rate is < 1 or > 10_000)
+        {
+            throw new ArgumentException("--rate must be between 1 and 10000");
+        }
+        var given = parse.GetResult(CommonOptions.Data) is { Implicit: false };
+        var directory = given ? Path.GetFullPath(parse.GetValue(CommonOptions.Data)!) : Directory.CreateTempSubdirectory("thingledger-demo-").FullName;
+        if (!File.Exists(DataDirectory.GenesisPath(directory)))
+        {
+            DevChain.Initialize(directory, "thingledger-demo", DevChain.SampleOrgs, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+        var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        var app = NodeApp.Build(
+        [
+            $"--urls={url}",
+            $"--Node:DataDirectory={directory}",
+            "--Node:BlockIntervalMs=250",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+        ]);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
+        try
+        {
+            using var client = new ThingLedgerClient(url);
+            var status = await client.GetStatusAsync(linked.Token).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"[bold green]ThingLedger demo[/] — chain [bold]{status.ChainId}[/], data in [bold]{Markup.Escape(directory)}[/]");
+            var world = new DemoScenario(client, DevChain.Keys(directory), status.ChainId);
+            await world.SetUpAsync(m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
+            PrintUrls(url, directory);
+            var traffic = new DemoTraffic(client, world, rate);
+            var trafficTask = traffic.RunAsync(linked.Token);
+            await ShowLiveAsync(client, traffic, linked.Token).ConfigureAwait(false);
+            await Ignore(trafficTask).ConfigureAwait(false);
+            var final = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"stopped at height [bold]{final.Height}[/] after {traffic.Submitted} demo txs; the chain stays in {Markup.Escape(directory)}");
+            AnsiConsole.MarkupLine($"resume with: [bold]thingledger demo --data {Markup.Escape(directory)}[/]");
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine($"stopped; the chain stays in {Markup.Escape(directory)}");
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    private static void PrintUrls(string url, string directory)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("what").AddColumn("where");
+        table.AddRow("node API", url + "/v1/status");
+        table.AddRow("API explorer (Swagger UI)", url + "/swagger");
+        table.AddRow("OpenAPI document", url + "/openapi/v1.json");
+        table.AddRow("live block events (SSE)", url + "/v1/events");
+        table.AddRow("metrics (Prometheus)", url + "/metrics");
+        table.AddRow("health", url + "/health");
+        AnsiConsole.Write(table);
+        var d = directory.Contains(' ', StringComparison.Ordinal) ? $"\"{directory}\"" : directory;
+        AnsiConsole.MarkupLine("try, in another terminal:");
+        AnsiConsole.MarkupLine($"  [bold]thingledger token list --node {url}[/]");
+        AnsiConsole.MarkupLine($"  [bold]thingledger device list --org voltmotors --node {url}[/]");
+        AnsiConsole.MarkupLine($"  [bold]thingledger state get tokens/token/VOLT --proof --data {Markup.Escape(d)} --node {url}[/]");
+        AnsiConsole.MarkupLine("Ctrl+C stops the node.");
+    }
+
+    private static async Task ShowLiveAsync(ThingLedgerClient client, DemoTraffic traffic, CancellationToken cancellationToken)
+    {
+        var last = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
+        while (await Tick(timer, cancellationToken).ConfigureAwait(false))
+        {
+            var now = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            var rate = (now.CommittedTxs - last.CommittedTxs) / clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var volt = await client.GetTokenAsync(DemoScenario.Volt, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
+                "height [bold]{0}[/] · [bold]{1:F0}[/] tx/s · committed {2} · pending {3} · state keys {4} · VOLT supply {5} · refused {6}",
+                now.Height, rate, now.CommittedTxs, now.PendingTxs, now.StateKeys, volt?.Supply ?? "0", traffic.Refused);
+            last = now;
+        }
+    }
+
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task Ignore(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Traffic stops with the demo.
+        }
+    }
+}

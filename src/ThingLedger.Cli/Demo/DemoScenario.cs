@@ -1,0 +1,100 @@
+using ThingLedger.Client;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Execution;
+using ThingLedger.Node;
+
+namespace ThingLedger.Cli.Demo;
+
+/// <summary>
+/// The demo's world: an EV maker rewarding drivers in VOLT points, a utility crediting
+/// exported solar energy in KWH, an appliance maker with washing machines; devices owned by
+/// six people. Setting up is idempotent, so a demo can resume on the same data directory.
+/// </summary>
+internal sealed class DemoScenario
+{
+    public const string Volt = "VOLT";
+    public const string Kwh = "KWH";
+
+    private static readonly (string Org, string Model, string Prefix, int Count)[] Fleet =
+    [
+        ("voltmotors", "EV-7", "VIN", 6),
+        ("gridco", "SmartMeter-3", "MTR", 4),
+        ("homeappliance", "WashPro-9", "WM", 3),
+    ];
+
+    private readonly ThingLedgerClient _client;
+    private readonly KeyStore _keys;
+    private readonly string _chainId;
+
+    public DemoScenario(ThingLedgerClient client, KeyStore keys, string chainId)
+    {
+        _client = client;
+        _keys = keys;
+        _chainId = chainId;
+    }
+
+    public Dictionary<string, Account> Admins { get; } = new(StringComparer.Ordinal);
+
+    public List<Account> Owners { get; } = [];
+
+    public List<Address> Devices { get; } = [];
+
+    public async Task SetUpAsync(Action<string> progress, CancellationToken cancellationToken)
+    {
+        foreach (var org in DevChain.SampleOrgs)
+        {
+            Admins[org.Id] = await Account.OpenAsync(_client, _keys.Load(DevChain.AdminKeyName(org.Id)), _chainId, cancellationToken).ConfigureAwait(false);
+        }
+        for (var i = 1; i <= 6; i++)
+        {
+            var name = $"owner-{i}";
+            var key = _keys.Contains(name) ? _keys.Load(name) : _keys.Create(name);
+            Owners.Add(await Account.OpenAsync(_client, key, _chainId, cancellationToken).ConfigureAwait(false));
+        }
+
+        progress("creating tokens VOLT (driving rewards) and KWH (exported energy)");
+        await EnsureTokenAsync(Admins["voltmotors"], Volt, "Volt driving points", cancellationToken).ConfigureAwait(false);
+        await EnsureTokenAsync(Admins["gridco"], Kwh, "Exported solar energy (Wh)", cancellationToken).ConfigureAwait(false);
+
+        progress("registering 6 EVs, 4 smart meters and 3 washing machines");
+        var registrations = new List<Core.Ledger.Transaction>();
+        var owner = 0;
+        foreach (var (org, model, prefix, count) in Fleet)
+        {
+            for (var i = 1; i <= count; i++)
+            {
+                var name = $"{prefix.ToLowerInvariant()}-{i}";
+                var key = _keys.Contains(name) ? _keys.Load(name) : _keys.Create(name);
+                Devices.Add(key.Address);
+                if (await _client.GetDeviceAsync(key.Address, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    var metadata = new Dictionary<string, string> { ["firmware"] = "1.0." + i, ["site"] = "demo" };
+                    registrations.Add(Admins[org].Sign(Operations.RegisterDevice(key.PublicKey, model, $"{prefix}-{i:D4}", Owners[owner % Owners.Count].Address, metadata)));
+                }
+                owner++;
+            }
+        }
+        if (registrations.Count > 0)
+        {
+            var response = await _client.SubmitAsync(registrations, wait: true, timeoutMs: 30_000, cancellationToken).ConfigureAwait(false);
+            var refused = response.Results.FirstOrDefault(r => r.Code is not null);
+            if (refused is not null)
+            {
+                throw new InvalidOperationException($"registering demo devices failed: {refused.Code} {refused.Message}");
+            }
+        }
+    }
+
+    private async Task EnsureTokenAsync(Account admin, string symbol, string name, CancellationToken cancellationToken)
+    {
+        if (await _client.GetTokenAsync(symbol, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+        var result = await _client.SubmitAsync(admin.Sign(Operations.CreateToken(symbol, name, 0, Roles.Admin | Roles.Operator, 0)), wait: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (result.Status != "committed")
+        {
+            throw new InvalidOperationException($"creating {symbol} failed: {result.Code}");
+        }
+    }
+}

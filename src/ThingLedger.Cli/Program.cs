@@ -1,0 +1,26 @@
+using System.CommandLine;
+using ThingLedger.Cli;
+using ThingLedger.Cli.Bench;
+using ThingLedger.Cli.Commands;
+using ThingLedger.Cli.Demo;
+
+var root = new RootCommand("thingledger — a permissioned ledger for connected devices.\n" +
+    "Start with `thingledger demo`, or `thingledger init` then `thingledger node run`.");
+root.Options.Add(CommonOptions.Data);
+root.Options.Add(CommonOptions.Node);
+root.Options.Add(CommonOptions.Json);
+root.With(
+    DemoCommand.Create(),
+    SetupCommands.Init(),
+    SetupCommands.Node(),
+    SetupCommands.Keys(),
+    IdentityCommands.Org(),
+    IdentityCommands.Member(),
+    DeviceCommands.Device(),
+    TokenCommands.Token(),
+    ChainCommands.Tx(),
+    ChainCommands.Block(),
+    ChainCommands.State(),
+    ChainCommands.Verify(),
+    BenchCommand.Create());
+return await root.Parse(args).InvokeAsync();
