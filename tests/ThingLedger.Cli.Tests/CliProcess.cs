@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ThingLedger.Cli.Tests;
+
+/// <summary>Runs the real `thingledger` program as a child process (the build output beside the tests).</summary>
+internal static class CliProcess
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "thingledger.dll");
+
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["NO_COLOR"] = "1";
+        return info;
+    }
+
+    /// <summary>Runs to completion (bounded) and returns exit code and output.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunAsync(TimeSpan limit, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"thingledger {string.Join(' ', args)} did not finish within {limit}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A `thingledger node run` child process on 127.0.0.1, stopped by process id.</summary>
+internal sealed class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private NodeProcess(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Url { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+
+    public static async Task<NodeProcess> StartAsync(string dataDirectory, int port)
+    {
+        var url = $"http://127.0.0.1:{port}";
+        var process = Process.Start(CliProcess.StartInfo("node", "run", "--data", dataDirectory, "--urls", url, "--block-interval-ms", "50"))!;
+        var node = new NodeProcess(process, url);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the node exited with {process.ExitCode}:\n{node.Log}");
+            }
+            try
+            {
+                if ((await http.GetAsync(url + "/health")).IsSuccessStatusCode)
+                {
+                    return node;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        node.Dispose();
+        throw new TimeoutException($"the node did not become healthy:\n{node.Log}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as on a crash or power cut of the process.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            KillHard();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,78 @@
+using ThingLedger.Core.Verification;
+
+namespace ThingLedger.Cli.Tests;
+
+public sealed class CommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tl-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Demo_runs_a_node_with_live_traffic_and_stops_cleanly()
+    {
+        var port = CliProcess.FreePort();
+        var data = Path.Combine(_directory, "demo");
+        var (code, output, error) = await CliProcess.RunAsync(Limit, "demo", "--data", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", "6");
+        Assert.True(code == 0, error + output);
+        Assert.Contains($"http://127.0.0.1:{port}/swagger", output, StringComparison.Ordinal);
+        Assert.Contains("tx/s", output, StringComparison.Ordinal);
+        Assert.Contains("stopped at height", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(data, "ledger.db")));
+    }
+
+    [Fact]
+    public async Task Init_creates_keys_and_genesis_and_refuses_to_overwrite()
+    {
+        var data = Path.Combine(_directory, "chain");
+        var first = await CliProcess.RunAsync(Limit, "init", "--data", data, "--org", "acme=Acme Devices", "--json");
+        Assert.Equal(0, first.Code);
+        Assert.Contains("\"chainId\": \"thingledger-dev\"", first.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(data, "keys", "acme-admin.pem")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "node.key")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", "acme-admin.pem")));
+        }
+        var again = await CliProcess.RunAsync(Limit, "init", "--data", data);
+        Assert.Equal(2, again.Code);
+        Assert.Contains("already holds a chain", again.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_accepts_a_real_proof_and_names_the_broken_link_of_a_tampered_one()
+    {
+        var data = Path.Combine(_directory, "chain");
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, "init", "--data", data)).Code);
+        var port = CliProcess.FreePort();
+        string proofJson;
+        using (var node = await NodeProcess.StartAsync(data, port))
+        {
+            var state = await CliProcess.RunAsync(Limit, "state", "get", "identity/org/voltmotors", "--proof", "--data", data, "--node", node.Url,
+                "--out", Path.Combine(_directory, "org.json"));
+            Assert.True(state.Code == 0, state.Err + state.Out);
+            Assert.Contains("verified", state.Out, StringComparison.Ordinal);
+            proofJson = await File.ReadAllTextAsync(Path.Combine(_directory, "org.json"));
+        }
+        var ok = await CliProcess.RunAsync(Limit, "verify", Path.Combine(_directory, "org.json"), "--genesis", Path.Combine(data, "genesis.json"));
+        Assert.Equal(0, ok.Code);
+
+        var document = ProofDocument.Parse(proofJson);
+        document.Value = "ff" + document.Value![2..];
+        var tampered = Path.Combine(_directory, "tampered.json");
+        await File.WriteAllTextAsync(tampered, document.ToJson());
+        var bad = await CliProcess.RunAsync(Limit, "verify", tampered, "--data", data);
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("state-proof", bad.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commands_against_a_missing_node_say_so_with_exit_code_3()
+    {
+        var result = await CliProcess.RunAsync(Limit, "token", "list", "--node", $"http://127.0.0.1:{CliProcess.FreePort()}");
+        Assert.Equal(3, result.Code);
+        Assert.Contains("cannot reach the node", result.Err, StringComparison.Ordinal);
+    }
+}
