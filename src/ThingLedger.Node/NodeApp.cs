@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
-using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 using ThingLedger.Core;
 using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Json;
+using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 
 namespace ThingLedger.Node;
 

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Verification;
 using ThingLedger.Node.Chain;
-using ThingLedger.Client.Contracts;
 using ThingLedger.Node.Json;
 
 namespace ThingLedger.Node.Api;

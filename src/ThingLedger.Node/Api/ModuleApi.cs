@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
@@ -6,7 +7,6 @@ using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Tokens;
 using ThingLedger.Node.Chain;
-using ThingLedger.Client.Contracts;
 using ThingLedger.Node.Json;
 
 namespace ThingLedger.Node.Api;

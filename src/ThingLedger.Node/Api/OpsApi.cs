@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ThingLedger.Node.Chain;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Node.Chain;
 using ThingLedger.Node.Json;
 
 namespace ThingLedger.Node.Api;

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Verification;
 using ThingLedger.Node.Chain;
-using ThingLedger.Client.Contracts;
 using ThingLedger.Node.Json;
 
 namespace ThingLedger.Node.Api;

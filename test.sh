@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the whole ThingLedger test suite: exactly what CI runs (.ci/run calls this).
+# Needs only the .NET 10 SDK and the NuGet packages pinned in Directory.Packages.props.
+# Suites that need system packages (etcd, chromium) install them here with apt-get first.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+set +e
+dotnet test ThingLedger.slnx --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
+passed=$(sum Passed)
+failed=$(sum Failed)
+skipped=$(sum Skipped)
+echo
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+exit "$status"
