@@ -20,6 +20,7 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(List<TokenView>))]
 [JsonSerializable(typeof(BalanceView))]
 [JsonSerializable(typeof(Page<BalanceView>))]
+[JsonSerializable(typeof(Page<TxView>))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(BlockEvent))]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using ThingLedger.Client;
 using ThingLedger.Core;
 using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
@@ -29,7 +30,11 @@ public static class NodeApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddHostedService<ChainRunner>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NodeJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ClientJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, NodeJsonContext.Default);
+        });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>($"{NodeOptions.Section}:{nameof(NodeOptions.MaxRequestBytes)}") ?? new NodeOptions().MaxRequestBytes);

@@ -59,6 +59,9 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         var view = await client.GetTxAsync(transfer.Id);
         Assert.Equal("transferred", view!.Receipt!.Events[0].Name);
         Assert.True((await client.VerifyTxAsync(transfer.Id, _node.Genesis)).Ok);
+
+        var history = await _node.CreateClient().GetStringAsync($"/v1/accounts/{admin.Address}/txs?limit=5");
+        Assert.Contains(transfer.Id.ToString(), history, StringComparison.Ordinal);
     }
 
     [Fact]

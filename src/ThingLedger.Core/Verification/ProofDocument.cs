@@ -135,23 +135,7 @@ public sealed class ProofDocument
         return reader.Finish() == CodecError.None;
     }
 
-    private static bool TryBytes(string? hex, out byte[] bytes)
-    {
-        bytes = [];
-        if (hex is null || hex.Length % 2 != 0)
-        {
-            return false;
-        }
-        try
-        {
-            bytes = Convert.FromHexString(hex);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    private static bool TryBytes(string? hex, out byte[] bytes) => Codec.Hex.TryDecode(hex, out bytes);
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Node.Chain;
-using ThingLedger.Node.Json;
 
 namespace ThingLedger.Node.Api;
 
@@ -23,7 +23,7 @@ internal static class OpsApi
     {
         var fault = node.Fault;
         var view = new HealthView(fault is null ? "healthy" : "unhealthy", node.Head.Height, fault);
-        return fault is null ? TypedResults.Ok(view) : TypedResults.Json(view, NodeJsonContext.Default.HealthView, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return fault is null ? TypedResults.Ok(view) : TypedResults.Json(view, ClientJsonContext.Default.HealthView, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task Stream(HttpContext context, LedgerNode node, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ internal static class OpsApi
 
     private static async Task Write(HttpContext context, BlockEvent e, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(e, NodeJsonContext.Default.BlockEvent);
+        var json = JsonSerializer.Serialize(e, ClientJsonContext.Default.BlockEvent);
         await context.Response.WriteAsync($"id: {e.Height}\nevent: block\ndata: {json}\n\n", cancellationToken).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }

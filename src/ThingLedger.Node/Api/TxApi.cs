@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Verification;
 using ThingLedger.Node.Chain;
@@ -43,7 +44,7 @@ internal static class TxApi
         var malformed = new bool[hexes.Count];
         for (var i = 0; i < hexes.Count; i++)
         {
-            encoded[i] = TryHex(hexes[i], out var bytes) ? bytes : [];
+            encoded[i] = Hex.TryDecode(hexes[i], out var bytes) ? bytes : [];
             malformed[i] = encoded[i].Length == 0;
         }
         var admitted = node.Admission.Admit(encoded);
@@ -142,23 +143,5 @@ internal static class TxApi
             ? Problems.NotFound($"tx {id} is not committed")
             : TypedResults.Ok(ProofDocument.ForTx(inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
                 inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof));
-    }
-
-    private static bool TryHex(string? hex, out byte[] bytes)
-    {
-        bytes = [];
-        if (string.IsNullOrEmpty(hex) || hex.Length % 2 != 0)
-        {
-            return false;
-        }
-        try
-        {
-            bytes = Convert.FromHexString(hex);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

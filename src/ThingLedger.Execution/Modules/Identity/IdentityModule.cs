@@ -66,7 +66,7 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
         {
             return check;
         }
-        if (p.Roles == Roles.None || (p.Roles & ~Roles.All) != 0)
+        if (!IsValid(p.Roles))
         {
             return ErrorCodes.InvalidRoles;
         }
@@ -86,7 +86,7 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
         {
             return check;
         }
-        if (p.Roles == Roles.None || (p.Roles & ~Roles.All) != 0)
+        if (!IsValid(p.Roles))
         {
             return ErrorCodes.InvalidRoles;
         }
@@ -135,6 +135,9 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
         var signer = context.SignerMembership;
         return signer is { } m && m.Org == org && m.Has(Roles.Admin) ? Outcome.Ok : ErrorCodes.Unauthorised;
     }
+
+    /// <summary>At least one role, and only known ones.</summary>
+    private static bool IsValid(Roles roles) => roles != Roles.None && (roles & ~Roles.All) == 0;
 
     private static void PutMember(StateView state, string org, Address member, Roles roles, ulong since)
     {
