@@ -45,16 +45,7 @@ public sealed class KeyStore
         {
             throw new IOException($"a key named '{name}' already exists at {path}");
         }
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(key.ExportPkcs8Pem());
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
+        OwnerOnlyFile.Create(path, key.ExportPkcs8Pem());
     }
 
     public KeyPair Load(string name)

@@ -35,19 +35,4 @@ public static class DataDirectory
         }
         return KeyPair.ImportPem(File.ReadAllText(path));
     }
-
-    /// <summary>Writes a file readable and writable by its owner only (created that way, never widened).</summary>
-    public static void WritePrivateFile(string path, string contents)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(contents);
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
-    }
 }

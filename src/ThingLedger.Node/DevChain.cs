@@ -43,7 +43,7 @@ public static class DevChain
             admins.Add(new GenesisOrg(org.Id, org.Name, [admin.PublicKey]));
         }
         var genesis = new Genesis(chainId, timestamp, admins, [new GenesisValidator(orgs[0].Id, validator.PublicKey)], 1);
-        DataDirectory.WritePrivateFile(DataDirectory.NodeKeyPath(directory), validator.ExportPkcs8Pem());
+        OwnerOnlyFile.Create(DataDirectory.NodeKeyPath(directory), validator.ExportPkcs8Pem());
         File.WriteAllText(DataDirectory.GenesisPath(directory), genesis.ToJson());
         return genesis;
     }
