@@ -56,15 +56,26 @@ public readonly struct Hash : IEquatable<Hash>, IComparable<Hash>
     }
 
     /// <summary>SHA-256 of a one-byte prefix followed by data (Merkle leaf and node hashing).</summary>
-    public static Hash Sha256(byte prefix, ReadOnlySpan<byte> data)
+    public static Hash Sha256(byte prefix, ReadOnlySpan<byte> data) => Sha256([prefix], data);
+
+    /// <summary>
+    /// SHA-256(head ‖ tail) in one call: both parts are laid into a stack buffer (pooled above
+    /// 1 KiB), which costs far less than an incremental hashing context per call.
+    /// </summary>
+    public static Hash Sha256(scoped ReadOnlySpan<byte> head, scoped ReadOnlySpan<byte> tail)
     {
-        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> p = [prefix];
-        hasher.AppendData(p);
-        hasher.AppendData(data);
-        Span<byte> digest = stackalloc byte[Size];
-        hasher.GetHashAndReset(digest);
-        return new Hash(digest);
+        const int StackLimit = 1024;
+        var length = head.Length + tail.Length;
+        byte[]? rented = null;
+        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        head.CopyTo(buffer);
+        tail.CopyTo(buffer[head.Length..]);
+        var hash = Sha256(buffer[..length]);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+        return hash;
     }
 
     /// <summary>SHA-256(prefix ‖ left ‖ right): 65 bytes hashed in one call.</summary>

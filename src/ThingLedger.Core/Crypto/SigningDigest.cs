@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ThingLedger.Core.Codec;
 
 namespace ThingLedger.Core.Crypto;
@@ -11,15 +10,10 @@ public static class SigningDigest
 {
     public static Hash Compute(string tag, string chainId, ReadOnlySpan<byte> body)
     {
-        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> prefix = stackalloc byte[CanonicalSizes.String(tag) + CanonicalSizes.String(chainId)];
         var writer = new SpanWriter(prefix);
         writer.WriteString(tag);
         writer.WriteString(chainId);
-        hasher.AppendData(prefix);
-        hasher.AppendData(body);
-        Span<byte> digest = stackalloc byte[Hash.Size];
-        hasher.GetHashAndReset(digest);
-        return new Hash(digest);
+        return Hash.Sha256(prefix, body);
     }
 }
