@@ -5,19 +5,27 @@ using ThingLedger.Execution;
 namespace ThingLedger.Storage;
 
 /// <summary>
-/// Committed state in memory: every key's value plus the sparse Merkle tree over them.
-/// One writer (the chain) and many readers (queries and proofs); readers take the read lock.
+/// State in memory: every key's value plus the sparse Merkle tree over them. A block is applied
+/// in two steps so that readers are not held up while it is written to disk: <see cref="Stage"/>
+/// applies its values and remembers what they replaced, so <see cref="Get"/> keeps answering
+/// with the committed values; <see cref="Publish"/> forgets the old values once the block is
+/// durable. The caller serialises writers and excludes readers during both steps; the tree is
+/// the writer's alone between them (proofs wait for publication).
 /// </summary>
 internal sealed class AuthenticatedState
 {
     private readonly Dictionary<string, byte[]> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]?> _replaced = new(StringComparer.Ordinal);
     private readonly SparseMerkleTree _tree = new();
 
+    /// <summary>Number of committed keys (exact only while nothing is staged).</summary>
     public int Count => _values.Count;
 
     public Hash Root => _tree.Root;
 
-    public byte[]? Get(string key) => _values.TryGetValue(key, out var value) ? value : null;
+    /// <summary>The committed value: a staged block is not visible until it is published.</summary>
+    public byte[]? Get(string key) =>
+        _replaced.TryGetValue(key, out var old) ? old : _values.GetValueOrDefault(key);
 
     public void Load(string key, byte[] value)
     {
@@ -25,24 +33,46 @@ internal sealed class AuthenticatedState
         _tree.Set(StateKeys.HashKey(key), Hash.Sha256(value));
     }
 
-    public void Apply(StateChange[] changes)
+    /// <summary>Applies a block's values, keeping each replaced value visible to <see cref="Get"/>.</summary>
+    public void Stage(StateChange[] changes)
+    {
+        if (_replaced.Count != 0)
+        {
+            throw new InvalidOperationException("a staged block has not been published");
+        }
+        foreach (var change in changes)
+        {
+            _replaced.TryAdd(change.Key, _values.GetValueOrDefault(change.Key));
+            if (change.Value is null)
+            {
+                _values.Remove(change.Key);
+            }
+            else
+            {
+                _values[change.Key] = change.Value;
+            }
+        }
+    }
+
+    /// <summary>Brings the tree up to the staged values and returns the new root.</summary>
+    public Hash UpdateTree(StateChange[] changes)
     {
         foreach (var change in changes)
         {
             if (change.Value is null)
             {
-                if (_values.Remove(change.Key))
-                {
-                    _tree.Remove(StateKeys.HashKey(change.Key));
-                }
+                _tree.Remove(StateKeys.HashKey(change.Key));
             }
             else
             {
-                _values[change.Key] = change.Value;
                 _tree.Set(StateKeys.HashKey(change.Key), Hash.Sha256(change.Value));
             }
         }
+        return _tree.Root;
     }
+
+    /// <summary>Makes the staged block the committed state.</summary>
+    public void Publish() => _replaced.Clear();
 
     public StateProof Prove(string key) => _tree.Prove(StateKeys.HashKey(key));
 }

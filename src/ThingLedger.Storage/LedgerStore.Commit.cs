@@ -11,6 +11,12 @@ public sealed partial class LedgerStore
     /// everything in one SQLite transaction. If anything fails the store is faulted and refuses
     /// further commits; a restart recovers from what is on disk.
     /// </summary>
+    /// <remarks>
+    /// Readers of committed values (admission's nonce checks, queries) are excluded only while
+    /// the block's values are staged and while it is published, not while it is written to disk:
+    /// until publication they keep seeing the previous block's values. Proofs and the head
+    /// change together, at publication.
+    /// </remarks>
     public ChainHead CommitBlock(ulong timestamp, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts,
         StateChange[] changes, Func<BlockHeader, FinalityCertificate> attest)
     {
@@ -18,8 +24,7 @@ public sealed partial class LedgerStore
         {
             throw new ArgumentException("one receipt per tx", nameof(receipts));
         }
-        _lock.EnterWriteLock();
-        try
+        lock (_commitGate)
         {
             if (_faulted)
             {
@@ -29,14 +34,28 @@ public sealed partial class LedgerStore
             var head = _head;
             var height = head is null ? 0 : head.Height + 1;
             var previous = head?.Header.Hash ?? Genesis.Hash;
-            _state.Apply(changes);
-            var header = BlockBuilder.Header(Genesis.ChainId, height, previous, timestamp, txs, receipts, _state.Root);
+            WithWriteLock(() => _state.Stage(changes));
+            var root = _state.UpdateTree(changes);
+            var header = BlockBuilder.Header(Genesis.ChainId, height, previous, timestamp, txs, receipts, root);
             var certificate = attest(header);
             WriteBlock(header, certificate, txs, receipts, changes);
             var committed = new ChainHead(header, certificate);
-            _head = committed;
+            WithWriteLock(() =>
+            {
+                _state.Publish();
+                _head = committed;
+            });
             _faulted = false;
             return committed;
+        }
+    }
+
+    private void WithWriteLock(Action action)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            action();
         }
         finally
         {

@@ -18,6 +18,8 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     private readonly string _readConnectionString;
     private readonly AuthenticatedState _state = new();
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    // Held for a whole commit: one writer at a time, and proofs never see a tree ahead of the head.
+    private readonly object _commitGate = new();
     private volatile ChainHead? _head;
     private bool _faulted;
 
@@ -40,14 +42,9 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     {
         get
         {
-            _lock.EnterReadLock();
-            try
+            lock (_commitGate)
             {
                 return _state.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
             }
         }
     }
@@ -215,15 +212,10 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     /// <summary>A key's value (or absence) with its proof against the head's state root, read atomically.</summary>
     public (byte[]? Value, StateProof Proof, ChainHead Head) GetWithProof(string key)
     {
-        _lock.EnterReadLock();
-        try
+        lock (_commitGate)
         {
             var head = _head ?? throw new InvalidOperationException("the chain has no blocks yet");
             return (_state.Get(key), _state.Prove(key), head);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
         }
     }
 

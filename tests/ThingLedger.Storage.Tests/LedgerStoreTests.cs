@@ -159,10 +159,33 @@ public sealed class LedgerStoreTests : IDisposable
             var txs = TokenTxs(1);
             var result = _machine.ExecuteBlock(store, 1, 5, txs);
             Assert.Throws<InvalidOperationException>(() => store.CommitBlock(5, txs, result.Receipts, result.Changes, _ => throw new InvalidOperationException("signer gone")));
+            Assert.Null(TokensModule.ReadToken(store, "PTS"));
             Assert.Throws<StorageException>(() => CommitTxs(store, TokenTxs(1)));
         }
         using var reopened = LedgerStore.Open(_directory, _genesis);
         Assert.Equal(0ul, reopened.Head!.Height);
         Assert.Null(TokensModule.ReadToken(reopened, "PTS"));
+    }
+
+    [Fact]
+    public void Readers_see_the_previous_block_until_the_new_one_is_written()
+    {
+        using var store = LedgerStore.Open(_directory, _genesis);
+        var zero = CommitGenesis(store);
+        var txs = TokenTxs(1);
+        var result = _machine.ExecuteBlock(store, 1, 5, txs);
+        var balanceKey = TokensModule.BalanceKey("PTS", _admin.Address);
+        (byte[]? Value, ulong Height) seenDuringCommit = (null, 99);
+        var one = store.CommitBlock(5, txs, result.Receipts, result.Changes, header =>
+        {
+            // Runs after the block is staged and before it is written: another thread reads.
+            seenDuringCommit = Task.Run(() => (store.Get(balanceKey), store.Head!.Height)).GetAwaiter().GetResult();
+            return Attest(header);
+        });
+        Assert.Equal((null, zero.Height), seenDuringCommit);
+        Assert.Equal((UInt128)77, TokensModule.ReadBalance(store, "PTS", _admin.Address));
+        var (value, proof, head) = store.GetWithProof(balanceKey);
+        Assert.Equal(one.Header, head.Header);
+        Assert.True(ProofVerifier.VerifyState(_genesis, head.Header, head.Certificate, balanceKey, value, proof).Ok);
     }
 }

@@ -47,7 +47,7 @@ internal static class TxApi
             encoded[i] = Hex.TryDecode(hexes[i], out var bytes) ? bytes : [];
             malformed[i] = encoded[i].Length == 0;
         }
-        var admitted = node.Admission.Admit(encoded);
+        var admitted = await node.Admission.AdmitAsync(encoded).ConfigureAwait(false);
         var results = new List<TxResultView>(admitted.Length);
         for (var i = 0; i < admitted.Length; i++)
         {

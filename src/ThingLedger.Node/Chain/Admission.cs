@@ -10,7 +10,7 @@ namespace ThingLedger.Node.Chain;
 
 /// <summary>
 /// The gate in front of ordering. Decodes strictly, checks chain, routing and expiry, verifies
-/// all signatures of a batch in parallel on every core, then checks each signer's next nonce
+/// all signatures of a batch on every core (first come, first served: <see cref="VerificationPool"/>), then checks each signer's next nonce
 /// against committed state plus what is already waiting. Only accepted txs reach ordering;
 /// a rejected tx changes nothing.
 /// </summary>
@@ -20,12 +20,14 @@ public sealed class Admission
     private readonly StateMachine _machine;
     private readonly ISequencer _sequencer;
     private readonly NodeMetrics _metrics;
+    private readonly VerificationPool _verifier;
     private readonly object _lock = new();
     private readonly Dictionary<Address, ulong> _nextNonce = [];
     private readonly Dictionary<Hash, Transaction> _pendingIds = [];
 
-    public Admission(LedgerStore store, StateMachine machine, ISequencer sequencer, NodeMetrics metrics)
+    public Admission(LedgerStore store, StateMachine machine, ISequencer sequencer, NodeMetrics metrics, VerificationPool verifier)
     {
+        _verifier = verifier;
         _store = store;
         _machine = machine;
         _sequencer = sequencer;
@@ -35,7 +37,7 @@ public sealed class Admission
     /// <summary>Set when the node can no longer commit; every submission is then refused.</summary>
     public string? Fault { get; set; }
 
-    public AdmissionResult[] Admit(IReadOnlyList<byte[]> encoded)
+    public async Task<AdmissionResult[]> AdmitAsync(IReadOnlyList<byte[]> encoded)
     {
         var results = new AdmissionResult[encoded.Count];
         var txs = new Transaction?[encoded.Count];
@@ -44,7 +46,7 @@ public sealed class Admission
         {
             results[i] = Precheck(encoded[i], nextHeight, out txs[i]);
         }
-        VerifySignatures(txs, results);
+        await _verifier.RunAsync(txs.Length, i => Verify(txs, results, i)).ConfigureAwait(false);
         ReserveAndEnqueue(txs, results);
         foreach (var result in results)
         {
@@ -92,16 +94,6 @@ public sealed class Admission
         }
         tx = decoded;
         return AdmissionResult.Accept(decoded.Id);
-    }
-
-    private static void VerifySignatures(Transaction?[] txs, AdmissionResult[] results)
-    {
-        if (txs.Length == 1)
-        {
-            Verify(txs, results, 0);
-            return;
-        }
-        Parallel.For(0, txs.Length, i => Verify(txs, results, i));
     }
 
     private static void Verify(Transaction?[] txs, AdmissionResult[] results, int i)

@@ -40,7 +40,8 @@ public sealed class LedgerNode : IDisposable
             clock,
             Store.Head!.Header.Timestamp);
         Metrics = new NodeMetrics();
-        Admission = new Admission(Store, Machine, Sequencer, Metrics);
+        Verifier = new VerificationPool(Environment.ProcessorCount);
+        Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier);
         Tracker = new CommitTracker(Store, id => Admission.FindPending(id) is not null);
     }
 
@@ -50,6 +51,7 @@ public sealed class LedgerNode : IDisposable
     public StateMachine Machine { get; }
     public LedgerStore Store { get; }
     public ISequencer Sequencer { get; }
+    public VerificationPool Verifier { get; }
     public Admission Admission { get; }
     public CommitTracker Tracker { get; }
     public EventHub Events { get; } = new();
@@ -65,6 +67,7 @@ public sealed class LedgerNode : IDisposable
 
     public void Dispose()
     {
+        Verifier.Dispose();
         Store.Dispose();
         ValidatorKey.Dispose();
     }
