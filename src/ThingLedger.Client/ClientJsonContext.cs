@@ -26,4 +26,11 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(BlockEvent))]
 [JsonSerializable(typeof(ProofDocument))]
 [JsonSerializable(typeof(ProblemView))]
+[JsonSerializable(typeof(ReadingUploadJson))]
+[JsonSerializable(typeof(ReadingUploadResponse))]
+[JsonSerializable(typeof(ReadingView))]
+[JsonSerializable(typeof(Page<ReadingView>))]
+[JsonSerializable(typeof(SchemaView))]
+[JsonSerializable(typeof(List<SchemaView>))]
+[JsonSerializable(typeof(TelemetryStatusView))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

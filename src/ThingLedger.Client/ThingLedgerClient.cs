@@ -13,7 +13,7 @@ namespace ThingLedger.Client;
 /// The SDK's view of a node: submit signed txs, wait for commit, query, and fetch proofs that
 /// are verified here, against a genesis document the caller trusts, not against the node.
 /// </summary>
-public sealed class ThingLedgerClient : IDisposable
+public sealed partial class ThingLedgerClient : IDisposable
 {
     private static readonly ClientJsonContext Json = ClientJsonContext.Default;
     private readonly HttpClient _http;

@@ -1,9 +1,11 @@
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Client;
@@ -36,6 +38,9 @@ public static class Operations
 
     public static Operation RevokeDevice(Address device, string reason) =>
         Operation.Of(DevicesModule.ModuleName, DevicesModule.Revoke, new RevokeDevicePayload(device, reason));
+
+    public static Operation RegisterSchema(TelemetrySchema schema) =>
+        Operation.Of(TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, schema);
 
     public static Operation CreateToken(string symbol, string name, byte decimals, Roles mintRoles, UInt128 cap) =>
         Operation.Of(TokensModule.ModuleName, TokensModule.Create, new CreateTokenPayload(symbol, name, decimals, mintRoles, cap));

@@ -43,6 +43,25 @@ public static class ErrorCodes
     public const string InsufficientBalance = "INSUFFICIENT_BALANCE";
     public const string MintCapExceeded = "MINT_CAP_EXCEEDED";
     public const string AmountOverflow = "AMOUNT_OVERFLOW";
+    public const string SchemaInvalid = "SCHEMA_INVALID";
+    public const string SchemaExists = "SCHEMA_EXISTS";
+    public const string SchemaNotFound = "SCHEMA_NOT_FOUND";
+    public const string NotCustodian = "NOT_CUSTODIAN";
+    public const string AnchorInvalid = "ANCHOR_INVALID";
+    public const string AnchorSequenceReplayed = "ANCHOR_SEQUENCE_REPLAYED";
+
+    // Telemetry ingest: per reading, nothing stored.
+    public const string ReadingsMalformed = "READINGS_MALFORMED";
+    public const string ReadingMalformed = "READING_MALFORMED";
+    public const string ReadingOutOfRange = "READING_OUT_OF_RANGE";
+    public const string ReadingSequenceReplayed = "READING_SEQUENCE_REPLAYED";
+    public const string ReadingTimeSkew = "READING_TIME_SKEW";
+    public const string ReadingDuplicateInBatch = "READING_DUPLICATE_IN_BATCH";
+    public const string ReadingWrongDevice = "READING_WRONG_DEVICE";
+    public const string DeviceBatchTooLarge = "DEVICE_BATCH_TOO_LARGE";
+    public const string DeviceBatchEmpty = "DEVICE_BATCH_EMPTY";
+    public const string DeviceBatchRejected = "DEVICE_BATCH_REJECTED";
+    public const string ReadingNotAnchored = "READING_NOT_ANCHORED";
 
     // Queries and transport.
     public const string NotFound = "NOT_FOUND";

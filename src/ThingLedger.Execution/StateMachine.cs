@@ -5,6 +5,7 @@ using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Execution;
@@ -42,7 +43,7 @@ public sealed class StateMachine
     public static StateMachine Create(string chainId)
     {
         var identity = new IdentityModule();
-        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule()], identity);
+        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule(), new TelemetryModule()], identity);
     }
 
     public string ChainId { get; }

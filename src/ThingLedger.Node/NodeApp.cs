@@ -4,6 +4,7 @@ using ThingLedger.Core;
 using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Json;
+using ThingLedger.Node.Telemetry;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 
 namespace ThingLedger.Node;
@@ -30,6 +31,9 @@ public static class NodeApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddHostedService<ChainRunner>();
+        builder.Services.AddSingleton<ReadingIngest>();
+        builder.Services.AddSingleton<Anchorer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Anchorer>());
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ClientJsonContext.Default);
@@ -57,7 +61,7 @@ public static class NodeApp
             o.RoutePrefix = "swagger";
         });
         var api = app.MapGroup("/v1");
-        api.MapTxApi().MapChainApi().MapModuleApi();
+        api.MapTxApi().MapChainApi().MapModuleApi().MapTelemetryApi();
         app.MapOpsApi();
         // Resolve the ledger now: a bad data directory fails at start, not on the first request.
         app.Services.GetRequiredService<LedgerNode>();

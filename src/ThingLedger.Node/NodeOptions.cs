@@ -26,6 +26,21 @@ public sealed class NodeOptions
     /// <summary>Longest a client may ask to wait for a commit, in milliseconds.</summary>
     public int MaxWaitMs { get; set; } = 60_000;
 
+    /// <summary>Readings in one upload (signed readings plus the readings of device batches).</summary>
+    public int MaxUploadReadings { get; set; } = 50_000;
+
+    /// <summary>Readings under one device-batch signature (at most 1,024, the protocol's limit).</summary>
+    public int MaxDeviceBatchReadings { get; set; } = 256;
+
+    /// <summary>How far ahead of the node's clock a reading's timestamp may be, in milliseconds.</summary>
+    public long MaxClockSkewMs { get; set; } = 5 * 60 * 1000;
+
+    /// <summary>How far behind the node's clock a reading's timestamp may be, in milliseconds.</summary>
+    public long MaxReadingAgeMs { get; set; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary>How often accepted readings are anchored on chain, in milliseconds.</summary>
+    public int AnchorIntervalMs { get; set; } = 1_000;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -35,6 +50,12 @@ public sealed class NodeOptions
         if (MaxBatchTxs < 1 || MaxRequestBytes < 1024 || MaxWaitMs < 1)
         {
             throw new InvalidOperationException("Node:MaxBatchTxs, Node:MaxRequestBytes and Node:MaxWaitMs must be positive");
+        }
+        if (MaxUploadReadings < 1 || MaxDeviceBatchReadings is < 1 or > Core.Telemetry.DeviceBatch.MaxReadings ||
+            MaxClockSkewMs < 0 || MaxReadingAgeMs < 0 || AnchorIntervalMs < 1)
+        {
+            throw new InvalidOperationException(
+                $"Node:MaxUploadReadings and Node:AnchorIntervalMs must be positive, Node:MaxDeviceBatchReadings between 1 and {Core.Telemetry.DeviceBatch.MaxReadings}, and the clock limits not negative");
         }
     }
 }

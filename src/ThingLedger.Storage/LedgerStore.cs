@@ -23,8 +23,6 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     private volatile ChainHead? _head;
     private bool _faulted;
 
-    static LedgerStore() => SQLitePCL.Batteries_V2.Init();
-
     private LedgerStore(SqliteConnection writer, string readConnectionString, Genesis genesis)
     {
         _writer = writer;
@@ -55,26 +53,9 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     /// </summary>
     public static LedgerStore Open(string directory, Genesis genesis)
     {
-        Directory.CreateDirectory(directory);
+        var (writer, connectionString) = SqliteFile.Open(directory, DatabaseFileName, Schema.Create, "ThingLedger database");
         var path = Path.Combine(directory, DatabaseFileName);
-        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
-        var writer = new SqliteConnection(builder.ToString());
-        try
-        {
-            writer.Open();
-            // WAL with synchronous=FULL: a commit is on disk when it returns (one fsync per block).
-            // A 64 MiB page cache keeps index pages of busy tables in memory; checkpoints every
-            // ~40 MiB of WAL instead of every 4 MiB keep their fsyncs out of most block commits.
-            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; " +
-                "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;");
-            Execute(writer, Schema.Create);
-        }
-        catch (SqliteException e)
-        {
-            writer.Dispose();
-            throw new StorageException($"{path} is not a usable ThingLedger database: {e.Message}", e);
-        }
-        var store = new LedgerStore(writer, builder.ToString(), genesis);
+        var store = new LedgerStore(writer, connectionString, genesis);
         try
         {
             store.CheckOrWriteMeta(path);
@@ -90,33 +71,14 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
 
     private void CheckOrWriteMeta(string path)
     {
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var cmd = _writer.CreateCommand())
-        {
-            cmd.CommandText = "SELECT key, value FROM meta";
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                meta[reader.GetString(0)] = reader.GetString(1);
-            }
-        }
+        var meta = SqliteFile.ReadMeta(_writer);
         if (meta.Count == 0)
         {
-            if (ScalarLong("SELECT COUNT(*) FROM blocks") != 0 || ScalarLong("SELECT COUNT(*) FROM state") != 0)
+            if (SqliteFile.Scalar(_writer, "SELECT COUNT(*) FROM blocks") != 0 || SqliteFile.Scalar(_writer, "SELECT COUNT(*) FROM state") != 0)
             {
                 throw new StorageException($"{path} holds blocks but no metadata: it is damaged; refusing to touch it");
             }
-            using var tx = _writer.BeginTransaction();
-            foreach (var (key, value) in new[] { ("format", Schema.Format), ("chain_id", Genesis.ChainId), ("genesis_hash", Genesis.Hash.ToString()) })
-            {
-                using var insert = _writer.CreateCommand();
-                insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO meta (key, value) VALUES ($k, $v)";
-                insert.Parameters.AddWithValue("$k", key);
-                insert.Parameters.AddWithValue("$v", value);
-                insert.ExecuteNonQuery();
-            }
-            tx.Commit();
+            SqliteFile.WriteMeta(_writer, ("format", Schema.Format), ("chain_id", Genesis.ChainId), ("genesis_hash", Genesis.Hash.ToString()));
             return;
         }
         if (!meta.TryGetValue("format", out var format) || format != Schema.Format)
@@ -179,20 +141,6 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
             return null;
         }
         return new ChainHead(header, certificate!);
-    }
-
-    private long ScalarLong(string sql)
-    {
-        using var cmd = _writer.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
     }
 
     /// <summary>The committed value of a key (what execution reads).</summary>

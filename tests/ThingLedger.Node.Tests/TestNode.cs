@@ -42,6 +42,9 @@ public sealed class TestNode : WebApplicationFactory<Program>
         builder.UseSetting("Node:BlockIntervalMs", "20");
         builder.UseSetting("Node:MaxRequestBytes", MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Node:MaxBatchTxs", MaxBatchTxs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Node:AnchorIntervalMs", "50");
+        builder.UseSetting("Node:MaxDeviceBatchReadings", "64");
+        builder.UseSetting("Node:MaxUploadReadings", "500");
     }
 
     protected override void Dispose(bool disposing)

@@ -56,3 +56,32 @@ public sealed record BlockEvent(ulong Height, string Hash, ulong Timestamp, int 
 
 /// <summary>An RFC 9457 problem with ThingLedger's stable error code.</summary>
 public sealed record ProblemView(string? Type, string? Title, int? Status, string? Detail, string? Code, string? Id);
+
+/// <summary>
+/// A reading in JSON, mapping 1:1 onto the binary reading: values by field name, each an exact
+/// decimal (a JSON number or string) with at most the field's decimals. <c>Signature</c> is set
+/// for a reading signed alone and absent inside a device batch.
+/// </summary>
+public sealed record ReadingJson(string Device, ulong Seq, ulong Time, string Schema, Dictionary<string, System.Text.Json.JsonElement> Values, string? Signature);
+
+/// <summary>A device batch in JSON: the device, its readings in order, one signature over their root.</summary>
+public sealed record DeviceBatchJson(string Device, List<ReadingJson> Readings, string Signature);
+
+/// <summary>Body of POST /v1/readings in JSON. Items are numbered readings first, then batches.</summary>
+public sealed record ReadingUploadJson(List<ReadingJson>? Readings, List<DeviceBatchJson>? Batches);
+
+/// <summary>The outcome of one reading: item number, index inside a device batch (-1 for the item itself), status, code.</summary>
+public sealed record ReadingResultView(int Item, int Index, string? Device, ulong? Seq, string Status, string? Code, string? Message);
+
+public sealed record ReadingUploadResponse(int Accepted, int Duplicates, int Rejected, List<ReadingResultView> Results);
+
+/// <summary>A stored reading with its values in decimal notation and, once anchored, its anchor tx.</summary>
+public sealed record ReadingView(
+    string Device, ulong Seq, ulong Time, string Schema, Dictionary<string, string> Values, ulong Ingest, string Bytes,
+    string? Signature, long? Batch, string? AnchorTx, ulong? AnchorHeight);
+
+public sealed record SchemaFieldView(string Name, string Unit, byte Decimals, string Min, string Max, bool Additive);
+
+public sealed record SchemaView(string Id, ushort Version, string Ref, string Org, ulong Height, List<SchemaFieldView> Fields);
+
+public sealed record TelemetryStatusView(ulong Readings, int Devices, ulong AnchoredReadings, ulong PendingReadings);

@@ -16,6 +16,18 @@ public static class CanonicalSizes
         return size;
     }
 
+    public static int VarInt(long value) => VarUInt(ZigZag.Encode(value));
+
+    public static int VarInts(ReadOnlySpan<long> values)
+    {
+        var size = VarUInt((ulong)values.Length);
+        foreach (var value in values)
+        {
+            size += VarInt(value);
+        }
+        return size;
+    }
+
     public static int Bytes(int length) => VarUInt((ulong)length) + length;
 
     public static int String(string value)

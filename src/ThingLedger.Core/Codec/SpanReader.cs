@@ -119,6 +119,20 @@ public ref struct SpanReader
         return 0;
     }
 
+    /// <summary>A zigzag varint (minimal, like every varint).</summary>
+    public long ReadVarInt() => ZigZag.Decode(ReadVarUInt());
+
+    /// <summary>A list written by <see cref="SpanWriter.WriteVarInts"/>, of at most <paramref name="max"/> values.</summary>
+    public long[] ReadVarInts(int max)
+    {
+        var values = new long[ReadCount(max)];
+        for (var i = 0; i < values.Length && Ok; i++)
+        {
+            values[i] = ReadVarInt();
+        }
+        return Ok ? values : [];
+    }
+
     /// <summary>A varint count that must not exceed <paramref name="max"/>.</summary>
     public int ReadCount(int max)
     {

@@ -62,6 +62,19 @@ public ref struct SpanWriter
         _buffer[Position++] = (byte)value;
     }
 
+    /// <summary>A signed integer as a zigzag varint: 0, -1, 1, -2 … become 0, 1, 2, 3 ….</summary>
+    public void WriteVarInt(long value) => WriteVarUInt(ZigZag.Encode(value));
+
+    /// <summary>A list of signed integers: varint count ‖ zigzag varints.</summary>
+    public void WriteVarInts(ReadOnlySpan<long> values)
+    {
+        WriteVarUInt((ulong)values.Length);
+        foreach (var value in values)
+        {
+            WriteVarInt(value);
+        }
+    }
+
     public void WriteFixed(scoped ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(_buffer[Position..]);

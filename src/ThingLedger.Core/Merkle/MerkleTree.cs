@@ -72,8 +72,13 @@ public static class MerkleTree
     }
 
     /// <summary>RFC 9162 §2.1.3.2: checks that <paramref name="leafHash"/> is at the proof's index under <paramref name="root"/>.</summary>
-    public static bool Verify(in Hash root, in Hash leafHash, MerkleProof proof)
+    public static bool Verify(in Hash root, in Hash leafHash, MerkleProof proof) =>
+        TryComputeRoot(leafHash, proof, out var computed) && computed == root;
+
+    /// <summary>The root that the audit path leads to from <paramref name="leafHash"/>; false when the path does not fit the tree size.</summary>
+    public static bool TryComputeRoot(in Hash leafHash, MerkleProof proof, out Hash root)
     {
+        root = default;
         if (proof.LeafIndex >= proof.TreeSize)
         {
             return false;
@@ -103,6 +108,7 @@ public static class MerkleTree
             fn >>= 1;
             sn >>= 1;
         }
-        return sn == 0 && r == root;
+        root = r;
+        return sn == 0;
     }
 }

@@ -11,8 +11,9 @@ namespace ThingLedger.Core.Verification;
 /// A self-contained proof, as the node serves it and as `thingledger verify` reads it: every
 /// binary part is the canonical encoding in hex, so nothing depends on how JSON was produced.
 /// Kind "state": a key's value (or absence) at a final block. Kind "tx": a tx and its receipt in a final block.
+/// Kind "reading": a device reading, its signature, and its anchor tx in a final block (ProofDocument.Reading.cs).
 /// </summary>
-public sealed class ProofDocument
+public sealed partial class ProofDocument
 {
     public const string StateKind = "state";
     public const string TxKind = "tx";
@@ -28,7 +29,7 @@ public sealed class ProofDocument
     public string? Value { get; set; }
     public string? Proof { get; set; }
 
-    // Kind "tx"
+    // Kind "tx" (for kind "reading": the anchor tx)
     public string? Tx { get; set; }
     public string? Receipt { get; set; }
     public string? TxProof { get; set; }
@@ -78,7 +79,8 @@ public sealed class ProofDocument
         {
             StateKind => VerifyState(genesis, header, certificate!),
             TxKind => VerifyTx(genesis, header, certificate!),
-            _ => VerificationResult.Broken("document", $"unknown proof kind '{Kind}' (expected '{StateKind}' or '{TxKind}')"),
+            ReadingKind => VerifyReading(genesis, header, certificate!),
+            _ => VerificationResult.Broken("document", $"unknown proof kind '{Kind}' (expected '{StateKind}', '{TxKind}' or '{ReadingKind}')"),
         };
     }
 

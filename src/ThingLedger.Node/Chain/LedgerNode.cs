@@ -39,6 +39,7 @@ public sealed class LedgerNode : IDisposable
             },
             clock,
             Store.Head!.Header.Timestamp);
+        Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId);
         Metrics = new NodeMetrics();
         Verifier = new VerificationPool(Environment.ProcessorCount);
         Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier);
@@ -50,6 +51,9 @@ public sealed class LedgerNode : IDisposable
     public KeyPair ValidatorKey { get; }
     public StateMachine Machine { get; }
     public LedgerStore Store { get; }
+
+    /// <summary>The readings this node ingested, as their custodian (off-chain).</summary>
+    public ReadingStore Readings { get; }
     public ISequencer Sequencer { get; }
     public VerificationPool Verifier { get; }
     public Admission Admission { get; }
@@ -68,6 +72,7 @@ public sealed class LedgerNode : IDisposable
     public void Dispose()
     {
         Verifier.Dispose();
+        Readings.Dispose();
         Store.Dispose();
         ValidatorKey.Dispose();
     }

@@ -15,6 +15,9 @@ public sealed class NodeMetrics
     private long _height;
     private long _commitMicros;
     private long _lastBlockTimestamp;
+    private long _readingsAccepted;
+    private long _readingsDuplicate;
+    private long _readingsRejected;
 
     public long CommittedTxs => Interlocked.Read(ref _committedTxs);
 
@@ -40,6 +43,16 @@ public sealed class NodeMetrics
         Interlocked.Add(ref _commitMicros, (long)commitTime.TotalMicroseconds);
     }
 
+    /// <summary>Readings accepted since start (for readings/s).</summary>
+    public long ReadingsAccepted => Interlocked.Read(ref _readingsAccepted);
+
+    public void CountReadings(int accepted, int duplicates, int rejected)
+    {
+        Interlocked.Add(ref _readingsAccepted, accepted);
+        Interlocked.Add(ref _readingsDuplicate, duplicates);
+        Interlocked.Add(ref _readingsRejected, rejected);
+    }
+
     public string Render(int pendingTxs, int stateKeys)
     {
         var text = new StringBuilder();
@@ -52,6 +65,9 @@ public sealed class NodeMetrics
         Metric(text, "thingledger_block_commit_seconds_total", "counter", "Time spent executing and committing blocks.", Interlocked.Read(ref _commitMicros) / 1e6);
         Metric(text, "thingledger_txs_pending", "gauge", "Txs admitted and waiting for a block.", pendingTxs);
         Metric(text, "thingledger_state_keys", "gauge", "Keys in the authenticated state.", stateKeys);
+        Metric(text, "thingledger_readings_accepted_total", "counter", "Readings accepted and stored since start.", Interlocked.Read(ref _readingsAccepted));
+        Metric(text, "thingledger_readings_duplicate_total", "counter", "Readings resent after being accepted (not stored again).", Interlocked.Read(ref _readingsDuplicate));
+        Metric(text, "thingledger_readings_rejected_total", "counter", "Readings refused at ingest.", Interlocked.Read(ref _readingsRejected));
         text.Append("# HELP thingledger_txs_rejected_total Txs refused by admission, by error code.\n# TYPE thingledger_txs_rejected_total counter\n");
         foreach (var (code, count) in _rejections.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {

@@ -3,6 +3,7 @@ using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 using ThingLedger.Storage;
 
@@ -39,4 +40,8 @@ public static class ViewMapper
 
     public static TokenView Token(string symbol, TokenRecord t) => new(
         symbol, t.Org, t.Name, t.Decimals, RoleNames.Format(t.MintRoles), TokensModule.Text(t.Cap), TokensModule.Text(t.Supply));
+
+    public static SchemaView Schema(SchemaRecord r) => new(r.Schema.Id, r.Schema.Version, r.Schema.Ref, r.Org, r.Height,
+        [.. r.Schema.Fields.Select(f => new SchemaFieldView(f.Name, f.Unit, f.Decimals,
+            Core.Telemetry.TelemetrySchema.FormatValue(f.Min, f.Decimals), Core.Telemetry.TelemetrySchema.FormatValue(f.Max, f.Decimals), f.Additive))]);
 }

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Core.Verification;
+
+namespace ThingLedger.Client;
+
+public sealed partial class ThingLedgerClient
+{
+    public const string ReadingsContentType = "application/vnd.thingledger.readings";
+
+    /// <summary>
+    /// Uploads signed readings and device batches in the binary form. Per-reading rejections are in
+    /// the response. Transport failures and 5xx answers are retried with the same bytes (up to
+    /// <paramref name="attempts"/> times): the node answers "duplicate" for what it already has,
+    /// so a retry never counts a reading twice.
+    /// </summary>
+    public async Task<ReadingUploadResponse> UploadReadingsAsync(
+        IReadOnlyList<SignedReading> singles, IReadOnlyList<SignedBatch> batches, bool onlyRejected = false, int attempts = 3,
+        CancellationToken cancellationToken = default)
+    {
+        var body = Canonical.Encode(new ReadingUpload(singles, batches));
+        var path = onlyRejected ? "v1/readings?results=rejected" : "v1/readings";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue(ReadingsContentType);
+                using var response = await _http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
+                if ((int)response.StatusCode < 500 || attempt >= attempts)
+                {
+                    return await ReadAsync(response, Json.ReadingUploadResponse, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (HttpRequestException) when (attempt < attempts)
+            {
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Uploads readings in the JSON form (one item per reading signed alone, then device batches).</summary>
+    public async Task<ReadingUploadResponse> UploadReadingsJsonAsync(ReadingUploadJson upload, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync("v1/readings", upload, Json.ReadingUploadJson, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, Json.ReadingUploadResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<TelemetryStatusView> GetTelemetryStatusAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("v1/readings/status", Json.TelemetryStatusView, cancellationToken);
+
+    /// <summary>A device's readings, newest first; <paramref name="before"/> is the previous page's cursor.</summary>
+    public Task<Page<ReadingView>> GetReadingHistoryAsync(Address device, ulong? from = null, ulong? to = null, string? before = null, int limit = 50,
+        CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { $"limit={limit.ToString(CultureInfo.InvariantCulture)}" };
+        if (from is { } f)
+        {
+            query.Add($"from={f.ToString(CultureInfo.InvariantCulture)}");
+        }
+        if (to is { } t)
+        {
+            query.Add($"to={t.ToString(CultureInfo.InvariantCulture)}");
+        }
+        if (before is not null)
+        {
+            query.Add($"before={Uri.EscapeDataString(before)}");
+        }
+        return GetAsync($"v1/devices/{device}/readings?{string.Join('&', query)}", Json.PageReadingView, cancellationToken);
+    }
+
+    public Task<ReadingView?> GetLatestReadingAsync(Address device, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync($"v1/devices/{device}/readings/latest", Json.ReadingView, cancellationToken);
+
+    public Task<ProofDocument> GetReadingReceiptAsync(Address device, ulong sequence, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/devices/{device}/readings/{sequence.ToString(CultureInfo.InvariantCulture)}/receipt", Json.ProofDocument, cancellationToken);
+
+    /// <summary>
+    /// Waits (polling) until the reading is anchored in a final block, then returns its receipt
+    /// after checking it against <paramref name="trustedGenesis"/>; throws <see cref="ProofException"/> when it does not verify.
+    /// </summary>
+    public async Task<ProofDocument> GetVerifiedReceiptAsync(Address device, ulong sequence, Genesis trustedGenesis, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                var receipt = await GetReadingReceiptAsync(device, sequence, cancellationToken).ConfigureAwait(false);
+                var result = receipt.Verify(trustedGenesis);
+                return result.Ok ? receipt : throw new ProofException(result);
+            }
+            catch (ThingLedgerException e) when (e.Code == Core.ErrorCodes.ReadingNotAnchored && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public Task<List<SchemaView>> GetSchemasAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("v1/schemas", Json.ListSchemaView, cancellationToken);
+
+    public Task<SchemaView?> GetSchemaAsync(string id, ushort version, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync($"v1/schemas/{Uri.EscapeDataString(id)}/{version.ToString(CultureInfo.InvariantCulture)}", Json.SchemaView, cancellationToken);
+
+}

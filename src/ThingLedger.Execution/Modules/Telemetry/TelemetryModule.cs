@@ -1,0 +1,168 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Devices;
+
+namespace ThingLedger.Execution.Modules.Telemetry;
+
+/// <summary>
+/// Telemetry on chain: schemas registered by organisations, and anchors committed by custodians
+/// (the validator nodes of genesis, which ingest readings off-chain). An anchor is accepted only
+/// if it continues its custodian's ingest range without gap or overlap and every device's
+/// sequence range starts after what was anchored for it before, so no reading counts twice.
+/// </summary>
+public sealed class TelemetryModule : IModule
+{
+    public const string ModuleName = "telemetry";
+    public const string RegisterSchema = "register-schema";
+    public const string Anchor = "anchor";
+
+    public string Name => ModuleName;
+
+    public IReadOnlyCollection<string> Operations { get; } = [RegisterSchema, Anchor];
+
+    public const string SchemasPrefix = "telemetry/schema/";
+    public static string SchemaKey(string id, ushort version) => $"{SchemasPrefix}{id}@{version}";
+    public static string CustodianKey(Address custodian) => $"telemetry/custodian/{custodian}";
+    public static string DeviceKey(Address device) => $"telemetry/device/{device}";
+    public static string TotalsKey(Address device, string schemaRef) => $"telemetry/totals/{device}/{schemaRef}";
+
+    public static SchemaRecord? ReadSchema(IStateReader state, string id, ushort version) =>
+        Read(state, SchemaKey(id, version), SchemaRecord.Read);
+
+    public static CustodianRecord? ReadCustodian(IStateReader state, Address custodian) =>
+        Read(state, CustodianKey(custodian), CustodianRecord.Read);
+
+    public static DeviceTelemetryRecord? ReadDevice(IStateReader state, Address device) =>
+        Read(state, DeviceKey(device), DeviceTelemetryRecord.Read);
+
+    public static TotalsRecord? ReadTotals(IStateReader state, Address device, string schemaRef) =>
+        Read(state, TotalsKey(device, schemaRef), TotalsRecord.Read);
+
+    private static T? Read<T>(IStateReader state, string key, Payload.Reader<T> read) where T : class
+    {
+        var bytes = state.Get(key);
+        return bytes is not null && Payload.TryDecode(bytes, read, out var value) ? value : null;
+    }
+
+    public void InitGenesis(Genesis genesis, StateView state)
+    {
+        foreach (var validator in genesis.Validators)
+        {
+            state.Set(CustodianKey(validator.PublicKey.ToAddress()), Canonical.Encode(new CustodianRecord(validator.Org, 0, Hash.Zero, 0)));
+        }
+    }
+
+    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
+    {
+        RegisterSchema => Payload.TryDecode(payload, TelemetrySchema.Read, out var s) ? DoRegister(context, s) : ErrorCodes.PayloadMalformed,
+        Anchor => Payload.TryDecode(payload, AnchorPayload.Read, out var a) ? DoAnchor(context, a) : ErrorCodes.PayloadMalformed,
+        _ => ErrorCodes.UnknownOperation,
+    };
+
+    private static Outcome DoRegister(TxContext context, TelemetrySchema schema)
+    {
+        if (context.SignerMembership is not { } signer || !signer.Has(Roles.Admin | Roles.DeviceManager))
+        {
+            return ErrorCodes.Unauthorised;
+        }
+        if (!schema.IsValid())
+        {
+            return ErrorCodes.SchemaInvalid;
+        }
+        var key = SchemaKey(schema.Id, schema.Version);
+        if (context.State.Contains(key))
+        {
+            return ErrorCodes.SchemaExists;
+        }
+        context.State.Set(key, Canonical.Encode(new SchemaRecord(schema, signer.Org, context.Height)));
+        context.Emit(ModuleName, "schema-registered", new("schema", schema.Ref), new("org", signer.Org), new("fields", schema.Fields.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoAnchor(TxContext context, AnchorPayload anchor)
+    {
+        var custodian = ReadCustodian(context.State, context.Signer);
+        if (custodian is null)
+        {
+            return ErrorCodes.NotCustodian;
+        }
+        if (anchor.Count == 0 || anchor.Summaries.Length == 0 || anchor.FromTime > anchor.ToTime ||
+            anchor.FirstIngest != custodian.LastIngest + 1 || anchor.LastIngest < anchor.FirstIngest ||
+            anchor.LastIngest - anchor.FirstIngest + 1 != anchor.Count)
+        {
+            return ErrorCodes.AnchorInvalid;
+        }
+        ulong total = 0;
+        for (var i = 0; i < anchor.Summaries.Length; i++)
+        {
+            var s = anchor.Summaries[i];
+            if (i > 0 && !InOrder(anchor.Summaries[i - 1], s))
+            {
+                return ErrorCodes.AnchorInvalid;
+            }
+            var outcome = ApplySummary(context, s);
+            if (!outcome.Succeeded)
+            {
+                return outcome;
+            }
+            total += s.Count;
+        }
+        if (total != anchor.Count)
+        {
+            return ErrorCodes.AnchorInvalid;
+        }
+        context.State.Set(CustodianKey(context.Signer), Canonical.Encode(custodian with
+        {
+            LastIngest = anchor.LastIngest,
+            LastAnchorTx = context.Tx.Id,
+            Anchors = custodian.Anchors + 1,
+        }));
+        context.Emit(ModuleName, "anchored", new("root", anchor.Root.ToString()), new("custodian", custodian.Org),
+            new("readings", anchor.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("devices", anchor.Summaries.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Outcome.Ok;
+    }
+
+    private static bool InOrder(DeviceSummary previous, DeviceSummary next)
+    {
+        var byDevice = previous.Device.CompareTo(next.Device);
+        return byDevice < 0 || (byDevice == 0 && previous.LastSequence < next.FirstSequence);
+    }
+
+    private static Outcome ApplySummary(TxContext context, DeviceSummary s)
+    {
+        var schema = ReadSchema(context.State, s.Schema, s.SchemaVersion)?.Schema;
+        if (schema is null)
+        {
+            return ErrorCodes.SchemaNotFound;
+        }
+        if (DevicesModule.ReadDevice(context.State, s.Device) is null)
+        {
+            return ErrorCodes.DeviceNotFound;
+        }
+        if (s.Count == 0 || s.FirstSequence > s.LastSequence || s.LastSequence - s.FirstSequence < s.Count - 1 ||
+            s.Sums.Length != schema.AdditiveFields().Length)
+        {
+            return ErrorCodes.AnchorInvalid;
+        }
+        var device = ReadDevice(context.State, s.Device);
+        if (device is not null && s.FirstSequence <= device.LastSequence)
+        {
+            return ErrorCodes.AnchorSequenceReplayed;
+        }
+        context.State.Set(DeviceKey(s.Device), Canonical.Encode(new DeviceTelemetryRecord(
+            (device?.Count ?? 0) + s.Count, s.LastSequence, Math.Max(device?.LastTime ?? 0, context.Timestamp), context.Signer, context.Height)));
+        var totals = ReadTotals(context.State, s.Device, s.SchemaRef);
+        var sums = new long[s.Sums.Length];
+        for (var i = 0; i < sums.Length; i++)
+        {
+            sums[i] = (totals?.Sums[i] ?? 0) + s.Sums[i];
+        }
+        context.State.Set(TotalsKey(s.Device, s.SchemaRef), Canonical.Encode(new TotalsRecord((totals?.Count ?? 0) + s.Count, sums)));
+        return Outcome.Ok;
+    }
+}

@@ -1,0 +1,244 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Core.Verification;
+using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Telemetry;
+using ThingLedger.Node.Chain;
+using ThingLedger.Node.Json;
+using ThingLedger.Node.Telemetry;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Api;
+
+/// <summary>Uploading signed readings, reading a device's history, receipts, and the registered schemas.</summary>
+internal static class TelemetryApi
+{
+    public const string BinaryContentType = "application/vnd.thingledger.readings";
+
+    public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
+    {
+        var readings = api.MapGroup("/readings").WithTags("Telemetry");
+        readings.MapPost("/", Upload).WithName("UploadReadings")
+            .Accepts<ReadingUploadJson>("application/json", BinaryContentType)
+            .WithSummary("Signed readings and device batches, binary (" + BinaryContentType + ") or JSON. Each reading gets a status; accepted ones are durable before the answer. results=rejected lists only the others.");
+        readings.MapGet("/status", Status).WithName("TelemetryStatus").WithSummary("Readings stored at this node, and how many are anchored.");
+        var device = api.MapGroup("/devices/{id}/readings").WithTags("Telemetry");
+        device.MapGet("/", History).WithName("ReadingHistory").WithSummary("A device's readings, newest first, optionally within [from, to] (ms); page with before=seq.");
+        device.MapGet("/latest", Latest).WithName("LatestReading").WithSummary("A device's newest reading.");
+        device.MapGet("/{seq}", Reading).WithName("GetReading").WithSummary("One reading by sequence number.");
+        device.MapGet("/{seq}/receipt", Receipt).WithName("GetReadingReceipt")
+            .WithSummary("The reading's receipt: signature, paths to its device batch and anchor, the anchor tx's inclusion and finality. Verifiable offline with the genesis file.");
+        var schemas = api.MapGroup("/schemas").WithTags("Telemetry");
+        schemas.MapGet("/", Schemas).WithName("ListSchemas").WithSummary("Registered telemetry schemas.");
+        schemas.MapGet("/{id}/{version}", Schema).WithName("GetSchema").WithSummary("One schema version.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<ReadingUploadResponse>, ProblemHttpResult>> Upload(HttpRequest request, LedgerNode node, ReadingIngest ingest, string? results)
+    {
+        if (node.Fault is { } fault)
+        {
+            return Problems.Of(ErrorCodes.NodeUnavailable, fault);
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var body = buffer.ToArray();
+        var schemas = new SchemaCache(node.Store);
+        var items = request.ContentType?.StartsWith(BinaryContentType, StringComparison.OrdinalIgnoreCase) == true
+            ? FromBinary(body, out var problem)
+            : FromJson(body, schemas, out problem);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var count = 0;
+        foreach (var item in items!)
+        {
+            count += Math.Max(1, item.Readings.Length);
+        }
+        if (count == 0)
+        {
+            return Problems.Of(ErrorCodes.BatchEmpty, "the upload holds no readings");
+        }
+        if (count > node.Options.MaxUploadReadings)
+        {
+            return Problems.Of(ErrorCodes.BatchTooLarge, $"an upload holds at most {node.Options.MaxUploadReadings} readings, this one {count}");
+        }
+        var outcomes = await ingest.IngestAsync(items).ConfigureAwait(false);
+        int accepted = 0, duplicates = 0, rejected = 0;
+        var onlyRejected = results == "rejected";
+        var views = new List<ReadingResultView>(onlyRejected ? 16 : outcomes.Length);
+        foreach (var o in outcomes)
+        {
+            switch (o.Status)
+            {
+                case ReadingOutcome.AcceptedStatus: accepted++; break;
+                case ReadingOutcome.DuplicateStatus: duplicates++; break;
+                default: rejected++; break;
+            }
+            if (!onlyRejected || o.Status == ReadingOutcome.RejectedStatus)
+            {
+                views.Add(new ReadingResultView(o.Item, o.Index, o.Reading?.Device.ToString(), o.Reading?.Sequence, o.Status, o.Code, o.Message));
+            }
+        }
+        node.Metrics.CountReadings(accepted, duplicates, rejected);
+        return TypedResults.Ok(new ReadingUploadResponse(accepted, duplicates, rejected, views));
+    }
+
+    private static IngestItem[]? FromBinary(byte[] body, out ProblemHttpResult? problem)
+    {
+        var error = ReadingUploadFrame.TryDecode(body, DeviceBatch.MaxReadings, out var frame);
+        if (error != CodecError.None)
+        {
+            problem = Problems.Of(ErrorCodes.ReadingsMalformed, $"the upload does not decode: {error}");
+            return null;
+        }
+        problem = null;
+        var items = new IngestItem[frame.Length];
+        for (var i = 0; i < frame.Length; i++)
+        {
+            var slots = new ReadingSlot[frame[i].Readings.Length];
+            for (var j = 0; j < slots.Length; j++)
+            {
+                var readingError = Core.Telemetry.Reading.TryDecode(frame[i].Readings[j], out var reading);
+                slots[j] = readingError == CodecError.None
+                    ? ReadingSlot.Of(reading!)
+                    : ReadingSlot.Failed(ErrorCodes.ReadingMalformed, $"the reading does not decode: {readingError}");
+            }
+            items[i] = new IngestItem(frame[i].BatchDevice, slots, frame[i].Signature);
+        }
+        return items;
+    }
+
+    private static IngestItem[]? FromJson(byte[] body, SchemaCache schemas, out ProblemHttpResult? problem)
+    {
+        ReadingUploadJson? upload;
+        try
+        {
+            upload = System.Text.Json.JsonSerializer.Deserialize(body, ClientJsonContext.Default.ReadingUploadJson);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            problem = Problems.Of(ErrorCodes.ReadingsMalformed, $"the upload is not valid JSON: {e.Message}");
+            return null;
+        }
+        problem = null;
+        var items = new List<IngestItem>();
+        foreach (var r in upload?.Readings ?? [])
+        {
+            items.Add(new IngestItem(null, [Slot(r, schemas)], SignatureBytes(r.Signature)));
+        }
+        foreach (var b in upload?.Batches ?? [])
+        {
+            var slots = new ReadingSlot[b.Readings?.Count ?? 0];
+            for (var j = 0; j < slots.Length; j++)
+            {
+                slots[j] = Slot(b.Readings![j], schemas);
+            }
+            Address? device = Address.TryParse(b.Device, out var parsed) ? parsed : null;
+            if (device is null)
+            {
+                for (var j = 0; j < slots.Length; j++)
+                {
+                    slots[j] = ReadingSlot.Failed(ErrorCodes.ReadingMalformed, $"the batch's device '{b.Device}' is not an address");
+                }
+            }
+            items.Add(new IngestItem(device ?? default, slots, SignatureBytes(b.Signature)));
+        }
+        return [.. items];
+    }
+
+    private static ReadingSlot Slot(ReadingJson json, SchemaCache schemas) =>
+        ReadingJsonMapper.TryFromJson(json, schemas.Find, out var reading, out var code, out var message)
+            ? ReadingSlot.Of(reading!)
+            : ReadingSlot.Failed(code, message);
+
+    /// <summary>A missing or malformed signature becomes 64 zero bytes, which never verifies (and is not low-S).</summary>
+    private static byte[] SignatureBytes(string? hex) =>
+        Hex.TryDecode(hex, out var bytes) && bytes.Length == Signature.Size ? bytes : new byte[Signature.Size];
+
+    private static Ok<TelemetryStatusView> Status(LedgerNode node)
+    {
+        var (readings, devices) = node.Readings.Counts();
+        var anchored = node.Readings.LastAnchoredIngest;
+        return TypedResults.Ok(new TelemetryStatusView((ulong)readings, devices, anchored, (ulong)readings - anchored));
+    }
+
+    private static Results<Ok<Page<ReadingView>>, ProblemHttpResult> History(string id, LedgerNode node, ulong? from, ulong? to, ulong? before, int? limit)
+    {
+        if (!Address.TryParse(id, out var device))
+        {
+            return Problems.BadRequest($"'{id}' is not a device id");
+        }
+        var size = Math.Clamp(limit ?? 50, 1, ChainApi.MaxPage);
+        var rows = node.Readings.History(device, from, to, before, size);
+        var schemas = new SchemaCache(node.Store);
+        var items = rows.Select(r => View(r, schemas, node.Readings)).ToList();
+        return TypedResults.Ok(new Page<ReadingView>(items, rows.Count == size ? rows[^1].Reading.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
+    }
+
+    private static Results<Ok<ReadingView>, ProblemHttpResult> Latest(string id, LedgerNode node)
+    {
+        if (!Address.TryParse(id, out var device))
+        {
+            return Problems.BadRequest($"'{id}' is not a device id");
+        }
+        var latest = node.Readings.Latest(device);
+        return latest is null
+            ? Problems.NotFound($"this node holds no reading of device {id}")
+            : TypedResults.Ok(View(latest, new SchemaCache(node.Store), node.Readings));
+    }
+
+    private static Results<Ok<ReadingView>, ProblemHttpResult> Reading(string id, ulong seq, LedgerNode node)
+    {
+        if (!Address.TryParse(id, out var device))
+        {
+            return Problems.BadRequest($"'{id}' is not a device id");
+        }
+        var stored = node.Readings.Find(device, seq);
+        return stored is null
+            ? Problems.NotFound($"this node holds no reading {seq} of device {id}")
+            : TypedResults.Ok(View(stored, new SchemaCache(node.Store), node.Readings));
+    }
+
+    private static Results<Ok<ProofDocument>, ProblemHttpResult> Receipt(string id, ulong seq, LedgerNode node)
+    {
+        if (!Address.TryParse(id, out var device))
+        {
+            return Problems.BadRequest($"'{id}' is not a device id");
+        }
+        var (receipt, code, message) = ReceiptBuilder.Build(node, device, seq);
+        return receipt is null ? Problems.Of(code!, message!) : TypedResults.Ok(receipt);
+    }
+
+    private static Ok<List<SchemaView>> Schemas(LedgerNode node) =>
+        TypedResults.Ok(node.Store.Scan(TelemetryModule.SchemasPrefix, null, 10_000)
+            .Select(kv => Payload.TryDecode(kv.Value, SchemaRecord.Read, out var record) ? ViewMapper.Schema(record) : null)
+            .OfType<SchemaView>().ToList());
+
+    private static Results<Ok<SchemaView>, ProblemHttpResult> Schema(string id, ushort version, LedgerNode node)
+    {
+        var record = TelemetryModule.ReadSchema(node.Store, id, version);
+        return record is null ? Problems.NotFound($"no schema {id}@{version} is registered") : TypedResults.Ok(ViewMapper.Schema(record));
+    }
+
+    private static ReadingView View(StoredReading stored, SchemaCache schemas, ReadingStore store)
+    {
+        var r = stored.Reading;
+        var schema = schemas.Find(r.Schema, r.SchemaVersion);
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i < r.Values.Length; i++)
+        {
+            var field = schema?.Fields[i];
+            values[field?.Name ?? $"v{i}"] = TelemetrySchema.FormatValue(r.Values[i], field?.Decimals ?? 0);
+        }
+        var anchor = store.FindAnchor(stored.Ingest);
+        return new ReadingView(r.Device.ToString(), r.Sequence, r.Timestamp, r.SchemaRef, values, stored.Ingest, Convert.ToHexStringLower(r.Encoded.Span),
+            stored.Signature is null ? null : Convert.ToHexStringLower(stored.Signature), stored.Batch, anchor?.TxId.ToString(), anchor?.Height);
+    }
+}

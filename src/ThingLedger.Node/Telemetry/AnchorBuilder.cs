@@ -1,0 +1,106 @@
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Merkle;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Telemetry;
+
+/// <summary>
+/// Turns readings, in ingest order, into anchor payloads. An anchor's payload must fit in one tx,
+/// so a long run of readings is cut into consecutive anchors whenever the next device summary
+/// might not fit. Within an anchor a device has one summary per run of readings of one schema.
+/// </summary>
+public static class AnchorBuilder
+{
+    /// <summary>Room for the fixed part of an anchor payload.</summary>
+    private const int FixedBytes = Hash.Size + (8 * 5) + 3;
+
+    public static List<AnchorPayload> Build(IReadOnlyList<StoredReading> readings, Func<string, ushort, TelemetrySchema?> schemas, int maxPayloadBytes = Transaction.MaxPayloadBytes)
+    {
+        var anchors = new List<AnchorPayload>();
+        var start = 0;
+        while (start < readings.Count)
+        {
+            anchors.Add(BuildOne(readings, ref start, schemas, maxPayloadBytes));
+        }
+        return anchors;
+    }
+
+    private static AnchorPayload BuildOne(IReadOnlyList<StoredReading> readings, ref int start, Func<string, ushort, TelemetrySchema?> schemas, int maxPayloadBytes)
+    {
+        var runs = new Dictionary<Address, List<Run>>();
+        var summaries = 0;
+        var budget = FixedBytes;
+        var leaves = new List<Hash>();
+        ulong from = ulong.MaxValue, to = 0;
+        var first = readings[start].Ingest;
+        var i = start;
+        for (; i < readings.Count; i++)
+        {
+            var reading = readings[i].Reading;
+            if (!runs.TryGetValue(reading.Device, out var deviceRuns))
+            {
+                deviceRuns = [];
+                runs[reading.Device] = deviceRuns;
+            }
+            var run = deviceRuns.Count > 0 ? deviceRuns[^1] : null;
+            if (run is null || run.Schema.Id != reading.Schema || run.Schema.Version != reading.SchemaVersion)
+            {
+                var schema = schemas(reading.Schema, reading.SchemaVersion)
+                    ?? throw new InvalidOperationException($"stored reading {readings[i].Ingest} names schema {reading.SchemaRef}, which is not registered");
+                var size = Run.MaxEncodedLength(schema);
+                if (summaries > 0 && budget + size > maxPayloadBytes)
+                {
+                    break;
+                }
+                budget += size;
+                summaries++;
+                run = new Run(schema, reading.Sequence);
+                deviceRuns.Add(run);
+            }
+            run.Add(reading);
+            leaves.Add(reading.LeafHash);
+            from = Math.Min(from, reading.Timestamp);
+            to = Math.Max(to, reading.Timestamp);
+        }
+        start = i;
+        var list = new List<DeviceSummary>(summaries);
+        foreach (var (device, deviceRuns) in runs)
+        {
+            foreach (var run in deviceRuns)
+            {
+                list.Add(run.ToSummary(device));
+            }
+        }
+        list.Sort(static (a, b) => a.Device != b.Device ? a.Device.CompareTo(b.Device) : a.FirstSequence.CompareTo(b.FirstSequence));
+        return new AnchorPayload(MerkleTree.Root([.. leaves]), (ulong)leaves.Count, from, to, first, first + (ulong)leaves.Count - 1, [.. list]);
+    }
+
+    private sealed class Run(TelemetrySchema schema, ulong firstSequence)
+    {
+        private readonly int[] _additive = schema.AdditiveFields();
+        private long[]? _sums;
+        private uint _count;
+        private ulong _last;
+
+        public TelemetrySchema Schema { get; } = schema;
+
+        public static int MaxEncodedLength(TelemetrySchema schema) =>
+            Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * schema.AdditiveFields().Length);
+
+        public void Add(Reading reading)
+        {
+            _sums ??= new long[_additive.Length];
+            for (var k = 0; k < _additive.Length; k++)
+            {
+                _sums[k] = checked(_sums[k] + reading.Values[_additive[k]]);
+            }
+            _count++;
+            _last = reading.Sequence;
+        }
+
+        public DeviceSummary ToSummary(Address device) =>
+            new(device, Schema.Id, Schema.Version, _count, firstSequence, _last, _sums ?? []);
+    }
+}

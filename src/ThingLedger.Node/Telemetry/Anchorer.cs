@@ -1,0 +1,145 @@
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Telemetry;
+using ThingLedger.Node.Chain;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Telemetry;
+
+/// <summary>
+/// Anchors accepted readings on chain, every <see cref="NodeOptions.AnchorIntervalMs"/>: builds the
+/// anchor payloads over the readings accepted since the last anchor, signs them with the node key,
+/// submits them through admission like any tx, waits for their block and then records which
+/// ingest range each covers. One round is in flight at a time. On start it first repairs the
+/// local record from the chain, in case the node stopped between a commit and writing it down.
+/// </summary>
+public sealed partial class Anchorer : BackgroundService
+{
+    /// <summary>Readings read from the store per round; the rest wait for the next round.</summary>
+    public const int MaxReadingsPerRound = 200_000;
+
+    private readonly LedgerNode _node;
+    private readonly SchemaCache _schemas;
+    private readonly ILogger<Anchorer> _logger;
+
+    public Anchorer(LedgerNode node, ILogger<Anchorer> logger)
+    {
+        _node = node;
+        _schemas = new SchemaCache(node.Store);
+        _logger = logger;
+    }
+
+    /// <summary>Completed rounds, and how long each took from submission to recorded (for the metrics and the benchmark).</summary>
+    public event Action<int, TimeSpan>? Anchored;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        RepairFromChain();
+        var interval = TimeSpan.FromMilliseconds(_node.Options.AnchorIntervalMs);
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (_node.Fault is not null)
+                {
+                    return;
+                }
+                try
+                {
+                    await AnchorRoundAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRoundFailed(e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Builds, submits and records one round; returns the number of readings anchored.</summary>
+    public async Task<int> AnchorRoundAsync(CancellationToken cancellationToken)
+    {
+        var readings = _node.Readings;
+        if (readings.LastIngest <= readings.LastAnchoredIngest)
+        {
+            return 0;
+        }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var batch = readings.ReadIngestRange(readings.LastAnchoredIngest + 1, readings.LastIngest, MaxReadingsPerRound);
+        var payloads = AnchorBuilder.Build(batch, _schemas.Find);
+        var nonce = StateMachine.LastNonce(_node.Store, _node.ValidatorKey.Address);
+        var txs = new List<Transaction>(payloads.Count);
+        foreach (var payload in payloads)
+        {
+            txs.Add(Transaction.Create(_node.Genesis.ChainId, TelemetryModule.ModuleName, TelemetryModule.Anchor, Canonical.Encode(payload),
+                _node.ValidatorKey, ++nonce, ulong.MaxValue));
+        }
+        var admitted = await _node.Admission.AdmitAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);
+        foreach (var result in admitted)
+        {
+            if (!result.Accepted)
+            {
+                throw new InvalidOperationException($"an anchor tx was refused by admission: {result.Code} {result.Message}");
+            }
+        }
+        var anchored = 0;
+        for (var i = 0; i < txs.Count; i++)
+        {
+            var committed = await _node.Tracker.WaitAsync(txs[i].Id, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)
+                ?? throw new TimeoutException($"anchor tx {txs[i].Id} was not committed within a minute");
+            if (!committed.Receipt.Succeeded)
+            {
+                throw new InvalidOperationException($"anchor tx {txs[i].Id} failed in block {committed.Height}: {committed.Receipt.ErrorCode}");
+            }
+            readings.RecordAnchor(new AnchorRecord(payloads[i].FirstIngest, payloads[i].LastIngest, txs[i].Id, committed.Height));
+            anchored += (int)payloads[i].Count;
+        }
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        LogAnchored(anchored, txs.Count, elapsed.TotalMilliseconds);
+        Anchored?.Invoke(anchored, elapsed);
+        return anchored;
+    }
+
+    /// <summary>Records anchors the chain has from this node that the reading store does not know of yet.</summary>
+    public void RepairFromChain()
+    {
+        var custodian = TelemetryModule.ReadCustodian(_node.Store, _node.ValidatorKey.Address);
+        var local = _node.Readings.LastAnchoredIngest;
+        if (custodian is null || custodian.LastIngest <= local)
+        {
+            return;
+        }
+        var missing = new List<(AnchorPayload Payload, StoredTx Tx)>();
+        foreach (var stored in _node.Store.TxsBySigner(_node.ValidatorKey.Address, 1_000))
+        {
+            var tx = stored.Transaction;
+            if (tx.Module != TelemetryModule.ModuleName || tx.Operation != TelemetryModule.Anchor || !stored.Receipt.Succeeded ||
+                !Payload.TryDecode(tx.Payload, AnchorPayload.Read, out var payload) || payload.LastIngest <= local)
+            {
+                continue;
+            }
+            missing.Add((payload, stored));
+        }
+        missing.Sort(static (a, b) => a.Payload.FirstIngest.CompareTo(b.Payload.FirstIngest));
+        foreach (var (payload, stored) in missing)
+        {
+            _node.Readings.RecordAnchor(new AnchorRecord(payload.FirstIngest, payload.LastIngest, stored.Transaction.Id, stored.Height));
+        }
+        LogRepaired(missing.Count, custodian.LastIngest);
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Anchored {Readings} readings in {Txs} anchor txs, {Ms:F0} ms from submission to recorded")]
+    private partial void LogAnchored(int readings, int txs, double ms);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "An anchoring round failed; the readings stay queued for the next round")]
+    private partial void LogRoundFailed(Exception exception);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Recorded {Count} anchors found on chain but missing locally (the chain has anchored up to reading {LastIngest})")]
+    private partial void LogRepaired(int count, ulong lastIngest);
+}

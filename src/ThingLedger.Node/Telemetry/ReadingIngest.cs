@@ -1,0 +1,166 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Node.Chain;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Telemetry;
+
+/// <summary>A reading as it arrived: decoded, or the reason it could not be.</summary>
+public readonly record struct ReadingSlot(Reading? Reading, string? Code, string? Message)
+{
+    public static ReadingSlot Of(Reading reading) => new(reading, null, null);
+
+    public static ReadingSlot Failed(string code, string message) => new(null, code, message);
+}
+
+/// <summary>One upload item: a signed reading (no batch device, one slot) or a device batch.</summary>
+public sealed record IngestItem(Address? BatchDevice, ReadingSlot[] Readings, byte[] Signature);
+
+/// <summary>What happened to one reading: accepted, duplicate (stored before) or rejected with a code.</summary>
+public sealed record ReadingOutcome(int Item, int Index, Reading? Reading, string Status, string? Code, string? Message)
+{
+    public const string AcceptedStatus = "accepted";
+    public const string DuplicateStatus = "duplicate";
+    public const string RejectedStatus = "rejected";
+}
+
+/// <summary>
+/// Checks uploaded readings and stores the good ones durably before answering. Every reading
+/// gets its own outcome; a device batch is stored whole or not at all, because its single
+/// signature covers all of its readings. Signatures are checked on the shared verification
+/// pool, after every cheaper check, so a bad reading costs no signature check.
+/// </summary>
+public sealed class ReadingIngest
+{
+    private readonly LedgerNode _node;
+    private readonly TimeProvider _clock;
+    private readonly SchemaCache _schemas;
+
+    public ReadingIngest(LedgerNode node, TimeProvider clock)
+    {
+        _node = node;
+        _clock = clock;
+        _schemas = new SchemaCache(node.Store);
+    }
+
+    public async Task<ReadingOutcome[]> IngestAsync(IReadOnlyList<IngestItem> items)
+    {
+        var checks = new ItemCheck[items.Count];
+        var seen = new HashSet<(Address, ulong)>();
+        var devices = new Dictionary<Address, DeviceRecord?>();
+        var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
+        for (var i = 0; i < items.Count; i++)
+        {
+            checks[i] = Check(items[i], seen, devices, now);
+        }
+        await _node.Verifier.RunAsync(checks.Length, i => checks[i].VerifySignature(_node.Genesis.ChainId)).ConfigureAwait(false);
+
+        var toStore = new List<AppendItem>();
+        var storedFrom = new List<int>();
+        for (var i = 0; i < checks.Length; i++)
+        {
+            if (checks[i].Valid)
+            {
+                toStore.Add(new AppendItem(checks[i].Readings!, items[i].Signature, items[i].BatchDevice is not null));
+                storedFrom.Add(i);
+            }
+        }
+        var statuses = toStore.Count == 0 ? [] : _node.Readings.Append(toStore);
+        for (var k = 0; k < statuses.Length; k++)
+        {
+            checks[storedFrom[k]].Stored(statuses[k]);
+        }
+        return Flatten(checks);
+    }
+
+    private ItemCheck Check(IngestItem item, HashSet<(Address, ulong)> seen, Dictionary<Address, DeviceRecord?> devices, ulong now)
+    {
+        var check = new ItemCheck(item);
+        if (item.BatchDevice is not null && item.Readings.Length == 0)
+        {
+            check.FailItem(ErrorCodes.DeviceBatchEmpty, "the device batch holds no readings");
+            return check;
+        }
+        if (item.Readings.Length > _node.Options.MaxDeviceBatchReadings)
+        {
+            check.FailAll(ErrorCodes.DeviceBatchTooLarge, $"a device batch holds at most {_node.Options.MaxDeviceBatchReadings} readings, this one {item.Readings.Length}");
+            return check;
+        }
+        for (var j = 0; j < item.Readings.Length; j++)
+        {
+            var slot = item.Readings[j];
+            if (slot.Reading is not { } reading)
+            {
+                check.Fail(j, slot.Code!, slot.Message!);
+                continue;
+            }
+            var problem = CheckReading(item, j, reading, seen, devices, now, out var device);
+            if (problem is { } p)
+            {
+                check.Fail(j, p.Code, p.Message);
+                continue;
+            }
+            check.DeviceKey ??= device!.PublicKey;
+        }
+        check.Finish();
+        return check;
+    }
+
+    private (string Code, string Message)? CheckReading(
+        IngestItem item, int index, Reading reading, HashSet<(Address, ulong)> seen, Dictionary<Address, DeviceRecord?> devices, ulong now, out DeviceRecord? device)
+    {
+        device = null;
+        if (item.BatchDevice is { } batchDevice && reading.Device != batchDevice)
+        {
+            return (ErrorCodes.ReadingWrongDevice, $"the reading is of device {reading.Device}, the batch of {batchDevice}");
+        }
+        if (item.BatchDevice is not null && index > 0 && item.Readings[index - 1].Reading is { } previous && reading.Sequence < previous.Sequence)
+        {
+            return (ErrorCodes.ReadingSequenceReplayed, $"sequence {reading.Sequence} follows {previous.Sequence} in the device batch; it must increase");
+        }
+        if (!seen.Add((reading.Device, reading.Sequence)))
+        {
+            return (ErrorCodes.ReadingDuplicateInBatch, $"sequence {reading.Sequence} of device {reading.Device} appears twice in this upload");
+        }
+        var schema = _schemas.Find(reading.Schema, reading.SchemaVersion);
+        if (schema is null)
+        {
+            return (ErrorCodes.SchemaNotFound, $"no schema {reading.SchemaRef} is registered");
+        }
+        if (schema.FindOutOfRange(reading.Values) is { } range)
+        {
+            return (ErrorCodes.ReadingOutOfRange, range);
+        }
+        if (reading.Timestamp > now + (ulong)_node.Options.MaxClockSkewMs || reading.Timestamp + (ulong)_node.Options.MaxReadingAgeMs < now)
+        {
+            return (ErrorCodes.ReadingTimeSkew,
+                $"the reading was measured at {reading.Timestamp} ms; this node accepts from {now - Math.Min(now, (ulong)_node.Options.MaxReadingAgeMs)} to {now + (ulong)_node.Options.MaxClockSkewMs}");
+        }
+        if (!devices.TryGetValue(reading.Device, out device))
+        {
+            device = DevicesModule.ReadDevice(_node.Store, reading.Device);
+            devices[reading.Device] = device;
+        }
+        if (device is null)
+        {
+            return (ErrorCodes.DeviceNotFound, $"no device {reading.Device} is registered");
+        }
+        if (device.Status == DeviceStatus.Revoked)
+        {
+            return (ErrorCodes.DeviceRevoked, $"device {reading.Device} was revoked at height {device.RevokedAt}");
+        }
+        return null;
+    }
+
+    private static ReadingOutcome[] Flatten(ItemCheck[] checks)
+    {
+        var outcomes = new List<ReadingOutcome>();
+        for (var i = 0; i < checks.Length; i++)
+        {
+            checks[i].AddOutcomes(i, outcomes);
+        }
+        return [.. outcomes];
+    }
+}

@@ -1,0 +1,341 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Telemetry;
+
+namespace ThingLedger.Storage;
+
+/// <summary>What the store did with one upload item (a signed reading or a whole device batch).</summary>
+public enum AppendStatus : byte
+{
+    Accepted = 0,
+    /// <summary>Exactly these readings were accepted before: nothing new is stored or counted.</summary>
+    Duplicate = 1,
+    /// <summary>A sequence number at or below the device's last accepted one, with other content.</summary>
+    Replayed = 2,
+}
+
+/// <summary>One signed reading (one element, not a batch) or one device batch, to be stored whole or not at all.</summary>
+public sealed record AppendItem(Reading[] Readings, byte[] Signature, bool IsBatch);
+
+/// <summary>A stored reading: its ingest number, and either its own signature or its device batch's number.</summary>
+public sealed record StoredReading(ulong Ingest, Reading Reading, byte[]? Signature, long? Batch);
+
+/// <summary>A stored device batch: its readings' sequence range and count, and the device's signature over their root.</summary>
+public sealed record StoredBatch(long Ref, Address Device, ulong FirstSequence, ulong LastSequence, int Count, byte[] Signature);
+
+/// <summary>An anchor as the custodian records it: the ingest range it covers and the tx that committed it.</summary>
+public sealed record AnchorRecord(ulong FirstIngest, ulong LastIngest, Hash TxId, ulong Height);
+
+/// <summary>
+/// The custodian's off-chain reading store (<c>readings.db</c>): SQLite in WAL mode with
+/// synchronous=FULL, one transaction per upload, so an accepted reading survives kill -9 once
+/// <see cref="Append"/> returns. Readings are numbered in acceptance order (their ingest number,
+/// the row id); device ids and schemas are stored once and referred to by small integers.
+/// One writer at a time; readers open their own pooled connections.
+/// </summary>
+public sealed partial class ReadingStore : IDisposable
+{
+    public const string DatabaseFileName = "readings.db";
+    private const string Format = "thingledger-readings/1";
+
+    private readonly SqliteConnection _writer;
+    private readonly string _readConnectionString;
+    private readonly object _writeLock = new();
+    // Written under the write lock, read by queries on other threads.
+    private readonly ConcurrentDictionary<Address, long> _deviceRefs = [];
+    private readonly ConcurrentDictionary<long, Address> _devices = [];
+    private readonly ConcurrentDictionary<(string Id, ushort Version), long> _schemaRefs = [];
+    private readonly ConcurrentDictionary<long, (string Id, ushort Version)> _schemas = [];
+    private readonly Dictionary<Address, ulong> _lastSequence = [];
+    private long _lastIngest;
+    private long _lastAnchored;
+
+    private ReadingStore(SqliteConnection writer, string readConnectionString)
+    {
+        _writer = writer;
+        _readConnectionString = readConnectionString;
+    }
+
+    /// <summary>The newest ingest number handed out (0 when empty).</summary>
+    public ulong LastIngest => (ulong)Interlocked.Read(ref _lastIngest);
+
+    /// <summary>The last ingest number covered by a recorded anchor (0 before the first).</summary>
+    public ulong LastAnchoredIngest => (ulong)Interlocked.Read(ref _lastAnchored);
+
+    public static ReadingStore Open(string directory, string chainId)
+    {
+        var (writer, connectionString) = SqliteFile.Open(directory, DatabaseFileName, ReadingSchema.Create, "ThingLedger reading store");
+        var path = Path.Combine(directory, DatabaseFileName);
+        var store = new ReadingStore(writer, connectionString);
+        try
+        {
+            store.CheckOrWriteMeta(path, chainId);
+            store.LoadIndexes();
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>The device's last accepted sequence number, or null before its first reading.</summary>
+    public ulong? LastSequence(Address device)
+    {
+        lock (_writeLock)
+        {
+            return _lastSequence.TryGetValue(device, out var last) ? last : null;
+        }
+    }
+
+    /// <summary>
+    /// Stores the items that continue their device's sequence, each whole or not at all, in one
+    /// durable transaction. Items must already be checked (signatures, schema, ranges, device)
+    /// and must not repeat a (device, sequence) pair among themselves.
+    /// </summary>
+    public AppendStatus[] Append(IReadOnlyList<AppendItem> items)
+    {
+        var statuses = new AppendStatus[items.Count];
+        lock (_writeLock)
+        {
+            var next = new Dictionary<Address, ulong>();
+            var accepted = new List<int>(items.Count);
+            for (var i = 0; i < items.Count; i++)
+            {
+                statuses[i] = Classify(items[i], next);
+                if (statuses[i] == AppendStatus.Accepted)
+                {
+                    accepted.Add(i);
+                    var last = items[i].Readings[^1];
+                    next[last.Device] = last.Sequence;
+                }
+            }
+            if (accepted.Count > 0)
+            {
+                Write(items, accepted);
+                foreach (var (device, sequence) in next)
+                {
+                    _lastSequence[device] = sequence;
+                }
+            }
+        }
+        return statuses;
+    }
+
+    private AppendStatus Classify(AppendItem item, Dictionary<Address, ulong> pending)
+    {
+        var device = item.Readings[0].Device;
+        ulong? last = pending.TryGetValue(device, out var p) ? p : _lastSequence.TryGetValue(device, out var s) ? s : null;
+        if (last is null || item.Readings[0].Sequence > last)
+        {
+            return AppendStatus.Accepted;
+        }
+        foreach (var reading in item.Readings)
+        {
+            var stored = Find(device, reading.Sequence);
+            if (stored is null || !stored.Reading.Encoded.Span.SequenceEqual(reading.Encoded.Span))
+            {
+                return AppendStatus.Replayed;
+            }
+        }
+        return AppendStatus.Duplicate;
+    }
+
+    private void Write(IReadOnlyList<AppendItem> items, List<int> accepted)
+    {
+        var ingest = _lastIngest;
+        using var transaction = _writer.BeginTransaction();
+        using var insert = _writer.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO readings (ingest, device, seq, ts, schema, vals, sig, batch) VALUES ($i, $d, $s, $t, $sc, $v, $sig, $b)";
+        var pIngest = insert.Parameters.Add("$i", SqliteType.Integer);
+        var pDevice = insert.Parameters.Add("$d", SqliteType.Integer);
+        var pSeq = insert.Parameters.Add("$s", SqliteType.Integer);
+        var pTime = insert.Parameters.Add("$t", SqliteType.Integer);
+        var pSchema = insert.Parameters.Add("$sc", SqliteType.Integer);
+        var pValues = insert.Parameters.Add("$v", SqliteType.Blob);
+        var pSig = insert.Parameters.Add("$sig", SqliteType.Blob);
+        var pBatch = insert.Parameters.Add("$b", SqliteType.Integer);
+        insert.Prepare();
+        foreach (var index in accepted)
+        {
+            var item = items[index];
+            var device = DeviceRef(item.Readings[0].Device, transaction);
+            object batch = DBNull.Value;
+            if (item.IsBatch)
+            {
+                batch = InsertBatch(transaction, device, item);
+            }
+            foreach (var reading in item.Readings)
+            {
+                pIngest.Value = ++ingest;
+                pDevice.Value = device;
+                pSeq.Value = unchecked((long)reading.Sequence);
+                pTime.Value = unchecked((long)reading.Timestamp);
+                pSchema.Value = SchemaRef(reading.Schema, reading.SchemaVersion, transaction);
+                pValues.Value = ReadingRows.ValuesOf(reading);
+                pSig.Value = item.IsBatch ? DBNull.Value : item.Signature;
+                pBatch.Value = batch;
+                insert.ExecuteNonQuery();
+            }
+        }
+        try
+        {
+            transaction.Commit();
+        }
+        catch
+        {
+            ForgetUncommittedRefs();
+            throw;
+        }
+        Interlocked.Exchange(ref _lastIngest, ingest);
+    }
+
+    private long InsertBatch(SqliteTransaction transaction, long device, AppendItem item)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = "INSERT INTO batches (device, first_seq, last_seq, count, sig) VALUES ($d, $f, $l, $n, $sig) RETURNING ref";
+        cmd.Parameters.AddWithValue("$d", device);
+        cmd.Parameters.AddWithValue("$f", unchecked((long)item.Readings[0].Sequence));
+        cmd.Parameters.AddWithValue("$l", unchecked((long)item.Readings[^1].Sequence));
+        cmd.Parameters.AddWithValue("$n", item.Readings.Length);
+        cmd.Parameters.AddWithValue("$sig", item.Signature);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    private long DeviceRef(Address device, SqliteTransaction transaction)
+    {
+        if (_deviceRefs.TryGetValue(device, out var known))
+        {
+            return known;
+        }
+        using var cmd = _writer.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = "INSERT INTO devices (id) VALUES ($id) RETURNING ref";
+        cmd.Parameters.AddWithValue("$id", device.ToArray());
+        var id = (long)cmd.ExecuteScalar()!;
+        _deviceRefs[device] = id;
+        _devices[id] = device;
+        return id;
+    }
+
+    private long SchemaRef(string schema, ushort version, SqliteTransaction transaction)
+    {
+        if (_schemaRefs.TryGetValue((schema, version), out var known))
+        {
+            return known;
+        }
+        using var cmd = _writer.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = "INSERT INTO schemas (id, version) VALUES ($id, $v) RETURNING ref";
+        cmd.Parameters.AddWithValue("$id", schema);
+        cmd.Parameters.AddWithValue("$v", (int)version);
+        var id = (long)cmd.ExecuteScalar()!;
+        _schemaRefs[(schema, version)] = id;
+        _schemas[id] = (schema, version);
+        return id;
+    }
+
+    /// <summary>A failed transaction rolled back its new devices and schemas: reload what is really on disk.</summary>
+    private void ForgetUncommittedRefs()
+    {
+        _deviceRefs.Clear();
+        _devices.Clear();
+        _schemaRefs.Clear();
+        _schemas.Clear();
+        LoadRefs();
+    }
+
+    /// <summary>Records that a committed anchor tx covers an ingest range (which must follow the last one recorded).</summary>
+    public void RecordAnchor(AnchorRecord anchor)
+    {
+        lock (_writeLock)
+        {
+            if (anchor.FirstIngest != LastAnchoredIngest + 1 || anchor.LastIngest < anchor.FirstIngest)
+            {
+                throw new InvalidOperationException($"anchor [{anchor.FirstIngest}, {anchor.LastIngest}] does not follow the last anchored reading {LastAnchoredIngest}");
+            }
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "INSERT INTO anchors (first, last, tx, height) VALUES ($f, $l, $tx, $h)";
+            cmd.Parameters.AddWithValue("$f", (long)anchor.FirstIngest);
+            cmd.Parameters.AddWithValue("$l", (long)anchor.LastIngest);
+            cmd.Parameters.AddWithValue("$tx", anchor.TxId.ToArray());
+            cmd.Parameters.AddWithValue("$h", (long)anchor.Height);
+            cmd.ExecuteNonQuery();
+            Interlocked.Exchange(ref _lastAnchored, (long)anchor.LastIngest);
+        }
+    }
+
+    private void CheckOrWriteMeta(string path, string chainId)
+    {
+        var meta = SqliteFile.ReadMeta(_writer);
+        if (meta.Count == 0)
+        {
+            if (SqliteFile.Scalar(_writer, "SELECT COUNT(*) FROM readings") != 0)
+            {
+                throw new StorageException($"{path} holds readings but no metadata: it is damaged; refusing to touch it");
+            }
+            SqliteFile.WriteMeta(_writer, ("format", Format), ("chain_id", chainId));
+            return;
+        }
+        if (meta.GetValueOrDefault("format") != Format)
+        {
+            throw new StorageException($"{path} has format '{meta.GetValueOrDefault("format")}', this node reads '{Format}'");
+        }
+        if (meta.GetValueOrDefault("chain_id") != chainId)
+        {
+            throw new StorageException($"{path} holds readings of chain '{meta.GetValueOrDefault("chain_id")}', not '{chainId}'; refusing to mix them");
+        }
+    }
+
+    private void LoadIndexes()
+    {
+        LoadRefs();
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "SELECT device, MAX(seq) FROM readings GROUP BY device";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                _lastSequence[_devices[reader.GetInt64(0)]] = unchecked((ulong)reader.GetInt64(1));
+            }
+        }
+        _lastIngest = SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(ingest), 0) FROM readings");
+        _lastAnchored = SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(last), 0) FROM anchors");
+    }
+
+    private void LoadRefs()
+    {
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "SELECT ref, id FROM devices";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var device = new Address((byte[])reader.GetValue(1));
+                _deviceRefs[device] = reader.GetInt64(0);
+                _devices[reader.GetInt64(0)] = device;
+            }
+        }
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "SELECT ref, id, version FROM schemas";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var schema = (reader.GetString(1), (ushort)reader.GetInt32(2));
+                _schemaRefs[schema] = reader.GetInt64(0);
+                _schemas[reader.GetInt64(0)] = schema;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        SqliteConnection.ClearPool(_writer);
+    }
+}

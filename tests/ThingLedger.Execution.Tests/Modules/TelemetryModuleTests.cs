@@ -1,0 +1,98 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Telemetry;
+
+namespace ThingLedger.Execution.Tests.Modules;
+
+public sealed class TelemetryModuleTests
+{
+    private readonly TestChain _chain = new();
+    private readonly KeyPair _device = KeyPair.Generate();
+
+    public TelemetryModuleTests()
+    {
+        Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.Ev)).Succeeded);
+        Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, DevicesModule.ModuleName, DevicesModule.Register,
+            new RegisterDevicePayload(_device.PublicKey, "EV", "SN-1", _chain.AcmeAdmin.Address, []))).Succeeded);
+    }
+
+    private DeviceSummary Summary(ulong first, ulong last, uint count, long distance = 100) =>
+        new(_device.Address, "ev", 1, count, first, last, [10, 20, distance, 0, 0]);
+
+    private static AnchorPayload Anchor(ulong firstIngest, params DeviceSummary[] summaries)
+    {
+        ulong count = 0;
+        foreach (var s in summaries)
+        {
+            count += s.Count;
+        }
+        return new AnchorPayload(Hash.Sha256([1]), count, 1, 2, firstIngest, firstIngest + count - 1, summaries);
+    }
+
+    private Receipt AnchorBy(KeyPair signer, AnchorPayload anchor) =>
+        _chain.Run(_chain.Tx(signer, TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor));
+
+    [Fact]
+    public void An_anchor_records_counts_sequences_and_running_sums()
+    {
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 5, 5))).Succeeded);
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(6, Summary(7, 9, 2, distance: 50))).Succeeded);
+        var device = TelemetryModule.ReadDevice(_chain, _device.Address)!;
+        Assert.Equal((7ul, 9ul), (device.Count, device.LastSequence));
+        Assert.Equal(150, TelemetryModule.ReadTotals(_chain, _device.Address, "ev@1")!.Sums[2]);
+        var custodian = TelemetryModule.ReadCustodian(_chain, _chain.AcmeAdmin.Address)!;
+        Assert.Equal((7ul, 2ul), (custodian.LastIngest, custodian.Anchors));
+    }
+
+    [Fact]
+    public void Only_a_custodian_anchors()
+    {
+        Assert.Equal(ErrorCodes.NotCustodian, AnchorBy(_chain.GridAdmin, Anchor(1, Summary(1, 1, 1))).ErrorCode);
+    }
+
+    [Fact]
+    public void A_device_sequence_is_never_anchored_twice()
+    {
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 5, 5))).Succeeded);
+        Assert.Equal(ErrorCodes.AnchorSequenceReplayed, AnchorBy(_chain.AcmeAdmin, Anchor(6, Summary(5, 6, 2))).ErrorCode);
+        Assert.Equal(5ul, TelemetryModule.ReadDevice(_chain, _device.Address)!.Count);
+    }
+
+    [Fact]
+    public void Ingest_ranges_continue_without_gap_or_overlap()
+    {
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2))).Succeeded);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(2, Summary(3, 3, 1))).ErrorCode);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(5, Summary(3, 3, 1))).ErrorCode);
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(3, Summary(3, 3, 1))).Succeeded);
+    }
+
+    [Fact]
+    public void Inconsistent_summaries_are_refused()
+    {
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(5, 3, 1))).ErrorCode);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 3))).ErrorCode);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Sums = [1] })).ErrorCode);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(3, 4, 2), Summary(1, 2, 2))).ErrorCode);
+        Assert.Equal(ErrorCodes.SchemaNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 1, 1) with { Schema = "nope" })).ErrorCode);
+        Assert.Equal(ErrorCodes.DeviceNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 1, 1) with { Device = KeyPair.Generate().Address })).ErrorCode);
+        Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
+    }
+
+    [Fact]
+    public void Schemas_are_registered_once_by_an_organisation_and_must_be_valid()
+    {
+        var again = _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.Ev));
+        Assert.Equal(ErrorCodes.SchemaExists, again.ErrorCode);
+        using var stranger = KeyPair.Generate();
+        Assert.Equal(ErrorCodes.Unauthorised, _chain.Run(_chain.Tx(stranger, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.Washer)).ErrorCode);
+        var invalid = new TelemetrySchema("bad", 1, [new SchemaField("x", "u", 0, 5, 1, false)]);
+        Assert.Equal(ErrorCodes.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, invalid)).ErrorCode);
+        var duplicateFields = new TelemetrySchema("dup", 1, [new SchemaField("x", "u", 0, 0, 1, false), new SchemaField("x", "u", 0, 0, 1, false)]);
+        Assert.Equal(ErrorCodes.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, duplicateFields)).ErrorCode);
+        Assert.Equal("acme", TelemetryModule.ReadSchema(_chain, "ev", 1)!.Org);
+    }
+}
