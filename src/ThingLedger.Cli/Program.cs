@@ -3,6 +3,7 @@ using ThingLedger.Cli;
 using ThingLedger.Cli.Bench;
 using ThingLedger.Cli.Commands;
 using ThingLedger.Cli.Demo;
+using ThingLedger.Cli.Simulation;
 
 var root = new RootCommand("thingledger — a permissioned ledger for connected devices.\n" +
     "Start with `thingledger demo`, or `thingledger init` then `thingledger node run`.");
@@ -11,12 +12,14 @@ root.Options.Add(CommonOptions.Node);
 root.Options.Add(CommonOptions.Json);
 root.With(
     DemoCommand.Create(),
+    SimulateCommand.Create(),
     SetupCommands.Init(),
     SetupCommands.Node(),
     SetupCommands.Keys(),
     IdentityCommands.Org(),
     IdentityCommands.Member(),
     DeviceCommands.Device(),
+    TelemetryCommands.Schema(),
     TokenCommands.Token(),
     ChainCommands.Tx(),
     ChainCommands.Block(),

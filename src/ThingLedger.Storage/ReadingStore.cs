@@ -333,6 +333,19 @@ public sealed partial class ReadingStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Folds the write-ahead log into the database file and returns the file's size in bytes:
+    /// what the stored readings occupy on disk (benchmarks report it per reading).
+    /// </summary>
+    public long CheckpointAndMeasure()
+    {
+        lock (_writeLock)
+        {
+            SqliteFile.Execute(_writer, "PRAGMA wal_checkpoint(TRUNCATE);");
+            return new FileInfo(_writer.DataSource).Length;
+        }
+    }
+
     public void Dispose()
     {
         _writer.Dispose();

@@ -30,15 +30,102 @@ internal static class BenchCommand
             }
             return await RunAsync(options, parse.GetValue(interval), parse.GetValue(maxBlock), parse.GetValue(CommonOptions.Json), cancellationToken).ConfigureAwait(false);
         }));
-        return new Command("bench", "Macro benchmarks (see docs/PERFORMANCE.md).").With(tx);
+        return new Command("bench", "Macro benchmarks (see docs/PERFORMANCE.md).").With(tx, Ingest());
+    }
+
+    private static Command Ingest()
+    {
+        var readings = new Option<int>("--readings") { Description = "Readings to send", DefaultValueFactory = _ => 200_000 };
+        var devices = new Option<int>("--devices") { Description = "Distinct devices", DefaultValueFactory = _ => 1_000 };
+        var batch = new Option<int>("--batch") { Description = "Readings per device signature (1 = each reading signed alone; 60 = a minute of readings)", DefaultValueFactory = _ => 1 };
+        var upload = new Option<int>("--upload") { Description = "Readings per HTTP upload", DefaultValueFactory = _ => 2_000 };
+        var senders = new Option<int>("--senders") { Description = "Concurrent uploaders", DefaultValueFactory = _ => 4 };
+        var command = new Command("ingest", "Accepted readings per second (each fsynced before the answer, then anchored), anchor latency p50/p99, " +
+                "bytes on disk per reading, and the raw ECDSA P-256 verify rate measured in the same run. Runs its own node on a temporary data directory.\n" +
+                "Example: thingledger bench ingest                      (readings signed one by one)\n" +
+                "         thingledger bench ingest --batch 60 --readings 1200000   (device batches of 60)")
+            .With(readings, devices, batch, upload, senders);
+        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
+        {
+            var options = new IngestBenchmarkOptions(parse.GetValue(readings), parse.GetValue(devices), parse.GetValue(batch), parse.GetValue(upload), parse.GetValue(senders));
+            if (options.Devices < 1 || options.BatchSize is < 1 or > Core.Telemetry.DeviceBatch.MaxReadings || options.Senders < 1 ||
+                options.UploadReadings < options.BatchSize || options.Readings < options.Devices * options.BatchSize)
+            {
+                throw new ArgumentException("--devices and --senders positive, --batch 1..1024, --upload at least --batch, --readings at least --devices × --batch");
+            }
+            var json = parse.GetValue(CommonOptions.Json);
+            var progress = Progress(json);
+            progress("measuring the raw ECDSA P-256 verify rate on all cores (3 s)");
+            var rawVerify = VerifyRate.Measure(TimeSpan.FromSeconds(3));
+            string[] settings =
+            [
+                $"--Node:MaxUploadReadings={Math.Max(options.UploadReadings, 50_000)}",
+                $"--Node:MaxDeviceBatchReadings={Math.Max(options.BatchSize, 256)}",
+            ];
+            return await WithNodeAsync(settings, options.Senders + 2, async (app, client, admin) =>
+            {
+                var node = app.Services.GetRequiredService<Node.Chain.LedgerNode>();
+                var result = await new IngestBenchmark(client, node, options).RunAsync(admin, rawVerify, progress, cancellationToken).ConfigureAwait(false);
+                ReportIngest(result, options, json);
+                return result.Refused == 0 ? 0 : CliRunner.Refused;
+            }, cancellationToken).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    private static void ReportIngest(IngestBenchmarkResult r, IngestBenchmarkOptions o, bool json)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (json)
+        {
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["readings/s"] = r.ReadingsPerSecond.ToString("F0", c),
+                ["anchor_latency_p50_ms"] = r.AnchorP50Ms.ToString("F0", c),
+                ["anchor_latency_p99_ms"] = r.AnchorP99Ms.ToString("F0", c),
+                ["bytes_per_reading"] = r.BytesPerReading.ToString("F1", c),
+                ["raw_verify/s"] = r.RawVerifyPerSecond.ToString("F0", c),
+                ["signature_checks_to_raw_verify"] = r.VerifyShare(o.BatchSize).ToString("F3", c),
+                ["accepted"] = r.Accepted.ToString(c),
+                ["refused"] = r.Refused.ToString(c),
+                ["batch"] = o.BatchSize.ToString(c),
+                ["seconds"] = r.Seconds.ToString("F2", c),
+                ["machine"] = r.Machine,
+            }, CliJsonContext.Default.DictionaryStringString));
+            return;
+        }
+        Output.Fields("bench ingest",
+            ("accepted readings", r.Accepted.ToString(c)),
+            ("refused", r.Refused == 0 ? "0" : $"{r.Refused} ({r.Refusals})"),
+            ("throughput", $"{r.ReadingsPerSecond.ToString("F0", c)} readings/s"),
+            ("anchor latency p50", $"{r.AnchorP50Ms.ToString("F0", c)} ms"),
+            ("anchor latency p99", $"{r.AnchorP99Ms.ToString("F0", c)} ms"),
+            ("on disk", $"{r.BytesPerReading.ToString("F1", c)} bytes/reading"),
+            ("raw P-256 verify, all cores", $"{r.RawVerifyPerSecond.ToString("F0", c)} verify/s"),
+            ("signature checks / raw verify", r.VerifyShare(o.BatchSize).ToString("P1", c)),
+            ("run", $"{r.Accepted} readings from {o.Devices} devices, {(o.BatchSize == 1 ? "each signed alone" : $"device batches of {o.BatchSize}")}, " +
+                $"{o.Senders} senders × {o.UploadReadings} per upload, {r.Seconds.ToString("F1", c)} s"),
+            ("machine", r.Machine));
     }
 
     private static async Task<int> RunAsync(TxBenchmarkOptions options, int intervalMs, int maxBlockTxs, bool json, CancellationToken cancellationToken)
     {
-        Action<string> progress = json ? _ => { } : m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]");
+        var progress = Progress(json);
         progress("measuring the raw ECDSA P-256 verify rate on all cores (3 s)");
         var rawVerify = VerifyRate.Measure(TimeSpan.FromSeconds(3));
+        return await WithNodeAsync([$"--Node:BlockIntervalMs={intervalMs}", $"--Node:MaxBlockTxs={maxBlockTxs}"], options.Senders + 2, async (_, client, admin) =>
+        {
+            var result = await new TxBenchmark(client, admin, options).RunAsync(rawVerify, progress, cancellationToken).ConfigureAwait(false);
+            Report(result, options, json);
+            return result.Failed + result.Refused == 0 ? 0 : CliRunner.Refused;
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
+    private static Action<string> Progress(bool json) => json ? _ => { } : m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]");
+
+    /// <summary>Runs <paramref name="body"/> against a fresh dev node on a temporary data directory, in this process, then removes it.</summary>
+    private static async Task<int> WithNodeAsync(string[] settings, int connections, Func<WebApplication, ThingLedgerClient, Account, Task<int>> body, CancellationToken cancellationToken)
+    {
         var directory = Directory.CreateTempSubdirectory("thingledger-bench-").FullName;
         try
         {
@@ -47,22 +134,19 @@ internal static class BenchCommand
             [
                 "--urls=http://127.0.0.1:0",
                 $"--Node:DataDirectory={directory}",
-                $"--Node:BlockIntervalMs={intervalMs}",
-                $"--Node:MaxBlockTxs={maxBlockTxs}",
                 "--Logging:LogLevel:Default=Warning",
+                .. settings,
             ]);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                using var client = new ThingLedgerClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Senders + 2 })
+                using var client = new ThingLedgerClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
                 {
                     BaseAddress = new Uri(app.Urls.First() + "/"),
                     Timeout = TimeSpan.FromMinutes(5),
                 });
                 var admin = await Account.OpenAsync(client, DevChain.Keys(directory).Load(DevChain.AdminKeyName(genesis.Orgs[0].Id)), genesis.ChainId, cancellationToken).ConfigureAwait(false);
-                var result = await new TxBenchmark(client, admin, options).RunAsync(rawVerify, progress, cancellationToken).ConfigureAwait(false);
-                Report(result, options, json);
-                return result.Failed + result.Refused == 0 ? 0 : CliRunner.Refused;
+                return await body(app, client, admin).ConfigureAwait(false);
             }
             finally
             {

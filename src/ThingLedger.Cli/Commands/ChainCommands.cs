@@ -156,7 +156,7 @@ internal static class ChainCommands
         }
     }
 
-    private static int Emit(ProofDocument document, string? path)
+    internal static int Emit(ProofDocument document, string? path)
     {
         if (path is null)
         {

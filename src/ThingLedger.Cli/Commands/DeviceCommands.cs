@@ -11,7 +11,7 @@ internal static class DeviceCommands
 {
     public static Command Device() =>
         new Command("device", "Device identities: register, transfer ownership, revoke, query.")
-            .With(Register(), ListDevices(), Show(), Transfer(), Revoke());
+            .With(Register(), ListDevices(), Show(), Transfer(), Revoke(), TelemetryCommands.History(), TelemetryCommands.Latest(), TelemetryCommands.Receipt());
 
     private static Command Register()
     {

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using ThingLedger.Client;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
+using ThingLedger.Node.Chain;
+
+namespace ThingLedger.Cli.Bench;
+
+/// <summary>Settings of `bench ingest`.</summary>
+internal sealed record IngestBenchmarkOptions(int Readings, int Devices, int BatchSize, int UploadReadings, int Senders);
+
+/// <summary>What `bench ingest` measured.</summary>
+internal sealed record IngestBenchmarkResult(
+    long Accepted, long Refused, string Refusals, double Seconds, double ReadingsPerSecond, double AnchorP50Ms, double AnchorP99Ms, double BytesPerReading,
+    double RawVerifyPerSecond, string Machine)
+{
+    /// <summary>Signature checks per second the run needed, over the machine's raw rate.</summary>
+    public double VerifyShare(int batchSize) => ReadingsPerSecond / batchSize / RawVerifyPerSecond;
+}
+
+/// <summary>
+/// Drives a node's ingest with EV readings from many devices, all signed before the clock starts
+/// (each alone, or in device batches). A reading counts once the node answered "accepted", which
+/// it does only after the reading is fsynced. Anchor latency is measured per upload, from that
+/// answer until the node has recorded an anchor committed in a block that covers it.
+/// </summary>
+internal sealed class IngestBenchmark
+{
+    private readonly ThingLedgerClient _client;
+    private readonly LedgerNode _node;
+    private readonly IngestBenchmarkOptions _options;
+
+    public IngestBenchmark(ThingLedgerClient client, LedgerNode node, IngestBenchmarkOptions options)
+    {
+        _client = client;
+        _node = node;
+        _options = options;
+    }
+
+    public async Task<IngestBenchmarkResult> RunAsync(Account admin, double rawVerifyPerSecond, Action<string> progress, CancellationToken cancellationToken)
+    {
+        progress($"registering the ev schema and {_options.Devices} devices");
+        var devices = Enumerable.Range(0, _options.Devices).Select(_ => KeyPair.Generate()).ToArray();
+        var setup = new List<Transaction> { admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)) };
+        setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d.PublicKey, "ev-bench", $"BENCH-{i}", admin.Address))));
+        foreach (var chunk in setup.Chunk(2_000))
+        {
+            var response = await _client.SubmitAsync(chunk, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
+            if (response.Results.FirstOrDefault(r => r.Status != "committed") is { } failed)
+            {
+                throw new InvalidOperationException($"benchmark setup failed: {failed.Code} {failed.Message}");
+            }
+        }
+
+        progress($"signing {_options.Readings} readings ({(_options.BatchSize == 1 ? "each alone" : $"in device batches of {_options.BatchSize}")})");
+        var uploads = Plan(devices);
+
+        progress($"uploading with {_options.Senders} senders, {_options.UploadReadings} readings per upload");
+        var acks = new List<(TimeSpan At, ulong Ingest)>();
+        var anchoredAt = new List<(TimeSpan At, ulong Anchored)>();
+        var clock = Stopwatch.StartNew();
+        using var watching = new CancellationTokenSource();
+        var watcher = WatchAnchorsAsync(clock, anchoredAt, watching.Token);
+        long accepted = 0, refused = 0;
+        var refusals = new Dictionary<string, long>(StringComparer.Ordinal);
+        // Each sender owns a disjoint set of devices, so a device's uploads arrive in order, as a real device's would.
+        var senders = uploads.Select(mine => Task.Run(async () =>
+        {
+            foreach (var upload in mine)
+            {
+                var response = await _client.UploadReadingsAsync(upload.Singles, upload.Batches, onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var mark = _node.Readings.LastIngest;
+                lock (acks)
+                {
+                    acks.Add((clock.Elapsed, mark));
+                    accepted += response.Accepted;
+                    refused += response.Rejected + response.Duplicates;
+                    foreach (var r in response.Results)
+                    {
+                        refusals[r.Code ?? r.Status] = refusals.GetValueOrDefault(r.Code ?? r.Status) + 1;
+                    }
+                }
+            }
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(senders).ConfigureAwait(false);
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        progress("waiting until every reading is anchored");
+        var deadline = Stopwatch.StartNew();
+        while (_node.Readings.LastAnchoredIngest < _node.Readings.LastIngest && deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        await watching.CancelAsync().ConfigureAwait(false);
+        await watcher.ConfigureAwait(false);
+        var latencies = AnchorLatencies(acks, anchoredAt);
+        var bytes = _node.Readings.CheckpointAndMeasure();
+        foreach (var device in devices)
+        {
+            device.Dispose();
+        }
+        return new IngestBenchmarkResult(accepted, refused, string.Join(", ", refusals.Select(kv => $"{kv.Key} × {kv.Value}")), seconds, accepted / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+            accepted == 0 ? 0 : (double)bytes / accepted, rawVerifyPerSecond, MachineInfo.Describe());
+    }
+
+    /// <summary>Per sender, its uploads of about <see cref="IngestBenchmarkOptions.UploadReadings"/> readings, round by round over its own devices.</summary>
+    private List<List<(List<SignedReading> Singles, List<SignedBatch> Batches)>> Plan(KeyPair[] devices)
+    {
+        var chainId = _node.Genesis.ChainId;
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var perItem = _options.BatchSize;
+        var rounds = Math.Max(1, _options.Readings / perItem / devices.Length);
+        var itemsPerUpload = Math.Max(1, _options.UploadReadings / perItem);
+        var plan = new List<List<(List<SignedReading>, List<SignedBatch>)>>();
+        for (var s = 0; s < _options.Senders; s++)
+        {
+            var signers = devices.Where((_, i) => i % _options.Senders == s).Select(d => new DeviceSigner(d, chainId)).ToArray();
+            var items = new List<object>();
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var signer in signers)
+                {
+                    var readings = new Reading[perItem];
+                    for (var i = 0; i < perItem; i++)
+                    {
+                        readings[i] = signer.Measure(BuiltInSchemas.Ev, now, 10_000 + (long)signer.NextSequence, 523, 1_250, 800, 475, 7_500, 0, 0);
+                    }
+                    items.Add(perItem == 1 ? signer.Sign(readings[0]) : signer.SignBatch(readings));
+                }
+            }
+            plan.Add([.. items.Chunk(itemsPerUpload).Select(chunk => (chunk.OfType<SignedReading>().ToList(), chunk.OfType<SignedBatch>().ToList()))]);
+        }
+        return plan;
+    }
+
+    private async Task WatchAnchorsAsync(Stopwatch clock, List<(TimeSpan, ulong)> anchoredAt, CancellationToken cancellationToken)
+    {
+        var last = _node.Readings.LastAnchoredIngest;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = _node.Readings.LastAnchoredIngest;
+            if (now != last)
+            {
+                anchoredAt.Add((clock.Elapsed, now));
+                last = now;
+            }
+            try
+            {
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static List<double> AnchorLatencies(List<(TimeSpan At, ulong Ingest)> acks, List<(TimeSpan At, ulong Anchored)> anchoredAt)
+    {
+        var latencies = new List<double>(acks.Count);
+        foreach (var (at, ingest) in acks)
+        {
+            var anchored = anchoredAt.FirstOrDefault(a => a.Anchored >= ingest);
+            if (anchored.At > TimeSpan.Zero)
+            {
+                latencies.Add(Math.Max(0, (anchored.At - at).TotalMilliseconds));
+            }
+        }
+        return latencies;
+    }
+
+    private static double Percentile(List<double> samples, double p)
+    {
+        if (samples.Count == 0)
+        {
+            return 0;
+        }
+        samples.Sort();
+        return samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(samples.Count * p) - 1)];
+    }
+}

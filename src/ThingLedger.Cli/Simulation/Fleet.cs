@@ -1,0 +1,185 @@
+using ThingLedger.Client;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.Telemetry;
+
+namespace ThingLedger.Cli.Simulation;
+
+/// <summary>What a simulated fleet looks like.</summary>
+/// <param name="ReadingsPerSecond">Readings per device per (wall-clock) second.</param>
+/// <param name="BatchSize">Readings under one device signature; 1 signs each reading alone.</param>
+/// <param name="FaultRate">Share of devices that misbehave, each in one way (see <see cref="FaultKind"/>).</param>
+internal sealed record FleetOptions(int Evs, int Meters, int Washers, double ReadingsPerSecond, int BatchSize, double FaultRate, int Seed = 42)
+{
+    public int Devices => Evs + Meters + Washers;
+}
+
+/// <summary>How a faulty simulated device misbehaves.</summary>
+internal enum FaultKind
+{
+    /// <summary>Resends an old sequence number with other values.</summary>
+    Replay,
+    /// <summary>Signatures that do not verify.</summary>
+    BadSignature,
+    /// <summary>A value outside its schema's range.</summary>
+    OutOfRange,
+    /// <summary>In range but physically implausible (an odometer going backwards, a battery jumping); accepted at ingest, for screening to catch.</summary>
+    Implausible,
+    /// <summary>A clock an hour or more fast.</summary>
+    ClockSkew,
+}
+
+/// <summary>One simulated device: its key, its model and model clock, and its fault if any.</summary>
+internal sealed class SimulatedDevice(string org, KeyPair key, DeviceSigner signer, DeviceModel model, TimeSpan interval, FaultKind? fault, DateTime modelStart)
+{
+    public string Org { get; } = org;
+    public KeyPair Key { get; } = key;
+    public DeviceSigner Signer { get; } = signer;
+    public DeviceModel Model { get; } = model;
+    public TimeSpan Interval { get; } = interval;
+    public FaultKind? Fault { get; } = fault;
+    public DateTime ModelTime { get; set; } = modelStart;
+    public double Due { get; set; }
+    public List<Reading> Sent { get; } = [];
+}
+
+/// <summary>
+/// A fleet of simulated EVs, smart meters and washing machines that registers itself and then
+/// produces signed uploads, tick by tick. Model time runs faster than wall-clock time (each
+/// reading is one model interval); reading timestamps are the wall clock, as a device would send.
+/// </summary>
+internal sealed class Fleet
+{
+    private readonly FleetOptions _options;
+    private readonly Random _random;
+    private readonly string _chainId;
+
+    public Fleet(FleetOptions options, string chainId)
+    {
+        if (options.BatchSize is < 1 or > DeviceBatch.MaxReadings)
+        {
+            throw new ArgumentException($"--batch must be between 1 and {DeviceBatch.MaxReadings}");
+        }
+        _options = options;
+        _chainId = chainId;
+        _random = new Random(options.Seed);
+        var start = new DateTime(2026, 6, 1, 6, 0, 0, DateTimeKind.Utc);
+        var faulty = (int)Math.Round(options.Devices * Math.Clamp(options.FaultRate, 0, 1));
+        var faultsGiven = 0;
+        for (var i = 0; i < options.Devices; i++)
+        {
+            var key = KeyPair.Generate();
+            var seed = _random.Next();
+            var (org, model, interval) = i < options.Evs
+                ? ("voltmotors", (DeviceModel)new EvModel(new Random(seed)), EvModel.Interval)
+                : i < options.Evs + options.Meters
+                    ? ("gridco", new MeterModel(new Random(seed)), MeterModel.Interval)
+                    : ("homeappliance", new WasherModel(new Random(seed)), WasherModel.Interval);
+            // Faulty devices are spread over the fleet, their kinds in turn.
+            FaultKind? fault = faultsGiven < faulty && i % Math.Max(1, options.Devices / faulty) == 0
+                ? (FaultKind)(faultsGiven++ % Enum.GetValues<FaultKind>().Length)
+                : null;
+            Devices.Add(new SimulatedDevice(org, key, new DeviceSigner(key, chainId), model, interval, fault, start));
+        }
+    }
+
+    public List<SimulatedDevice> Devices { get; } = [];
+
+    /// <summary>Registers the built-in schemas (when missing) and every device, owned by its organisation's admin.</summary>
+    public async Task RegisterAsync(ThingLedgerClient client, IReadOnlyDictionary<string, Account> admins, CancellationToken cancellationToken)
+    {
+        var txs = new List<Transaction>();
+        foreach (var schema in Execution.Modules.Telemetry.BuiltInSchemas.All)
+        {
+            if (await client.GetSchemaAsync(schema.Id, schema.Version, cancellationToken).ConfigureAwait(false) is null)
+            {
+                txs.Add(admins["voltmotors"].Sign(Operations.RegisterSchema(schema)));
+            }
+        }
+        foreach (var device in Devices)
+        {
+            var admin = admins[device.Org];
+            txs.Add(admin.Sign(Operations.RegisterDevice(device.Key.PublicKey, device.Model.Schema.Id + "-sim", "SIM-" + device.Key.Address.ToString()[2..18], admin.Address)));
+        }
+        foreach (var chunk in txs.Chunk(2_000))
+        {
+            var response = await client.SubmitAsync(chunk, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
+            if (response.Results.FirstOrDefault(r => r.Status != "committed") is { } failed)
+            {
+                throw new InvalidOperationException($"registering simulated devices failed: {failed.Code} {failed.Message}");
+            }
+        }
+    }
+
+    /// <summary>The uploads due after <paramref name="elapsed"/> of wall-clock time since the last tick.</summary>
+    public (List<SignedReading> Singles, List<SignedBatch> Batches) Tick(TimeSpan elapsed, ulong now)
+    {
+        var singles = new List<SignedReading>();
+        var batches = new List<SignedBatch>();
+        foreach (var device in Devices)
+        {
+            device.Due += _options.ReadingsPerSecond * elapsed.TotalSeconds;
+            while (device.Due >= _options.BatchSize)
+            {
+                device.Due -= _options.BatchSize;
+                var readings = new List<Reading>(_options.BatchSize);
+                for (var i = 0; i < _options.BatchSize; i++)
+                {
+                    device.ModelTime += device.Interval;
+                    readings.Add(Measure(device, now));
+                }
+                if (_options.BatchSize == 1)
+                {
+                    singles.Add(SignWithFault(device, device.Signer.Sign(readings[0])));
+                }
+                else
+                {
+                    var batch = device.Signer.SignBatch(readings);
+                    batches.Add(device.Fault == FaultKind.BadSignature && _random.NextDouble() < 0.5 ? batch with { Signature = Flip(batch.Signature) } : batch);
+                }
+                if (device.Fault == FaultKind.Replay && device.Sent.Count > 0 && _random.NextDouble() < 0.5)
+                {
+                    var old = device.Sent[_random.Next(device.Sent.Count)];
+                    var replay = new Reading(old.Device, old.Sequence, old.Timestamp, old.Schema, old.SchemaVersion, [.. old.Values.Select(v => v + 1)]);
+                    singles.Add(new SignedReading(replay, replay.Sign(device.Key, _chainId)));
+                }
+                device.Sent.Add(readings[^1]);
+                if (device.Sent.Count > 16)
+                {
+                    device.Sent.RemoveAt(0);
+                }
+            }
+        }
+        return (singles, batches);
+    }
+
+    private Reading Measure(SimulatedDevice device, ulong now)
+    {
+        var values = device.Model.Next(device.ModelTime);
+        var time = now;
+        var faulty = _random.NextDouble() < 0.5;
+        switch (device.Fault)
+        {
+            case FaultKind.OutOfRange when faulty:
+                values[0] = device.Model.Schema.Fields[0].Max + 1 + _random.Next(1_000);
+                break;
+            case FaultKind.Implausible when faulty:
+                values[0] = Math.Max(device.Model.Schema.Fields[0].Min, values[0] / 2);
+                break;
+            case FaultKind.ClockSkew when faulty:
+                time = now + 3_600_000 + (ulong)_random.Next(3_600_000);
+                break;
+        }
+        return device.Signer.Measure(device.Model.Schema, time, values);
+    }
+
+    private SignedReading SignWithFault(SimulatedDevice device, SignedReading signed) =>
+        device.Fault == FaultKind.BadSignature && _random.NextDouble() < 0.5 ? signed with { Signature = Flip(signed.Signature) } : signed;
+
+    private static byte[] Flip(byte[] signature)
+    {
+        var copy = (byte[])signature.Clone();
+        copy[^1] ^= 0x01;
+        return copy;
+    }
+}
