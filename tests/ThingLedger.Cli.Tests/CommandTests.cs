@@ -19,6 +19,7 @@ public sealed class CommandTests : IDisposable
         Assert.True(code == 0, error + output);
         Assert.Contains($"http://127.0.0.1:{port}/swagger", output, StringComparison.Ordinal);
         Assert.Contains("tx/s", output, StringComparison.Ordinal);
+        Assert.Contains("readings/s", output, StringComparison.Ordinal);
         Assert.Contains("stopped at height", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "ledger.db")));
     }

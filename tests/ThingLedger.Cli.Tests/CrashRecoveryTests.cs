@@ -93,4 +93,81 @@ public sealed class CrashRecoveryTests : IDisposable
             Assert.True((await client.VerifyTxAsync(acknowledged.First(), genesis)).Ok);
         }
     }
+
+    [Fact]
+    public async Task Kill_9_during_ingest_loses_no_accepted_reading_and_all_are_anchored_after_restart()
+    {
+        var genesis = DevChain.Initialize(_directory, "crash-ingest", DevChain.SampleOrgs, 1_700_000_000_000);
+        var port = CliProcess.FreePort();
+        var accepted = new ConcurrentBag<(Address Device, ulong Seq)>();
+        var devices = Enumerable.Range(0, 20).Select(_ => KeyPair.Generate()).ToArray();
+
+        using (var node = await NodeProcess.StartAsync(_directory, port))
+        {
+            using var client = new ThingLedgerClient(node.Url);
+            var admin = await Account.OpenAsync(client, DevChain.Keys(_directory).Load(DevChain.AdminKeyName("voltmotors")), genesis.ChainId);
+            var setup = new List<Core.Ledger.Transaction> { admin.Sign(Operations.RegisterSchema(Execution.Modules.Telemetry.BuiltInSchemas.SmartMeter)) };
+            setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d.PublicKey, "meter", $"M-{i}", admin.Address))));
+            Assert.All((await client.SubmitAsync(setup, wait: true)).Results, r => Assert.Equal("committed", r.Status));
+
+            using var stopLoad = new CancellationTokenSource();
+            var load = devices.Chunk(5).Select(mine => Task.Run(async () =>
+            {
+                using var loadClient = new ThingLedgerClient(node.Url);
+                var signers = mine.Select(d => new DeviceSigner(d, genesis.ChainId)).ToArray();
+                try
+                {
+                    // Bounded: at most 300 uploads per sender, and it stops when the node dies.
+                    for (var round = 0; round < 300 && !stopLoad.IsCancellationRequested; round++)
+                    {
+                        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                        var batches = signers.Select(s => s.SignBatch([.. Enumerable.Range(0, 10).Select(_ => s.Measure(Execution.Modules.Telemetry.BuiltInSchemas.SmartMeter, now, 10, 20, 500))])).ToList();
+                        var response = await loadClient.UploadReadingsAsync([], batches, attempts: 1);
+                        Assert.Equal(0, response.Rejected);
+                        foreach (var b in batches)
+                        {
+                            foreach (var r in b.Readings)
+                            {
+                                accepted.Add((r.Device, r.Sequence));
+                            }
+                        }
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ThingLedgerException)
+                {
+                    // The node was killed mid-request: nothing from this upload was acknowledged.
+                }
+            })).ToArray();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (accepted.Count < 3_000 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            node.KillHard();
+            await stopLoad.CancelAsync();
+            await Task.WhenAll(load);
+        }
+        Assert.True(accepted.Count >= 3_000, $"only {accepted.Count} readings were accepted before the kill");
+
+        using var restarted = await NodeProcess.StartAsync(_directory, port);
+        using var after = new ThingLedgerClient(restarted.Url);
+        foreach (var device in devices)
+        {
+            var latest = await after.GetLatestReadingAsync(device.Address);
+            var mine = accepted.Where(a => a.Device == device.Address).Select(a => a.Seq).DefaultIfEmpty(0ul).Max();
+            Assert.True(latest is not null && latest.Seq >= mine, $"device {device.Address}: accepted up to {mine}, stored up to {latest?.Seq}");
+        }
+        var waitUntil = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var status = await after.GetTelemetryStatusAsync();
+        while (status.PendingReadings > 0 && DateTime.UtcNow < waitUntil)
+        {
+            await Task.Delay(100);
+            status = await after.GetTelemetryStatusAsync();
+        }
+        Assert.Equal(0ul, status.PendingReadings);
+        Assert.True(status.AnchoredReadings >= (ulong)accepted.Count);
+        var sample = accepted.First();
+        var receipt = await after.GetReadingReceiptAsync(sample.Device, sample.Seq);
+        Assert.True(receipt.Verify(genesis).Ok);
+    }
 }

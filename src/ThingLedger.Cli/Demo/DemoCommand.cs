@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using ThingLedger.Cli.Simulation;
 using ThingLedger.Client;
 using ThingLedger.Node;
 
@@ -56,11 +57,17 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine($"[bold green]ThingLedger demo[/] — chain [bold]{status.ChainId}[/], data in [bold]{Markup.Escape(directory)}[/]");
             var world = new DemoScenario(client, DevChain.Keys(directory), status.ChainId);
             await world.SetUpAsync(m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
-            PrintUrls(url, directory);
+            AnsiConsole.MarkupLine("  [grey]registering a simulated fleet (12 EVs, 8 smart meters, 5 washing machines) that sends signed readings[/]");
+            var fleet = new Fleet(new FleetOptions(12, 8, 5, ReadingsPerSecond: 1, BatchSize: 1, FaultRate: 0, Seed: Environment.TickCount), status.ChainId);
+            await fleet.RegisterAsync(client, world.Admins, linked.Token).ConfigureAwait(false);
+            PrintUrls(url, directory, fleet.Devices[0]);
             var traffic = new DemoTraffic(client, world, rate);
             var trafficTask = traffic.RunAsync(linked.Token);
-            await ShowLiveAsync(client, traffic, linked.Token).ConfigureAwait(false);
+            var telemetry = new FleetCounters();
+            var telemetryTask = FleetRunner.RunAsync(client, fleet, telemetry, TimeSpan.FromMilliseconds(500), linked.Token);
+            await ShowLiveAsync(client, traffic, telemetry, linked.Token).ConfigureAwait(false);
             await Ignore(trafficTask).ConfigureAwait(false);
+            await Ignore(telemetryTask).ConfigureAwait(false);
             var final = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"stopped at height [bold]{final.Height}[/] after {traffic.Submitted} demo txs; the chain stays in {Markup.Escape(directory)}");
             AnsiConsole.MarkupLine($"resume with: [bold]thingledger demo --data {Markup.Escape(directory)}[/]");
@@ -77,7 +84,7 @@ internal static class DemoCommand
         return 0;
     }
 
-    private static void PrintUrls(string url, string directory)
+    private static void PrintUrls(string url, string directory, SimulatedDevice car)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("what").AddColumn("where");
         table.AddRow("node API", url + "/v1/status");
@@ -92,24 +99,32 @@ internal static class DemoCommand
         AnsiConsole.MarkupLine($"  [bold]thingledger token list --node {url}[/]");
         AnsiConsole.MarkupLine($"  [bold]thingledger device list --org voltmotors --node {url}[/]");
         AnsiConsole.MarkupLine($"  [bold]thingledger state get tokens/token/VOLT --proof --data {Markup.Escape(d)} --node {url}[/]");
+        AnsiConsole.MarkupLine($"  [bold]thingledger device history {car.Key.Address} --node {url}[/]");
+        AnsiConsole.MarkupLine($"  [bold]thingledger device receipt {car.Key.Address} 3 --out receipt.json --data {Markup.Escape(d)} --node {url}[/]");
+        AnsiConsole.MarkupLine($"  [bold]thingledger verify receipt.json --genesis {Markup.Escape(Path.Combine(d, "genesis.json"))}[/]");
         AnsiConsole.MarkupLine("Ctrl+C stops the node.");
     }
 
-    private static async Task ShowLiveAsync(ThingLedgerClient client, DemoTraffic traffic, CancellationToken cancellationToken)
+    private static async Task ShowLiveAsync(ThingLedgerClient client, DemoTraffic traffic, FleetCounters telemetry, CancellationToken cancellationToken)
     {
         var last = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var lastReadings = telemetry.Accepted;
         var clock = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
         while (await Tick(timer, cancellationToken).ConfigureAwait(false))
         {
             var now = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-            var rate = (now.CommittedTxs - last.CommittedTxs) / clock.Elapsed.TotalSeconds;
+            var seconds = clock.Elapsed.TotalSeconds;
+            var rate = (now.CommittedTxs - last.CommittedTxs) / seconds;
+            var readings = telemetry.Accepted;
             clock.Restart();
             var volt = await client.GetTokenAsync(DemoScenario.Volt, cancellationToken).ConfigureAwait(false);
+            var anchored = (await client.GetTelemetryStatusAsync(cancellationToken).ConfigureAwait(false)).AnchoredReadings;
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
-                "height [bold]{0}[/] · [bold]{1:F0}[/] tx/s · committed {2} · pending {3} · state keys {4} · VOLT supply {5} · refused {6}",
-                now.Height, rate, now.CommittedTxs, now.PendingTxs, now.StateKeys, volt?.Supply ?? "0", traffic.Refused);
+                "height [bold]{0}[/] · [bold]{1:F0}[/] tx/s · [bold]{2:F0}[/] readings/s · committed {3} · pending {4} · readings anchored {5} · VOLT supply {6} · refused {7}",
+                now.Height, rate, (readings - lastReadings) / seconds, now.CommittedTxs, now.PendingTxs, anchored, volt?.Supply ?? "0", traffic.Refused + telemetry.Rejected);
             last = now;
+            lastReadings = readings;
         }
     }
 

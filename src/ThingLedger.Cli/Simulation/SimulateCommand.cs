@@ -36,13 +36,23 @@ internal static class SimulateCommand
                 admins[org.Id] = await Account.OpenAsync(cli.Client, cli.Keys.Load(DevChain.AdminKeyName(org.Id)), chainId, cancellationToken).ConfigureAwait(false);
             }
             var fleet = new Fleet(options, chainId);
-            AnsiConsole.MarkupLine($"[grey]registering {options.Devices} simulated devices[/]");
+            if (!cli.Json)
+            {
+                AnsiConsole.MarkupLine($"[grey]registering {options.Devices} simulated devices[/]");
+            }
             await fleet.RegisterAsync(cli.Client, admins, cancellationToken).ConfigureAwait(false);
             using var stop = parse.GetValue(duration) > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(parse.GetValue(duration))) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
             var counters = new FleetCounters();
             var run = FleetRunner.RunAsync(cli.Client, fleet, counters, TimeSpan.FromMilliseconds(250), linked.Token);
-            await ShowAsync(cli.Client, counters, linked.Token).ConfigureAwait(false);
+            if (cli.Json)
+            {
+                await Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await ShowAsync(cli.Client, counters, linked.Token).ConfigureAwait(false);
+            }
             try
             {
                 await run.ConfigureAwait(false);

@@ -24,7 +24,7 @@ internal static class Problems
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.TxTooLarge or ErrorCodes.BatchTooLarge or ErrorCodes.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
-        ErrorCodes.NonceReused or ErrorCodes.NonceGap or ErrorCodes.TxDuplicate => StatusCodes.Status409Conflict,
+        ErrorCodes.NonceReused or ErrorCodes.NonceGap or ErrorCodes.TxDuplicate or ErrorCodes.ReadingNotAnchored => StatusCodes.Status409Conflict,
         ErrorCodes.SignatureInvalid or ErrorCodes.SignatureHighS => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.MempoolFull or ErrorCodes.NodeUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.Internal => StatusCodes.Status500InternalServerError,
