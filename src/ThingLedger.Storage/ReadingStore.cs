@@ -51,6 +51,12 @@ public sealed partial class ReadingStore : IDisposable
     private long _lastIngest;
     private long _lastAnchored;
 
+    // Readings accepted since the last anchor, in ingest order, so the anchorer need not read them
+    // back from disk. Bounded: past the limit it is dropped and the anchorer reads from disk until
+    // it has caught up with what is held here again (as after a restart).
+    private const int MaxUnanchoredInMemory = 2_000_000;
+    private readonly List<StoredReading> _unanchored = [];
+
     private ReadingStore(SqliteConnection writer, string readConnectionString)
     {
         _writer = writer;
@@ -146,6 +152,7 @@ public sealed partial class ReadingStore : IDisposable
     private void Write(IReadOnlyList<AppendItem> items, List<int> accepted)
     {
         var ingest = _lastIngest;
+        var added = new List<StoredReading>();
         using var transaction = _writer.BeginTransaction();
         using var insert = _writer.CreateCommand();
         insert.Transaction = transaction;
@@ -179,6 +186,7 @@ public sealed partial class ReadingStore : IDisposable
                 pSig.Value = item.IsBatch ? DBNull.Value : item.Signature;
                 pBatch.Value = batch;
                 insert.ExecuteNonQuery();
+                added.Add(new StoredReading((ulong)ingest, reading, item.IsBatch ? null : item.Signature, batch is long b ? b : null));
             }
         }
         try
@@ -191,6 +199,39 @@ public sealed partial class ReadingStore : IDisposable
             throw;
         }
         Interlocked.Exchange(ref _lastIngest, ingest);
+        lock (_unanchored)
+        {
+            if (_unanchored.Count + added.Count > MaxUnanchoredInMemory)
+            {
+                _unanchored.Clear();
+            }
+            _unanchored.AddRange(added);
+        }
+    }
+
+    /// <summary>
+    /// The readings to anchor next: from <paramref name="firstIngest"/> on, in ingest order, at most
+    /// <paramref name="limit"/>. Served from memory when it holds them, else read from disk.
+    /// </summary>
+    public IReadOnlyList<StoredReading> Unanchored(ulong firstIngest, int limit)
+    {
+        lock (_unanchored)
+        {
+            var start = _unanchored.Count == 0 ? -1 : (long)firstIngest - (long)_unanchored[0].Ingest;
+            if (start >= 0 && start < _unanchored.Count)
+            {
+                return _unanchored.GetRange((int)start, (int)Math.Min(limit, _unanchored.Count - start));
+            }
+        }
+        var upTo = LastIngest;
+        lock (_unanchored)
+        {
+            if (_unanchored.Count > 0 && _unanchored[0].Ingest > firstIngest)
+            {
+                upTo = _unanchored[0].Ingest - 1;
+            }
+        }
+        return ReadIngestRange(firstIngest, upTo, limit);
     }
 
     private long InsertBatch(SqliteTransaction transaction, long device, AppendItem item)
@@ -266,6 +307,15 @@ public sealed partial class ReadingStore : IDisposable
             cmd.Parameters.AddWithValue("$h", (long)anchor.Height);
             cmd.ExecuteNonQuery();
             Interlocked.Exchange(ref _lastAnchored, (long)anchor.LastIngest);
+        }
+        lock (_unanchored)
+        {
+            var covered = 0;
+            while (covered < _unanchored.Count && _unanchored[covered].Ingest <= anchor.LastIngest)
+            {
+                covered++;
+            }
+            _unanchored.RemoveRange(0, covered);
         }
     }
 

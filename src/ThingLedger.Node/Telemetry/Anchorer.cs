@@ -71,7 +71,7 @@ public sealed partial class Anchorer : BackgroundService
             return 0;
         }
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var batch = readings.ReadIngestRange(readings.LastAnchoredIngest + 1, readings.LastIngest, MaxReadingsPerRound);
+        var batch = readings.Unanchored(readings.LastAnchoredIngest + 1, MaxReadingsPerRound);
         var payloads = AnchorBuilder.Build(batch, _schemas.Find);
         var nonce = StateMachine.LastNonce(_node.Store, _node.ValidatorKey.Address);
         var txs = new List<Transaction>(payloads.Count);
