@@ -30,6 +30,8 @@ public sealed class TestNode : WebApplicationFactory<Program>
 
     public int MaxBatchTxs { get; init; } = 10_000;
 
+    public int AnchorIntervalMs { get; init; } = 50;
+
     public KeyPair Admin(string org) => Keys.Load(DevChain.AdminKeyName(org));
 
     public ThingLedgerClient Client() => new(CreateClient());
@@ -42,7 +44,7 @@ public sealed class TestNode : WebApplicationFactory<Program>
         builder.UseSetting("Node:BlockIntervalMs", "20");
         builder.UseSetting("Node:MaxRequestBytes", MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Node:MaxBatchTxs", MaxBatchTxs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Node:AnchorIntervalMs", "50");
+        builder.UseSetting("Node:AnchorIntervalMs", AnchorIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Node:MaxDeviceBatchReadings", "64");
         builder.UseSetting("Node:MaxUploadReadings", "500");
     }

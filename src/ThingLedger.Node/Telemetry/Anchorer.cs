@@ -65,6 +65,8 @@ public sealed partial class Anchorer : BackgroundService
     /// <summary>Builds, submits and records one round; returns the number of readings anchored.</summary>
     public async Task<int> AnchorRoundAsync(CancellationToken cancellationToken)
     {
+        // A round that gave up waiting may still have committed: catch up with the chain first.
+        RepairFromChain();
         var readings = _node.Readings;
         if (readings.LastIngest <= readings.LastAnchoredIngest)
         {
@@ -114,6 +116,11 @@ public sealed partial class Anchorer : BackgroundService
         if (custodian is null || custodian.LastIngest <= local)
         {
             return;
+        }
+        if (custodian.LastIngest > _node.Readings.LastIngest)
+        {
+            throw new InvalidOperationException(
+                $"the chain says this node anchored readings up to {custodian.LastIngest}, but its reading store ends at {_node.Readings.LastIngest}: readings.db is not this node's");
         }
         var missing = new List<(AnchorPayload Payload, StoredTx Tx)>();
         foreach (var stored in _node.Store.TxsBySigner(_node.ValidatorKey.Address, 1_000))
