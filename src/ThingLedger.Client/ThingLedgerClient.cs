@@ -40,6 +40,23 @@ public sealed partial class ThingLedgerClient : IDisposable
         return await PostTxsAsync(new SubmitRequest(null, hexes), wait, timeoutMs, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Submits <paramref name="txs"/> in order, in batches of at most <paramref name="batchSize"/>, each
+    /// waiting for its block; throws at the first tx that is not committed, naming <paramref name="what"/>.
+    /// For set-up work (registering fleets, funding accounts) where anything short of success is an error.
+    /// </summary>
+    public async Task SubmitAllCommittedAsync(IReadOnlyList<Transaction> txs, string what, int batchSize = 2_000, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in txs.Chunk(batchSize))
+        {
+            var response = await SubmitAsync(chunk, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
+            if (response.Results.FirstOrDefault(r => r.Status != "committed") is { } failed)
+            {
+                throw new InvalidOperationException($"{what} failed: tx {failed.Index} of a batch is {failed.Status} {failed.Code} {failed.Message}".TrimEnd());
+            }
+        }
+    }
+
     /// <summary>Submits one tx; throws <see cref="ThingLedgerException"/> with the code when it is refused.</summary>
     public async Task<TxResultView> SubmitAsync(Transaction tx, bool wait = false, int? timeoutMs = null, CancellationToken cancellationToken = default)
     {

@@ -45,14 +45,7 @@ internal sealed class IngestBenchmark
         var devices = Enumerable.Range(0, _options.Devices).Select(_ => KeyPair.Generate()).ToArray();
         var setup = new List<Transaction> { admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)) };
         setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d.PublicKey, "ev-bench", $"BENCH-{i}", admin.Address))));
-        foreach (var chunk in setup.Chunk(2_000))
-        {
-            var response = await _client.SubmitAsync(chunk, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
-            if (response.Results.FirstOrDefault(r => r.Status != "committed") is { } failed)
-            {
-                throw new InvalidOperationException($"benchmark setup failed: {failed.Code} {failed.Message}");
-            }
-        }
+        await _client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);
 
         progress($"signing {_options.Readings} readings ({(_options.BatchSize == 1 ? "each alone" : $"in device batches of {_options.BatchSize}")})");
         var uploads = Plan(devices);

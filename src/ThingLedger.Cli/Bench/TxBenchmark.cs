@@ -89,15 +89,7 @@ internal sealed class TxBenchmark
     {
         var setup = new List<Transaction> { _admin.Sign(Operations.CreateToken(Symbol, "Benchmark token", 0, Roles.Admin, 0)) };
         setup.AddRange(accounts.Select(a => _admin.Sign(Operations.Mint(Symbol, a.Address, 1_000_000))));
-        foreach (var chunk in setup.Chunk(2_000))
-        {
-            var response = await _client.SubmitAsync(chunk, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
-            var problem = response.Results.FirstOrDefault(r => r.Status != "committed");
-            if (problem is not null)
-            {
-                throw new InvalidOperationException($"benchmark setup failed: tx {problem.Index} is {problem.Status} {problem.Code} {problem.Message}".TrimEnd());
-            }
-        }
+        await _client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Per sender, its batches of hex-encoded transfers, round by round over its accounts.</summary>

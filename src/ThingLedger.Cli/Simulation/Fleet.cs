@@ -101,14 +101,7 @@ internal sealed class Fleet
             var admin = admins[device.Org];
             txs.Add(admin.Sign(Operations.RegisterDevice(device.Key.PublicKey, device.Model.Schema.Id + "-sim", "SIM-" + device.Key.Address.ToString()[2..18], admin.Address)));
         }
-        foreach (var chunk in txs.Chunk(2_000))
-        {
-            var response = await client.SubmitAsync(chunk, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
-            if (response.Results.FirstOrDefault(r => r.Status != "committed") is { } failed)
-            {
-                throw new InvalidOperationException($"registering simulated devices failed: {failed.Code} {failed.Message}");
-            }
-        }
+        await client.SubmitAllCommittedAsync(txs, "registering simulated devices", cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The uploads due after <paramref name="elapsed"/> of wall-clock time since the last tick.</summary>
