@@ -48,10 +48,9 @@ internal static class TelemetryApi
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
         var body = buffer.ToArray();
-        var schemas = new SchemaCache(node.Store);
         var items = request.ContentType?.StartsWith(BinaryContentType, StringComparison.OrdinalIgnoreCase) == true
             ? FromBinary(body, out var problem)
-            : FromJson(body, schemas, out problem);
+            : FromJson(body, node.Schemas, out problem);
         if (problem is not null)
         {
             return problem;
@@ -177,8 +176,17 @@ internal static class TelemetryApi
         }
         var size = Math.Clamp(limit ?? 50, 1, ChainApi.MaxPage);
         var rows = node.Readings.History(device, from, to, before, size);
-        var schemas = new SchemaCache(node.Store);
-        var items = rows.Select(r => View(r, schemas, node.Readings)).ToList();
+        AnchorRecord? anchor = null;
+        var items = new List<ReadingView>(rows.Count);
+        foreach (var row in rows)
+        {
+            // Neighbouring readings mostly share an anchor: look it up again only when this one is outside it.
+            if (anchor is null || row.Ingest < anchor.FirstIngest || row.Ingest > anchor.LastIngest)
+            {
+                anchor = node.Readings.FindAnchor(row.Ingest);
+            }
+            items.Add(View(row, node.Schemas, anchor));
+        }
         return TypedResults.Ok(new Page<ReadingView>(items, rows.Count == size ? rows[^1].Reading.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
     }
 
@@ -191,7 +199,7 @@ internal static class TelemetryApi
         var latest = node.Readings.Latest(device);
         return latest is null
             ? Problems.NotFound($"this node holds no reading of device {id}")
-            : TypedResults.Ok(View(latest, new SchemaCache(node.Store), node.Readings));
+            : TypedResults.Ok(View(latest, node.Schemas, node.Readings.FindAnchor(latest.Ingest)));
     }
 
     private static Results<Ok<ReadingView>, ProblemHttpResult> Reading(string id, ulong seq, LedgerNode node)
@@ -203,7 +211,7 @@ internal static class TelemetryApi
         var stored = node.Readings.Find(device, seq);
         return stored is null
             ? Problems.NotFound($"this node holds no reading {seq} of device {id}")
-            : TypedResults.Ok(View(stored, new SchemaCache(node.Store), node.Readings));
+            : TypedResults.Ok(View(stored, node.Schemas, node.Readings.FindAnchor(stored.Ingest)));
     }
 
     private static Results<Ok<ProofDocument>, ProblemHttpResult> Receipt(string id, ulong seq, LedgerNode node)
@@ -227,7 +235,7 @@ internal static class TelemetryApi
         return record is null ? Problems.NotFound($"no schema {id}@{version} is registered") : TypedResults.Ok(ViewMapper.Schema(record));
     }
 
-    private static ReadingView View(StoredReading stored, SchemaCache schemas, ReadingStore store)
+    private static ReadingView View(StoredReading stored, SchemaCache schemas, AnchorRecord? anchor)
     {
         var r = stored.Reading;
         var schema = schemas.Find(r.Schema, r.SchemaVersion);
@@ -237,7 +245,6 @@ internal static class TelemetryApi
             var field = schema?.Fields[i];
             values[field?.Name ?? $"v{i}"] = TelemetrySchema.FormatValue(r.Values[i], field?.Decimals ?? 0);
         }
-        var anchor = store.FindAnchor(stored.Ingest);
         return new ReadingView(r.Device.ToString(), r.Sequence, r.Timestamp, r.SchemaRef, values, stored.Ingest, Convert.ToHexStringLower(r.Encoded.Span),
             stored.Signature is null ? null : Convert.ToHexStringLower(stored.Signature), stored.Batch, anchor?.TxId.ToString(), anchor?.Height);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
+using ThingLedger.Node.Telemetry;
 using ThingLedger.Ordering;
 using ThingLedger.Storage;
 
@@ -40,6 +41,7 @@ public sealed class LedgerNode : IDisposable
             clock,
             Store.Head!.Header.Timestamp);
         Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId);
+        Schemas = new SchemaCache(Store);
         Metrics = new NodeMetrics();
         Verifier = new VerificationPool(Environment.ProcessorCount);
         Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier);
@@ -54,6 +56,9 @@ public sealed class LedgerNode : IDisposable
 
     /// <summary>The readings this node ingested, as their custodian (off-chain).</summary>
     public ReadingStore Readings { get; }
+
+    /// <summary>Registered telemetry schemas, read from state once each (a version never changes).</summary>
+    public SchemaCache Schemas { get; }
     public ISequencer Sequencer { get; }
     public VerificationPool Verifier { get; }
     public Admission Admission { get; }

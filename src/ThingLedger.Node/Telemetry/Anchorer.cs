@@ -21,13 +21,11 @@ public sealed partial class Anchorer : BackgroundService
     public const int MaxReadingsPerRound = 200_000;
 
     private readonly LedgerNode _node;
-    private readonly SchemaCache _schemas;
     private readonly ILogger<Anchorer> _logger;
 
     public Anchorer(LedgerNode node, ILogger<Anchorer> logger)
     {
         _node = node;
-        _schemas = new SchemaCache(node.Store);
         _logger = logger;
     }
 
@@ -74,7 +72,7 @@ public sealed partial class Anchorer : BackgroundService
         }
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var batch = readings.Unanchored(readings.LastAnchoredIngest + 1, MaxReadingsPerRound);
-        var payloads = AnchorBuilder.Build(batch, _schemas.Find);
+        var payloads = AnchorBuilder.Build(batch, _node.Schemas.Find);
         var nonce = StateMachine.LastNonce(_node.Store, _node.ValidatorKey.Address);
         var txs = new List<Transaction>(payloads.Count);
         foreach (var payload in payloads)

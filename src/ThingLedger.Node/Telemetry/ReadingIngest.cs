@@ -36,13 +36,11 @@ public sealed class ReadingIngest
 {
     private readonly LedgerNode _node;
     private readonly TimeProvider _clock;
-    private readonly SchemaCache _schemas;
 
     public ReadingIngest(LedgerNode node, TimeProvider clock)
     {
         _node = node;
         _clock = clock;
-        _schemas = new SchemaCache(node.Store);
     }
 
     public async Task<ReadingOutcome[]> IngestAsync(IReadOnlyList<IngestItem> items)
@@ -124,7 +122,7 @@ public sealed class ReadingIngest
         {
             return (ErrorCodes.ReadingDuplicateInBatch, $"sequence {reading.Sequence} of device {reading.Device} appears twice in this upload");
         }
-        var schema = _schemas.Find(reading.Schema, reading.SchemaVersion);
+        var schema = _node.Schemas.Find(reading.Schema, reading.SchemaVersion);
         if (schema is null)
         {
             return (ErrorCodes.SchemaNotFound, $"no schema {reading.SchemaRef} is registered");
