@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The consortium tests run a real etcd cluster (Debian's etcd-server). Fail, never skip, without it.
+if ! command -v etcd >/dev/null 2>&1; then
+  echo "installing etcd-server (needed by the consortium tests)"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

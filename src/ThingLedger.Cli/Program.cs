@@ -25,5 +25,6 @@ root.With(
     ChainCommands.Block(),
     ChainCommands.State(),
     ChainCommands.Verify(),
+    ThingLedger.Cli.Network.NetworkCommand.Create(),
     BenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

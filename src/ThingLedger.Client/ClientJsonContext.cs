@@ -23,6 +23,8 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(Page<TxView>))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(HealthView))]
+[JsonSerializable(typeof(FinalityView))]
+[JsonSerializable(typeof(NetworkStatusView))]
 [JsonSerializable(typeof(BlockEvent))]
 [JsonSerializable(typeof(ProofDocument))]
 [JsonSerializable(typeof(ProblemView))]

@@ -119,6 +119,9 @@ public sealed partial class ThingLedgerClient : IDisposable
 
     public Task<StatusView> GetStatusAsync(CancellationToken cancellationToken = default) => GetAsync("v1/status", Json.StatusView, cancellationToken);
 
+    /// <summary>The peer's head, highest final block, finality lag and health (GET /v1/finality).</summary>
+    public Task<FinalityView> GetFinalityAsync(CancellationToken cancellationToken = default) => GetAsync("v1/finality", Json.FinalityView, cancellationToken);
+
     public Task<BlockView> GetHeadAsync(CancellationToken cancellationToken = default) => GetAsync("v1/blocks/head", Json.BlockView, cancellationToken);
 
     public Task<BlockView?> GetBlockAsync(ulong height, CancellationToken cancellationToken = default) =>

@@ -3,6 +3,7 @@ using ThingLedger.Client;
 using ThingLedger.Core;
 using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
+using ThingLedger.Node.Consortium;
 using ThingLedger.Node.Json;
 using ThingLedger.Node.Telemetry;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
@@ -31,6 +32,7 @@ public static class NodeApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddHostedService<ChainRunner>();
+        builder.Services.AddHostedService<ConsortiumService>();
         builder.Services.AddSingleton<ReadingIngest>();
         builder.Services.AddSingleton<Anchorer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Anchorer>());
@@ -61,7 +63,7 @@ public static class NodeApp
             o.RoutePrefix = "swagger";
         });
         var api = app.MapGroup("/v1");
-        api.MapTxApi().MapChainApi().MapModuleApi().MapTelemetryApi();
+        api.MapTxApi().MapChainApi().MapModuleApi().MapTelemetryApi().MapSyncApi();
         app.MapOpsApi();
         // Resolve the ledger now: a bad data directory fails at start, not on the first request.
         app.Services.GetRequiredService<LedgerNode>();

@@ -41,8 +41,37 @@ public sealed class NodeOptions
     /// <summary>How often accepted readings are anchored on chain, in milliseconds.</summary>
     public int AnchorIntervalMs { get; set; } = 1_000;
 
+    /// <summary>"solo" (embedded, the default) or "etcd" (a consortium's shared ordering service).</summary>
+    public string Ordering { get; set; } = "solo";
+
+    /// <summary>etcd client URLs, comma-separated (Ordering = etcd).</summary>
+    public string EtcdEndpoints { get; set; } = string.Empty;
+
+    /// <summary>Key prefix of this chain in etcd; empty means "thingledger/{chain id}".</summary>
+    public string EtcdPrefix { get; set; } = string.Empty;
+
+    /// <summary>Other peers' URLs, comma-separated: where missing blocks are fetched from.</summary>
+    public string Peers { get; set; } = string.Empty;
+
+    /// <summary>Final blocks whose log entries etcd keeps before it is compacted.</summary>
+    public int RetainBlocks { get; set; } = 1_000;
+
+    public bool IsConsortium => string.Equals(Ordering, "etcd", StringComparison.Ordinal);
+
     public void Validate()
     {
+        if (Ordering is not ("solo" or "etcd"))
+        {
+            throw new InvalidOperationException($"Node:Ordering is '{Ordering}'; it must be 'solo' or 'etcd'");
+        }
+        if (IsConsortium && string.IsNullOrWhiteSpace(EtcdEndpoints))
+        {
+            throw new InvalidOperationException("Node:EtcdEndpoints is required when Node:Ordering is etcd");
+        }
+        if (RetainBlocks < 2)
+        {
+            throw new InvalidOperationException("Node:RetainBlocks must be at least 2");
+        }
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             throw new InvalidOperationException("Node:DataDirectory is required (run `thingledger init` to create one)");

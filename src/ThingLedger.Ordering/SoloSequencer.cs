@@ -58,21 +58,24 @@ public sealed class SoloSequencer : ISequencer
 
     public int Pending => Volatile.Read(ref _pending);
 
-    public string? Enqueue(IReadOnlyList<Transaction> txs)
+    private static readonly Task<string?> Taken = Task.FromResult<string?>(null);
+    private static readonly Task<string?> Full = Task.FromResult<string?>(ErrorCodes.MempoolFull);
+
+    public Task<string?> Enqueue(IReadOnlyList<Transaction> txs)
     {
         // One lock so a batch stays contiguous and the pending bound is exact.
         lock (_enqueueLock)
         {
             if (_pending + txs.Count > _options.MaxPending)
             {
-                return ErrorCodes.MempoolFull;
+                return Full;
             }
             Interlocked.Add(ref _pending, txs.Count);
             foreach (var tx in txs)
             {
                 _queue.Writer.TryWrite(tx);
             }
-            return null;
+            return Taken;
         }
     }
 
@@ -109,7 +112,7 @@ public sealed class SoloSequencer : ISequencer
             Interlocked.Add(ref _pending, -batch.Count);
             var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
             _lastTimestamp = Math.Max(now, _lastTimestamp);
-            yield return new OrderedBatch(_lastTimestamp, batch);
+            yield return new OrderedBatch(null, _lastTimestamp, batch, SignaturesVerified: true);
         }
     }
 }

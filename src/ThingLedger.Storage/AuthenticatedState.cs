@@ -71,6 +71,25 @@ internal sealed class AuthenticatedState
         return _tree.Root;
     }
 
+    /// <summary>Undoes a staged block (values and tree) as if it had never been staged.</summary>
+    public void Revert()
+    {
+        foreach (var (key, old) in _replaced)
+        {
+            if (old is null)
+            {
+                _values.Remove(key);
+                _tree.Remove(StateKeys.HashKey(key));
+            }
+            else
+            {
+                _values[key] = old;
+                _tree.Set(StateKeys.HashKey(key), Hash.Sha256(old));
+            }
+        }
+        _replaced.Clear();
+    }
+
     /// <summary>Makes the staged block the committed state.</summary>
     public void Publish() => _replaced.Clear();
 

@@ -17,8 +17,13 @@ public sealed partial class LedgerStore
     /// until publication they keep seeing the previous block's values. Proofs and the head
     /// change together, at publication.
     /// </remarks>
+    /// <param name="expected">
+    /// A header this block must reproduce exactly (a block fetched from another peer). When the
+    /// locally computed header differs, nothing is written, state is left as it was, and
+    /// <see cref="BlockMismatchException"/> is thrown.
+    /// </param>
     public ChainHead CommitBlock(ulong timestamp, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts,
-        StateChange[] changes, Func<BlockHeader, FinalityCertificate> attest)
+        StateChange[] changes, Func<BlockHeader, FinalityCertificate> attest, BlockHeader? expected = null)
     {
         if (txs.Count != receipts.Count)
         {
@@ -37,6 +42,12 @@ public sealed partial class LedgerStore
             WithWriteLock(() => _state.Stage(changes));
             var root = _state.UpdateTree(changes);
             var header = BlockBuilder.Header(Genesis.ChainId, height, previous, timestamp, txs, receipts, root);
+            if (expected is not null && expected.Hash != header.Hash)
+            {
+                WithWriteLock(_state.Revert);
+                _faulted = false;
+                throw new BlockMismatchException(expected, header);
+            }
             var certificate = attest(header);
             WriteBlock(header, certificate, txs, receipts, changes);
             var committed = new ChainHead(header, certificate);
@@ -142,4 +153,58 @@ public sealed partial class LedgerStore
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : bytes.ToArray();
+}
+
+/// <summary>Executing a fetched block did not reproduce its header: the block was not committed.</summary>
+public sealed class BlockMismatchException(BlockHeader expected, BlockHeader computed) : StorageException(
+    $"block {expected.Height}: executing it here gives state root {computed.StateRoot} and receipts root {computed.ReceiptsRoot}, " +
+    $"its header says {expected.StateRoot} and {expected.ReceiptsRoot}; it was not committed")
+{
+    public BlockHeader Expected { get; } = expected;
+    public BlockHeader Computed { get; } = computed;
+}
+
+public sealed partial class LedgerStore
+{
+    /// <summary>
+    /// Replaces a committed block's certificate with a stronger one (a quorum of attestations
+    /// collected after the block was committed). The header is unchanged: the caller checked that
+    /// every attestation signs this block's hash and state root.
+    /// </summary>
+    public void SetCertificate(ulong height, FinalityCertificate certificate)
+    {
+        lock (_commitGate)
+        {
+            using (var update = _writer.CreateCommand())
+            {
+                update.CommandText = "UPDATE blocks SET certificate = $c WHERE height = $h";
+                update.Parameters.AddWithValue("$c", certificate.Encode());
+                update.Parameters.AddWithValue("$h", (long)height);
+                if (update.ExecuteNonQuery() != 1)
+                {
+                    throw new StorageException($"block {height} is not committed; its certificate cannot be stored");
+                }
+            }
+            if (_head is { } head && head.Height == height)
+            {
+                _head = head with { Certificate = certificate };
+            }
+        }
+    }
+
+    /// <summary>
+    /// The highest block among the newest <paramref name="scan"/> whose stored certificate holds at
+    /// least <paramref name="quorum"/> attestations (the certificates were checked when stored).
+    /// </summary>
+    public ulong HighestCertified(int quorum, int scan)
+    {
+        foreach (var head in RecentBlocks(_head?.Height ?? 0, scan))
+        {
+            if (head.Certificate.Attestations.Length >= quorum)
+            {
+                return head.Height;
+            }
+        }
+        return 0;
+    }
 }

@@ -1,4 +1,4 @@
 namespace ThingLedger.Storage;
 
 /// <summary>The data directory cannot be used as it is (corrupt, foreign, or from a newer format).</summary>
-public sealed class StorageException(string message, Exception? inner = null) : Exception(message, inner);
+public class StorageException(string message, Exception? inner = null) : Exception(message, inner);

@@ -20,6 +20,16 @@ public sealed class TestNode : WebApplicationFactory<Program>
         Keys = DevChain.Keys(Directory);
     }
 
+    /// <summary>A second node of the same chain with the same validator key, starting from genesis.</summary>
+    public TestNode(TestNode sameChainAs)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("tl-node-").FullName;
+        File.Copy(DataDirectory.GenesisPath(sameChainAs.Directory), DataDirectory.GenesisPath(Directory));
+        File.Copy(DataDirectory.NodeKeyPath(sameChainAs.Directory), DataDirectory.NodeKeyPath(Directory));
+        Genesis = sameChainAs.Genesis;
+        Keys = sameChainAs.Keys;
+    }
+
     public string Directory { get; }
 
     public Genesis Genesis { get; }

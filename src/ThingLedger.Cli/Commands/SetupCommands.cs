@@ -51,8 +51,15 @@ internal static class SetupCommands
         var urls = new Option<string>("--urls") { Description = "Address to listen on", DefaultValueFactory = _ => NodeApp.DefaultUrl };
         var interval = new Option<int>("--block-interval-ms") { Description = "Longest wait before a block is cut", DefaultValueFactory = _ => 200 };
         var maxTxs = new Option<int>("--max-block-txs") { Description = "Cut a block as soon as this many txs wait", DefaultValueFactory = _ => 4_000 };
-        var run = new Command("run", "Run a node on a data directory (created by `thingledger init`).\nExample: thingledger node run --data ./chain --urls http://127.0.0.1:7070")
-            .With(urls, interval, maxTxs);
+        var ordering = new Option<string>("--ordering") { Description = "solo (embedded) or etcd (a consortium peer)", DefaultValueFactory = _ => "solo" };
+        ordering.AcceptOnlyFromAmong("solo", "etcd");
+        var etcd = new Option<string>("--etcd") { Description = "etcd client URLs, comma-separated (with --ordering etcd)", DefaultValueFactory = _ => string.Empty };
+        var peers = new Option<string>("--peers") { Description = "Other peers' URLs, comma-separated: where missing blocks are fetched from", DefaultValueFactory = _ => string.Empty };
+        var retain = new Option<int>("--retain-blocks") { Description = "Final blocks etcd keeps before its log is compacted", DefaultValueFactory = _ => 1_000 };
+        var run = new Command("run", "Run a node on a data directory (created by `thingledger init` or `thingledger network up`).\n" +
+            "Example: thingledger node run --data ./chain --urls http://127.0.0.1:7070\n" +
+            "Consortium peer: thingledger node run --data ./org1 --ordering etcd --etcd http://127.0.0.1:2379 --peers http://127.0.0.1:7072")
+            .With(urls, interval, maxTxs, ordering, etcd, peers, retain);
         run.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             var app = NodeApp.Build(
@@ -61,6 +68,10 @@ internal static class SetupCommands
                 $"--Node:DataDirectory={parse.GetValue(CommonOptions.Data)}",
                 $"--Node:BlockIntervalMs={parse.GetValue(interval)}",
                 $"--Node:MaxBlockTxs={parse.GetValue(maxTxs)}",
+                $"--Node:Ordering={parse.GetValue(ordering)}",
+                $"--Node:EtcdEndpoints={parse.GetValue(etcd)}",
+                $"--Node:Peers={parse.GetValue(peers)}",
+                $"--Node:RetainBlocks={parse.GetValue(retain)}",
             ]);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;

@@ -85,3 +85,21 @@ public sealed record SchemaFieldView(string Name, string Unit, byte Decimals, st
 public sealed record SchemaView(string Id, ushort Version, string Ref, string Org, ulong Height, List<SchemaFieldView> Fields);
 
 public sealed record TelemetryStatusView(ulong Readings, int Devices, ulong AnchoredReadings, ulong PendingReadings);
+
+/// <summary>
+/// A peer's view of finality (GET /v1/finality): its head, its highest final block, how far
+/// finality lags, and whether it is healthy (status "healthy", "ordering-unavailable" while etcd
+/// cannot be reached, "unhealthy" with the reason once it has stopped).
+/// </summary>
+public sealed record FinalityView(
+    string ChainId, string Ordering, string Org, string Validator, ulong Height, ulong FinalizedHeight, ulong FinalityLag,
+    int Quorum, int Validators, string Status, string? Problem);
+
+/// <summary>One peer of a local network as `thingledger network status --json` shows it.</summary>
+public sealed record NetworkPeerView(string Org, string Url, int Pid, ulong? Height, ulong? FinalizedHeight, ulong? FinalityLag, string Status, string? Problem);
+
+/// <summary>One etcd member of a local network.</summary>
+public sealed record NetworkEtcdView(string Name, string ClientUrl, int Pid, string State);
+
+/// <summary>`thingledger network status --json`.</summary>
+public sealed record NetworkStatusView(string ChainId, int Quorum, List<NetworkPeerView> Peers, List<NetworkEtcdView> Etcd);

@@ -94,6 +94,27 @@ public sealed class Transaction : ICanonical
         writer.WriteFixed(Signature);
     }
 
+    /// <summary>Bytes of a tx list as <see cref="WriteList"/> writes it.</summary>
+    public static int ListLength(IReadOnlyList<Transaction> txs)
+    {
+        var size = CanonicalSizes.VarUInt((ulong)txs.Count);
+        foreach (var tx in txs)
+        {
+            size += CanonicalSizes.Bytes(tx.Encoded.Length);
+        }
+        return size;
+    }
+
+    /// <summary>A tx list: count, then each tx's canonical bytes length-prefixed (blocks in transit, ordering entries).</summary>
+    public static void WriteList(ref SpanWriter writer, IReadOnlyList<Transaction> txs)
+    {
+        writer.WriteVarUInt((ulong)txs.Count);
+        foreach (var tx in txs)
+        {
+            writer.WriteBytes(tx.Encoded.Span);
+        }
+    }
+
     /// <summary>A fresh copy of the canonical bytes.</summary>
     public byte[] Encode() => Encoded.ToArray();
 

@@ -26,7 +26,7 @@ internal static class Problems
         ErrorCodes.TxTooLarge or ErrorCodes.BatchTooLarge or ErrorCodes.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.NonceReused or ErrorCodes.NonceGap or ErrorCodes.TxDuplicate or ErrorCodes.ReadingNotAnchored => StatusCodes.Status409Conflict,
         ErrorCodes.SignatureInvalid or ErrorCodes.SignatureHighS => StatusCodes.Status422UnprocessableEntity,
-        ErrorCodes.MempoolFull or ErrorCodes.NodeUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.MempoolFull or ErrorCodes.NodeUnavailable or ErrorCodes.OrderingUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };

@@ -47,7 +47,12 @@ public sealed class Admission
             results[i] = Precheck(encoded[i], nextHeight, out txs[i]);
         }
         await _verifier.RunAsync(txs.Length, i => Verify(txs, results, i)).ConfigureAwait(false);
-        ReserveAndEnqueue(txs, results);
+        var enqueued = ReserveAndEnqueue(txs, results, out var acceptedAt);
+        var refused = await enqueued.ConfigureAwait(false);
+        if (refused is not null)
+        {
+            Unreserve(txs, results, acceptedAt, refused);
+        }
         foreach (var result in results)
         {
             _metrics.CountAdmission(result.Code);
@@ -106,12 +111,17 @@ public sealed class Admission
         }
     }
 
-    private void ReserveAndEnqueue(Transaction?[] txs, AdmissionResult[] results)
+    /// <summary>
+    /// Reserves each tx's nonce and hands the accepted ones to ordering in one step (under the
+    /// lock, so their order is the order of reservation). Returns ordering's answer: it may come
+    /// later, once ordering holds them durably (etcd).
+    /// </summary>
+    private Task<string?> ReserveAndEnqueue(Transaction?[] txs, AdmissionResult[] results, out List<int> acceptedAt)
     {
+        acceptedAt = new List<int>(txs.Length);
         lock (_lock)
         {
             var accepted = new List<Transaction>(txs.Length);
-            var acceptedAt = new List<int>(txs.Length);
             var previous = new Dictionary<Address, ulong?>();
             for (var i = 0; i < txs.Length; i++)
             {
@@ -145,14 +155,14 @@ public sealed class Admission
             }
             if (accepted.Count == 0)
             {
-                return;
+                return NothingToOrder;
             }
-            var refused = _sequencer.Enqueue(accepted);
-            if (refused is null)
+            var enqueued = _sequencer.Enqueue(accepted);
+            if (!enqueued.IsCompletedSuccessfully || enqueued.Result is not { } refused)
             {
-                return;
+                return enqueued;
             }
-            // Ordering could not take them: undo the reservations so nothing half-happened.
+            // Refused at once (MEMPOOL_FULL): restore the reservations exactly.
             foreach (var (address, value) in previous)
             {
                 if (value is { } v)
@@ -167,9 +177,33 @@ public sealed class Admission
             foreach (var index in acceptedAt)
             {
                 _pendingIds.Remove(txs[index]!.Id);
-                results[index] = AdmissionResult.Reject(txs[index]!.Id, refused, refused == ErrorCodes.MempoolFull
-                    ? "too many txs are waiting for a block; retry shortly"
-                    : "ordering is unavailable; retry shortly");
+                results[index] = Refusal(txs[index]!.Id, refused);
+            }
+            acceptedAt.Clear();
+            return NothingToOrder;
+        }
+    }
+
+    private static AdmissionResult Refusal(Hash id, string code) => AdmissionResult.Reject(id, code, code == ErrorCodes.MempoolFull
+        ? "too many txs are waiting for a block; retry shortly"
+        : "ordering (etcd) did not take the tx, so it is not accepted; retry shortly");
+
+    private static readonly Task<string?> NothingToOrder = Task.FromResult<string?>(null);
+
+    /// <summary>
+    /// Ordering could not take the txs: they are refused, and their signers' reservations are
+    /// dropped so the next submission starts again from committed state.
+    /// </summary>
+    private void Unreserve(Transaction?[] txs, AdmissionResult[] results, List<int> acceptedAt, string refused)
+    {
+        lock (_lock)
+        {
+            foreach (var index in acceptedAt)
+            {
+                var tx = txs[index]!;
+                _pendingIds.Remove(tx.Id);
+                _nextNonce.Remove(tx.SignerAddress);
+                results[index] = Refusal(tx.Id, refused);
             }
         }
     }

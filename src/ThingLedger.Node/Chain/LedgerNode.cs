@@ -2,8 +2,10 @@ using Microsoft.Extensions.Options;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
+using ThingLedger.Node.Consortium;
 using ThingLedger.Node.Telemetry;
 using ThingLedger.Ordering;
+using ThingLedger.Ordering.Etcd;
 using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Chain;
@@ -31,15 +33,36 @@ public sealed class LedgerNode : IDisposable
         {
             Store.CommitBlock(Genesis.Timestamp, [], [], Machine.Genesis(Genesis, Store), Attest);
         }
-        Sequencer = new SoloSequencer(
-            new SoloOptions
-            {
-                BlockInterval = TimeSpan.FromMilliseconds(settings.BlockIntervalMs),
-                MaxBlockTxs = settings.MaxBlockTxs,
-                MaxPending = settings.MaxPendingTxs,
-            },
-            clock,
-            Store.Head!.Header.Timestamp);
+        Finality = new FinalityTracker(Store, Genesis, settings.IsConsortium);
+        if (settings.IsConsortium)
+        {
+            var etcd = new EtcdClient(EtcdClient.ParseEndpoints(settings.EtcdEndpoints), TimeSpan.FromSeconds(5));
+            Log = new EtcdSequencer(
+                etcd,
+                new EtcdOrderingOptions
+                {
+                    Prefix = string.IsNullOrWhiteSpace(settings.EtcdPrefix) ? $"thingledger/{Genesis.ChainId}" : settings.EtcdPrefix,
+                    BlockInterval = TimeSpan.FromMilliseconds(settings.BlockIntervalMs),
+                    MaxBlockTxs = settings.MaxBlockTxs,
+                    MaxPending = settings.MaxPendingTxs,
+                },
+                clock,
+                () => new LogPosition(Math.Min(Finality.FinalizedHeight, Head.Height), Head.Height, Head.Header.Timestamp));
+            Sequencer = Log;
+            Peers = PeerSync.ParsePeers(settings.Peers);
+        }
+        else
+        {
+            Sequencer = new SoloSequencer(
+                new SoloOptions
+                {
+                    BlockInterval = TimeSpan.FromMilliseconds(settings.BlockIntervalMs),
+                    MaxBlockTxs = settings.MaxBlockTxs,
+                    MaxPending = settings.MaxPendingTxs,
+                },
+                clock,
+                Store.Head!.Header.Timestamp);
+        }
         Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId);
         Schemas = new SchemaCache(Store);
         Metrics = new NodeMetrics();
@@ -60,6 +83,14 @@ public sealed class LedgerNode : IDisposable
     /// <summary>Registered telemetry schemas, read from state once each (a version never changes).</summary>
     public SchemaCache Schemas { get; }
     public ISequencer Sequencer { get; }
+
+    /// <summary>The consortium's shared ordering log (etcd), or null for a solo node.</summary>
+    public EtcdSequencer? Log { get; }
+
+    /// <summary>Other peers to fetch missing blocks from (consortium only).</summary>
+    public IReadOnlyList<Uri> Peers { get; } = [];
+
+    public FinalityTracker Finality { get; }
     public VerificationPool Verifier { get; }
     public Admission Admission { get; }
     public CommitTracker Tracker { get; }
@@ -71,11 +102,44 @@ public sealed class LedgerNode : IDisposable
     /// <summary>Why the node stopped committing, or null while healthy.</summary>
     public string? Fault => Admission.Fault;
 
-    /// <summary>The solo node is the only validator it needs: it attests its own blocks.</summary>
+    /// <summary>Why ordering (etcd) cannot be reached right now, or null; the node waits and retries.</summary>
+    public string? OrderingProblem { get; set; }
+
+    /// <summary>
+    /// This node's own attestation of a block it computed. A solo node is the only validator it
+    /// needs; in a consortium the certificate grows to a quorum as other peers' attestations arrive.
+    /// </summary>
     public FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(ValidatorKey, header));
+
+    /// <summary>
+    /// Executes and durably commits the next block, then tells admission, waiters, finality,
+    /// subscribers and metrics. A fetched block must reproduce its header exactly and keeps the
+    /// certificate it came with; otherwise nothing is committed (<see cref="BlockMismatchException"/>).
+    /// </summary>
+    public ChainHead ApplyBlock(ulong timestamp, IReadOnlyList<Transaction> txs, BlockRecord? fetched = null)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var height = Head.Height + 1;
+        var executed = Machine.ExecuteBlock(Store, height, timestamp, txs);
+        var head = fetched is null
+            ? Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, Attest)
+            : Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, _ => fetched.Certificate, fetched.Header);
+        Admission.OnCommitted(txs, executed.Receipts);
+        Tracker.OnCommitted(head.Height, txs, executed.Receipts);
+        Finality.OnCommitted(head);
+        var failed = 0;
+        foreach (var receipt in executed.Receipts)
+        {
+            failed += receipt.Succeeded ? 0 : 1;
+        }
+        Metrics.CountBlock(head.Height, head.Header.Timestamp, txs.Count, failed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        Events.Publish(new Client.Contracts.BlockEvent(head.Height, head.Header.Hash.ToString(), head.Header.Timestamp, txs.Count, failed, head.Header.StateRoot.ToString()));
+        return head;
+    }
 
     public void Dispose()
     {
+        Log?.Dispose();
         Verifier.Dispose();
         Readings.Dispose();
         Store.Dispose();

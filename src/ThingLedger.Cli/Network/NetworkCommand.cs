@@ -1,0 +1,216 @@
+using System.CommandLine;
+using Spectre.Console;
+using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Cli.Network;
+
+/// <summary>`thingledger network up|down|status`: a local consortium on 127.0.0.1.</summary>
+internal static class NetworkCommand
+{
+    public const string DefaultDirectory = "./thingledger-network";
+
+    private static readonly Option<string> Dir = new("--dir")
+    {
+        Description = "Folder of the local network (network.json, peers/, etcd/, logs/)",
+        DefaultValueFactory = _ => DefaultDirectory,
+    };
+
+    public static Command Create() => new Command("network", "A local consortium: an etcd cluster and one peer per organisation on 127.0.0.1.")
+        .With(Up(), Down(), Status());
+
+    private static Command Up()
+    {
+        var orgs = new Option<int>("--orgs") { Description = "Organisations, one peer each (created once)", DefaultValueFactory = _ => 3 };
+        var quorum = new Option<int?>("--quorum") { Description = "Attestations that make a block final (default: more than two thirds of the orgs)" };
+        var etcd = new Option<int>("--etcd-members") { Description = "etcd cluster size", DefaultValueFactory = _ => 3 };
+        var port = new Option<int>("--base-port") { Description = "Peers listen on base-port+i, etcd clients on +100+i, etcd peers on +200+i", DefaultValueFactory = _ => 7071 };
+        var interval = new Option<int>("--block-interval-ms") { Description = "Longest wait before a block is cut", DefaultValueFactory = _ => 200 };
+        var retain = new Option<int>("--retain-blocks") { Description = "Final blocks etcd keeps before compaction", DefaultValueFactory = _ => 1_000 };
+        var chain = new Option<string>("--chain-id") { Description = "Chain id of a new network", DefaultValueFactory = _ => "thingledger-net" };
+        return new Command("up", "Create the network (first time) and start every etcd member and peer that is not running.\n" +
+            "Example: thingledger network up --orgs 3")
+            .With(Dir, orgs, quorum, etcd, port, interval, retain, chain)
+            .Runs(async (parse, cli, cancellationToken) =>
+            {
+                var dir = parse.GetValue(Dir)!;
+                LocalNetwork network;
+                if (LocalNetwork.Exists(dir))
+                {
+                    network = LocalNetwork.Load(dir);
+                }
+                else
+                {
+                    var n = parse.GetValue(orgs);
+                    if (n is < 1 or > 16)
+                    {
+                        throw new ArgumentException("--orgs must be between 1 and 16");
+                    }
+                    var members = parse.GetValue(etcd);
+                    if (members is < 1 or > 7 || members % 2 == 0)
+                    {
+                        throw new ArgumentException("--etcd-members must be 1, 3, 5 or 7 (an odd number keeps a majority)");
+                    }
+                    var q = parse.GetValue(quorum) ?? Genesis.SupermajorityOf(n);
+                    if (q < 1 || q > n)
+                    {
+                        throw new ArgumentException($"--quorum must be between 1 and {n}");
+                    }
+                    network = LocalNetwork.Create(dir, parse.GetValue(chain)!, n, q, members, parse.GetValue(port), parse.GetValue(interval), parse.GetValue(retain));
+                    Console.WriteLine($"Created a {n}-organisation network in {network.Directory} (quorum {q} of {n})");
+                    if (q == n && n > 1)
+                    {
+                        Console.WriteLine($"Note: with quorum {q} of {n}, finality stops while any peer is down; use --quorum {n - 1} or more organisations to tolerate one.");
+                    }
+                }
+                await StartAsync(network, cancellationToken).ConfigureAwait(false);
+                await ShowAsync(network, cli.Json, cancellationToken).ConfigureAwait(false);
+                return 0;
+            });
+    }
+
+    private static async Task StartAsync(LocalNetwork network, CancellationToken cancellationToken)
+    {
+        foreach (var member in network.Manifest.Etcd.Where(m => !network.IsRunning(m)))
+        {
+            Console.WriteLine($"starting {member.Name} at {member.ClientUrl}");
+            network.StartEtcd(member);
+        }
+        network.Save();
+        await WaitForEtcdAsync(network, cancellationToken).ConfigureAwait(false);
+        foreach (var peer in network.Manifest.Peers.Where(p => !network.IsRunning(p)))
+        {
+            Console.WriteLine($"starting the peer of {peer.Org} at {peer.Url}");
+            network.StartPeer(peer);
+        }
+        network.Save();
+        await WaitForPeersAsync(network, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WaitForEtcdAsync(LocalNetwork network, CancellationToken cancellationToken)
+    {
+        using var etcd = new Ordering.Etcd.EtcdClient([.. network.Manifest.Etcd.Select(e => new Uri(e.ClientUrl))], TimeSpan.FromSeconds(3));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                // A write succeeds only once the cluster has a leader and a majority.
+                await etcd.PutAsync($"thingledger/{network.Manifest.ChainId}-probe", [1], cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Ordering.Etcd.EtcdException e)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+        }
+        throw new InvalidOperationException($"the etcd cluster did not accept writes within 60 s ({last}); see {Path.Combine(network.Directory, "logs")}");
+    }
+
+    private static async Task WaitForPeersAsync(LocalNetwork network, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        foreach (var peer in network.Manifest.Peers)
+        {
+            while (true)
+            {
+                if (!network.IsRunning(peer))
+                {
+                    throw new InvalidOperationException($"the peer of {peer.Org} exited; see {network.LogPath(peer.Org)}");
+                }
+                try
+                {
+                    if ((await http.GetAsync(new Uri(new Uri(peer.Url), "/health"), cancellationToken).ConfigureAwait(false)).IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                }
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"the peer of {peer.Org} did not become healthy within 90 s; see {network.LogPath(peer.Org)}");
+                }
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Command Down() => new Command("down", "Stop every peer and etcd member of the local network (its data stays; `up` starts it again).\n" +
+        "Example: thingledger network down")
+        .With(Dir)
+        .Runs(async (parse, _, _) =>
+        {
+            var network = LocalNetwork.Load(parse.GetValue(Dir)!);
+            foreach (var peer in network.Manifest.Peers)
+            {
+                await LocalNetwork.StopAsync(peer.Pid, peer.DataDir, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+                Console.WriteLine($"stopped the peer of {peer.Org}");
+            }
+            foreach (var member in network.Manifest.Etcd)
+            {
+                await LocalNetwork.StopAsync(member.Pid, member.DataDir, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+                Console.WriteLine($"stopped {member.Name}");
+            }
+            return 0;
+        });
+
+    private static Command Status() => new Command("status", "Each peer's height, finality lag and health, and each etcd member's state.\n" +
+        "Example: thingledger network status")
+        .With(Dir)
+        .Runs(async (parse, cli, cancellationToken) =>
+        {
+            var network = LocalNetwork.Load(parse.GetValue(Dir)!);
+            return await ShowAsync(network, cli.Json, cancellationToken).ConfigureAwait(false) ? 0 : CliRunner.Refused;
+        });
+
+    /// <summary>Prints the network; true when every peer is healthy.</summary>
+    private static async Task<bool> ShowAsync(LocalNetwork network, bool json, CancellationToken cancellationToken)
+    {
+        var views = new List<NetworkPeerView>();
+        foreach (var peer in network.Manifest.Peers)
+        {
+            FinalityView? finality = null;
+            string? error = null;
+            if (network.IsRunning(peer))
+            {
+                using var client = new ThingLedgerClient(peer.Url);
+                try
+                {
+                    finality = await client.GetFinalityAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is HttpRequestException or ThingLedgerException or TaskCanceledException)
+                {
+                    error = e.Message;
+                }
+            }
+            else
+            {
+                error = "not running";
+            }
+            views.Add(new NetworkPeerView(peer.Org, peer.Url, peer.Pid, finality?.Height, finality?.FinalizedHeight, finality?.FinalityLag, finality?.Status ?? "down", finality?.Problem ?? error));
+        }
+        var members = network.Manifest.Etcd.Select(m => new NetworkEtcdView(m.Name, m.ClientUrl, m.Pid, network.IsRunning(m) ? "running" : "down")).ToList();
+        if (json)
+        {
+            Output.Json(new NetworkStatusView(network.Manifest.ChainId, network.Manifest.Quorum, views, members));
+        }
+        else
+        {
+            Output.Rows($"Peers of {network.Manifest.ChainId} (quorum {network.Manifest.Quorum} of {views.Count})",
+                ["org", "url", "height", "final", "lag", "status", "problem"],
+                views.Select(v => new[] { v.Org, v.Url, v.Height?.ToString(), v.FinalizedHeight?.ToString(), v.FinalityLag?.ToString(), v.Status, v.Problem }));
+            Output.Rows("etcd members", ["name", "client url", "state"], members.Select(m => new[] { m.Name, m.ClientUrl, m.State }));
+            AnsiConsole.WriteLine($"Talk to a peer: thingledger --node {network.Manifest.Peers[0].Url} --data {network.Manifest.Peers[0].DataDir} block head");
+        }
+        return views.All(v => v.Status == "healthy");
+    }
+}

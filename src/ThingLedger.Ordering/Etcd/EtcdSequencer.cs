@@ -1,0 +1,400 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using ThingLedger.Core;
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Ordering.Etcd;
+
+/// <summary>Settings of ordering on etcd.</summary>
+public sealed class EtcdOrderingOptions
+{
+    /// <summary>Key prefix of this chain's records in etcd (several chains can share a cluster).</summary>
+    public string Prefix { get; set; } = "thingledger";
+
+    /// <summary>How long the first uncut tx may wait before a peer proposes a cut.</summary>
+    public TimeSpan BlockInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A peer proposes a cut as soon as this many txs wait uncut.</summary>
+    public int MaxBlockTxs { get; set; } = 4_000;
+
+    /// <summary>Txs waiting (to be written, or uncut) beyond which new ones get MEMPOOL_FULL.</summary>
+    public int MaxPending { get; set; } = 200_000;
+
+    /// <summary>How long ordering keeps trying to reach etcd before reading the log fails.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// The resumption point of a peer: blocks up to <paramref name="Head"/> are committed; the log is
+/// replayed from the cut of <paramref name="From"/> (at most Head) so that attestations of blocks
+/// not yet final are seen again.
+/// </summary>
+public readonly record struct LogPosition(ulong From, ulong Head, ulong HeadTimestamp);
+
+/// <summary>The log no longer holds the cut a peer must resume from: it must fetch blocks from other peers first.</summary>
+public sealed class OrderingGapException(ulong height)
+    : Exception($"the etcd log no longer holds block {height}'s cut (compacted); blocks must be fetched from other peers")
+{
+    public ulong Height { get; } = height;
+}
+
+/// <summary>
+/// Ordering on an etcd cluster, shared by every peer of a consortium (docs/CONSORTIUM.md).
+/// Peers write admitted txs as entries under one key ({prefix}/log); etcd's revision order is the
+/// total order. Block h is every tx entry after the cut of h−1 up to the cut of h, a key
+/// ({prefix}/cut/h) that any peer may create once (an etcd transaction), when txs have waited
+/// a block interval or a block's worth waits. The block time is the cut's timestamp, never
+/// earlier than the previous block's: it comes from the log, not from the executing peer.
+/// Every peer derives the same blocks from the same log.
+/// </summary>
+public sealed class EtcdSequencer : ISequencer, IDisposable
+{
+    private readonly EtcdClient _etcd;
+    private readonly EtcdOrderingOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly Func<LogPosition> _position;
+    private readonly Channel<AttestationMessage> _attestations = Channel.CreateBounded<AttestationMessage>(
+        new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _flushSignal = new(0);
+    private readonly SemaphoreSlim _cutSignal = new(0);
+    private readonly object _lock = new();
+    private List<Transaction> _buffer = [];
+    private TaskCompletionSource<string?> _bufferDone = NewCompletion();
+    private int _buffered;
+    private int _uncut;
+    private long _firstUncutAt;
+    private ulong _nextHeight;
+    private ulong _cutProposedFor;
+    private readonly Task _flusher;
+    private Task? _cutter;
+
+    public EtcdSequencer(EtcdClient etcd, EtcdOrderingOptions options, TimeProvider clock, Func<LogPosition> position)
+    {
+        _etcd = etcd;
+        _options = options;
+        _clock = clock;
+        _position = position;
+        _flusher = Task.Run(FlushLoopAsync);
+    }
+
+    /// <summary>Attestations read from the log, in log order (the oldest are dropped if nobody reads).</summary>
+    public ChannelReader<AttestationMessage> Attestations => _attestations.Reader;
+
+    public EtcdClient Etcd => _etcd;
+
+    public int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _buffered + _uncut;
+            }
+        }
+    }
+
+    public Task<string?> Enqueue(IReadOnlyList<Transaction> txs)
+    {
+        lock (_lock)
+        {
+            if (_buffered + _uncut + txs.Count > _options.MaxPending)
+            {
+                return Task.FromResult<string?>(ErrorCodes.MempoolFull);
+            }
+            _buffer.AddRange(txs);
+            _buffered += txs.Count;
+            var done = _bufferDone.Task;
+            _flushSignal.Release();
+            return done;
+        }
+    }
+
+    /// <summary>
+    /// Writes buffered txs as entries, one batch of puts at a time: txs that arrive while a put is
+    /// on its way share the next one (group commit). Each waiting submission learns whether the
+    /// entries holding its txs were written.
+    /// </summary>
+    private async Task FlushLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _flushSignal.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            List<Transaction> txs;
+            TaskCompletionSource<string?> done;
+            lock (_lock)
+            {
+                if (_buffer.Count == 0)
+                {
+                    continue;
+                }
+                txs = _buffer;
+                done = _bufferDone;
+                _buffer = [];
+                _bufferDone = NewCompletion();
+            }
+            string? outcome = null;
+            try
+            {
+                foreach (var entry in SplitEntries(txs))
+                {
+                    await _etcd.PutAsync(OrderingLog.LogKey(_options.Prefix), OrderingLog.EncodeTxs(Now(), entry), token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is EtcdException or OperationCanceledException)
+            {
+                outcome = ErrorCodes.OrderingUnavailable;
+            }
+            lock (_lock)
+            {
+                _buffered -= txs.Count;
+            }
+            done.TrySetResult(outcome);
+        }
+        lock (_lock)
+        {
+            _bufferDone.TrySetResult(ErrorCodes.OrderingUnavailable);
+        }
+    }
+
+    private static IEnumerable<List<Transaction>> SplitEntries(List<Transaction> txs)
+    {
+        var entry = new List<Transaction>();
+        var bytes = 0;
+        foreach (var tx in txs)
+        {
+            var size = tx.Encoded.Length + 4;
+            if (entry.Count > 0 && (bytes + size > OrderingLog.MaxEntryBytes || entry.Count == OrderingLog.MaxEntryTxs))
+            {
+                yield return entry;
+                entry = [];
+                bytes = 0;
+            }
+            entry.Add(tx);
+            bytes += size;
+        }
+        if (entry.Count > 0)
+        {
+            yield return entry;
+        }
+    }
+
+    /// <summary>Publishes this peer's attestation of a block for the others to collect.</summary>
+    public async Task PublishAttestationAsync(AttestationMessage message, CancellationToken cancellationToken) =>
+        await _etcd.PutAsync(OrderingLog.AttestationKey(_options.Prefix, message.Attestation.Validator), OrderingLog.EncodeAttestation(message), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Bounds etcd's size: deletes the cuts below <paramref name="height"/> and compacts the history
+    /// before its cut. Blocks before it are then served by peers, not by the log.
+    /// </summary>
+    public async Task<bool> CompactBeforeAsync(ulong height, CancellationToken cancellationToken)
+    {
+        var cut = await _etcd.GetAsync(OrderingLog.CutKey(_options.Prefix, height), cancellationToken).ConfigureAwait(false);
+        if (cut is null)
+        {
+            return false;
+        }
+        await _etcd.DeleteRangeAsync(OrderingLog.CutKey(_options.Prefix, 0), OrderingLog.CutKey(_options.Prefix, height), cancellationToken).ConfigureAwait(false);
+        return await _etcd.CompactAsync(cut.ModRevision, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<OrderedBatch> ReadBatchesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var position = _position();
+        var startRevision = await FindResumeRevisionAsync(position, cancellationToken).ConfigureAwait(false);
+        var batches = Channel.CreateBounded<OrderedBatch>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        lock (_lock)
+        {
+            _nextHeight = position.From + 1;
+            _uncut = 0;
+            _cutProposedFor = 0;
+        }
+        _cutter ??= Task.Run(CutLoopAsync, CancellationToken.None);
+        var pump = Task.Run(() => PumpAsync(position, startRevision, batches.Writer, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return batch;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await pump.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task<long> FindResumeRevisionAsync(LogPosition position, CancellationToken cancellationToken)
+    {
+        if (position.From == 0)
+        {
+            // The first peer to start creates the cut of block 0: the log begins after it.
+            var (_, revision) = await _etcd.CreateAsync(OrderingLog.CutKey(_options.Prefix, 0), OrderingLog.EncodeCut(0, 0), cancellationToken).ConfigureAwait(false);
+            return revision;
+        }
+        var cut = await _etcd.GetAsync(OrderingLog.CutKey(_options.Prefix, position.From), cancellationToken).ConfigureAwait(false);
+        return cut?.ModRevision ?? throw new OrderingGapException(position.From);
+    }
+
+    private async Task PumpAsync(LogPosition position, long startRevision, ChannelWriter<OrderedBatch> batches, CancellationToken cancellationToken)
+    {
+        var logKey = OrderingLog.LogKey(_options.Prefix);
+        var attestationPrefix = _options.Prefix + "/att/";
+        var next = position.From + 1;
+        var lastTimestamp = position.HeadTimestamp;
+        var block = new List<Transaction>();
+        try
+        {
+            await foreach (var e in _etcd.WatchAsync(_options.Prefix + "/", startRevision + 1, _options.GiveUpAfter, cancellationToken).ConfigureAwait(false))
+            {
+                if (e.Value is null)
+                {
+                    continue;
+                }
+                if (e.Key == logKey)
+                {
+                    if (OrderingLog.TryDecodeTxs(e.Value, out _, out var txs) && next > position.Head)
+                    {
+                        block.AddRange(txs);
+                        NoteUncut(txs.Count);
+                    }
+                }
+                else if (OrderingLog.TryParseCutHeight(_options.Prefix, e.Key, out var height))
+                {
+                    if (height != next || !OrderingLog.TryDecodeCut(e.Value, out var cutHeight, out var cutTime) || cutHeight != height)
+                    {
+                        continue;
+                    }
+                    if (next > position.Head)
+                    {
+                        lastTimestamp = Math.Max(lastTimestamp, cutTime);
+                        await batches.WriteAsync(new OrderedBatch(next, lastTimestamp, block, SignaturesVerified: false), cancellationToken).ConfigureAwait(false);
+                        block = [];
+                    }
+                    next++;
+                    lock (_lock)
+                    {
+                        _nextHeight = next;
+                        _uncut = 0;
+                    }
+                }
+                else if (e.Key.StartsWith(attestationPrefix, StringComparison.Ordinal) && OrderingLog.TryDecodeAttestation(e.Value) is { } attestation)
+                {
+                    _attestations.Writer.TryWrite(attestation);
+                }
+            }
+            batches.TryComplete();
+        }
+        catch (EtcdCompactedException)
+        {
+            batches.TryComplete(new OrderingGapException(next - 1));
+        }
+        catch (Exception e)
+        {
+            batches.TryComplete(e);
+        }
+    }
+
+    private void NoteUncut(int count)
+    {
+        lock (_lock)
+        {
+            if (_uncut == 0)
+            {
+                _firstUncutAt = _clock.GetTimestamp();
+            }
+            _uncut += count;
+            if (_uncut >= _options.MaxBlockTxs)
+            {
+                _cutSignal.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Proposes the next cut when txs have waited a block interval or a block's worth waits.
+    /// Every peer does this; etcd lets exactly one cut per height exist, so racing is harmless.
+    /// </summary>
+    private async Task CutLoopAsync()
+    {
+        var token = _stopping.Token;
+        var tick = _options.BlockInterval / 4;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _cutSignal.WaitAsync(tick, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            ulong height;
+            lock (_lock)
+            {
+                var due = _uncut >= _options.MaxBlockTxs ||
+                    (_uncut > 0 && _clock.GetElapsedTime(_firstUncutAt) >= _options.BlockInterval);
+                if (!due || _cutProposedFor == _nextHeight)
+                {
+                    continue;
+                }
+                height = _nextHeight;
+                _cutProposedFor = height;
+            }
+            try
+            {
+                await _etcd.CreateAsync(OrderingLog.CutKey(_options.Prefix, height), OrderingLog.EncodeCut(height, Now()), token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is EtcdException or OperationCanceledException)
+            {
+                lock (_lock)
+                {
+                    // Try again on a later tick: etcd may be back, or another peer cuts.
+                    if (_cutProposedFor == height)
+                    {
+                        _cutProposedFor = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    private ulong Now() => (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static TaskCompletionSource<string?> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        try
+        {
+            Task.WaitAll([_flusher, _cutter ?? Task.CompletedTask], TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+        _stopping.Dispose();
+        _flushSignal.Dispose();
+        _cutSignal.Dispose();
+        _etcd.Dispose();
+    }
+}

@@ -1,0 +1,314 @@
+using System.Diagnostics;
+using ThingLedger.Cli.Network;
+using ThingLedger.Client;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Ordering.Etcd;
+
+namespace ThingLedger.Cli.Tests;
+
+/// <summary>
+/// A real local consortium (`thingledger network up`): three etcd members and three peers on
+/// 127.0.0.1, quorum 2 of 3, a short etcd retention so compaction happens during the tests.
+/// </summary>
+public sealed class ConsortiumFixture : IAsyncLifetime
+{
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("tl-net-").FullName;
+
+    public LocalNetwork Network { get; private set; } = null!;
+
+    public Genesis Genesis { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists("/usr/bin/etcd"))
+        {
+            throw new InvalidOperationException("etcd is not installed (/usr/bin/etcd): ./test.sh installs etcd-server with apt-get");
+        }
+        var basePort = 20_000 + (Environment.ProcessId % 200 * 50);
+        await UpAsync("--orgs", "3", "--quorum", "2", "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--block-interval-ms", "100", "--retain-blocks", "8");
+        Genesis = Genesis.Parse(File.ReadAllText(Path.Combine(Directory, "genesis.json")));
+    }
+
+    /// <summary>`network up` on this network: creates it the first time, restarts whatever is down.</summary>
+    public async Task UpAsync(params string[] extra)
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(TimeSpan.FromMinutes(3), ["network", "up", "--dir", Directory, .. extra]);
+        Assert.True(code == 0, $"network up failed ({code}):\n{stdout}\n{stderr}\n{Logs()}");
+        Network = LocalNetwork.Load(Directory);
+    }
+
+    public string Logs() => string.Join('\n', System.IO.Directory.Exists(Path.Combine(Directory, "logs"))
+        ? System.IO.Directory.GetFiles(Path.Combine(Directory, "logs")).Select(f => $"--- {f}\n{Tail(f)}")
+        : []);
+
+    private static string Tail(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 30)));
+    }
+
+    public static void KillHard(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (ArgumentException)
+        {
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "network", "down", "--dir", Directory);
+        foreach (var pid in Network.Manifest.Peers.Select(p => p.Pid).Concat(Network.Manifest.Etcd.Select(e => e.Pid)))
+        {
+            KillHard(pid);
+        }
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
+
+[CollectionDefinition("consortium")]
+public sealed class ConsortiumCollection : ICollectionFixture<ConsortiumFixture>;
+
+[Collection("consortium")]
+public sealed class ConsortiumTests(ConsortiumFixture fixture)
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
+
+    private LocalNetwork Network => fixture.Network;
+
+    private ThingLedgerClient Peer(int i) => new(Network.Manifest.Peers[i].Url);
+
+    /// <summary>
+    /// Sends txs round-robin to <paramref name="peers"/> until <paramref name="count"/> are sent or
+    /// <paramref name="limit"/> passes, each from a fresh key (nonce 1) so peers never race on a
+    /// nonce. Returns the ids the peers acknowledged; refusals are fine, losses are not.
+    /// </summary>
+    private async Task<List<Hash>> LoadAsync(int[] peers, int count, TimeSpan limit, Func<int, Task>? during = null)
+    {
+        var acknowledged = new List<Hash>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count && clock.Elapsed < limit; i++)
+        {
+            if (during is not null)
+            {
+                await during(i);
+            }
+            using var key = KeyPair.Generate();
+            var batch = Enumerable.Range(0, 5).Select(n =>
+            {
+                using var signer = KeyPair.Generate();
+                return Operations.Transfer("NONE", key.Address, 1).Sign(fixture.Genesis.ChainId, signer, 1);
+            }).ToList();
+            using var client = Peer(peers[i % peers.Length]);
+            try
+            {
+                var response = await client.SubmitAsync(batch);
+                foreach (var result in response.Results.Where(r => r.Status is "accepted" or "committed"))
+                {
+                    acknowledged.Add(Hash.Parse(result.Id!));
+                }
+            }
+            catch (Exception e) when (e is ThingLedgerException or HttpRequestException or TaskCanceledException)
+            {
+                // Refused or unreachable: not acknowledged, so nothing may be assumed about it.
+            }
+        }
+        return acknowledged;
+    }
+
+    private async Task WaitFinalAsync(int[] peers, ulong height)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var i in peers)
+        {
+            using var client = Peer(i);
+            while (true)
+            {
+                var view = await client.GetFinalityAsync();
+                if (view.FinalizedHeight >= height)
+                {
+                    break;
+                }
+                Assert.True(clock.Elapsed < Settle, $"peer {i} did not finalise height {height} (at {view.Height}, final {view.FinalizedHeight}, {view.Status} {view.Problem})\n{fixture.Logs()}");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private async Task AssertCommittedEverywhereAsync(int[] peers, List<Hash> ids)
+    {
+        // A peer learns of another peer's tx only from the log: poll until it is in a block.
+        var clock = Stopwatch.StartNew();
+        foreach (var i in peers)
+        {
+            using var client = Peer(i);
+            foreach (var id in ids)
+            {
+                while ((await client.GetTxAsync(id))?.Height is null)
+                {
+                    Assert.True(clock.Elapsed < Settle, $"acknowledged tx {id} is not committed on peer {i}\n{fixture.Logs()}");
+                    await Task.Delay(100);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every peer holds the same block at every height up to <paramref name="height"/>.</summary>
+    private async Task AssertSameChainAsync(int[] peers, ulong height)
+    {
+        for (var h = 1UL; h <= height; h++)
+        {
+            string? expected = null;
+            foreach (var i in peers)
+            {
+                using var client = Peer(i);
+                var block = await client.GetBlockAsync(h);
+                Assert.NotNull(block);
+                expected ??= $"{block.Hash} {block.StateRoot}";
+                Assert.Equal(expected, $"{block.Hash} {block.StateRoot}");
+            }
+        }
+    }
+
+    private async Task<ulong> MaxHeightAsync(int[] peers)
+    {
+        var max = 0UL;
+        foreach (var i in peers)
+        {
+            using var client = Peer(i);
+            max = Math.Max(max, (await client.GetFinalityAsync()).Height);
+        }
+        return max;
+    }
+
+    [Fact]
+    public async Task Txs_sent_to_any_peer_are_final_everywhere_with_identical_blocks_and_verify_offline()
+    {
+        await fixture.UpAsync();
+        var ids = await LoadAsync([0, 1, 2], 30, TimeSpan.FromSeconds(30));
+        Assert.Equal(150, ids.Count);
+        await AssertCommittedEverywhereAsync([0, 1, 2], ids);
+        var height = await MaxHeightAsync([0, 1, 2]);
+        await WaitFinalAsync([0, 1, 2], height);
+        await AssertSameChainAsync([0, 1, 2], height);
+
+        // A receipt from any peer verifies offline with nothing but the genesis file: its
+        // certificate carries a quorum of attestations.
+        using var third = Peer(2);
+        var verdict = await third.VerifyTxAsync(ids[0], fixture.Genesis);
+        Assert.True(verdict.Ok, verdict.Message);
+    }
+
+    [Fact]
+    public async Task Killing_one_etcd_member_under_load_loses_no_acknowledged_tx()
+    {
+        await fixture.UpAsync();
+        var victim = Network.Manifest.Etcd[0];
+        var ids = await LoadAsync([0, 1, 2], 80, TimeSpan.FromSeconds(60), async i =>
+        {
+            if (i == 20)
+            {
+                ConsortiumFixture.KillHard(victim.Pid);
+            }
+            await Task.CompletedTask;
+        });
+        Assert.False(LocalNetwork.IsRunning(victim.Pid, victim.DataDir));
+        Assert.True(ids.Count >= 200, $"only {ids.Count} txs were acknowledged with one etcd member down");
+        await AssertCommittedEverywhereAsync([0, 1, 2], ids);
+        var height = await MaxHeightAsync([0, 1, 2]);
+        await WaitFinalAsync([0, 1, 2], height);
+        await AssertSameChainAsync([0, 1, 2], height);
+        await fixture.UpAsync();
+    }
+
+    [Fact]
+    public async Task A_killed_peer_leaves_the_others_finalising_then_catches_up_to_the_same_state()
+    {
+        await fixture.UpAsync();
+        var victim = Network.Manifest.Peers[2];
+        ConsortiumFixture.KillHard(victim.Pid);
+        var before = await MaxHeightAsync([0, 1]);
+        var ids = await LoadAsync([0, 1], 40, TimeSpan.FromSeconds(40));
+        Assert.Equal(200, ids.Count);
+        await AssertCommittedEverywhereAsync([0, 1], ids);
+        var height = await MaxHeightAsync([0, 1]);
+        Assert.True(height > before);
+        await WaitFinalAsync([0, 1], height);
+
+        await fixture.UpAsync();
+        await WaitFinalAsync([2], height);
+        await AssertSameChainAsync([0, 1, 2], height);
+        await AssertCommittedEverywhereAsync([2], ids);
+    }
+
+    [Fact]
+    public async Task With_a_majority_of_etcd_down_submissions_are_refused_and_resume_when_it_returns()
+    {
+        await fixture.UpAsync();
+        ConsortiumFixture.KillHard(Network.Manifest.Etcd[1].Pid);
+        ConsortiumFixture.KillHard(Network.Manifest.Etcd[2].Pid);
+        using var client = Peer(0);
+        using var signer = KeyPair.Generate();
+        var tx = Operations.Transfer("NONE", signer.Address, 1).Sign(fixture.Genesis.ChainId, signer, 1);
+        var refused = await Assert.ThrowsAsync<ThingLedgerException>(() => client.SubmitAsync(tx));
+        Assert.Equal("ORDERING_UNAVAILABLE", refused.Code);
+        Assert.Null(await client.GetTxAsync(tx.Id));
+
+        await fixture.UpAsync();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                // Committed in a block (as a failed transfer: the token does not exist).
+                var result = await client.SubmitAsync(tx, wait: true, timeoutMs: 30_000);
+                Assert.NotNull(result.Height);
+                break;
+            }
+            catch (ThingLedgerException e) when (e.Code == "ORDERING_UNAVAILABLE" && deadline.Elapsed < Settle)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_etcd_log_is_compacted_once_blocks_are_final()
+    {
+        await fixture.UpAsync();
+        // Retention is 8 blocks: make well over that many final, then look at etcd itself.
+        for (var round = 0; round < 24; round++)
+        {
+            await LoadAsync([round % 3], 1, TimeSpan.FromSeconds(10));
+            await Task.Delay(150);
+        }
+        var height = await MaxHeightAsync([0, 1, 2]);
+        Assert.True(height > 24);
+        await WaitFinalAsync([0, 1, 2], height);
+        using var etcd = new EtcdClient([.. Network.Manifest.Etcd.Select(e => new Uri(e.ClientUrl))], TimeSpan.FromSeconds(5));
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var first = await etcd.GetAsync(OrderingLog.CutKey($"thingledger/{fixture.Genesis.ChainId}", 1), CancellationToken.None);
+            if (first is null)
+            {
+                break;
+            }
+            Assert.True(deadline.Elapsed < Settle, "the cut of block 1 is still in etcd long after compaction was due");
+            await Task.Delay(500);
+        }
+        await Assert.ThrowsAsync<EtcdCompactedException>(async () =>
+        {
+            await foreach (var _ in etcd.WatchAsync("thingledger/", 1, TimeSpan.FromSeconds(10), CancellationToken.None))
+            {
+            }
+        });
+    }
+}
