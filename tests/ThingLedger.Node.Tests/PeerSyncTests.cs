@@ -19,7 +19,7 @@ public sealed class PeerSyncTests : IDisposable
     private readonly TestNode _follower;
     private readonly HttpClient _http = new();
 
-    public PeerSyncTests() => _follower = new TestNode(_source);
+    public PeerSyncTests() => _follower = TestNode.SameChainAs(_source);
 
     public void Dispose()
     {

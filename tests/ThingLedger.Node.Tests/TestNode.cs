@@ -21,7 +21,9 @@ public sealed class TestNode : WebApplicationFactory<Program>
     }
 
     /// <summary>A second node of the same chain with the same validator key, starting from genesis.</summary>
-    public TestNode(TestNode sameChainAs)
+    public static TestNode SameChainAs(TestNode other) => new(other);
+
+    private TestNode(TestNode sameChainAs)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("tl-node-").FullName;
         File.Copy(DataDirectory.GenesisPath(sameChainAs.Directory), DataDirectory.GenesisPath(Directory));

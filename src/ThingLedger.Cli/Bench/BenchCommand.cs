@@ -17,16 +17,27 @@ internal static class BenchCommand
         var senders = new Option<int>("--senders") { Description = "Concurrent submitters", DefaultValueFactory = _ => 6 };
         var interval = new Option<int>("--block-interval-ms") { Description = "Node block interval", DefaultValueFactory = _ => 100 };
         var maxBlock = new Option<int>("--max-block-txs") { Description = "Node block size limit", DefaultValueFactory = _ => 5_000 };
+        var network = new Option<string?>("--network")
+        {
+            Description = "Run against a running local network (`network up`) instead of a fresh node: its folder",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var tx = new Command("tx", "Committed token transfers per second with full verification and durable commits, commit latency p50/p99, " +
-                "and the raw ECDSA P-256 verify rate measured in the same run. Runs its own node on a temporary data directory.\n" +
-                "Example: thingledger bench tx --txs 60000 --accounts 2000")
-            .With(txs, accounts, batch, senders, interval, maxBlock);
+                "and the raw ECDSA P-256 verify rate measured in the same run. Runs its own node on a temporary data directory, " +
+                "or with --network drives every peer of a local network and also reports time to finality p50/p99.\n" +
+                "Example: thingledger bench tx --txs 60000 --accounts 2000\n" +
+                "Example: thingledger bench tx --network ./thingledger-network --txs 30000")
+            .With(txs, accounts, batch, senders, interval, maxBlock, network);
         tx.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             var options = new TxBenchmarkOptions(parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(batch), parse.GetValue(senders));
             if (options.Txs < options.Senders || options.Accounts < options.Senders || options.BatchSize < 1 || options.Senders < 1)
             {
                 throw new ArgumentException("--txs and --accounts must be at least --senders, and --batch and --senders positive");
+            }
+            if (parse.GetResult(network) is not null)
+            {
+                return await RunOnNetworkAsync(options, parse.GetValue(network) ?? Network.NetworkCommand.DefaultDirectory, parse.GetValue(CommonOptions.Json), cancellationToken).ConfigureAwait(false);
             }
             return await RunAsync(options, parse.GetValue(interval), parse.GetValue(maxBlock), parse.GetValue(CommonOptions.Json), cancellationToken).ConfigureAwait(false);
         }));
@@ -108,6 +119,34 @@ internal static class BenchCommand
             ("machine", r.Machine));
     }
 
+    private static async Task<int> RunOnNetworkAsync(TxBenchmarkOptions options, string directory, bool json, CancellationToken cancellationToken)
+    {
+        var progress = Progress(json);
+        var local = Network.LocalNetwork.Load(directory);
+        progress("measuring the raw ECDSA P-256 verify rate on all cores (3 s)");
+        var rawVerify = VerifyRate.Measure(TimeSpan.FromSeconds(3));
+        var peers = local.Manifest.Peers.Select(p => new ThingLedgerClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Senders + 2 })
+        {
+            BaseAddress = new Uri(p.Url + "/"),
+            Timeout = TimeSpan.FromMinutes(5),
+        })).ToList();
+        try
+        {
+            var first = local.Manifest.Peers[0];
+            var admin = await Account.OpenAsync(peers[0], DevChain.Keys(first.DataDir).Load(DevChain.AdminKeyName(first.Org)), local.Manifest.ChainId, cancellationToken).ConfigureAwait(false);
+            var result = await new TxBenchmark(peers[0], admin, options with { Symbol = $"B{DateTime.UtcNow:HHmmss}" }, peers).RunAsync(rawVerify, progress, cancellationToken).ConfigureAwait(false);
+            Report(result, options, json);
+            return result.Failed + result.Refused == 0 ? 0 : CliRunner.Refused;
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                peer.Dispose();
+            }
+        }
+    }
+
     private static async Task<int> RunAsync(TxBenchmarkOptions options, int intervalMs, int maxBlockTxs, bool json, CancellationToken cancellationToken)
     {
         var progress = Progress(json);
@@ -177,6 +216,8 @@ internal static class BenchCommand
                 ["failed"] = r.Failed.ToString(c),
                 ["refused"] = r.Refused.ToString(c),
                 ["blocks"] = r.Blocks.ToString(c),
+                ["finality_p50_ms"] = r.Finality is { } f50 ? f50.P50Ms.ToString("F0", c) : "",
+                ["finality_p99_ms"] = r.Finality is { } f99 ? f99.P99Ms.ToString("F0", c) : "",
                 ["seconds"] = r.Seconds.ToString("F2", c),
                 ["machine"] = r.Machine,
             }, CliJsonContext.Default.DictionaryStringString));
@@ -190,6 +231,7 @@ internal static class BenchCommand
             ("commit latency p99", $"{r.LatencyP99Ms.ToString("F0", c)} ms"),
             ("raw P-256 verify, all cores", $"{r.RawVerifyPerSecond.ToString("F0", c)} verify/s"),
             ("throughput / raw verify", r.RatioToVerify.ToString("P1", c)),
+            ("time to finality p50 / p99", r.Finality is { } f ? $"{f.P50Ms.ToString("F0", c)} / {f.P99Ms.ToString("F0", c)} ms" : "— (solo: final at commit)"),
             ("blocks", r.Blocks.ToString(c)),
             ("run", $"{o.Txs} txs from {o.Accounts} accounts, {o.Senders} senders × {o.BatchSize} per batch, {r.Seconds.ToString("F1", c)} s"),
             ("machine", r.Machine));

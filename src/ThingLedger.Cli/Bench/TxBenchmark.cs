@@ -7,13 +7,20 @@ using ThingLedger.Execution;
 namespace ThingLedger.Cli.Bench;
 
 /// <summary>Settings of `bench tx`.</summary>
-internal sealed record TxBenchmarkOptions(int Txs, int Accounts, int BatchSize, int Senders);
+internal sealed record TxBenchmarkOptions(int Txs, int Accounts, int BatchSize, int Senders)
+{
+    /// <summary>The token the run creates (a fresh one per run on a long-lived network).</summary>
+    public string Symbol { get; init; } = "BENCH";
+}
 
 /// <summary>What `bench tx` measured.</summary>
 internal sealed record TxBenchmarkResult(
     int Committed, int Failed, int Refused, double Seconds, double TxPerSecond, double LatencyP50Ms, double LatencyP99Ms,
     double RawVerifyPerSecond, ulong Blocks, string Machine)
 {
+    /// <summary>Submit → final on the receiving peer (a quorum certificate), when run against a network.</summary>
+    public (double P50Ms, double P99Ms)? Finality { get; init; }
+
     public double RatioToVerify => TxPerSecond / RawVerifyPerSecond;
 }
 
@@ -24,14 +31,19 @@ internal sealed record TxBenchmarkResult(
 /// </summary>
 internal sealed class TxBenchmark
 {
-    private const string Symbol = "BENCH";
     private readonly ThingLedgerClient _client;
+    private readonly IReadOnlyList<ThingLedgerClient> _peers;
     private readonly Account _admin;
     private readonly TxBenchmarkOptions _options;
 
-    public TxBenchmark(ThingLedgerClient client, Account admin, TxBenchmarkOptions options)
+    /// <param name="peers">
+    /// When given (a consortium), sender s submits to peer s mod n, and time to finality is
+    /// measured too; set-up goes through <paramref name="client"/>.
+    /// </param>
+    public TxBenchmark(ThingLedgerClient client, Account admin, TxBenchmarkOptions options, IReadOnlyList<ThingLedgerClient>? peers = null)
     {
         _client = client;
+        _peers = peers ?? [client];
         _admin = admin;
         _options = options;
     }
@@ -52,16 +64,23 @@ internal sealed class TxBenchmark
         var failed = 0;
         var refused = 0;
         var clock = Stopwatch.StartNew();
-        var senders = plans.Select(batches => Task.Run(async () =>
+        var network = _peers.Count > 1;
+        using var stopMonitor = new CancellationTokenSource();
+        var monitor = network ? new FinalityMonitor(_peers, clock) : null;
+        var monitoring = monitor?.RunAsync(stopMonitor.Token) ?? Task.CompletedTask;
+        var batchesSent = new List<(int Peer, TimeSpan Started, ulong Height, int Count)>();
+        var senders = plans.Select((batches, s) => Task.Run(async () =>
         {
+            var peer = s % _peers.Count;
             foreach (var batch in batches)
             {
                 var started = clock.Elapsed;
-                var response = await _client.SubmitEncodedAsync(batch, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
+                var response = await _peers[peer].SubmitEncodedAsync(batch, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
                 var ms = (clock.Elapsed - started).TotalMilliseconds;
                 lock (latencies)
                 {
                     latencies.Add((ms, batch.Count));
+                    batchesSent.Add((peer, started, response.Results.Max(r => r.Height ?? 0), batch.Count));
                     foreach (var r in response.Results)
                     {
                         switch (r.Status)
@@ -76,19 +95,32 @@ internal sealed class TxBenchmark
         }, cancellationToken)).ToArray();
         await Task.WhenAll(senders).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
+        (double, double)? finality = null;
+        if (monitor is not null)
+        {
+            progress("waiting for the last blocks to be final");
+            await monitor.WaitForAsync(batchesSent.Max(b => b.Height), TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            await stopMonitor.CancelAsync().ConfigureAwait(false);
+            await monitoring.ConfigureAwait(false);
+            var samples = batchesSent.Select(b => ((monitor.FinalAt(b.Peer, b.Height) - b.Started).TotalMilliseconds, b.Count)).ToList();
+            finality = (Percentile(samples, 0.50), Percentile(samples, 0.99));
+        }
         var endHeight = (await _client.GetHeadAsync(cancellationToken).ConfigureAwait(false)).Height;
         foreach (var account in accounts)
         {
             account.Key.Dispose();
         }
         return new TxBenchmarkResult(committed, failed, refused, seconds, committed / seconds,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), rawVerifyPerSecond, endHeight - startHeight, MachineInfo.Describe());
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), rawVerifyPerSecond, endHeight - startHeight, MachineInfo.Describe())
+        {
+            Finality = finality,
+        };
     }
 
     private async Task FundAsync(Account[] accounts, CancellationToken cancellationToken)
     {
-        var setup = new List<Transaction> { _admin.Sign(Operations.CreateToken(Symbol, "Benchmark token", 0, Roles.Admin, 0)) };
-        setup.AddRange(accounts.Select(a => _admin.Sign(Operations.Mint(Symbol, a.Address, 1_000_000))));
+        var setup = new List<Transaction> { _admin.Sign(Operations.CreateToken(_options.Symbol, "Benchmark token", 0, Roles.Admin, 0)) };
+        setup.AddRange(accounts.Select(a => _admin.Sign(Operations.Mint(_options.Symbol, a.Address, 1_000_000))));
         await _client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -105,7 +137,7 @@ internal sealed class TxBenchmark
             {
                 var from = mine[n % mine.Length];
                 var to = accounts[(n * 7 + s + 1) % accounts.Length].Address;
-                txs.Add(Convert.ToHexStringLower(from.Sign(Operations.Transfer(Symbol, to, 1)).Encode()));
+                txs.Add(Convert.ToHexStringLower(from.Sign(Operations.Transfer(_options.Symbol, to, 1)).Encode()));
             }
             senders[s] = [.. txs.Chunk(_options.BatchSize).Select(c => c.ToList())];
         }
@@ -131,5 +163,78 @@ internal sealed class TxBenchmark
             }
         }
         return ordered[^1].Ms;
+    }
+}
+
+/// <summary>
+/// Polls each peer's final height every 10 ms and remembers when each height was first seen
+/// final there, so a batch's time to finality is (first time its block was final) − (submit).
+/// </summary>
+internal sealed class FinalityMonitor(IReadOnlyList<ThingLedgerClient> peers, Stopwatch clock)
+{
+    private readonly List<(ulong Height, TimeSpan At)>[] _seen = [.. peers.Select(_ => new List<(ulong, TimeSpan)>())];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            for (var i = 0; i < peers.Count; i++)
+            {
+                try
+                {
+                    var final = (await peers[i].GetFinalityAsync(cancellationToken).ConfigureAwait(false)).FinalizedHeight;
+                    lock (_seen)
+                    {
+                        if (_seen[i].Count == 0 || _seen[i][^1].Height < final)
+                        {
+                            _seen[i].Add((final, clock.Elapsed));
+                        }
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or ThingLedgerException or OperationCanceledException)
+                {
+                }
+            }
+            try
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>When <paramref name="height"/> was first seen final on the peer (the end of the run if never).</summary>
+    public TimeSpan FinalAt(int peer, ulong height)
+    {
+        lock (_seen)
+        {
+            foreach (var (h, at) in _seen[peer])
+            {
+                if (h >= height)
+                {
+                    return at;
+                }
+            }
+            return clock.Elapsed;
+        }
+    }
+
+    public async Task WaitForAsync(ulong height, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = clock.Elapsed + limit;
+        while (clock.Elapsed < deadline)
+        {
+            lock (_seen)
+            {
+                if (_seen.All(s => s.Count > 0 && s[^1].Height >= height))
+                {
+                    return;
+                }
+            }
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
     }
 }
