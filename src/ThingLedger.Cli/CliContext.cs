@@ -50,6 +50,31 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
         throw new FormatException($"'{value}' is neither an address (tl + 48 hex digits) nor a key name in {Keys.Directory}");
     }
 
+    /// <summary>A public key given as 130 hex digits (04‖X‖Y), a PEM file (public or private), or a key name in the store.</summary>
+    public PublicKey ResolvePublicKey(string option, string value)
+    {
+        if (PublicKey.TryParseHex(value, out var hex))
+        {
+            return hex!;
+        }
+        if (File.Exists(value))
+        {
+            var pem = File.ReadAllText(value);
+            if (pem.Contains("PRIVATE KEY", StringComparison.Ordinal))
+            {
+                using var pair = KeyPair.ImportPem(pem);
+                return pair.PublicKey;
+            }
+            return PublicKey.ImportPem(pem);
+        }
+        if (Identifiers.IsLabel(value) && Keys.Contains(value))
+        {
+            using var key = Keys.Load(value);
+            return key.PublicKey;
+        }
+        throw new FormatException($"{option} '{value}' is not a hex public key, a PEM file or a key name in {Keys.Directory}");
+    }
+
     /// <summary>Submits one tx, waits for its commit unless told not to, and reports the outcome.</summary>
     public async Task<int> SubmitAsync(Transaction tx, bool noWait, CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ root.With(
     SetupCommands.Keys(),
     IdentityCommands.Org(),
     IdentityCommands.Member(),
+    MembershipCommands.Create(),
     DeviceCommands.Device(),
     TelemetryCommands.Schema(),
     TokenCommands.Token(),

@@ -14,6 +14,7 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(AccountView))]
 [JsonSerializable(typeof(List<OrgView>))]
 [JsonSerializable(typeof(Page<MemberView>))]
+[JsonSerializable(typeof(MembershipView))]
 [JsonSerializable(typeof(DeviceView))]
 [JsonSerializable(typeof(Page<DeviceView>))]
 [JsonSerializable(typeof(TokenView))]

@@ -132,6 +132,9 @@ public sealed partial class ThingLedgerClient : IDisposable
 
     public Task<List<OrgView>> GetOrgsAsync(CancellationToken cancellationToken = default) => GetAsync("v1/orgs", Json.ListOrgView, cancellationToken);
 
+    /// <summary>The validator epochs and membership proposals.</summary>
+    public Task<MembershipView> GetMembershipAsync(CancellationToken cancellationToken = default) => GetAsync("v1/membership", Json.MembershipView, cancellationToken);
+
     public Task<Page<MemberView>> GetMembersAsync(string org, CancellationToken cancellationToken = default) =>
         GetAsync($"v1/orgs/{org}/members?limit=200", Json.PageMemberView, cancellationToken);
 

@@ -28,6 +28,13 @@ public static class Operations
     public static Operation RemoveMember(string org, Address member) =>
         Operation.Of(IdentityModule.ModuleName, IdentityModule.RemoveMember, new RemoveMemberPayload(org, member));
 
+    /// <summary>Proposes a consortium membership change (docs/CONSORTIUM.md "Membership"); the proposal's id is this tx's id.</summary>
+    public static Operation ProposeMembership(MembershipProposal proposal) =>
+        Operation.Of(IdentityModule.ModuleName, IdentityModule.ProposeMembership, proposal);
+
+    public static Operation ApproveMembership(Hash proposal) =>
+        Operation.Of(IdentityModule.ModuleName, IdentityModule.ApproveMembership, new ApproveMembershipPayload(proposal));
+
     /// <summary>Registers a device; metadata keys are sorted here so the payload is canonical.</summary>
     public static Operation RegisterDevice(PublicKey deviceKey, string model, string serial, Address owner, IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
         Operation.Of(DevicesModule.ModuleName, DevicesModule.Register, new RegisterDevicePayload(deviceKey, model, serial, owner,

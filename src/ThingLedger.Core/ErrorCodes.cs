@@ -50,6 +50,12 @@ public static class ErrorCodes
     public const string NotCustodian = "NOT_CUSTODIAN";
     public const string AnchorInvalid = "ANCHOR_INVALID";
     public const string AnchorSequenceReplayed = "ANCHOR_SEQUENCE_REPLAYED";
+    public const string OrgExists = "ORG_EXISTS";
+    public const string MembershipInvalid = "MEMBERSHIP_INVALID";
+    public const string EffectiveHeightInvalid = "EFFECTIVE_HEIGHT_INVALID";
+    public const string ProposalNotFound = "PROPOSAL_NOT_FOUND";
+    public const string ProposalClosed = "PROPOSAL_CLOSED";
+    public const string AlreadyApproved = "ALREADY_APPROVED";
 
     // Telemetry ingest: per reading, nothing stored.
     public const string ReadingsMalformed = "READINGS_MALFORMED";

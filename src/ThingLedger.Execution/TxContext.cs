@@ -33,7 +33,10 @@ public sealed class TxContext
 
     public IReadOnlyList<LedgerEvent> Events => _events;
 
-    public Membership? SignerMembership => Members.Find(State, Signer);
+    public Membership? SignerMembership => Members.Find(State, Signer, Height);
+
+    /// <summary>The validator set in force for this block.</summary>
+    public ValidatorSet Validators => Members.ValidatorsAt(State, Height);
 
     public void Emit(string module, string name, params EventAttribute[] attributes) =>
         _events.Add(new LedgerEvent(module, name, attributes));

@@ -194,13 +194,13 @@ public sealed partial class LedgerStore
 
     /// <summary>
     /// The highest block among the newest <paramref name="scan"/> whose stored certificate holds at
-    /// least <paramref name="quorum"/> attestations (the certificates were checked when stored).
+    /// least the quorum in force at its height (<paramref name="quorumAt"/>) of attestations (the certificates were checked when stored).
     /// </summary>
-    public ulong HighestCertified(int quorum, int scan)
+    public ulong HighestCertified(Func<ulong, int> quorumAt, int scan)
     {
         foreach (var head in RecentBlocks(_head?.Height ?? 0, scan))
         {
-            if (head.Certificate.Attestations.Length >= quorum)
+            if (head.Certificate.Attestations.Length >= quorumAt(head.Height))
             {
                 return head.Height;
             }

@@ -70,6 +70,43 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Membership_commands_propose_enact_show_and_refuse_bad_input()
+    {
+        var data = Path.Combine(_directory, "chain");
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, "init", "--data", data)).Code);
+        var port = CliProcess.FreePort();
+        using var node = await NodeProcess.StartAsync(data, port);
+        using var admin = Core.Crypto.KeyPair.Generate();
+        string[] common = ["--data", data, "--node", node.Url];
+
+        // The chain's one validating organisation (quorum 1) proposes: enacted at once.
+        var proposed = await CliProcess.RunAsync(Limit, ["membership", "propose", "add-org", "solarco", "--name", "Solar Co",
+            "--admin", admin.PublicKey.ToHex(), "--at", "+3", "--as", "voltmotors-admin", .. common]);
+        Assert.True(proposed.Code == 0, proposed.Err + proposed.Out);
+        var id = proposed.Out.Split("proposal id: ")[1][..64];
+
+        var shown = await CliProcess.RunAsync(Limit, ["membership", "show", "--json", .. common]);
+        Assert.Equal(0, shown.Code);
+        Assert.Contains("\"status\": \"enacted\"", shown.Out, StringComparison.Ordinal);
+        Assert.Contains(id, shown.Out, StringComparison.Ordinal);
+
+        // Refusals are recorded as failed with their codes: enacted already; gridco runs no validator.
+        var approve = await CliProcess.RunAsync(Limit, ["membership", "approve", id, "--as", "voltmotors-admin", .. common]);
+        Assert.Equal(1, approve.Code);
+        Assert.Contains("PROPOSAL_CLOSED", approve.Err + approve.Out, StringComparison.Ordinal);
+        var outsider = await CliProcess.RunAsync(Limit, ["membership", "propose", "set-quorum", "1", "--as", "gridco-admin", .. common]);
+        Assert.Equal(1, outsider.Code);
+        Assert.Contains("UNAUTHORISED", outsider.Err + outsider.Out, StringComparison.Ordinal);
+        var twice = await CliProcess.RunAsync(Limit, ["membership", "propose", "add-org", "solarco", "--name", "Again",
+            "--admin", Core.Crypto.KeyPair.Generate().PublicKey.ToHex(), "--as", "voltmotors-admin", .. common]);
+        Assert.Equal(1, twice.Code);
+        Assert.Contains("ORG_EXISTS", twice.Err + twice.Out, StringComparison.Ordinal);
+
+        Assert.Equal(2, (await CliProcess.RunAsync(Limit, ["membership", "approve", "not-an-id", "--as", "voltmotors-admin", .. common])).Code);
+        Assert.Equal(2, (await CliProcess.RunAsync(Limit, ["membership", "propose", "set-quorum", "1", "--at", "+0", "--as", "voltmotors-admin", .. common])).Code);
+    }
+
+    [Fact]
     public async Task Commands_against_a_missing_node_say_so_with_exit_code_3()
     {
         var result = await CliProcess.RunAsync(Limit, "token", "list", "--node", $"http://127.0.0.1:{CliProcess.FreePort()}");

@@ -11,8 +11,23 @@ namespace ThingLedger.Cli.Tests;
 /// A real local consortium (`thingledger network up`): three etcd members and three peers on
 /// 127.0.0.1, quorum 2 of 3, a short etcd retention so compaction happens during the tests.
 /// </summary>
-public sealed class ConsortiumFixture : IAsyncLifetime
+public sealed class ConsortiumFixture : LocalNetworkFixture
 {
+    protected override int PortOffset => 0;
+}
+
+/// <summary>A second network of the same shape, on other ports, for membership changes.</summary>
+public sealed class GovernanceFixture : LocalNetworkFixture
+{
+    protected override int PortOffset => 25;
+}
+
+/// <summary>A local network started with `thingledger network up`, and helpers to load and inspect it.</summary>
+public abstract class LocalNetworkFixture : IAsyncLifetime
+{
+    /// <summary>Added to this process's base port so two networks do not collide.</summary>
+    protected abstract int PortOffset { get; }
+
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("tl-net-").FullName;
 
     public LocalNetwork Network { get; private set; } = null!;
@@ -25,7 +40,7 @@ public sealed class ConsortiumFixture : IAsyncLifetime
         {
             throw new InvalidOperationException("etcd is not installed (/usr/bin/etcd): ./test.sh installs etcd-server with apt-get");
         }
-        var basePort = 20_000 + (Environment.ProcessId % 200 * 50);
+        var basePort = 20_000 + (Environment.ProcessId % 200 * 50) + PortOffset;
         await UpAsync("--orgs", "3", "--quorum", "2", "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--block-interval-ms", "100", "--retain-blocks", "8");
         Genesis = Genesis.Parse(File.ReadAllText(Path.Combine(Directory, "genesis.json")));
@@ -62,35 +77,16 @@ public sealed class ConsortiumFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "network", "down", "--dir", Directory);
-        foreach (var pid in Network.Manifest.Peers.Select(p => p.Pid).Concat(Network.Manifest.Etcd.Select(e => e.Pid)))
-        {
-            KillHard(pid);
-        }
-        System.IO.Directory.Delete(Directory, recursive: true);
-    }
-}
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
 
-[CollectionDefinition("consortium")]
-public sealed class ConsortiumCollection : ICollectionFixture<ConsortiumFixture>;
-
-[Collection("consortium")]
-public sealed class ConsortiumTests(ConsortiumFixture fixture)
-{
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
-
-    private LocalNetwork Network => fixture.Network;
-
-    private ThingLedgerClient Peer(int i) => new(Network.Manifest.Peers[i].Url);
+    public ThingLedgerClient Peer(int i) => new(Network.Manifest.Peers[i].Url);
 
     /// <summary>
     /// Sends txs round-robin to <paramref name="peers"/> until <paramref name="count"/> are sent or
     /// <paramref name="limit"/> passes, each from a fresh key (nonce 1) so peers never race on a
     /// nonce. Returns the ids the peers acknowledged; refusals are fine, losses are not.
     /// </summary>
-    private async Task<List<Hash>> LoadAsync(int[] peers, int count, TimeSpan limit, Func<int, Task>? during = null)
+    public async Task<List<Hash>> LoadAsync(int[] peers, int count, TimeSpan limit, Func<int, Task>? during = null)
     {
         var acknowledged = new List<Hash>();
         var clock = Stopwatch.StartNew();
@@ -104,7 +100,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
             var batch = Enumerable.Range(0, 5).Select(n =>
             {
                 using var signer = KeyPair.Generate();
-                return Operations.Transfer("NONE", key.Address, 1).Sign(fixture.Genesis.ChainId, signer, 1);
+                return Operations.Transfer("NONE", key.Address, 1).Sign(Genesis.ChainId, signer, 1);
             }).ToList();
             using var client = Peer(peers[i % peers.Length]);
             try
@@ -123,7 +119,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         return acknowledged;
     }
 
-    private async Task WaitFinalAsync(int[] peers, ulong height)
+    public async Task WaitFinalAsync(int[] peers, ulong height)
     {
         var clock = Stopwatch.StartNew();
         foreach (var i in peers)
@@ -136,13 +132,13 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
                 {
                     break;
                 }
-                Assert.True(clock.Elapsed < Settle, $"peer {i} did not finalise height {height} (at {view.Height}, final {view.FinalizedHeight}, {view.Status} {view.Problem})\n{fixture.Logs()}");
+                Assert.True(clock.Elapsed < Settle, $"peer {i} did not finalise height {height} (at {view.Height}, final {view.FinalizedHeight}, {view.Status} {view.Problem})\n{Logs()}");
                 await Task.Delay(100);
             }
         }
     }
 
-    private async Task AssertCommittedEverywhereAsync(int[] peers, List<Hash> ids)
+    public async Task AssertCommittedEverywhereAsync(int[] peers, List<Hash> ids)
     {
         // A peer learns of another peer's tx only from the log: poll until it is in a block.
         var clock = Stopwatch.StartNew();
@@ -153,7 +149,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
             {
                 while ((await client.GetTxAsync(id))?.Height is null)
                 {
-                    Assert.True(clock.Elapsed < Settle, $"acknowledged tx {id} is not committed on peer {i}\n{fixture.Logs()}");
+                    Assert.True(clock.Elapsed < LocalNetworkFixture.Settle, $"acknowledged tx {id} is not committed on peer {i}\n{Logs()}");
                     await Task.Delay(100);
                 }
             }
@@ -161,7 +157,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
     }
 
     /// <summary>Every peer holds the same block at every height up to <paramref name="height"/>.</summary>
-    private async Task AssertSameChainAsync(int[] peers, ulong height)
+    public async Task AssertSameChainAsync(int[] peers, ulong height)
     {
         for (var h = 1UL; h <= height; h++)
         {
@@ -177,7 +173,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         }
     }
 
-    private async Task<ulong> MaxHeightAsync(int[] peers)
+    public async Task<ulong> MaxHeightAsync(int[] peers)
     {
         var max = 0UL;
         foreach (var i in peers)
@@ -188,20 +184,39 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         return max;
     }
 
+    public async Task DisposeAsync()
+    {
+        await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "network", "down", "--dir", Directory);
+        foreach (var pid in Network.Manifest.Peers.Select(p => p.Pid).Concat(Network.Manifest.Etcd.Select(e => e.Pid)))
+        {
+            KillHard(pid);
+        }
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
+
+[CollectionDefinition("consortium")]
+public sealed class ConsortiumCollection : ICollectionFixture<ConsortiumFixture>, ICollectionFixture<GovernanceFixture>;
+
+[Collection("consortium")]
+public sealed class ConsortiumTests(ConsortiumFixture fixture)
+{
+    private LocalNetwork Network => fixture.Network;
+
     [Fact]
     public async Task Txs_sent_to_any_peer_are_final_everywhere_with_identical_blocks_and_verify_offline()
     {
         await fixture.UpAsync();
-        var ids = await LoadAsync([0, 1, 2], 30, TimeSpan.FromSeconds(30));
+        var ids = await fixture.LoadAsync([0, 1, 2], 30, TimeSpan.FromSeconds(30));
         Assert.Equal(150, ids.Count);
-        await AssertCommittedEverywhereAsync([0, 1, 2], ids);
-        var height = await MaxHeightAsync([0, 1, 2]);
-        await WaitFinalAsync([0, 1, 2], height);
-        await AssertSameChainAsync([0, 1, 2], height);
+        await fixture.AssertCommittedEverywhereAsync([0, 1, 2], ids);
+        var height = await fixture.MaxHeightAsync([0, 1, 2]);
+        await fixture.WaitFinalAsync([0, 1, 2], height);
+        await fixture.AssertSameChainAsync([0, 1, 2], height);
 
         // A receipt from any peer verifies offline with nothing but the genesis file: its
         // certificate carries a quorum of attestations.
-        using var third = Peer(2);
+        using var third = fixture.Peer(2);
         var verdict = await third.VerifyTxAsync(ids[0], fixture.Genesis);
         Assert.True(verdict.Ok, verdict.Message);
     }
@@ -211,20 +226,20 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
     {
         await fixture.UpAsync();
         var victim = Network.Manifest.Etcd[0];
-        var ids = await LoadAsync([0, 1, 2], 80, TimeSpan.FromSeconds(60), async i =>
+        var ids = await fixture.LoadAsync([0, 1, 2], 80, TimeSpan.FromSeconds(60), async i =>
         {
             if (i == 20)
             {
-                ConsortiumFixture.KillHard(victim.Pid);
+                LocalNetworkFixture.KillHard(victim.Pid);
             }
             await Task.CompletedTask;
         });
         Assert.False(LocalNetwork.IsRunning(victim.Pid, victim.DataDir));
         Assert.True(ids.Count >= 200, $"only {ids.Count} txs were acknowledged with one etcd member down");
-        await AssertCommittedEverywhereAsync([0, 1, 2], ids);
-        var height = await MaxHeightAsync([0, 1, 2]);
-        await WaitFinalAsync([0, 1, 2], height);
-        await AssertSameChainAsync([0, 1, 2], height);
+        await fixture.AssertCommittedEverywhereAsync([0, 1, 2], ids);
+        var height = await fixture.MaxHeightAsync([0, 1, 2]);
+        await fixture.WaitFinalAsync([0, 1, 2], height);
+        await fixture.AssertSameChainAsync([0, 1, 2], height);
         await fixture.UpAsync();
     }
 
@@ -233,28 +248,28 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
     {
         await fixture.UpAsync();
         var victim = Network.Manifest.Peers[2];
-        ConsortiumFixture.KillHard(victim.Pid);
-        var before = await MaxHeightAsync([0, 1]);
-        var ids = await LoadAsync([0, 1], 40, TimeSpan.FromSeconds(40));
+        LocalNetworkFixture.KillHard(victim.Pid);
+        var before = await fixture.MaxHeightAsync([0, 1]);
+        var ids = await fixture.LoadAsync([0, 1], 40, TimeSpan.FromSeconds(40));
         Assert.Equal(200, ids.Count);
-        await AssertCommittedEverywhereAsync([0, 1], ids);
-        var height = await MaxHeightAsync([0, 1]);
+        await fixture.AssertCommittedEverywhereAsync([0, 1], ids);
+        var height = await fixture.MaxHeightAsync([0, 1]);
         Assert.True(height > before);
-        await WaitFinalAsync([0, 1], height);
+        await fixture.WaitFinalAsync([0, 1], height);
 
         await fixture.UpAsync();
-        await WaitFinalAsync([2], height);
-        await AssertSameChainAsync([0, 1, 2], height);
-        await AssertCommittedEverywhereAsync([2], ids);
+        await fixture.WaitFinalAsync([2], height);
+        await fixture.AssertSameChainAsync([0, 1, 2], height);
+        await fixture.AssertCommittedEverywhereAsync([2], ids);
     }
 
     [Fact]
     public async Task With_a_majority_of_etcd_down_submissions_are_refused_and_resume_when_it_returns()
     {
         await fixture.UpAsync();
-        ConsortiumFixture.KillHard(Network.Manifest.Etcd[1].Pid);
-        ConsortiumFixture.KillHard(Network.Manifest.Etcd[2].Pid);
-        using var client = Peer(0);
+        LocalNetworkFixture.KillHard(Network.Manifest.Etcd[1].Pid);
+        LocalNetworkFixture.KillHard(Network.Manifest.Etcd[2].Pid);
+        using var client = fixture.Peer(0);
         using var signer = KeyPair.Generate();
         var tx = Operations.Transfer("NONE", signer.Address, 1).Sign(fixture.Genesis.ChainId, signer, 1);
         var refused = await Assert.ThrowsAsync<ThingLedgerException>(() => client.SubmitAsync(tx));
@@ -272,7 +287,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
                 Assert.NotNull(result.Height);
                 break;
             }
-            catch (ThingLedgerException e) when (e.Code == "ORDERING_UNAVAILABLE" && deadline.Elapsed < Settle)
+            catch (ThingLedgerException e) when (e.Code == "ORDERING_UNAVAILABLE" && deadline.Elapsed < LocalNetworkFixture.Settle)
             {
                 await Task.Delay(500);
             }
@@ -286,12 +301,12 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         // Retention is 8 blocks: make well over that many final, then look at etcd itself.
         for (var round = 0; round < 24; round++)
         {
-            await LoadAsync([round % 3], 1, TimeSpan.FromSeconds(10));
+            await fixture.LoadAsync([round % 3], 1, TimeSpan.FromSeconds(10));
             await Task.Delay(150);
         }
-        var height = await MaxHeightAsync([0, 1, 2]);
+        var height = await fixture.MaxHeightAsync([0, 1, 2]);
         Assert.True(height > 24);
-        await WaitFinalAsync([0, 1, 2], height);
+        await fixture.WaitFinalAsync([0, 1, 2], height);
         using var etcd = new EtcdClient([.. Network.Manifest.Etcd.Select(e => new Uri(e.ClientUrl))], TimeSpan.FromSeconds(5));
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -301,7 +316,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
             {
                 break;
             }
-            Assert.True(deadline.Elapsed < Settle, "the cut of block 1 is still in etcd long after compaction was due");
+            Assert.True(deadline.Elapsed < LocalNetworkFixture.Settle, "the cut of block 1 is still in etcd long after compaction was due");
             await Task.Delay(500);
         }
         await Assert.ThrowsAsync<EtcdCompactedException>(async () =>

@@ -17,20 +17,39 @@ internal sealed class TestChain : IStateReader
     private readonly Dictionary<Address, ulong> _nonces = [];
 
     public TestChain()
+        : this([KeyPair.Generate(), KeyPair.Generate()], ["acme", "grid"], 1, quorum: 1)
     {
-        AcmeAdmin = KeyPair.Generate();
-        GridAdmin = KeyPair.Generate();
+    }
+
+    private TestChain(KeyPair[] admins, string[] orgs, int validatorOrgs, int quorum)
+    {
+        Admins = admins;
+        Validators = [.. admins.Take(validatorOrgs).Select(_ => KeyPair.Generate())];
+        AcmeAdmin = admins[0];
+        GridAdmin = admins[1];
+        // The single-validator chain uses acme's admin key as its validator, as the demo does.
+        var validatorKeys = validatorOrgs == 1 ? [admins[0]] : Validators;
         Genesis = new Genesis(ChainId, 1_700_000_000_000,
-            [new GenesisOrg("acme", "Acme Devices", [AcmeAdmin.PublicKey]), new GenesisOrg("grid", "Grid Co", [GridAdmin.PublicKey])],
-            [new GenesisValidator("acme", AcmeAdmin.PublicKey)], 1);
+            orgs.Select((org, i) => new GenesisOrg(org, $"Org {org}", [admins[i].PublicKey])),
+            validatorKeys.Select((key, i) => new GenesisValidator(orgs[i], key.PublicKey)), quorum);
         Machine = StateMachine.Create(ChainId);
         Apply(Machine.Genesis(Genesis, this));
     }
+
+    /// <summary>Organisations a, b, c, d, each with an admin; the first <paramref name="validatorOrgs"/> also run a validator.</summary>
+    public static TestChain Consortium(int validatorOrgs, int quorum) =>
+        new([KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate()], ["a", "b", "c", "d"], validatorOrgs, quorum);
 
     public Genesis Genesis { get; }
     public StateMachine Machine { get; }
     public KeyPair AcmeAdmin { get; }
     public KeyPair GridAdmin { get; }
+
+    /// <summary>One admin per organisation, in organisation order.</summary>
+    public KeyPair[] Admins { get; }
+
+    /// <summary>Validator keys of a consortium chain, in organisation order.</summary>
+    public KeyPair[] Validators { get; }
     public ulong Height { get; private set; }
 
     public byte[]? Get(string key) => _state.TryGetValue(key, out var v) ? v : null;

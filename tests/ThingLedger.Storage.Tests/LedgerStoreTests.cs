@@ -82,17 +82,17 @@ public sealed class LedgerStoreTests : IDisposable
         var txs = TokenTxs(1);
         CommitTxs(store, txs);
         var inclusion = store.GetTxInclusion(txs[1].Id)!;
-        var result = ProofVerifier.VerifyTransaction(_genesis, inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
+        var result = ProofVerifier.VerifyTransaction(ValidatorHistory.FromGenesis(_genesis), inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
             inclusion.TxProof, inclusion.Stored.Receipt, inclusion.ReceiptProof);
         Assert.True(result.Ok, result.Message);
 
         var key = TokensModule.BalanceKey("PTS", _admin.Address);
         var (value, proof, head) = store.GetWithProof(key);
-        Assert.True(ProofVerifier.VerifyState(_genesis, head.Header, head.Certificate, key, value, proof).Ok);
+        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, key, value, proof).Ok);
         var (missing, absence, _) = store.GetWithProof("tokens/balance/PTS/nobody");
         Assert.Null(missing);
-        Assert.True(ProofVerifier.VerifyState(_genesis, head.Header, head.Certificate, "tokens/balance/PTS/nobody", null, absence).Ok);
-        Assert.False(ProofVerifier.VerifyState(_genesis, head.Header, head.Certificate, key, [1, 2], proof).Ok);
+        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, "tokens/balance/PTS/nobody", null, absence).Ok);
+        Assert.False(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, key, [1, 2], proof).Ok);
     }
 
     [Fact]
@@ -186,6 +186,6 @@ public sealed class LedgerStoreTests : IDisposable
         Assert.Equal((UInt128)77, TokensModule.ReadBalance(store, "PTS", _admin.Address));
         var (value, proof, head) = store.GetWithProof(balanceKey);
         Assert.Equal(one.Header, head.Header);
-        Assert.True(ProofVerifier.VerifyState(_genesis, head.Header, head.Certificate, balanceKey, value, proof).Ok);
+        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, balanceKey, value, proof).Ok);
     }
 }

@@ -27,7 +27,7 @@ internal static class DeviceCommands
             .With(key, model, serial, owner, meta, signer, noWait)
             .Runs(async (parse, cli, ct) =>
             {
-                var publicKey = ReadPublicKey(cli, parse.GetValue(key)!);
+                var publicKey = cli.ResolvePublicKey("--device-key", parse.GetValue(key)!);
                 var metadata = (parse.GetValue(meta) ?? []).Select(m =>
                 {
                     var parts = m.Split('=', 2);
@@ -42,25 +42,6 @@ internal static class DeviceCommands
                 }
                 return code;
             });
-    }
-
-    private static PublicKey ReadPublicKey(CliContext cli, string value)
-    {
-        if (PublicKey.TryParseHex(value, out var hex))
-        {
-            return hex!;
-        }
-        if (File.Exists(value))
-        {
-            var pem = File.ReadAllText(value);
-            return pem.Contains("PRIVATE KEY", StringComparison.Ordinal) ? KeyPair.ImportPem(pem).PublicKey : PublicKey.ImportPem(pem);
-        }
-        if (cli.Keys.Contains(value))
-        {
-            using var key = cli.Keys.Load(value);
-            return key.PublicKey;
-        }
-        throw new FormatException($"--device-key '{value}' is not a hex public key, a PEM file or a key name");
     }
 
     private static Command ListDevices()

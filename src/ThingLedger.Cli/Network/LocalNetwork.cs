@@ -137,6 +137,41 @@ public sealed class LocalNetwork
         return network;
     }
 
+    /// <summary>
+    /// Creates the folder of a peer for a new organisation (admin key, validator key, the same
+    /// genesis) and adds it to the manifest on the next free port. The organisation joins the
+    /// chain only once a membership change adding it is enacted (`network add-org`).
+    /// </summary>
+    public (PeerMember Peer, PublicKey Admin, PublicKey Validator) AddPeer(string org)
+    {
+        if (!Identifiers.IsOrgId(org))
+        {
+            throw new ArgumentException($"'{org}' is not an organisation id (1-32 of a-z 0-9 '-', starting with a letter)");
+        }
+        if (Manifest.Peers.Any(p => p.Org == org))
+        {
+            throw new ArgumentException($"organisation '{org}' already has a peer in this network");
+        }
+        var peerDir = Path.Combine(Directory, "peers", org);
+        if (System.IO.Directory.Exists(peerDir))
+        {
+            throw new InvalidOperationException($"{peerDir} already exists; remove it or choose another organisation id");
+        }
+        System.IO.Directory.CreateDirectory(peerDir);
+        using var admin = DevChain.Keys(peerDir).Create(DevChain.AdminKeyName(org));
+        using var validator = KeyPair.Generate();
+        OwnerOnlyFile.Create(DataDirectory.NodeKeyPath(peerDir), validator.ExportPkcs8Pem());
+        File.Copy(Path.Combine(Directory, DataDirectory.GenesisFile), DataDirectory.GenesisPath(peerDir));
+        var port = Manifest.Peers.Max(p => new Uri(p.Url).Port) + 1;
+        var peer = new PeerMember { Org = org, Url = $"http://127.0.0.1:{port}", DataDir = peerDir };
+        Manifest.Peers.Add(peer);
+        Save();
+        return (peer, admin.PublicKey, validator.PublicKey);
+    }
+
+    /// <summary>The admin key of an organisation's peer folder.</summary>
+    public KeyPair AdminKey(PeerMember peer) => DevChain.Keys(peer.DataDir).Load(DevChain.AdminKeyName(peer.Org));
+
     public static bool IsRunning(int pid, string marker)
     {
         if (pid <= 0)

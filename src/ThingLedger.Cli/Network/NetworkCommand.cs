@@ -18,7 +18,7 @@ internal static class NetworkCommand
     };
 
     public static Command Create() => new Command("network", "A local consortium: an etcd cluster and one peer per organisation on 127.0.0.1.")
-        .With(Up(), Down(), Status());
+        .With(Up(), Down(), Status(), AddOrg());
 
     private static Command Up()
     {
@@ -144,6 +144,79 @@ internal static class NetworkCommand
         }
     }
 
+    private static Command AddOrg()
+    {
+        var org = new Argument<string>("org") { Description = "Id of the new organisation (a-z 0-9 '-', starting with a letter)" };
+        var name = new Option<string>("--name") { Description = "Its display name (default: the id)" };
+        var quorum = new Option<uint>("--quorum") { Description = "The quorum once it has joined (default: unchanged)" };
+        var after = new Option<int>("--after-blocks") { Description = "It starts validating this many blocks after the current head", DefaultValueFactory = _ => 10 };
+        return new Command("add-org", "Add an organisation with its own peer: creates its keys and folder, proposes the membership change with the " +
+            "first organisation's admin, gathers approvals from the others until a quorum enacts it, then starts the new peer, which catches up " +
+            "from the others and attests from the effective height.\nExample: thingledger network add-org solarco --quorum 3")
+            .With(Dir, org, name, quorum, after)
+            .Runs(async (parse, cli, cancellationToken) =>
+            {
+                var network = LocalNetwork.Load(parse.GetValue(Dir)!);
+                var voters = network.Manifest.Peers.Where(network.IsRunning).ToList();
+                if (voters.Count == 0)
+                {
+                    throw new InvalidOperationException("no peer of the network is running; start it with `thingledger network up`");
+                }
+                var id = parse.GetValue(org)!;
+                var (peer, admin, validator) = network.AddPeer(id);
+                try
+                {
+                    using var client = new ThingLedgerClient(voters[0].Url);
+                    var head = (await client.GetStatusAsync(cancellationToken).ConfigureAwait(false)).Height;
+                    var from = head + (ulong)Math.Max(parse.GetValue(after), voters.Count + 2);
+                    var proposal = new Execution.Modules.Identity.MembershipProposal(Execution.Modules.Identity.MembershipAction.AddOrg,
+                        id, parse.GetValue(name) ?? id, [admin], validator, parse.GetValue(quorum), from);
+                    var epoch = await EnactAsync(network, client, voters, proposal, cancellationToken).ConfigureAwait(false);
+                    Console.WriteLine($"enacted: '{id}' validates from block {from} (epoch {epoch})");
+                }
+                catch
+                {
+                    network.Manifest.Peers.Remove(peer);
+                    network.Save();
+                    System.IO.Directory.Delete(peer.DataDir, recursive: true);
+                    throw;
+                }
+                Console.WriteLine($"starting the peer of {peer.Org} at {peer.Url}");
+                network.StartPeer(peer);
+                network.Save();
+                await WaitForPeersAsync(network, cancellationToken).ConfigureAwait(false);
+                await ShowAsync(network, cli.Json, cancellationToken).ConfigureAwait(false);
+                return 0;
+            });
+    }
+
+    /// <summary>Proposes with the first voter's admin, then approves with the next ones until the change is enacted; returns its epoch.</summary>
+    private static async Task<ulong> EnactAsync(
+        LocalNetwork network, ThingLedgerClient client, List<PeerMember> voters, Execution.Modules.Identity.MembershipProposal proposal, CancellationToken cancellationToken)
+    {
+        var chainId = network.Manifest.ChainId;
+        Core.Crypto.Hash? id = null;
+        foreach (var voter in voters)
+        {
+            using var key = network.AdminKey(voter);
+            var account = await Account.OpenAsync(client, key, chainId, cancellationToken).ConfigureAwait(false);
+            var tx = account.Sign(id is null ? Operations.ProposeMembership(proposal) : Operations.ApproveMembership(id.Value));
+            var result = await client.SubmitAsync(tx, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
+            if (result.Status != "committed")
+            {
+                throw new InvalidOperationException($"{(id is null ? "proposing" : "approving")} as {voter.Org}: {result.Status} {result.Code} {result.Message}".TrimEnd());
+            }
+            Console.WriteLine($"{(id is null ? "proposed" : "approved")} by {voter.Org} in block {result.Height}");
+            id ??= tx.Id;
+            var state = (await client.GetMembershipAsync(cancellationToken).ConfigureAwait(false)).Proposals.Single(p => p.Id == id.Value.ToString());
+            if (state.Epoch is { } epoch)
+            {
+                return epoch;
+            }
+        }
+        throw new InvalidOperationException($"every running organisation approved proposal {id}, but that is not a quorum; start the other peers and approve with `thingledger membership approve {id}`");
+    }
+
     private static Command Down() => new Command("down", "Stop every peer and etcd member of the local network (its data stays; `up` starts it again).\n" +
         "Example: thingledger network down")
         .With(Dir)
@@ -176,6 +249,7 @@ internal static class NetworkCommand
     private static async Task<bool> ShowAsync(LocalNetwork network, bool json, CancellationToken cancellationToken)
     {
         var views = new List<NetworkPeerView>();
+        var finalities = new List<FinalityView>();
         foreach (var peer in network.Manifest.Peers)
         {
             FinalityView? finality = null;
@@ -186,6 +260,7 @@ internal static class NetworkCommand
                 try
                 {
                     finality = await client.GetFinalityAsync(cancellationToken).ConfigureAwait(false);
+                    finalities.Add(finality);
                 }
                 catch (Exception e) when (e is HttpRequestException or ThingLedgerException or TaskCanceledException)
                 {
@@ -199,13 +274,15 @@ internal static class NetworkCommand
             views.Add(new NetworkPeerView(peer.Org, peer.Url, peer.Pid, finality?.Height, finality?.FinalizedHeight, finality?.FinalityLag, finality?.Status ?? "down", finality?.Problem ?? error));
         }
         var members = network.Manifest.Etcd.Select(m => new NetworkEtcdView(m.Name, m.ClientUrl, m.Pid, network.IsRunning(m) ? "running" : "down")).ToList();
+        // Membership changes move the quorum on chain; genesis' quorum is the fallback when no peer answers.
+        var (quorum, validators) = finalities.FirstOrDefault() is { } f ? (f.Quorum, f.Validators) : (network.Manifest.Quorum, views.Count);
         if (json)
         {
-            Output.Json(new NetworkStatusView(network.Manifest.ChainId, network.Manifest.Quorum, views, members));
+            Output.Json(new NetworkStatusView(network.Manifest.ChainId, quorum, views, members));
         }
         else
         {
-            Output.Rows($"Peers of {network.Manifest.ChainId} (quorum {network.Manifest.Quorum} of {views.Count})",
+            Output.Rows($"Peers of {network.Manifest.ChainId} (quorum {quorum} of {validators} validators)",
                 ["org", "url", "height", "final", "lag", "status", "problem"],
                 views.Select(v => new[] { v.Org, v.Url, v.Height?.ToString(), v.FinalizedHeight?.ToString(), v.FinalityLag?.ToString(), v.Status, v.Problem }));
             Output.Rows("etcd members", ["name", "client url", "state"], members.Select(m => new[] { m.Name, m.ClientUrl, m.State }));

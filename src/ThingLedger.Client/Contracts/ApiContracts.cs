@@ -35,6 +35,19 @@ public sealed record AccountView(string Address, ulong Nonce, MemberView? Member
 
 public sealed record OrgView(string Id, string Name);
 
+public sealed record ValidatorView(string Org, string PublicKey);
+
+/// <summary>A validator set and the block it certifies from; ScheduledBy is the tx that enacted it (null for genesis).</summary>
+public sealed record EpochView(ulong Epoch, ulong From, int Quorum, List<ValidatorView> Validators, string? ScheduledBy);
+
+/// <summary>A membership proposal; Status is open, enacted or expired.</summary>
+public sealed record ProposalView(
+    string Id, string Action, string Org, string? Name, string? Validator, uint Quorum, ulong EffectiveHeight, ulong ProposedAt,
+    List<string> Approvals, string Status, ulong? Epoch);
+
+/// <summary>GET /v1/membership: every epoch, the one in force for the next block, and the proposals.</summary>
+public sealed record MembershipView(ulong Height, ulong CurrentEpoch, List<EpochView> Epochs, List<ProposalView> Proposals);
+
 public sealed record DeviceView(
     string Id, string PublicKey, string Org, string Model, string Serial, string Owner, Dictionary<string, string> Metadata,
     string Status, ulong RegisteredAt, ulong? RevokedAt, string? RevokeReason);
@@ -93,7 +106,7 @@ public sealed record TelemetryStatusView(ulong Readings, int Devices, ulong Anch
 /// </summary>
 public sealed record FinalityView(
     string ChainId, string Ordering, string Org, string Validator, ulong Height, ulong FinalizedHeight, ulong FinalityLag,
-    int Quorum, int Validators, string Status, string? Problem);
+    int Quorum, int Validators, string Status, string? Problem, ulong Epoch = 0);
 
 /// <summary>One peer of a local network as `thingledger network status --json` shows it.</summary>
 public sealed record NetworkPeerView(string Org, string Url, int Pid, ulong? Height, ulong? FinalizedHeight, ulong? FinalityLag, string Status, string? Problem);

@@ -61,12 +61,12 @@ public sealed record BlockRecord(BlockHeader Header, FinalityCertificate Certifi
 
     /// <summary>
     /// What can be checked before executing: it is the block after <paramref name="previous"/> on
-    /// this chain, a quorum of genesis validators signed it, and its txs are the ones the header
+    /// this chain, a quorum of the validators in force at its height signed it, and its txs are the ones the header
     /// commits to. Returns null when all hold, or why not.
     /// </summary>
-    public string? CheckFollows(Genesis genesis, BlockHeader previous)
+    public string? CheckFollows(ValidatorHistory validators, BlockHeader previous)
     {
-        if (Header.ChainId != genesis.ChainId)
+        if (Header.ChainId != validators.ChainId)
         {
             return $"block is for chain '{Header.ChainId}'";
         }
@@ -74,7 +74,7 @@ public sealed record BlockRecord(BlockHeader Header, FinalityCertificate Certifi
         {
             return $"block {Header.Height} does not follow block {previous.Height} ({previous.Hash})";
         }
-        var final = ProofVerifier.VerifyCertificate(genesis, Header, Certificate);
+        var final = ProofVerifier.VerifyCertificate(validators, Header, Certificate);
         if (!final.Ok)
         {
             return $"block {Header.Height}: {final.Message}";

@@ -9,7 +9,29 @@ namespace ThingLedger.Core.Ledger;
 public sealed record GenesisOrg(string Id, string Name, PublicKey[] Admins);
 
 /// <summary>A key whose attestations count towards finality, and the organisation that runs it.</summary>
-public sealed record GenesisValidator(string Org, PublicKey PublicKey);
+public sealed record GenesisValidator(string Org, PublicKey PublicKey)
+{
+    /// <summary>Encoded size of a validator list: count, then (org, key) each.</summary>
+    public static int ListLength(IReadOnlyList<GenesisValidator> validators)
+    {
+        var size = CanonicalSizes.VarUInt((ulong)validators.Count);
+        foreach (var v in validators)
+        {
+            size += CanonicalSizes.String(v.Org) + PublicKey.Size;
+        }
+        return size;
+    }
+
+    public static void WriteList(ref SpanWriter writer, IReadOnlyList<GenesisValidator> validators)
+    {
+        writer.WriteVarUInt((ulong)validators.Count);
+        foreach (var v in validators)
+        {
+            writer.WriteString(v.Org);
+            writer.WritePublicKey(v.PublicKey);
+        }
+    }
+}
 
 /// <summary>
 /// The genesis document: the chain id, start time, organisations and validators. Its hash
@@ -131,12 +153,7 @@ public sealed class Genesis : ICanonical
             {
                 size += CanonicalSizes.String(org.Id) + CanonicalSizes.String(org.Name) + CanonicalSizes.VarUInt((ulong)org.Admins.Length) + (org.Admins.Length * PublicKey.Size);
             }
-            size += CanonicalSizes.VarUInt((ulong)Validators.Count);
-            foreach (var v in Validators)
-            {
-                size += CanonicalSizes.String(v.Org) + PublicKey.Size;
-            }
-            return size + 4;
+            return size + GenesisValidator.ListLength(Validators) + 4;
         }
     }
 
@@ -156,12 +173,7 @@ public sealed class Genesis : ICanonical
                 writer.WritePublicKey(admin);
             }
         }
-        writer.WriteVarUInt((ulong)Validators.Count);
-        foreach (var v in Validators)
-        {
-            writer.WriteString(v.Org);
-            writer.WritePublicKey(v.PublicKey);
-        }
+        GenesisValidator.WriteList(ref writer, Validators);
         writer.WriteU32((uint)Quorum);
     }
 

@@ -43,7 +43,7 @@ public sealed partial class ProofDocument
     /// Links, in order: reading → device-key → signature (or batch-path, then signature) →
     /// anchor-tx → the anchor tx's inclusion and the block's finality → anchor-path.
     /// </summary>
-    private VerificationResult VerifyReading(Genesis genesis, BlockHeader header, FinalityCertificate certificate)
+    private VerificationResult VerifyReading(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
     {
         if (!TryBytes(Reading, out var readingBytes) || Telemetry.Reading.TryDecode(readingBytes, out var reading) != CodecError.None)
         {
@@ -54,7 +54,7 @@ public sealed partial class ProofDocument
             return VerificationResult.Broken("device-key", $"the device key is not the key of device {reading!.Device}");
         }
         var leaf = reading.LeafHash;
-        var signed = VerifyDeviceSignature(genesis.ChainId, reading, key, leaf);
+        var signed = VerifyDeviceSignature(validators.ChainId, reading, key, leaf);
         if (!signed.Ok)
         {
             return signed;
@@ -64,9 +64,9 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("anchor-tx", "the anchor is not a canonical telemetry anchor tx");
         }
-        if (!genesis.IsValidator(tx.Signer))
+        if (!validators.At(header.Height).Contains(tx.Signer))
         {
-            return VerificationResult.Broken("anchor-tx", $"the anchor was signed by {tx.SignerAddress}, which is not a validator of chain '{genesis.ChainId}'");
+            return VerificationResult.Broken("anchor-tx", $"the anchor was signed by {tx.SignerAddress}, which is not a validator of chain '{validators.ChainId}' at block {header.Height}");
         }
         var payloadReader = new SpanReader(tx.Payload);
         var anchor = AnchorPayload.Read(ref payloadReader);
@@ -75,7 +75,7 @@ public sealed partial class ProofDocument
             return VerificationResult.Broken("anchor-tx", "the anchor payload is not canonical");
         }
         // The anchor tx must be the one in the final block before anything it says counts.
-        var included = VerifyTx(genesis, header, certificate);
+        var included = VerifyTx(validators, header, certificate);
         if (!included.Ok)
         {
             return included.Link is "transaction" or "receipt"

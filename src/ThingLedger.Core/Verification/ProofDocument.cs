@@ -12,6 +12,8 @@ namespace ThingLedger.Core.Verification;
 /// binary part is the canonical encoding in hex, so nothing depends on how JSON was produced.
 /// Kind "state": a key's value (or absence) at a final block. Kind "tx": a tx and its receipt in a final block.
 /// Kind "reading": a device reading, its signature, and its anchor tx in a final block (ProofDocument.Reading.cs).
+/// Any kind may carry "membership": the membership changes between genesis and its block, each
+/// a tx proof of the approval that scheduled a new validator set (ProofDocument.Membership.cs).
 /// </summary>
 public sealed partial class ProofDocument
 {
@@ -63,28 +65,59 @@ public sealed partial class ProofDocument
     /// <summary>Checks the whole chain of links against <paramref name="genesis"/>; trusts nothing else.</summary>
     public VerificationResult Verify(Genesis genesis)
     {
-        if (!TryBytes(Header, out var headerBytes) || BlockHeader.TryDecode(headerBytes, out var header) != CodecError.None)
+        var validators = ValidatorHistory.FromGenesis(genesis);
+        if (Kind == MembershipKind)
         {
+            return VerificationResult.Broken("document", $"a '{MembershipKind}' link is only checked inside another proof's membership list");
+        }
+        for (var i = 0; i < (Membership?.Count ?? 0); i++)
+        {
+            var link = Membership![i].VerifyMembershipLink(validators, out var next);
+            if (!link.Ok)
+            {
+                return VerificationResult.Broken("membership", $"membership change {i + 1}: {link.Message}");
+            }
+            validators = next!;
+        }
+        return VerifyAgainst(validators);
+    }
+
+    private VerificationResult VerifyAgainst(ValidatorHistory validators)
+    {
+        var block = DecodeBlock(out var header, out var certificate);
+        if (!block.Ok)
+        {
+            return block;
+        }
+        return Kind switch
+        {
+            StateKind => VerifyState(validators, header!, certificate!),
+            TxKind => VerifyTx(validators, header!, certificate!),
+            ReadingKind => VerifyReading(validators, header!, certificate!),
+            _ => VerificationResult.Broken("document", $"unknown proof kind '{Kind}' (expected '{StateKind}', '{TxKind}' or '{ReadingKind}')"),
+        };
+    }
+
+    private VerificationResult DecodeBlock(out BlockHeader? header, out FinalityCertificate? certificate)
+    {
+        certificate = null;
+        if (!TryBytes(Header, out var headerBytes) || BlockHeader.TryDecode(headerBytes, out header) != CodecError.None)
+        {
+            header = null;
             return VerificationResult.Broken("header", "the header is not a canonical block header");
         }
         if (header!.Height != Height)
         {
             return VerificationResult.Broken("header", $"the document says height {Height}, the header says {header.Height}");
         }
-        if (!TryBytes(Certificate, out var certBytes) || FinalityCertificate.TryDecode(certBytes, out var certificate) != CodecError.None)
+        if (!TryBytes(Certificate, out var certBytes) || FinalityCertificate.TryDecode(certBytes, out certificate) != CodecError.None)
         {
             return VerificationResult.Broken("certificate", "the certificate is not a canonical finality certificate");
         }
-        return Kind switch
-        {
-            StateKind => VerifyState(genesis, header, certificate!),
-            TxKind => VerifyTx(genesis, header, certificate!),
-            ReadingKind => VerifyReading(genesis, header, certificate!),
-            _ => VerificationResult.Broken("document", $"unknown proof kind '{Kind}' (expected '{StateKind}', '{TxKind}' or '{ReadingKind}')"),
-        };
+        return VerificationResult.Valid("decoded");
     }
 
-    private VerificationResult VerifyState(Genesis genesis, BlockHeader header, FinalityCertificate certificate)
+    private VerificationResult VerifyState(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
     {
         if (Key is null || !TryBytes(Proof, out var proofBytes))
         {
@@ -101,10 +134,10 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("state-proof", "the state proof is not canonical");
         }
-        return ProofVerifier.VerifyState(genesis, header, certificate, Key, value, proof);
+        return ProofVerifier.VerifyState(validators, header, certificate, Key, value, proof);
     }
 
-    private VerificationResult VerifyTx(Genesis genesis, BlockHeader header, FinalityCertificate certificate)
+    private VerificationResult VerifyTx(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
     {
         if (!TryBytes(Tx, out var txBytes) || Transaction.TryDecode(txBytes, out var tx) != CodecError.None)
         {
@@ -122,7 +155,7 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("receipt-inclusion", "the receipt proof is not a canonical Merkle proof");
         }
-        return ProofVerifier.VerifyTransaction(genesis, header, certificate, tx!, txProof!, receipt!, receiptProof!);
+        return ProofVerifier.VerifyTransaction(validators, header, certificate, tx!, txProof!, receipt!, receiptProof!);
     }
 
     private static bool TryProof(string? hex, out MerkleProof? proof)

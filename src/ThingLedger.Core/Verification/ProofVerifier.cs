@@ -6,24 +6,31 @@ using ThingLedger.Core.State;
 namespace ThingLedger.Core.Verification;
 
 /// <summary>
-/// Offline checks of what a node serves, trusting only the genesis document: the finality
+/// Offline checks of what a node serves, trusting only the genesis document (and the membership changes it certifies): the finality
 /// certificate, then each Merkle link from the header down to the value or transaction.
 /// </summary>
 public static class ProofVerifier
 {
-    /// <summary>A quorum of distinct genesis validators signed this header's (height, hash, state root).</summary>
-    public static VerificationResult VerifyCertificate(Genesis genesis, BlockHeader header, FinalityCertificate certificate)
+    /// <summary>
+    /// A quorum of distinct validators of the set that certifies this header's height signed its
+    /// (height, hash, state root). <paramref name="validators"/> starts from genesis and holds
+    /// every membership change the verifier has checked (<see cref="ProofDocument"/> "membership").
+    /// </summary>
+    public static VerificationResult VerifyCertificate(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
     {
-        if (header.ChainId != genesis.ChainId)
+        if (header.ChainId != validators.ChainId)
         {
-            return VerificationResult.Broken("header", $"header is for chain '{header.ChainId}', genesis is '{genesis.ChainId}'");
+            return VerificationResult.Broken("header", $"header is for chain '{header.ChainId}', genesis is '{validators.ChainId}'");
         }
+        var set = validators.At(header.Height);
         var counted = new HashSet<PublicKey>();
         foreach (var attestation in certificate.Attestations)
         {
-            if (!genesis.IsValidator(attestation.Validator))
+            if (!set.Contains(attestation.Validator))
             {
-                return VerificationResult.Broken("certificate", $"attestation by {attestation.Validator.ToHex()[..16]}…, which is not a genesis validator");
+                return VerificationResult.Broken("certificate", set.Epoch == 0
+                    ? $"attestation by {attestation.Validator.ToHex()[..16]}…, which is not a genesis validator"
+                    : $"attestation by {attestation.Validator.ToHex()[..16]}…, which is not a validator of epoch {set.Epoch} (from block {set.From})");
             }
             if (!attestation.Verify(header))
             {
@@ -31,15 +38,15 @@ public static class ProofVerifier
             }
             counted.Add(attestation.Validator);
         }
-        return counted.Count >= genesis.Quorum
-            ? VerificationResult.Valid($"block {header.Height} is final: {counted.Count} of {genesis.Validators.Count} validators (quorum {genesis.Quorum})")
-            : VerificationResult.Broken("certificate", $"only {counted.Count} valid attestations, quorum is {genesis.Quorum}");
+        return counted.Count >= set.Quorum
+            ? VerificationResult.Valid($"block {header.Height} is final: {counted.Count} of {set.Validators.Count} validators (quorum {set.Quorum}{(set.Epoch == 0 ? string.Empty : $", epoch {set.Epoch}")})")
+            : VerificationResult.Broken("certificate", $"only {counted.Count} valid attestations, quorum is {set.Quorum}");
     }
 
     /// <summary>The key holds <paramref name="value"/> (or is absent when null) in the final state at this header.</summary>
-    public static VerificationResult VerifyState(Genesis genesis, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof)
+    public static VerificationResult VerifyState(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof)
     {
-        var final = VerifyCertificate(genesis, header, certificate);
+        var final = VerifyCertificate(validators, header, certificate);
         if (!final.Ok)
         {
             return final;
@@ -55,15 +62,15 @@ public static class ProofVerifier
 
     /// <summary>The tx and its receipt are in this final block at the proofs' index.</summary>
     public static VerificationResult VerifyTransaction(
-        Genesis genesis, BlockHeader header, FinalityCertificate certificate,
+        ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate,
         Transaction tx, MerkleProof txProof, Receipt receipt, MerkleProof receiptProof)
     {
-        var final = VerifyCertificate(genesis, header, certificate);
+        var final = VerifyCertificate(validators, header, certificate);
         if (!final.Ok)
         {
             return final;
         }
-        if (tx.ChainId != genesis.ChainId)
+        if (tx.ChainId != validators.ChainId)
         {
             return VerificationResult.Broken("transaction", $"tx is for chain '{tx.ChainId}'");
         }

@@ -71,6 +71,10 @@ internal static class ChainApi
         }
         var (value, stateProof, head) = node.Store.GetWithProof(key);
         var document = proof == true ? ProofDocument.ForState(head.Header, head.Certificate, key, value, stateProof) : null;
+        if (document is not null)
+        {
+            document.Membership = node.MembershipProof(head.Height);
+        }
         if (value is null && proof != true)
         {
             return Problems.NotFound($"no value at '{key}' (ask with proof=true for a proof of absence)");

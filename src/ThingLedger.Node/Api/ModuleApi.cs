@@ -22,6 +22,8 @@ internal static class ModuleApi
         var orgs = api.MapGroup("/orgs").WithTags("Identity");
         orgs.MapGet("/", Orgs).WithName("ListOrgs").WithSummary("The organisations of the chain.");
         orgs.MapGet("/{id}/members", Members).WithName("ListMembers").WithSummary("Members of an organisation with their roles.");
+        api.MapGet("/membership", Membership).WithTags("Identity").WithName("GetMembership")
+            .WithSummary("Validator epochs (who certifies which heights, with which quorum) and membership proposals.");
 
         var devices = api.MapGroup("/devices").WithTags("Devices");
         devices.MapGet("/", Devices).WithName("ListDevices").WithSummary("Devices, optionally by owner or org; page with after=cursor.");
@@ -59,6 +61,18 @@ internal static class ModuleApi
     private static Ok<List<OrgView>> Orgs(LedgerNode node) =>
         TypedResults.Ok(node.Store.Scan(IdentityModule.OrgsPrefix, null, 10_000)
             .Select(kv => new OrgView(kv.Key[IdentityModule.OrgsPrefix.Length..], Decode(kv.Value, OrgRecord.Read).Name)).ToList());
+
+    private static Ok<MembershipView> Membership(LedgerNode node)
+    {
+        var height = node.Head.Height;
+        var epochs = IdentityModule.ReadEpochs(node.Store).Select(e => new EpochView(
+            e.Set.Epoch, e.Set.From, e.Set.Quorum, [.. e.Set.Validators.Select(v => new ValidatorView(v.Org, v.PublicKey.ToHex()))],
+            e.Set.Epoch == 0 ? null : e.ScheduledBy.ToString())).ToList();
+        var proposals = node.Store.Scan(IdentityModule.ProposalsPrefix, null, 1_000)
+            .Select(kv => ViewMapper.Proposal(kv.Key[IdentityModule.ProposalsPrefix.Length..], Decode(kv.Value, ProposalRecord.Read), height))
+            .OrderByDescending(p => p.ProposedAt).ToList();
+        return TypedResults.Ok(new MembershipView(height, node.Validators.At(height + 1).Epoch, epochs, proposals));
+    }
 
     private static Results<Ok<Page<MemberView>>, ProblemHttpResult> Members(string id, LedgerNode node, string? after, int? limit)
     {

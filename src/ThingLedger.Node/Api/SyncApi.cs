@@ -33,7 +33,7 @@ internal static class SyncApi
         for (var height = (ulong)from.Value; records.Count < count && bytes < MaxPageBytes; height++)
         {
             var block = node.Store.GetBlock(height);
-            if (block is null || block.Certificate.Attestations.Length < node.Genesis.Quorum)
+            if (block is null || block.Certificate.Attestations.Length < node.Validators.At(height).Quorum)
             {
                 break;
             }
@@ -50,11 +50,12 @@ internal static class SyncApi
     {
         var head = node.Head.Height;
         var final = Math.Min(node.Finality.FinalizedHeight, head);
-        var org = node.Genesis.Validators.FirstOrDefault(v => v.PublicKey.Equals(node.ValidatorKey.PublicKey))?.Org ?? string.Empty;
+        var set = node.Validators.At(head + 1);
+        var org = set.OrgOf(node.ValidatorKey.PublicKey) ?? string.Empty;
         var (status, problem) = node.Fault is { } fault ? ("unhealthy", fault)
             : node.OrderingProblem is { } ordering ? ("ordering-unavailable", ordering)
             : ("healthy", (string?)null);
         return new FinalityView(node.Genesis.ChainId, node.Options.Ordering, org, node.ValidatorKey.PublicKey.ToHex(), head, final, head - final,
-            node.Genesis.Quorum, node.Genesis.Validators.Count, status, problem);
+            set.Quorum, set.Validators.Count, status, problem, set.Epoch);
     }
 }

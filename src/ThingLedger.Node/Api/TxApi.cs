@@ -139,9 +139,13 @@ internal static class TxApi
             return Problems.BadRequest("a tx id is 64 hex digits");
         }
         var inclusion = node.Store.GetTxInclusion(hash);
-        return inclusion is null
-            ? Problems.NotFound($"tx {id} is not committed")
-            : TypedResults.Ok(ProofDocument.ForTx(inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
-                inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof));
+        if (inclusion is null)
+        {
+            return Problems.NotFound($"tx {id} is not committed");
+        }
+        var document = ProofDocument.ForTx(inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
+            inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof);
+        document.Membership = node.MembershipProof(inclusion.Header.Height);
+        return TypedResults.Ok(document);
     }
 }

@@ -23,17 +23,22 @@ public sealed class LedgerNode : IDisposable
         Options = settings;
         Genesis = DataDirectory.LoadGenesis(settings.DataDirectory);
         ValidatorKey = DataDirectory.LoadNodeKey(settings.DataDirectory);
-        if (!Genesis.IsValidator(ValidatorKey.PublicKey))
-        {
-            throw new InvalidOperationException($"node.key in {settings.DataDirectory} is not a validator of chain '{Genesis.ChainId}'");
-        }
         Machine = StateMachine.Create(Genesis.ChainId);
         Store = LedgerStore.Open(settings.DataDirectory, Genesis);
         if (Store.Head is null)
         {
             Store.CommitBlock(Genesis.Timestamp, [], [], Machine.Genesis(Genesis, Store), Attest);
         }
-        Finality = new FinalityTracker(Store, Genesis, settings.IsConsortium);
+        _validators = ValidatorHistory.FromGenesis(Genesis);
+        RefreshValidators();
+        // A solo node certifies its blocks alone, so it must be a validator. A consortium peer of
+        // an organisation added later starts from genesis and attests once its epoch begins.
+        if (!settings.IsConsortium && !Validators.At(Head.Height + 1).Contains(ValidatorKey.PublicKey))
+        {
+            Store.Dispose();
+            throw new InvalidOperationException($"node.key in {settings.DataDirectory} is not a validator of chain '{Genesis.ChainId}' at height {Head.Height + 1}");
+        }
+        Finality = new FinalityTracker(Store, () => Validators, settings.IsConsortium);
         if (settings.IsConsortium)
         {
             var etcd = new EtcdClient(EtcdClient.ParseEndpoints(settings.EtcdEndpoints), TimeSpan.FromSeconds(5));
@@ -99,6 +104,44 @@ public sealed class LedgerNode : IDisposable
 
     public ChainHead Head => Store.Head!;
 
+    private ValidatorHistory _validators;
+
+    /// <summary>Every validator set scheduled by the blocks this node committed (genesis first).</summary>
+    public ValidatorHistory Validators => Volatile.Read(ref _validators);
+
+    /// <summary>The membership changes a proof for block <paramref name="height"/> must carry (docs/CONSORTIUM.md "Membership").</summary>
+    public List<Core.Verification.ProofDocument>? MembershipProof(ulong height)
+    {
+        List<Core.Verification.ProofDocument>? links = null;
+        foreach (var epoch in Validators.Epochs)
+        {
+            if (epoch.Epoch == 0 || epoch.From > height)
+            {
+                continue;
+            }
+            var record = Execution.Modules.Identity.IdentityModule.ReadEpoch(Store, epoch.Epoch)!;
+            var inclusion = Store.GetTxInclusion(record.ScheduledBy)
+                ?? throw new InvalidOperationException($"the tx {record.ScheduledBy} that scheduled validator epoch {epoch.Epoch} is not in this node's store");
+            (links ??= []).Add(Core.Verification.ProofDocument.ForMembership(epoch, inclusion.Header, inclusion.Certificate,
+                inclusion.Stored.Transaction, inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof));
+        }
+        return links;
+    }
+
+    /// <summary>Loads validator epochs scheduled by newly committed blocks.</summary>
+    private void RefreshValidators()
+    {
+        var latest = Execution.Modules.Identity.IdentityModule.ReadLatestEpoch(Store);
+        var history = Validators;
+        for (var n = history.Latest.Epoch + 1; n <= latest; n++)
+        {
+            var record = Execution.Modules.Identity.IdentityModule.ReadEpoch(Store, n)
+                ?? throw new InvalidDataException($"state has no record of validator epoch {n}");
+            history = history.TryAppend(record.Set, out var problem) ?? throw new InvalidDataException($"validator epoch {n} in state: {problem}");
+        }
+        Volatile.Write(ref _validators, history);
+    }
+
     /// <summary>Why the node stopped committing, or null while healthy.</summary>
     public string? Fault => Admission.Fault;
 
@@ -124,6 +167,7 @@ public sealed class LedgerNode : IDisposable
         var head = fetched is null
             ? Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, Attest)
             : Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, _ => fetched.Certificate, fetched.Header);
+        RefreshValidators();
         Admission.OnCommitted(txs, executed.Receipts);
         Tracker.OnCommitted(head.Height, txs, executed.Receipts);
         Finality.OnCommitted(head);

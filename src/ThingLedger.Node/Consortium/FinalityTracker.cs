@@ -8,7 +8,7 @@ namespace ThingLedger.Node.Consortium;
 
 /// <summary>
 /// Collects validators' attestations and turns them into finality certificates (docs/CONSORTIUM.md).
-/// A block is final when a quorum of genesis validators signed the same (height, block hash,
+/// A block is final when a quorum of the validators in force at its height signed the same (height, block hash,
 /// state root) as this peer computed; the certificate is then stored with the block. When a
 /// quorum signed other values than this peer computed, the peer has diverged: it halts instead
 /// of serving data the consortium does not agree with.
@@ -16,7 +16,7 @@ namespace ThingLedger.Node.Consortium;
 public sealed class FinalityTracker
 {
     private readonly LedgerStore _store;
-    private readonly Genesis _genesis;
+    private readonly Func<ValidatorHistory> _validators;
     private readonly object _lock = new();
     private readonly SortedDictionary<ulong, Dictionary<PublicKey, AttestationMessage>> _seen = [];
     private readonly SortedDictionary<ulong, BlockHeader> _local = [];
@@ -27,12 +27,12 @@ public sealed class FinalityTracker
     /// <summary>Attestations further ahead of this peer's head than this are not kept.</summary>
     public const ulong MaxHeightsAhead = 10_000;
 
-    public FinalityTracker(LedgerStore store, Genesis genesis, bool consortium)
+    public FinalityTracker(LedgerStore store, Func<ValidatorHistory> validators, bool consortium)
     {
         _store = store;
-        _genesis = genesis;
+        _validators = validators;
         IsConsortium = consortium;
-        _finalized = consortium ? store.HighestCertified(genesis.Quorum, 10_000) : store.Head?.Height ?? 0;
+        _finalized = consortium ? store.HighestCertified(h => validators().At(h).Quorum, 10_000) : store.Head?.Height ?? 0;
     }
 
     public bool IsConsortium { get; }
@@ -61,7 +61,8 @@ public sealed class FinalityTracker
             Finalized?.Invoke(head.Height);
             return;
         }
-        if (head.Certificate.Attestations.Length >= _genesis.Quorum)
+        var set = _validators().At(head.Height);
+        if (head.Certificate.Attestations.Count(a => set.Contains(a.Validator)) >= set.Quorum)
         {
             // Fetched from a peer with its certificate (checked before it was applied).
             Advance(head.Height);
@@ -98,12 +99,16 @@ public sealed class FinalityTracker
         }
     }
 
-    /// <summary>An attestation read from the log: counted when it is a validator's and its signature holds.</summary>
+    /// <summary>
+    /// An attestation read from the log: kept when its signature holds; counted once this peer
+    /// executed the block, if its signer is a validator at that height (the set may be scheduled
+    /// by a block this peer has not executed yet).
+    /// </summary>
     public void OnAttestation(AttestationMessage message)
     {
         var head = _store.Head?.Height ?? 0;
         if (message.Height + MaxHeightsAhead < FinalizedHeight || message.Height > head + MaxHeightsAhead ||
-            !_genesis.IsValidator(message.Attestation.Validator) || !message.Verify(_genesis.ChainId))
+            !message.Verify(_validators().ChainId))
         {
             return;
         }
@@ -137,10 +142,15 @@ public sealed class FinalityTracker
             {
                 return;
             }
+            var set = _validators().At(height);
             var agreeing = new List<Attestation>();
             var others = new Dictionary<(Hash, Hash), int>();
             foreach (var message in byValidator.Values)
             {
+                if (!set.Contains(message.Attestation.Validator))
+                {
+                    continue;
+                }
                 if (message.BlockHash == local.Hash && message.StateRoot == local.StateRoot)
                 {
                     agreeing.Add(message.Attestation);
@@ -153,13 +163,13 @@ public sealed class FinalityTracker
             }
             foreach (var ((hash, root), count) in others)
             {
-                if (count >= _genesis.Quorum)
+                if (count >= set.Quorum)
                 {
-                    divergence = $"block {height}: {count} validators (quorum {_genesis.Quorum}) signed block hash {hash} and state root {root}; " +
+                    divergence = $"block {height}: {count} validators (quorum {set.Quorum}) signed block hash {hash} and state root {root}; " +
                         $"this peer computed {local.Hash} and {local.StateRoot}. It stops applying blocks; rebuild its data from a healthy peer";
                 }
             }
-            if (divergence is null && agreeing.Count >= _genesis.Quorum)
+            if (divergence is null && agreeing.Count >= set.Quorum)
             {
                 certificate = FinalityCertificate.Of([.. agreeing]);
             }

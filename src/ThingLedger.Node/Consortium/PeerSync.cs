@@ -117,7 +117,7 @@ public sealed partial class PeerSync
     /// <summary>Checks, verifies every signature, executes and commits one fetched block.</summary>
     public async Task ApplyAsync(BlockRecord record)
     {
-        var problem = record.CheckFollows(_node.Genesis, _node.Head.Header);
+        var problem = record.CheckFollows(_node.Validators, _node.Head.Header);
         if (problem is not null)
         {
             throw new InvalidDataException(problem);

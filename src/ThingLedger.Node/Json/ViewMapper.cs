@@ -32,6 +32,12 @@ public static class ViewMapper
 
     public static MemberView Member(string address, MemberRecord m) => new(address, m.Org, RoleNames.Format(m.Roles), m.Since);
 
+    /// <summary>A proposal is open until enacted, or expired once the chain reached its effective height without enough approvals.</summary>
+    public static ProposalView Proposal(string id, ProposalRecord r, ulong height) => new(
+        id, MembershipProposal.ActionName(r.Proposal.Action), r.Proposal.Org, r.Proposal.Name.Length == 0 ? null : r.Proposal.Name,
+        r.Proposal.Validator?.ToHex(), r.Proposal.Quorum, r.Proposal.EffectiveHeight, r.ProposedAt, [.. r.Approvals],
+        r.Enacted ? "enacted" : r.Proposal.EffectiveHeight <= height + 1 ? "expired" : "open", r.Enacted ? r.EnactedEpoch : null);
+
     public static DeviceView Device(DeviceRecord d) => new(
         d.Id.ToString(), d.PublicKey.ToHex(), d.Org, d.Model, d.Serial, d.Owner.ToString(),
         d.Metadata.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),

@@ -57,6 +57,7 @@ public static class ReceiptBuilder
         }
         var receipt = ProofDocument.ForReading(stored.Reading, key, stored.Signature, batchProof, batchSignature, anchorProof,
             inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction, inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof);
+        receipt.Membership = node.MembershipProof(inclusion.Header.Height);
         return (receipt, null, null);
     }
 }

@@ -61,14 +61,14 @@ public class BlockAndReceiptTests
         var genesis = new Genesis("c", 0, [new GenesisOrg("org", "Org", [v1.PublicKey])],
             [new GenesisValidator("org", v1.PublicKey), new GenesisValidator("org", v2.PublicKey), new GenesisValidator("org", v3.PublicKey)], 2);
         var header = new BlockHeader("c", 4, Hash.Zero, 1, 0, Hash.Zero, Hash.Zero, Hash.Sha256([4]));
-        Assert.True(ProofVerifier.VerifyCertificate(genesis, header, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(v3, header))).Ok);
+        Assert.True(ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(v3, header))).Ok);
 
-        var one = ProofVerifier.VerifyCertificate(genesis, header, FinalityCertificate.Of(Attestation.Sign(v1, header)));
+        var one = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header)));
         Assert.Equal("certificate", one.Link);
-        var stranger = ProofVerifier.VerifyCertificate(genesis, header, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(outsider, header)));
+        var stranger = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(outsider, header)));
         Assert.False(stranger.Ok);
         var otherBlock = header with { StateRoot = Hash.Sha256([5]) };
-        var moved = ProofVerifier.VerifyCertificate(genesis, otherBlock, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(v2, header)));
+        var moved = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), otherBlock, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(v2, header)));
         Assert.False(moved.Ok);
     }
 }

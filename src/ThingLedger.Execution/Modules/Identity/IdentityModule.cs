@@ -8,9 +8,10 @@ namespace ThingLedger.Execution.Modules.Identity;
 /// <summary>
 /// Organisations (from genesis) and their members with roles. Org admins add, change and
 /// remove members; an admin cannot remove or demote themselves, so every organisation keeps
-/// at least one admin.
+/// at least one admin. Membership of the consortium itself changes by proposal and approval
+/// (MembershipGovernance.cs).
 /// </summary>
-public sealed class IdentityModule : IModule, IMembershipDirectory
+public sealed partial class IdentityModule : IModule, IMembershipDirectory
 {
     public const string ModuleName = "identity";
     public const string AddMember = "add-member";
@@ -19,7 +20,7 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [AddMember, UpdateMember, RemoveMember];
+    public IReadOnlyCollection<string> Operations { get; } = [AddMember, UpdateMember, RemoveMember, ProposeMembership, ApproveMembership];
 
     public static string OrgKey(string org) => $"identity/org/{org}";
     public static string MemberKey(Address member) => $"identity/member/{member}";
@@ -27,10 +28,10 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
     public static string OrgMemberKey(string org, Address member) => OrgMembersPrefix(org) + member;
     public const string OrgsPrefix = "identity/org/";
 
-    public Membership? Find(StateView state, Address address)
+    public Membership? Find(StateView state, Address address, ulong height)
     {
         var record = ReadMember(state, address);
-        return record is null ? null : new Membership(record.Org, record.Roles);
+        return record is null || !IsActive(state, record.Org, height) ? null : new Membership(record.Org, record.Roles);
     }
 
     public static MemberRecord? ReadMember(Core.State.IStateReader state, Address address)
@@ -49,6 +50,7 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
                 PutMember(state, org.Id, admin.ToAddress(), Roles.All, 0);
             }
         }
+        InitEpochs(genesis, state);
     }
 
     public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
@@ -56,6 +58,8 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
         AddMember => Payload.TryDecode(payload, MemberRolesPayload.Read, out var add) ? Add(context, add) : ErrorCodes.PayloadMalformed,
         UpdateMember => Payload.TryDecode(payload, MemberRolesPayload.Read, out var update) ? Update(context, update) : ErrorCodes.PayloadMalformed,
         RemoveMember => Payload.TryDecode(payload, RemoveMemberPayload.Read, out var remove) ? Remove(context, remove) : ErrorCodes.PayloadMalformed,
+        ProposeMembership => Payload.TryDecode(payload, MembershipProposal.Read, out var proposal) ? Propose(context, proposal) : ErrorCodes.PayloadMalformed,
+        ApproveMembership => Payload.TryDecode(payload, ApproveMembershipPayload.Read, out var approval) ? Approve(context, approval) : ErrorCodes.PayloadMalformed,
         _ => ErrorCodes.UnknownOperation,
     };
 
@@ -128,7 +132,7 @@ public sealed class IdentityModule : IModule, IMembershipDirectory
 
     private static Outcome CheckAdmin(TxContext context, string org)
     {
-        if (!Identifiers.IsOrgId(org) || !context.State.Contains(OrgKey(org)))
+        if (!Identifiers.IsOrgId(org) || !IsActive(context.State, org, context.Height))
         {
             return ErrorCodes.OrgNotFound;
         }

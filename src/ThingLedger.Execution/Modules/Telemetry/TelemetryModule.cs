@@ -10,7 +10,8 @@ namespace ThingLedger.Execution.Modules.Telemetry;
 
 /// <summary>
 /// Telemetry on chain: schemas registered by organisations, and anchors committed by custodians
-/// (the validator nodes of genesis, which ingest readings off-chain). An anchor is accepted only
+/// (the validator nodes in force, which ingest readings off-chain; a validator added by a
+/// membership change becomes a custodian when its epoch starts, a removed one stops). An anchor is accepted only
 /// if it continues its custodian's ingest range without gap or overlap and every device's
 /// sequence range starts after what was anchored for it before, so no reading counts twice.
 /// </summary>
@@ -85,11 +86,12 @@ public sealed class TelemetryModule : IModule
 
     private static Outcome DoAnchor(TxContext context, AnchorPayload anchor)
     {
-        var custodian = ReadCustodian(context.State, context.Signer);
-        if (custodian is null)
+        var org = context.Validators.OrgOf(context.Tx.Signer);
+        if (org is null)
         {
             return ErrorCodes.NotCustodian;
         }
+        var custodian = ReadCustodian(context.State, context.Signer) ?? new CustodianRecord(org, 0, Hash.Zero, 0);
         if (anchor.Count == 0 || anchor.Summaries.Length == 0 || anchor.FromTime > anchor.ToTime ||
             anchor.FirstIngest != custodian.LastIngest + 1 || anchor.LastIngest < anchor.FirstIngest ||
             anchor.LastIngest - anchor.FirstIngest + 1 != anchor.Count)

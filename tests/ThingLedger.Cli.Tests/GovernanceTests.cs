@@ -1,0 +1,59 @@
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Cli.Tests;
+
+/// <summary>
+/// Membership changes on a real local network: an organisation is added by a quorum of the
+/// others, its new peer catches up from genesis, and from the effective height the chain cannot
+/// finalise without it; receipts after the change still verify with only the genesis file.
+/// </summary>
+[Collection("consortium")]
+public sealed class GovernanceTests(GovernanceFixture fixture)
+{
+    [Fact]
+    public async Task An_added_organisation_catches_up_and_certifies_blocks_that_verify_from_genesis()
+    {
+        await fixture.UpAsync();
+        Assert.Equal(150, (await fixture.LoadAsync([0, 1, 2], 30, TimeSpan.FromSeconds(30))).Count);
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync(TimeSpan.FromMinutes(3),
+            "network", "add-org", "solarco", "--name", "Solar Co", "--quorum", "3", "--after-blocks", "6", "--dir", fixture.Directory);
+        Assert.True(code == 0, $"network add-org failed ({code}):\n{stdout}\n{stderr}\n{fixture.Logs()}");
+        Assert.Contains("enacted", stdout, StringComparison.Ordinal);
+        await fixture.UpAsync();
+        Assert.Equal(4, fixture.Network.Manifest.Peers.Count);
+
+        using var first = fixture.Peer(0);
+        var membership = await first.GetMembershipAsync();
+        var epoch = membership.Epochs[^1];
+        Assert.Equal((1ul, 3, 4), (epoch.Epoch, epoch.Quorum, epoch.Validators.Count));
+
+        // Without c, only a, b and the new organisation remain: exactly the quorum of 3, so every
+        // block from here on is final only if solarco's peer attests it.
+        var c = fixture.Network.Manifest.Peers[2];
+        LocalNetworkFixture.KillHard(c.Pid);
+        var ids = await fixture.LoadAsync([0, 1], 30, TimeSpan.FromSeconds(40));
+        Assert.NotEmpty(ids);
+        await fixture.AssertCommittedEverywhereAsync([0, 1, 3], ids);
+        var height = await fixture.MaxHeightAsync([0, 1, 3]);
+        Assert.True(height >= epoch.From, $"the chain is at {height}, the new epoch starts at {epoch.From}");
+        await fixture.WaitFinalAsync([0, 1, 3], height);
+        await fixture.AssertSameChainAsync([0, 1, 3], height);
+
+        var proof = await first.GetTxProofAsync(ids[^1]);
+        Assert.True(proof.Height >= epoch.From);
+        var verified = proof.Verify(fixture.Genesis);
+        Assert.True(verified.Ok, verified.Message);
+        Assert.Single(proof.Membership!);
+        using var solarco = fixture.Peer(3);
+        var solarcoKey = (await solarco.GetFinalityAsync()).Validator;
+        Assert.Equal(Core.Codec.CodecError.None, FinalityCertificate.TryDecode(Convert.FromHexString(proof.Certificate), out var certificate));
+        Assert.Contains(certificate!.Attestations, a => a.Validator.ToHex() == solarcoKey);
+
+        // Without the membership link, the new validator's signature is unknown to genesis.
+        proof.Membership = null;
+        var unlinked = proof.Verify(fixture.Genesis);
+        Assert.False(unlinked.Ok);
+        Assert.Contains("not a genesis validator", unlinked.Message, StringComparison.Ordinal);
+    }
+}
