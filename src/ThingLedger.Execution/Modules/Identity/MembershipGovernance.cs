@@ -40,11 +40,7 @@ public sealed partial class IdentityModule
     }
 
     /// <summary>The number of the latest scheduled epoch (0 while only genesis validators exist).</summary>
-    public static ulong ReadLatestEpoch(IStateReader state)
-    {
-        var bytes = state.Get(LatestEpochKey);
-        return bytes is { Length: 8 } ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
-    }
+    public static ulong ReadLatestEpoch(IStateReader state) => ReadHeight(state, LatestEpochKey) ?? 0;
 
     /// <summary>Every epoch stored in <paramref name="state"/>, oldest first.</summary>
     public static IReadOnlyList<EpochRecord> ReadEpochs(IStateReader state)
@@ -87,6 +83,7 @@ public sealed partial class IdentityModule
         return ReadHeight(state, OrgUntilKey(org)) is not { } until || height < until;
     }
 
+    /// <summary>A u64 value (a height or an epoch number), or null when the key is absent.</summary>
     private static ulong? ReadHeight(IStateReader state, string key)
     {
         var bytes = state.Get(key);
