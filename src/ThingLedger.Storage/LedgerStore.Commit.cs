@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
 
@@ -113,6 +114,7 @@ public sealed partial class LedgerStore
                 receipt.Value = ArrayOf(receipts[n].Encoded);
                 insert.ExecuteNonQuery();
             }
+            WriteActivity(transaction, header.Height, 0, receipts);
         }
         if (changes.Length > 0)
         {
@@ -143,6 +145,79 @@ public sealed partial class LedgerStore
             }
         }
         transaction.Commit();
+    }
+
+    /// <summary>Adds the activity index rows of <paramref name="receipts"/> (the txs of block <paramref name="height"/> from index <paramref name="first"/>).</summary>
+    private void WriteActivity(SqliteTransaction transaction, ulong height, int first, IReadOnlyList<Receipt> receipts)
+    {
+        using var insert = _writer.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR IGNORE INTO activity (topic, height, idx) VALUES ($t, $h, $i)";
+        var t = insert.Parameters.Add("$t", SqliteType.Blob);
+        var h = insert.Parameters.Add("$h", SqliteType.Integer);
+        var i = insert.Parameters.Add("$i", SqliteType.Integer);
+        insert.Prepare();
+        h.Value = (long)height;
+        var topics = new List<byte[]>(4);
+        for (var n = 0; n < receipts.Count; n++)
+        {
+            ActivityTopics.Collect(receipts[n], topics);
+            i.Value = first + n;
+            foreach (var topic in topics)
+            {
+                t.Value = topic;
+                insert.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Indexes the activity of blocks stored before the index existed, once, then marks the
+    /// database as indexed. Rows are idempotent, so an interrupted run simply starts over.
+    /// </summary>
+    private void IndexActivityOfOlderBlocks()
+    {
+        if (SqliteFile.ReadMeta(_writer).ContainsKey(Schema.ActivityIndexed))
+        {
+            return;
+        }
+        const int Chunk = 5_000;
+        long lastHeight = -1;
+        var lastIndex = -1;
+        while (true)
+        {
+            var rows = new List<(long Height, int Index, Receipt Receipt)>();
+            using (var cmd = _writer.CreateCommand())
+            {
+                cmd.CommandText = "SELECT height, idx, receipt FROM txs WHERE (height, idx) > ($h, $i) ORDER BY height, idx LIMIT $n";
+                cmd.Parameters.AddWithValue("$h", lastHeight);
+                cmd.Parameters.AddWithValue("$i", lastIndex);
+                cmd.Parameters.AddWithValue("$n", Chunk);
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                {
+                    if (Receipt.TryDecode((byte[])reader.GetValue(2), out var receipt) != CodecError.None)
+                    {
+                        throw Damaged($"the receipt at block {reader.GetInt64(0)} index {reader.GetInt32(1)}");
+                    }
+                    rows.Add((reader.GetInt64(0), reader.GetInt32(1), receipt!));
+                }
+            }
+            if (rows.Count == 0)
+            {
+                break;
+            }
+            using (var transaction = _writer.BeginTransaction())
+            {
+                foreach (var (height, index, receipt) in rows)
+                {
+                    WriteActivity(transaction, (ulong)height, index, [receipt]);
+                }
+                transaction.Commit();
+            }
+            (lastHeight, lastIndex) = (rows[^1].Height, rows[^1].Index);
+        }
+        SqliteFile.WriteMeta(_writer, (Schema.ActivityIndexed, "1"));
     }
 
     /// <summary>

@@ -107,13 +107,36 @@ public sealed partial class LedgerStore
         return new TxInclusion(stored, txProof, receiptProof, block.Header, block.Certificate);
     }
 
-    /// <summary>Txs signed by <paramref name="signer"/>, newest first.</summary>
-    public IReadOnlyList<StoredTx> TxsBySigner(Address signer, int limit)
+    /// <summary>Txs signed by <paramref name="signer"/>, newest first, before <paramref name="before"/>.</summary>
+    public IReadOnlyList<StoredTx> TxsBySigner(Address signer, int limit, TxPosition? before = null) => ReadTxs(
+        "SELECT raw, receipt, height, idx FROM txs WHERE signer = $key AND (height, idx) < ($h, $i) ORDER BY height DESC, idx DESC LIMIT $n",
+        signer.ToArray(), before, limit);
+
+    /// <summary>The newest committed txs before <paramref name="before"/> (or from the head), newest first.</summary>
+    public IReadOnlyList<StoredTx> RecentTxs(TxPosition? before, int limit) => ReadTxs(
+        "SELECT raw, receipt, height, idx FROM txs WHERE (height, idx) < ($h, $i) ORDER BY height DESC, idx DESC LIMIT $n",
+        null, before, limit);
+
+    /// <summary>
+    /// Committed txs whose events name <paramref name="topic"/> (see <see cref="ActivityTopics"/>), newest first,
+    /// before <paramref name="before"/>: an index range, however long the chain.
+    /// </summary>
+    public IReadOnlyList<StoredTx> Activity(byte[] topic, TxPosition? before, int limit) => ReadTxs(
+        "SELECT t.raw, t.receipt, t.height, t.idx FROM activity a JOIN txs t ON t.height = a.height AND t.idx = a.idx " +
+        "WHERE a.topic = $key AND (a.height, a.idx) < ($h, $i) ORDER BY a.height DESC, a.idx DESC LIMIT $n",
+        topic, before, limit);
+
+    private List<StoredTx> ReadTxs(string sql, object? key, TxPosition? before, int limit)
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT raw, receipt, height, idx FROM txs WHERE signer = $s ORDER BY height DESC, idx DESC LIMIT $n";
-        cmd.Parameters.AddWithValue("$s", signer.ToArray());
+        cmd.CommandText = sql;
+        if (key is not null)
+        {
+            cmd.Parameters.AddWithValue("$key", key);
+        }
+        cmd.Parameters.AddWithValue("$h", before is { } b ? (long)b.Height : long.MaxValue);
+        cmd.Parameters.AddWithValue("$i", before is { } c ? c.Index : int.MaxValue);
         cmd.Parameters.AddWithValue("$n", limit);
         using var reader = cmd.ExecuteReader();
         var result = new List<StoredTx>();

@@ -60,6 +60,7 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
         {
             store.CheckOrWriteMeta(path);
             store.LoadState(path);
+            store.IndexActivityOfOlderBlocks();
         }
         catch
         {
@@ -78,7 +79,8 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
             {
                 throw new StorageException($"{path} holds blocks but no metadata: it is damaged; refusing to touch it");
             }
-            SqliteFile.WriteMeta(_writer, ("format", Schema.Format), ("chain_id", Genesis.ChainId), ("genesis_hash", Genesis.Hash.ToString()));
+            SqliteFile.WriteMeta(_writer, ("format", Schema.Format), ("chain_id", Genesis.ChainId), ("genesis_hash", Genesis.Hash.ToString()),
+                (Schema.ActivityIndexed, "1"));
             return;
         }
         if (!meta.TryGetValue("format", out var format) || format != Schema.Format)

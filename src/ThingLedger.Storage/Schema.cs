@@ -5,6 +5,9 @@ internal static class Schema
 {
     public const string Format = "thingledger-ledger/1";
 
+    /// <summary>Meta key set once the activity index covers every stored block (older databases are indexed on open).</summary>
+    public const string ActivityIndexed = "activity_indexed";
+
     public const string Create = """
         CREATE TABLE IF NOT EXISTS meta (
             key   TEXT PRIMARY KEY,
@@ -34,6 +37,16 @@ internal static class Schema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS txs_by_id ON txs (id);
         CREATE INDEX IF NOT EXISTS txs_by_signer ON txs (signer, height);
+
+        -- The activity index: (topic, height, idx) for every address and token symbol a
+        -- committed tx's events name (ActivityTopics: kind byte ‖ address or symbol bytes).
+        -- Written in the block's transaction.
+        CREATE TABLE IF NOT EXISTS activity (
+            topic  BLOB NOT NULL,
+            height INTEGER NOT NULL,
+            idx    INTEGER NOT NULL,
+            PRIMARY KEY (topic, height, idx)
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS state (
             key   TEXT PRIMARY KEY,

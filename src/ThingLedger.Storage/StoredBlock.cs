@@ -13,3 +13,24 @@ public sealed record ChainHead(BlockHeader Header, FinalityCertificate Certifica
 {
     public ulong Height => Header.Height;
 }
+
+/// <summary>A position in the chain's tx order, used as the cursor of newest-first tx pages ("height-index").</summary>
+public readonly record struct TxPosition(ulong Height, int Index)
+{
+    public override string ToString() => $"{Height}-{Index}";
+
+    public static bool TryParse(string? text, out TxPosition position)
+    {
+        position = default;
+        var dash = text?.IndexOf('-', StringComparison.Ordinal) ?? -1;
+        if (dash <= 0 ||
+            !ulong.TryParse(text.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var height) ||
+            !int.TryParse(text.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) ||
+            height > long.MaxValue)
+        {
+            return false;
+        }
+        position = new TxPosition(height, index);
+        return true;
+    }
+}

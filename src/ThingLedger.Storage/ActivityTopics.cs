@@ -1,0 +1,60 @@
+using System.Text;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Storage;
+
+/// <summary>
+/// What a committed tx is about, for the activity index: every address its events name (a device,
+/// a sender, a recipient, an owner, a member) and every token symbol. A device's history, an
+/// account's transfers and a token's movements are then index lookups, never scans. Topics are
+/// short binary keys: a kind byte, then the address's 20 bytes or the symbol's UTF-8.
+/// </summary>
+public static class ActivityTopics
+{
+    private const byte AddressKind = (byte)'a';
+    private const byte TokenKind = (byte)'t';
+
+    /// <summary>The topic of txs whose events name <paramref name="address"/>.</summary>
+    public static byte[] OfAddress(Address address)
+    {
+        var topic = new byte[1 + Address.Size];
+        topic[0] = AddressKind;
+        address.CopyTo(topic.AsSpan(1));
+        return topic;
+    }
+
+    /// <summary>The topic of txs whose events name token <paramref name="symbol"/>.</summary>
+    public static byte[] OfToken(string symbol)
+    {
+        var topic = new byte[1 + Encoding.UTF8.GetByteCount(symbol)];
+        topic[0] = TokenKind;
+        Encoding.UTF8.GetBytes(symbol, topic.AsSpan(1));
+        return topic;
+    }
+
+    /// <summary>The distinct topics of a receipt's events (none for a failed tx: it has no events).</summary>
+    public static void Collect(Receipt receipt, List<byte[]> topics)
+    {
+        topics.Clear();
+        foreach (var e in receipt.Events)
+        {
+            foreach (var attribute in e.Attributes)
+            {
+                byte[]? topic = null;
+                if (attribute.Key == "symbol")
+                {
+                    topic = OfToken(attribute.Value);
+                }
+                else if (attribute.Value.Length == Address.TextLength && Address.TryParse(attribute.Value, out var address))
+                {
+                    topic = OfAddress(address);
+                }
+                if (topic is not null && !topics.Exists(t => t.AsSpan().SequenceEqual(topic)))
+                {
+                    topics.Add(topic);
+                }
+            }
+        }
+    }
+}
