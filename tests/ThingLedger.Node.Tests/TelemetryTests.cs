@@ -23,9 +23,21 @@ public sealed class TelemetryTests : IClassFixture<TelemetryFixture>
         Assert.Equal((1, 0, 0), (response.Accepted, response.Duplicates, response.Rejected));
 
         var receipt = await client.GetVerifiedReceiptAsync(signer.Device, reading.Sequence, _fixture.Node.Genesis, AnchorWait);
-        var result = ProofDocument.Parse(receipt.ToJson()).Verify(_fixture.Node.Genesis);
+        var trace = new LinkTrace();
+        var result = ProofDocument.Parse(receipt.ToJson()).Verify(_fixture.Node.Genesis, trace);
         Assert.True(result.Ok, result.Message);
         Assert.Equal(ProofDocument.ReadingKind, receipt.Kind);
+        Assert.Equal(
+            ["header", "reading", "device-key", "signature", "anchor-tx", "certificate", "transaction", "tx-inclusion", "receipt-inclusion", "anchor-path", "anchor-summary"],
+            trace.Checks.Select(c => c.Link));
+        Assert.All(trace.Checks, c => Assert.True(c.Ok, c.Message));
+
+        // A tampered signature: the links before it held, it broke, nothing after it was checked.
+        var tampered = ProofDocument.Parse(receipt.ToJson());
+        tampered.Signature = Flip(tampered.Signature!, 10);
+        var brokenTrace = new LinkTrace();
+        Assert.False(tampered.Verify(_fixture.Node.Genesis, brokenTrace).Ok);
+        Assert.Equal(["header:True", "reading:True", "device-key:True", "signature:False"], brokenTrace.Checks.Select(c => $"{c.Link}:{c.Ok}"));
 
         var latest = await client.GetLatestReadingAsync(signer.Device);
         Assert.Equal(reading.Sequence, latest!.Seq);

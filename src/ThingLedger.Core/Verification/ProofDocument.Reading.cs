@@ -43,18 +43,20 @@ public sealed partial class ProofDocument
     /// Links, in order: reading → device-key → signature (or batch-path, then signature) →
     /// anchor-tx → the anchor tx's inclusion and the block's finality → anchor-path.
     /// </summary>
-    private VerificationResult VerifyReading(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
+    private VerificationResult VerifyReading(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace)
     {
         if (!TryBytes(Reading, out var readingBytes) || Telemetry.Reading.TryDecode(readingBytes, out var reading) != CodecError.None)
         {
             return VerificationResult.Broken("reading", "the reading is not a canonical reading");
         }
+        trace?.Pass("reading", $"a canonical reading: sequence {reading!.Sequence} of device {reading.Device}, {reading.SchemaRef}, measured at {reading.Timestamp}");
         if (!PublicKey.TryParseHex(DeviceKey, out var key) || key!.ToAddress() != reading!.Device)
         {
             return VerificationResult.Broken("device-key", $"the device key is not the key of device {reading!.Device}");
         }
+        trace?.Pass("device-key", $"the key {key.ToHex()[..16]}… is device {reading.Device}'s key");
         var leaf = reading.LeafHash;
-        var signed = VerifyDeviceSignature(validators.ChainId, reading, key, leaf);
+        var signed = VerifyDeviceSignature(validators.ChainId, reading, key, leaf, trace);
         if (!signed.Ok)
         {
             return signed;
@@ -74,8 +76,9 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("anchor-tx", "the anchor payload is not canonical");
         }
+        trace?.Pass("anchor-tx", $"anchor tx {tx.Id} (root {anchor.Root}, {anchor.Count} readings) is signed by validator {tx.SignerAddress}");
         // The anchor tx must be the one in the final block before anything it says counts.
-        var included = VerifyTx(validators, header, certificate);
+        var included = VerifyTx(validators, header, certificate, trace);
         if (!included.Ok)
         {
             return included.Link is "transaction" or "receipt"
@@ -86,6 +89,7 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("anchor-path", $"the reading is not under anchor root {anchor.Root}");
         }
+        trace?.Pass("anchor-path", $"the reading is leaf {anchorProof.LeafIndex} of {anchorProof.TreeSize} under anchor root {anchor.Root}");
         if (!Covers(anchor, reading))
         {
             return VerificationResult.Broken("anchor-tx", $"no summary of the anchor covers sequence {reading.Sequence} of device {reading.Device}");
@@ -94,18 +98,22 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("anchor-tx", "the anchor tx did not succeed");
         }
+        trace?.Pass("anchor-summary", $"the anchor's summary of device {reading.Device} covers sequence {reading.Sequence}, and the anchor tx succeeded");
         return VerificationResult.Valid(
             $"reading {reading.Sequence} of device {reading.Device} ({reading.SchemaRef}, measured at {reading.Timestamp}) was signed by the device " +
             $"and anchored in tx {tx.Id}; {included.Message}");
     }
 
-    private VerificationResult VerifyDeviceSignature(string chainId, Reading reading, PublicKey key, in Hash leaf)
+    private VerificationResult VerifyDeviceSignature(string chainId, Reading reading, PublicKey key, in Hash leaf, LinkTrace? trace)
     {
         if (BatchProof is null)
         {
-            return TryBytes(Signature, out var signature) && SignatureVerifier.Verify(key, reading.SigningDigest(chainId), signature)
-                ? VerificationResult.Valid("signed")
-                : VerificationResult.Broken("signature", "the device's signature does not verify for this reading and chain");
+            if (!TryBytes(Signature, out var signature) || !SignatureVerifier.Verify(key, reading.SigningDigest(chainId), signature))
+            {
+                return VerificationResult.Broken("signature", "the device's signature does not verify for this reading and chain");
+            }
+            trace?.Pass("signature", $"the device signed this reading for chain '{chainId}'");
+            return VerificationResult.Valid("signed");
         }
         if (!TryProof(BatchProof, out var batchProof) || !MerkleTree.TryComputeRoot(leaf, batchProof!, out var root))
         {
@@ -115,10 +123,14 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("batch-path", $"a device batch holds at most {DeviceBatch.MaxReadings} readings");
         }
+        trace?.Pass("batch-path", $"the reading is leaf {batchProof.LeafIndex} of {batchProof.TreeSize} of a device batch with root {root}");
         var digest = DeviceBatch.SigningDigest(chainId, reading.Device, (uint)batchProof.TreeSize, root);
-        return TryBytes(BatchSignature, out var batchSignature) && SignatureVerifier.Verify(key, digest, batchSignature)
-            ? VerificationResult.Valid("signed")
-            : VerificationResult.Broken("signature", "the device's batch signature does not verify over the root this reading leads to");
+        if (!TryBytes(BatchSignature, out var batchSignature) || !SignatureVerifier.Verify(key, digest, batchSignature))
+        {
+            return VerificationResult.Broken("signature", "the device's batch signature does not verify over the root this reading leads to");
+        }
+        trace?.Pass("signature", $"the device signed its batch root for chain '{chainId}'");
+        return VerificationResult.Valid("signed");
     }
 
     private static bool Covers(AnchorPayload anchor, Reading reading)

@@ -62,8 +62,17 @@ public sealed partial class ProofDocument
         ReceiptProof = Hex(Canonical.Encode(receiptProof)),
     };
 
-    /// <summary>Checks the whole chain of links against <paramref name="genesis"/>; trusts nothing else.</summary>
-    public VerificationResult Verify(Genesis genesis)
+    /// <summary>
+    /// Checks the whole chain of links against <paramref name="genesis"/>; trusts nothing else.
+    /// <paramref name="trace"/>, when given, receives each link as it is checked.
+    /// </summary>
+    public VerificationResult Verify(Genesis genesis, LinkTrace? trace = null)
+    {
+        var result = VerifyChain(genesis, trace);
+        return trace is null ? result : trace.End(result);
+    }
+
+    private VerificationResult VerifyChain(Genesis genesis, LinkTrace? trace)
     {
         var validators = ValidatorHistory.FromGenesis(genesis);
         if (Kind == MembershipKind)
@@ -77,23 +86,25 @@ public sealed partial class ProofDocument
             {
                 return VerificationResult.Broken("membership", $"membership change {i + 1}: {link.Message}");
             }
+            trace?.Pass("membership", $"membership change {i + 1}, final in block {Membership[i].Height}: {link.Message}");
             validators = next!;
         }
-        return VerifyAgainst(validators);
+        return VerifyAgainst(validators, trace);
     }
 
-    private VerificationResult VerifyAgainst(ValidatorHistory validators)
+    private VerificationResult VerifyAgainst(ValidatorHistory validators, LinkTrace? trace)
     {
         var block = DecodeBlock(out var header, out var certificate);
         if (!block.Ok)
         {
             return block;
         }
+        trace?.Pass("header", $"block {header!.Height} of chain '{header.ChainId}', hash {header.Hash}");
         return Kind switch
         {
-            StateKind => VerifyState(validators, header!, certificate!),
-            TxKind => VerifyTx(validators, header!, certificate!),
-            ReadingKind => VerifyReading(validators, header!, certificate!),
+            StateKind => VerifyState(validators, header!, certificate!, trace),
+            TxKind => VerifyTx(validators, header!, certificate!, trace),
+            ReadingKind => VerifyReading(validators, header!, certificate!, trace),
             _ => VerificationResult.Broken("document", $"unknown proof kind '{Kind}' (expected '{StateKind}', '{TxKind}' or '{ReadingKind}')"),
         };
     }
@@ -117,7 +128,7 @@ public sealed partial class ProofDocument
         return VerificationResult.Valid("decoded");
     }
 
-    private VerificationResult VerifyState(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
+    private VerificationResult VerifyState(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace)
     {
         if (Key is null || !TryBytes(Proof, out var proofBytes))
         {
@@ -134,10 +145,10 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("state-proof", "the state proof is not canonical");
         }
-        return ProofVerifier.VerifyState(validators, header, certificate, Key, value, proof);
+        return ProofVerifier.VerifyState(validators, header, certificate, Key, value, proof, trace);
     }
 
-    private VerificationResult VerifyTx(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
+    private VerificationResult VerifyTx(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace = null)
     {
         if (!TryBytes(Tx, out var txBytes) || Transaction.TryDecode(txBytes, out var tx) != CodecError.None)
         {
@@ -155,7 +166,7 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("receipt-inclusion", "the receipt proof is not a canonical Merkle proof");
         }
-        return ProofVerifier.VerifyTransaction(validators, header, certificate, tx!, txProof!, receipt!, receiptProof!);
+        return ProofVerifier.VerifyTransaction(validators, header, certificate, tx!, txProof!, receipt!, receiptProof!, trace);
     }
 
     private static bool TryProof(string? hex, out MerkleProof? proof)

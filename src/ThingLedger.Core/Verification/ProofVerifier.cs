@@ -16,7 +16,7 @@ public static class ProofVerifier
     /// (height, hash, state root). <paramref name="validators"/> starts from genesis and holds
     /// every membership change the verifier has checked (<see cref="ProofDocument"/> "membership").
     /// </summary>
-    public static VerificationResult VerifyCertificate(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate)
+    public static VerificationResult VerifyCertificate(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace = null)
     {
         if (header.ChainId != validators.ChainId)
         {
@@ -38,15 +38,20 @@ public static class ProofVerifier
             }
             counted.Add(attestation.Validator);
         }
-        return counted.Count >= set.Quorum
-            ? VerificationResult.Valid($"block {header.Height} is final: {counted.Count} of {set.Validators.Count} validators (quorum {set.Quorum}{(set.Epoch == 0 ? string.Empty : $", epoch {set.Epoch}")})")
-            : VerificationResult.Broken("certificate", $"only {counted.Count} valid attestations, quorum is {set.Quorum}");
+        if (counted.Count < set.Quorum)
+        {
+            return VerificationResult.Broken("certificate", $"only {counted.Count} valid attestations, quorum is {set.Quorum}");
+        }
+        var final = $"block {header.Height} is final: {counted.Count} of {set.Validators.Count} validators (quorum {set.Quorum}{(set.Epoch == 0 ? string.Empty : $", epoch {set.Epoch}")})";
+        trace?.Pass("certificate", final);
+        return VerificationResult.Valid(final);
     }
 
     /// <summary>The key holds <paramref name="value"/> (or is absent when null) in the final state at this header.</summary>
-    public static VerificationResult VerifyState(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof)
+    public static VerificationResult VerifyState(
+        ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof, LinkTrace? trace = null)
     {
-        var final = VerifyCertificate(validators, header, certificate);
+        var final = VerifyCertificate(validators, header, certificate, trace);
         if (!final.Ok)
         {
             return final;
@@ -55,6 +60,7 @@ public static class ProofVerifier
         {
             return VerificationResult.Broken("state-proof", $"the proof does not connect '{key}' to the state root of block {header.Height}");
         }
+        trace?.Pass("state-proof", $"the proof connects '{key}' to the state root of block {header.Height}");
         return VerificationResult.Valid(value is null
             ? $"'{key}' is absent at block {header.Height}; {final.Message}"
             : $"'{key}' holds the given value at block {header.Height}; {final.Message}");
@@ -63,9 +69,9 @@ public static class ProofVerifier
     /// <summary>The tx and its receipt are in this final block at the proofs' index.</summary>
     public static VerificationResult VerifyTransaction(
         ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate,
-        Transaction tx, MerkleProof txProof, Receipt receipt, MerkleProof receiptProof)
+        Transaction tx, MerkleProof txProof, Receipt receipt, MerkleProof receiptProof, LinkTrace? trace = null)
     {
-        var final = VerifyCertificate(validators, header, certificate);
+        var final = VerifyCertificate(validators, header, certificate, trace);
         if (!final.Ok)
         {
             return final;
@@ -78,10 +84,12 @@ public static class ProofVerifier
         {
             return VerificationResult.Broken("transaction", "the tx signature does not verify against its signer key");
         }
+        trace?.Pass("transaction", $"tx {tx.Id} is for chain '{tx.ChainId}' and its signature verifies against signer {tx.SignerAddress}");
         if (txProof.TreeSize != header.TxCount || !MerkleTree.Verify(header.TxRoot, TxLeaf(tx.Id), txProof))
         {
             return VerificationResult.Broken("tx-inclusion", $"tx {tx.Id} is not at index {txProof.LeafIndex} of block {header.Height}'s tx root");
         }
+        trace?.Pass("tx-inclusion", $"the tx is leaf {txProof.LeafIndex} of {txProof.TreeSize} under block {header.Height}'s tx root");
         if (receipt.TxId != tx.Id)
         {
             return VerificationResult.Broken("receipt", "the receipt is for another tx");
@@ -91,6 +99,7 @@ public static class ProofVerifier
         {
             return VerificationResult.Broken("receipt-inclusion", $"the receipt is not at index {txProof.LeafIndex} of block {header.Height}'s receipts root");
         }
+        trace?.Pass("receipt-inclusion", $"its receipt (status {receipt.Status}) is the same leaf under block {header.Height}'s receipts root");
         return VerificationResult.Valid($"tx {tx.Id} is in block {header.Height} at index {txProof.LeafIndex} with status {receipt.Status}; {final.Message}");
     }
 
