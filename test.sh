@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs the whole ThingLedger test suite: exactly what CI runs (.ci/run calls this).
 # Needs only the .NET 10 SDK and the NuGet packages pinned in Directory.Packages.props.
-# Suites that need system packages (etcd, chromium) install them here with apt-get first.
+# System packages the suites need (etcd, chromium) are installed here with apt-get first.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The consortium tests run a real etcd cluster (Debian's etcd-server). Fail, never skip, without it.
-if ! command -v etcd >/dev/null 2>&1; then
-  echo "installing etcd-server (needed by the consortium tests)"
+# The consortium tests run a real etcd cluster (Debian's etcd-server); the explorer's browser
+# tests drive Debian's chromium. Fail, never skip, without them.
+missing=()
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} (needed by the consortium and browser tests)"
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
 log=$(mktemp)

@@ -36,4 +36,5 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(SchemaView))]
 [JsonSerializable(typeof(List<SchemaView>))]
 [JsonSerializable(typeof(TelemetryStatusView))]
+[JsonSerializable(typeof(RatesView))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -4,6 +4,7 @@ using ThingLedger.Core;
 using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Consortium;
+using ThingLedger.Node.Explorer;
 using ThingLedger.Node.Json;
 using ThingLedger.Node.Telemetry;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
@@ -33,6 +34,8 @@ public static class NodeApp
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddHostedService<ChainRunner>();
         builder.Services.AddHostedService<ConsortiumService>();
+        builder.Services.AddSingleton<RateHistory>();
+        builder.Services.AddHostedService<RateSampler>();
         builder.Services.AddSingleton<ReadingIngest>();
         builder.Services.AddSingleton<Anchorer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Anchorer>());
@@ -50,6 +53,7 @@ public static class NodeApp
             context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(status));
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddExplorer();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor, ExceptionHandler = WriteProblem });
@@ -65,6 +69,7 @@ public static class NodeApp
         var api = app.MapGroup("/v1");
         api.MapTxApi().MapChainApi().MapModuleApi().MapTelemetryApi().MapSyncApi();
         app.MapOpsApi();
+        app.MapExplorer();
         // Resolve the ledger now: a bad data directory fails at start, not on the first request.
         app.Services.GetRequiredService<LedgerNode>();
         return app;

@@ -87,6 +87,8 @@ internal static class DemoCommand
     private static void PrintUrls(string url, string directory, SimulatedDevice car)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("what").AddColumn("where");
+        table.AddRow("explorer (open in a browser)", url + "/");
+        table.AddRow("a simulated car in the explorer", $"{url}/devices/{car.Key.Address}");
         table.AddRow("node API", url + "/v1/status");
         table.AddRow("API explorer (Swagger UI)", url + "/swagger");
         table.AddRow("OpenAPI document", url + "/openapi/v1.json");

@@ -116,3 +116,9 @@ public sealed record NetworkEtcdView(string Name, string ClientUrl, int Pid, str
 
 /// <summary>`thingledger network status --json`.</summary>
 public sealed record NetworkStatusView(string ChainId, int Quorum, List<NetworkPeerView> Peers, List<NetworkEtcdView> Etcd);
+
+/// <summary>Committed txs and accepted readings per second over one sampling interval ending at <c>Time</c> (ms).</summary>
+public sealed record RatePoint(long Time, double TxPerSecond, double ReadingsPerSecond);
+
+/// <summary>GET /v1/rates: the last ten minutes of rates, oldest first, with the head at the time of asking.</summary>
+public sealed record RatesView(ulong Height, int IntervalSeconds, List<RatePoint> Points);

@@ -14,6 +14,8 @@ internal static class OpsApi
         app.MapGet("/health", Health).WithTags("Node").WithName("Health").WithSummary("200 while the node commits blocks; 503 with the reason once it cannot.");
         app.MapGet("/metrics", (LedgerNode node) => TypedResults.Text(node.Metrics.Render(node.Admission.Pending, node.Store.StateCount), "text/plain; version=0.0.4"))
             .WithTags("Node").WithName("Metrics").WithSummary("Prometheus text format.");
+        app.MapGet("/v1/rates", (LedgerNode node, RateHistory rates) => TypedResults.Ok(new RatesView(node.Head.Height, RateHistory.SampleSeconds, rates.Points())))
+            .WithTags("Node").WithName("GetRates").WithSummary("Committed txs and accepted readings per second over the last ten minutes, oldest first.");
         app.MapGet("/v1/events", Stream).WithTags("Node").WithName("EventStream")
             .WithSummary("Server-Sent Events: one 'block' event per committed block (height, hash, txCount …).");
         return app;

@@ -1,0 +1,32 @@
+using System.Globalization;
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Node.Explorer;
+
+/// <summary>How the explorer writes hashes, times, numbers and tx summaries.</summary>
+public static class Fmt
+{
+    /// <summary>The first characters of a long identifier, for tables (the full text is on the linked page).</summary>
+    public static string Short(string text, int keep = 14) => text.Length <= keep + 1 ? text : text[..keep] + "…";
+
+    public static string Short<T>(T value, int keep = 14) where T : notnull => Short(value.ToString() ?? string.Empty, keep);
+
+    public static string Time(ulong unixMs) => PayloadFields.Time(unixMs);
+
+    public static string Number(double value) => value.ToString(value < 10 ? "0.0" : "#,0", CultureInfo.InvariantCulture);
+
+    public static string Number(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Number(ulong value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    /// <summary>The first decoded payload fields of a tx, for one table cell.</summary>
+    public static string Summary(Transaction tx)
+    {
+        var fields = PayloadFields.Describe(tx);
+        if (fields is null)
+        {
+            return $"{tx.Payload.Length} payload bytes";
+        }
+        return string.Join(" · ", fields.Take(3).Select(f => $"{f.Name} {Short(f.Value, 18)}"));
+    }
+}
