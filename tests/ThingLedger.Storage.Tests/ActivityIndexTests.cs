@@ -7,43 +7,22 @@ using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Storage.Tests;
 
-public sealed class ActivityIndexTests : IDisposable
+public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("tl-activity-").FullName;
-    private readonly KeyPair _admin = KeyPair.Generate();
     private readonly Address _alice = KeyPair.Generate().Address;
     private readonly Address _bob = KeyPair.Generate().Address;
-    private readonly Genesis _genesis;
-    private readonly StateMachine _machine;
-
-    public ActivityIndexTests()
-    {
-        _genesis = new Genesis("activity-chain", 1_700_000_000_000, [new GenesisOrg("acme", "Acme", [_admin.PublicKey])], [new GenesisValidator("acme", _admin.PublicKey)], 1);
-        _machine = StateMachine.Create(_genesis.ChainId);
-    }
-
-    public void Dispose()
-    {
-        _admin.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(_admin, header));
 
     private void Commit(LedgerStore store, params Transaction[] txs)
     {
         if (store.Head is null)
         {
-            store.CommitBlock(_genesis.Timestamp, [], [], _machine.Genesis(_genesis, store), Attest);
+            CommitGenesis(store);
         }
-        var height = store.Head!.Height + 1;
-        var result = _machine.ExecuteBlock(store, height, _genesis.Timestamp + height, txs);
-        store.CommitBlock(_genesis.Timestamp + height, txs, result.Receipts, result.Changes, Attest);
+        CommitTxs(store, txs);
     }
 
     private Transaction Tx(string op, ICanonical payload, ulong nonce) =>
-        Transaction.Create(_genesis.ChainId, "tokens", op, Canonical.Encode(payload), _admin, nonce, ulong.MaxValue);
+        Transaction.Create(Genesis.ChainId, "tokens", op, Canonical.Encode(payload), Admin, nonce, ulong.MaxValue);
 
     /// <summary>Block 1: create PTS, mint to alice; block 2: mint to bob, a failing mint (over no cap: wrong symbol), mint to alice.</summary>
     private void CommitSample(LedgerStore store)
@@ -58,7 +37,7 @@ public sealed class ActivityIndexTests : IDisposable
     [Fact]
     public void Txs_are_found_by_the_addresses_and_tokens_their_events_name_newest_first()
     {
-        using var store = LedgerStore.Open(_directory, _genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis);
         CommitSample(store);
 
         Assert.Equal(["2-2", "1-1"], Positions(store.Activity(ActivityTopics.OfAddress(_alice), null, 10)));
@@ -71,7 +50,7 @@ public sealed class ActivityIndexTests : IDisposable
     [Fact]
     public void Pages_continue_strictly_before_the_cursor()
     {
-        using var store = LedgerStore.Open(_directory, _genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis);
         CommitSample(store);
 
         var first = store.Activity(ActivityTopics.OfToken("PTS"), null, 3);
@@ -80,17 +59,17 @@ public sealed class ActivityIndexTests : IDisposable
         Assert.Equal(["1-0"], Positions(rest));
         Assert.Equal(["2-2", "2-1", "2-0", "1-1", "1-0"], Positions(store.RecentTxs(null, 10)));
         Assert.Equal(["2-0", "1-1"], Positions(store.RecentTxs(new TxPosition(2, 1), 2)));
-        Assert.Equal(["2-1", "2-0"], Positions(store.TxsBySigner(_admin.Address, 2, new TxPosition(2, 2))));
+        Assert.Equal(["2-1", "2-0"], Positions(store.TxsBySigner(Admin.Address, 2, new TxPosition(2, 2))));
     }
 
     [Fact]
     public void A_database_written_before_the_index_existed_is_indexed_once_on_open()
     {
-        using (var store = LedgerStore.Open(_directory, _genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis))
         {
             CommitSample(store);
         }
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, LedgerStore.DatabaseFileName)};Pooling=False"))
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, LedgerStore.DatabaseFileName)};Pooling=False"))
         {
             connection.Open();
             using var cmd = connection.CreateCommand();
@@ -98,7 +77,7 @@ public sealed class ActivityIndexTests : IDisposable
             cmd.ExecuteNonQuery();
         }
 
-        using var reopened = LedgerStore.Open(_directory, _genesis);
+        using var reopened = LedgerStore.Open(DataDirectory, Genesis);
         Assert.Equal(["2-2", "1-1"], Positions(reopened.Activity(ActivityTopics.OfAddress(_alice), null, 10)));
         Assert.Equal(4, reopened.Activity(ActivityTopics.OfToken("PTS"), null, 10).Count);
     }

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using ThingLedger.Core.Codec;
-using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Verification;
 using ThingLedger.Execution;
@@ -8,67 +7,37 @@ using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Storage.Tests;
 
-public sealed class LedgerStoreTests : IDisposable
+public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("tl-store-").FullName;
-    private readonly KeyPair _admin = KeyPair.Generate();
-    private readonly Genesis _genesis;
-    private readonly StateMachine _machine;
-
-    public LedgerStoreTests()
-    {
-        _genesis = new Genesis("store-chain", 1_700_000_000_000, [new GenesisOrg("acme", "Acme", [_admin.PublicKey])], [new GenesisValidator("acme", _admin.PublicKey)], 1);
-        _machine = StateMachine.Create(_genesis.ChainId);
-    }
-
-    public void Dispose()
-    {
-        _admin.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(_admin, header));
-
-    private ChainHead CommitGenesis(LedgerStore store) =>
-        store.CommitBlock(_genesis.Timestamp, [], [], _machine.Genesis(_genesis, store), Attest);
-
-    private ChainHead CommitTxs(LedgerStore store, params Transaction[] txs)
-    {
-        var height = store.Head!.Height + 1;
-        var result = _machine.ExecuteBlock(store, height, _genesis.Timestamp + height, txs);
-        return store.CommitBlock(_genesis.Timestamp + height, txs, result.Receipts, result.Changes, Attest);
-    }
-
     private Transaction[] TokenTxs(ulong firstNonce) =>
     [
-        Transaction.Create(_genesis.ChainId, "tokens", "create", Canonical.Encode(new CreateTokenPayload("PTS", "Points", 0, Roles.Admin, 0)), _admin, firstNonce, ulong.MaxValue),
-        Transaction.Create(_genesis.ChainId, "tokens", "mint", Canonical.Encode(new TokenAmountPayload("PTS", _admin.Address, 77)), _admin, firstNonce + 1, ulong.MaxValue),
+        Transaction.Create(Genesis.ChainId, "tokens", "create", Canonical.Encode(new CreateTokenPayload("PTS", "Points", 0, Roles.Admin, 0)), Admin, firstNonce, ulong.MaxValue),
+        Transaction.Create(Genesis.ChainId, "tokens", "mint", Canonical.Encode(new TokenAmountPayload("PTS", Admin.Address, 77)), Admin, firstNonce + 1, ulong.MaxValue),
     ];
 
     [Fact]
     public void Reopening_resumes_at_the_same_height_and_state_root()
     {
         ChainHead head;
-        using (var store = LedgerStore.Open(_directory, _genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis))
         {
             Assert.Null(store.Head);
             CommitGenesis(store);
             head = CommitTxs(store, TokenTxs(1));
         }
-        using var reopened = LedgerStore.Open(_directory, _genesis);
+        using var reopened = LedgerStore.Open(DataDirectory, Genesis);
         Assert.Equal(head.Header, reopened.Head!.Header);
-        Assert.Equal((UInt128)77, TokensModule.ReadBalance(reopened, "PTS", _admin.Address));
+        Assert.Equal((UInt128)77, TokensModule.ReadBalance(reopened, "PTS", Admin.Address));
         Assert.Equal(1ul, reopened.Head.Height);
     }
 
     [Fact]
     public void Block_zero_links_to_the_genesis_hash_and_blocks_chain_by_hash()
     {
-        using var store = LedgerStore.Open(_directory, _genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis);
         var zero = CommitGenesis(store);
         var one = CommitTxs(store, TokenTxs(1));
-        Assert.Equal(_genesis.Hash, zero.Header.PreviousHash);
+        Assert.Equal(Genesis.Hash, zero.Header.PreviousHash);
         Assert.Equal(zero.Header.Hash, one.Header.PreviousHash);
         Assert.Equal(one.Header, store.GetHeadByHash(one.Header.Hash)!.Header);
         Assert.Equal(2, store.GetBlock(1)!.Transactions.Count);
@@ -77,28 +46,28 @@ public sealed class LedgerStoreTests : IDisposable
     [Fact]
     public void Tx_and_state_proofs_from_the_store_verify_offline()
     {
-        using var store = LedgerStore.Open(_directory, _genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis);
         CommitGenesis(store);
         var txs = TokenTxs(1);
         CommitTxs(store, txs);
         var inclusion = store.GetTxInclusion(txs[1].Id)!;
-        var result = ProofVerifier.VerifyTransaction(ValidatorHistory.FromGenesis(_genesis), inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
+        var result = ProofVerifier.VerifyTransaction(ValidatorHistory.FromGenesis(Genesis), inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
             inclusion.TxProof, inclusion.Stored.Receipt, inclusion.ReceiptProof);
         Assert.True(result.Ok, result.Message);
 
-        var key = TokensModule.BalanceKey("PTS", _admin.Address);
+        var key = TokensModule.BalanceKey("PTS", Admin.Address);
         var (value, proof, head) = store.GetWithProof(key);
-        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, key, value, proof).Ok);
+        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(Genesis), head.Header, head.Certificate, key, value, proof).Ok);
         var (missing, absence, _) = store.GetWithProof("tokens/balance/PTS/nobody");
         Assert.Null(missing);
-        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, "tokens/balance/PTS/nobody", null, absence).Ok);
-        Assert.False(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, key, [1, 2], proof).Ok);
+        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(Genesis), head.Header, head.Certificate, "tokens/balance/PTS/nobody", null, absence).Ok);
+        Assert.False(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(Genesis), head.Header, head.Certificate, key, [1, 2], proof).Ok);
     }
 
     [Fact]
     public void Scans_return_keys_in_order_after_a_cursor()
     {
-        using var store = LedgerStore.Open(_directory, _genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis);
         CommitGenesis(store);
         CommitTxs(store, TokenTxs(1));
         var all = store.Scan("identity/", null, 100);
@@ -111,34 +80,34 @@ public sealed class LedgerStoreTests : IDisposable
     [Fact]
     public void A_directory_of_another_chain_is_refused()
     {
-        using (var store = LedgerStore.Open(_directory, _genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis))
         {
             CommitGenesis(store);
         }
-        var other = new Genesis("other-chain", 1, [new GenesisOrg("acme", "Acme", [_admin.PublicKey])], [new GenesisValidator("acme", _admin.PublicKey)], 1);
-        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(_directory, other));
+        var other = new Genesis("other-chain", 1, [new GenesisOrg("acme", "Acme", [Admin.PublicKey])], [new GenesisValidator("acme", Admin.PublicKey)], 1);
+        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, other));
         Assert.Contains("refusing to mix", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_file_that_is_not_a_database_is_refused_and_left_alone()
     {
-        var path = Path.Combine(_directory, LedgerStore.DatabaseFileName);
+        var path = Path.Combine(DataDirectory, LedgerStore.DatabaseFileName);
         var garbage = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7)).ToArray();
         File.WriteAllBytes(path, garbage);
-        Assert.Throws<StorageException>(() => LedgerStore.Open(_directory, _genesis));
+        Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, Genesis));
         Assert.Equal(garbage, File.ReadAllBytes(path));
     }
 
     [Fact]
     public void Tampered_state_is_detected_on_open()
     {
-        using (var store = LedgerStore.Open(_directory, _genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis))
         {
             CommitGenesis(store);
             CommitTxs(store, TokenTxs(1));
         }
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, LedgerStore.DatabaseFileName)}"))
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, LedgerStore.DatabaseFileName)}"))
         {
             connection.Open();
             using var cmd = connection.CreateCommand();
@@ -146,23 +115,23 @@ public sealed class LedgerStoreTests : IDisposable
             Assert.Equal(1, cmd.ExecuteNonQuery());
         }
         SqliteConnection.ClearAllPools();
-        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(_directory, _genesis));
+        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, Genesis));
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_failed_attestation_faults_the_store_and_nothing_is_written()
     {
-        using (var store = LedgerStore.Open(_directory, _genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis))
         {
             CommitGenesis(store);
             var txs = TokenTxs(1);
-            var result = _machine.ExecuteBlock(store, 1, 5, txs);
+            var result = Machine.ExecuteBlock(store, 1, 5, txs);
             Assert.Throws<InvalidOperationException>(() => store.CommitBlock(5, txs, result.Receipts, result.Changes, _ => throw new InvalidOperationException("signer gone")));
             Assert.Null(TokensModule.ReadToken(store, "PTS"));
             Assert.Throws<StorageException>(() => CommitTxs(store, TokenTxs(1)));
         }
-        using var reopened = LedgerStore.Open(_directory, _genesis);
+        using var reopened = LedgerStore.Open(DataDirectory, Genesis);
         Assert.Equal(0ul, reopened.Head!.Height);
         Assert.Null(TokensModule.ReadToken(reopened, "PTS"));
     }
@@ -170,11 +139,11 @@ public sealed class LedgerStoreTests : IDisposable
     [Fact]
     public void Readers_see_the_previous_block_until_the_new_one_is_written()
     {
-        using var store = LedgerStore.Open(_directory, _genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis);
         var zero = CommitGenesis(store);
         var txs = TokenTxs(1);
-        var result = _machine.ExecuteBlock(store, 1, 5, txs);
-        var balanceKey = TokensModule.BalanceKey("PTS", _admin.Address);
+        var result = Machine.ExecuteBlock(store, 1, 5, txs);
+        var balanceKey = TokensModule.BalanceKey("PTS", Admin.Address);
         (byte[]? Value, ulong Height) seenDuringCommit = (null, 99);
         var one = store.CommitBlock(5, txs, result.Receipts, result.Changes, header =>
         {
@@ -183,9 +152,9 @@ public sealed class LedgerStoreTests : IDisposable
             return Attest(header);
         });
         Assert.Equal((null, zero.Height), seenDuringCommit);
-        Assert.Equal((UInt128)77, TokensModule.ReadBalance(store, "PTS", _admin.Address));
+        Assert.Equal((UInt128)77, TokensModule.ReadBalance(store, "PTS", Admin.Address));
         var (value, proof, head) = store.GetWithProof(balanceKey);
         Assert.Equal(one.Header, head.Header);
-        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(_genesis), head.Header, head.Certificate, balanceKey, value, proof).Ok);
+        Assert.True(ProofVerifier.VerifyState(ValidatorHistory.FromGenesis(Genesis), head.Header, head.Certificate, balanceKey, value, proof).Ok);
     }
 }

@@ -59,8 +59,7 @@ internal static class ModuleApi
     }
 
     private static Ok<List<OrgView>> Orgs(LedgerNode node) =>
-        TypedResults.Ok(node.Store.Scan(IdentityModule.OrgsPrefix, null, 10_000)
-            .Select(kv => new OrgView(kv.Key[IdentityModule.OrgsPrefix.Length..], Decode(kv.Value, OrgRecord.Read).Name)).ToList());
+        TypedResults.Ok(LedgerLists.Orgs(node.Store).Select(o => new OrgView(o.Id, o.Org.Name)).ToList());
 
     private static Ok<MembershipView> Membership(LedgerNode node)
     {
@@ -141,8 +140,7 @@ internal static class ModuleApi
     }
 
     private static Ok<List<TokenView>> Tokens(LedgerNode node) =>
-        TypedResults.Ok(node.Store.Scan(TokensModule.TokensPrefix, null, 10_000)
-            .Select(kv => ViewMapper.Token(kv.Key[TokensModule.TokensPrefix.Length..], Decode(kv.Value, TokenRecord.Read))).ToList());
+        TypedResults.Ok(LedgerLists.Tokens(node.Store).Select(t => ViewMapper.Token(t.Symbol, t.Token)).ToList());
 
     private static Results<Ok<TokenView>, ProblemHttpResult> Token(string symbol, LedgerNode node)
     {

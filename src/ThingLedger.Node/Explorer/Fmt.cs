@@ -11,7 +11,8 @@ public static class Fmt
 
     public static string Short<T>(T value, int keep = 14) where T : notnull => Short(value.ToString() ?? string.Empty, keep);
 
-    public static string Time(ulong unixMs) => PayloadFields.Time(unixMs);
+    public static string Time(ulong unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(unixMs, 253_402_300_799_999)).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 
     public static string Number(double value) => value.ToString(value < 10 ? "0.0" : "#,0", CultureInfo.InvariantCulture);
 

@@ -50,15 +50,12 @@ public static class PayloadFields
                 $"{f.Unit}, {TelemetrySchema.FormatValue(f.Min, f.Decimals)} to {TelemetrySchema.FormatValue(f.Max, f.Decimals)}{(f.Additive ? ", additive" : string.Empty)}"))]),
         (TelemetryModule.ModuleName, TelemetryModule.Anchor) => Decode(tx, AnchorPayload.Read, p =>
             [new("root", p.Root.ToString()), new("readings", Number(p.Count)),
-             new("measured", $"{Time(p.FromTime)} to {Time(p.ToTime)}"), new("ingest numbers", $"{p.FirstIngest} to {p.LastIngest}"),
+             new("measured", $"{Fmt.Time(p.FromTime)} to {Fmt.Time(p.ToTime)}"), new("ingest numbers", $"{p.FirstIngest} to {p.LastIngest}"),
              new("devices", Number(p.Summaries.Length)),
              .. p.Summaries.Take(20).Select(s => new PayloadField("device " + s.Device,
                  $"{s.SchemaRef}: {s.Count} readings, seq {s.FirstSequence} to {s.LastSequence}", $"/devices/{s.Device}"))]),
         _ => null,
     };
-
-    public static string Time(ulong unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(unixMs, 253_402_300_799_999)).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 
     private static IReadOnlyList<PayloadField>? Decode<T>(Transaction tx, Payload.Reader<T> read, Func<T, PayloadField[]> fields)
         => Payload.TryDecode(tx.Payload, read, out var payload) ? fields(payload) : null;

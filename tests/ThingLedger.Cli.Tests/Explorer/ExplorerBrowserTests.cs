@@ -156,5 +156,7 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
     private static partial Regex NonEmpty();
 }
 
-[CollectionDefinition("explorer")]
+// Runs alone, after the parallel collections: a demo and a browser beside the real 3-peer
+// networks would make those networks' timing tests compete for the two cores.
+[CollectionDefinition("explorer", DisableParallelization = true)]
 public sealed class ExplorerCollection : ICollectionFixture<ExplorerFixture>;
