@@ -38,6 +38,18 @@ public sealed partial class LedgerStore
         return reader.Read() ? DecodeHead(reader, 1) ?? throw Damaged($"block {hash}") : null;
     }
 
+    /// <summary>
+    /// Committed txs in all blocks: a walk over the block table (one small row per block), for
+    /// tools and benchmarks, not for pages.
+    /// </summary>
+    public long CountTxs()
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT coalesce(sum(tx_count), 0) FROM blocks";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     /// <summary>The newest blocks at or below <paramref name="fromHeight"/>, newest first (headers and certificates).</summary>
     public IReadOnlyList<ChainHead> RecentBlocks(ulong fromHeight, int limit)
     {

@@ -25,6 +25,21 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_explorer_fills_a_chain_and_times_every_page()
+    {
+        var (code, output, error) = await CliProcess.RunAsync(Limit, "bench", "explorer", "--txs", "6000", "--devices", "4", "--readings-per-device", "5",
+            "--requests", "2", "--json");
+        Assert.True(code == 0, error + output);
+        var result = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.True(long.Parse(result.GetProperty("txs").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 6_000);
+        var pages = result.GetProperty("pages").GetString()!;
+        foreach (var page in new[] { "/blocks/", "/txs?before=", "/accounts/tl", "/tokens/BENCH", "/readings/5?verify=true", "/search?q=" })
+        {
+            Assert.Contains(page, pages, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Init_creates_keys_and_genesis_and_refuses_to_overwrite()
     {
         var data = Path.Combine(_directory, "chain");

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
 using ThingLedger.Cli.Network;
 using ThingLedger.Client;
 using ThingLedger.Core.Crypto;
@@ -184,6 +186,28 @@ public abstract class LocalNetworkFixture : IAsyncLifetime
         return max;
     }
 
+    /// <summary>
+    /// The consortium table of a peer's explorer overview (GET /), one row per peer as the page
+    /// shows it: the organisation cell, the peer URL cell ("—" for the serving node) and the status chip.
+    /// </summary>
+    public async Task<List<(string Org, string Peer, string Status)>> OverviewPeersAsync(int peer)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Network.Manifest.Peers[peer].Url), Timeout = TimeSpan.FromSeconds(30) };
+        var html = await http.GetStringAsync("/");
+        var start = html.IndexOf("<h2>Consortium peers</h2>", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"peer {peer}'s overview has no consortium table");
+        var body = html[html.IndexOf("<tbody>", start, StringComparison.Ordinal)..html.IndexOf("</tbody>", start, StringComparison.Ordinal)];
+        var rows = new List<(string, string, string)>();
+        foreach (Match row in Regex.Matches(body, "<tr>(.*?)</tr>", RegexOptions.Singleline))
+        {
+            var cells = Regex.Matches(row.Groups[1].Value, "<td[^>]*>(.*?)</td>", RegexOptions.Singleline);
+            var org = Regex.Replace(cells[0].Groups[1].Value, "<span.*", string.Empty, RegexOptions.Singleline).Trim();
+            var status = Regex.Matches(row.Groups[1].Value, "<span class=\"chip [a-z]+\"[^>]*>([^<]+)</span>")[^1].Groups[1].Value;
+            rows.Add((WebUtility.HtmlDecode(org), WebUtility.HtmlDecode(cells[1].Groups[1].Value.Trim()), status));
+        }
+        return rows;
+    }
+
     public async Task DisposeAsync()
     {
         await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "network", "down", "--dir", Directory);
@@ -219,6 +243,13 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         using var third = fixture.Peer(2);
         var verdict = await third.VerifyTxAsync(ids[0], fixture.Genesis);
         Assert.True(verdict.Ok, verdict.Message);
+
+        // The explorer's overview on any peer shows every organisation's peer, healthy.
+        var rows = await fixture.OverviewPeersAsync(1);
+        Assert.Equal(Network.Manifest.Peers.Select(p => p.Org).Order(), rows.Select(r => r.Org).Order());
+        Assert.All(rows, r => Assert.Equal("healthy", r.Status));
+        Assert.Equal("—", rows[0].Peer);
+        Assert.Equal(Network.Manifest.Peers.Where((_, i) => i != 1).Select(p => new Uri(p.Url).ToString()).Order(), rows.Skip(1).Select(r => r.Peer).Order());
     }
 
     [Fact]
@@ -256,6 +287,12 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         var height = await fixture.MaxHeightAsync([0, 1]);
         Assert.True(height > before);
         await fixture.WaitFinalAsync([0, 1], height);
+
+        // The survivors' explorer says which peer is down.
+        var rows = await fixture.OverviewPeersAsync(0);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal("unreachable", rows.Single(r => r.Peer == new Uri(victim.Url).ToString()).Status);
+        Assert.Equal(2, rows.Count(r => r.Status == "healthy"));
 
         await fixture.UpAsync();
         await fixture.WaitFinalAsync([2], height);

@@ -41,7 +41,7 @@ internal static class BenchCommand
             }
             return await RunAsync(options, parse.GetValue(interval), parse.GetValue(maxBlock), parse.GetValue(CommonOptions.Json), cancellationToken).ConfigureAwait(false);
         }));
-        return new Command("bench", "Macro benchmarks (see docs/PERFORMANCE.md).").With(tx, Ingest());
+        return new Command("bench", "Macro benchmarks (see docs/PERFORMANCE.md).").With(tx, Ingest(), Explorer());
     }
 
     private static Command Ingest()
@@ -82,6 +82,66 @@ internal static class BenchCommand
             }, cancellationToken).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    private static Command Explorer()
+    {
+        var txs = new Option<int>("--txs") { Description = "Transfers to commit before timing the pages", DefaultValueFactory = _ => 1_000_000 };
+        var devices = new Option<int>("--devices") { Description = "EV devices to register", DefaultValueFactory = _ => 100 };
+        var readings = new Option<int>("--readings-per-device") { Description = "Readings each device uploads", DefaultValueFactory = _ => 100 };
+        var requests = new Option<int>("--requests") { Description = "Timed requests per page (after one warm-up)", DefaultValueFactory = _ => 20 };
+        var command = new Command("explorer", "Explorer page-load times (p50/p99/max ms per page) on a chain filled with --txs transfers, devices and readings. " +
+                "Runs its own node on a temporary data directory; filling a million txs takes a few minutes.\n" +
+                "Example: thingledger bench explorer --txs 1000000")
+            .With(txs, devices, readings, requests);
+        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
+        {
+            var options = new ExplorerBenchmarkOptions(parse.GetValue(txs), parse.GetValue(devices), parse.GetValue(readings), parse.GetValue(requests));
+            if (options.Txs < 6_000 || options.Devices < 1 || options.ReadingsPerDevice < 1 || options.Requests < 1)
+            {
+                throw new ArgumentException("--txs at least 6000, --devices, --readings-per-device and --requests positive");
+            }
+            var json = parse.GetValue(CommonOptions.Json);
+            var progress = Progress(json);
+            return await WithNodeAsync(["--Node:BlockIntervalMs=100", "--Node:MaxBlockTxs=5000"], 8, async (app, client, admin) =>
+            {
+                var node = app.Services.GetRequiredService<Node.Chain.LedgerNode>();
+                var fill = new TxBenchmarkOptions(options.Txs, Accounts: 2_000, BatchSize: 1_000, Senders: 6);
+                var filled = await new TxBenchmark(client, admin, fill).RunAsync(0, progress, cancellationToken).ConfigureAwait(false);
+                var ingest = new IngestBenchmarkOptions(options.Devices * options.ReadingsPerDevice, options.Devices, 1, 2_000, 4);
+                await new IngestBenchmark(client, node, ingest).RunAsync(admin, 0, progress, cancellationToken).ConfigureAwait(false);
+                using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(1) };
+                var pages = await new ExplorerBenchmark(http, client, node, options.Requests).MeasureAsync(progress, cancellationToken).ConfigureAwait(false);
+                ReportExplorer(pages, node.Store.CountTxs(), node.Head.Height, filled, options, json);
+                return 0;
+            }, cancellationToken).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    private static void ReportExplorer(List<PageTiming> pages, long txs, ulong height, TxBenchmarkResult fill, ExplorerBenchmarkOptions o, bool json)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var run = $"{txs} txs in {height} blocks ({fill.Committed} transfers filled at {fill.TxPerSecond.ToString("F0", c)} tx/s), " +
+            $"{o.Devices} devices × {o.ReadingsPerDevice} readings, {o.Requests} timed requests per page";
+        if (json)
+        {
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["txs"] = txs.ToString(c),
+                ["height"] = height.ToString(c),
+                ["slowest_p99_ms"] = pages.Max(p => p.P99Ms).ToString("F1", c),
+                ["pages"] = string.Join("; ", pages.Select(p => $"{p.Path} p50={p.P50Ms.ToString("F1", c)} p99={p.P99Ms.ToString("F1", c)} max={p.MaxMs.ToString("F1", c)}")),
+                ["machine"] = MachineInfo.Describe(),
+            }, CliJsonContext.Default.DictionaryStringString));
+            return;
+        }
+        Output.Rows($"bench explorer: {run}", ["page", "path", "p50 ms", "p99 ms", "max ms", "KiB"],
+            pages.Select(p => new string?[]
+            {
+                p.Page, p.ShortPath, p.P50Ms.ToString("F1", c), p.P99Ms.ToString("F1", c), p.MaxMs.ToString("F1", c), (p.Bytes / 1024.0).ToString("F1", c),
+            }));
+        Console.WriteLine($"machine: {MachineInfo.Describe()}");
     }
 
     private static void ReportIngest(IngestBenchmarkResult r, IngestBenchmarkOptions o, bool json)

@@ -9,8 +9,11 @@ namespace ThingLedger.Cli.Bench;
 /// <summary>Settings of `bench tx`.</summary>
 internal sealed record TxBenchmarkOptions(int Txs, int Accounts, int BatchSize, int Senders)
 {
+    /// <summary>The token a run on a fresh node creates.</summary>
+    public const string DefaultSymbol = "BENCH";
+
     /// <summary>The token the run creates (a fresh one per run on a long-lived network).</summary>
-    public string Symbol { get; init; } = "BENCH";
+    public string Symbol { get; init; } = DefaultSymbol;
 }
 
 /// <summary>What `bench tx` measured.</summary>
