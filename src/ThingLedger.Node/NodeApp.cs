@@ -27,6 +27,12 @@ public static class NodeApp
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        // ASP.NET Core logs every request at Information: on a busy peer that buries the node's own
+        // messages and costs throughput. Warning unless the operator asks for more.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
         configure?.Invoke(builder);
 
         builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section);

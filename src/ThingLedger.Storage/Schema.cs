@@ -3,7 +3,7 @@ namespace ThingLedger.Storage;
 /// <summary>The SQLite schema of a ledger database. The format id in meta is a contract.</summary>
 internal static class Schema
 {
-    public const string Format = "thingledger-ledger/1";
+    public const string Format = "thingledger-ledger/2";
 
     /// <summary>Meta key set once the activity index covers every stored block (older databases are indexed on open).</summary>
     public const string ActivityIndexed = "activity_indexed";

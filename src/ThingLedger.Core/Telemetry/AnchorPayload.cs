@@ -4,18 +4,42 @@ using ThingLedger.Core.Crypto;
 namespace ThingLedger.Core.Telemetry;
 
 /// <summary>
-/// What an anchor says about one device's readings of one schema: how many, the sequence range
-/// they span, and the sum of each additive field (in the schema's field order).
+/// What an anchor says about one device's readings of one schema on one UTC day: how many, the
+/// sequence range they span, the sum of each additive field (in the schema's field order), and
+/// what the custodian's screening model flagged among them.
 /// </summary>
 public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaVersion, uint Count, ulong FirstSequence, ulong LastSequence, long[] Sums) : ICanonical
 {
+    public const int MaxModelBytes = 64;
+    public const int MaxFlags = 16;
+    public const ulong DayMs = 86_400_000;
+
     public string SchemaRef => $"{Schema}@{SchemaVersion}";
+
+    /// <summary>The UTC day (days since the Unix epoch) of every reading in the summary.</summary>
+    public uint Day { get; init; }
+
+    /// <summary>The screening model that looked at the readings ("id@version"), or empty when none did.</summary>
+    public string Model { get; init; } = string.Empty;
+
+    /// <summary>How many of the readings carry at least one flag.</summary>
+    public uint Flagged { get; init; }
+
+    /// <summary>Sums of the additive fields over the flagged readings only; empty exactly when none is flagged.</summary>
+    public long[] FlaggedSums { get; init; } = [];
+
+    /// <summary>One tally per flag code present, in ascending code order; empty exactly when none is flagged.</summary>
+    public FlagTally[] Flags { get; init; } = [];
+
+    public static uint DayOf(ulong timestampMs) => (uint)(timestampMs / DayMs);
 
     public int EncodedLength
     {
         get
         {
-            return Address.Size + CanonicalSizes.String(Schema) + 2 + 4 + 8 + 8 + CanonicalSizes.VarInts(Sums);
+            return Address.Size + CanonicalSizes.String(Schema) + 2 + 4 + 8 + 8 + CanonicalSizes.VarInts(Sums) +
+                4 + CanonicalSizes.String(Model) + 4 + CanonicalSizes.VarInts(FlaggedSums) +
+                CanonicalSizes.VarUInt((ulong)Flags.Length) + (Flags.Length * FlagTally.EncodedLength);
         }
     }
 
@@ -28,6 +52,15 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
         writer.WriteU64(FirstSequence);
         writer.WriteU64(LastSequence);
         writer.WriteVarInts(Sums);
+        writer.WriteU32(Day);
+        writer.WriteString(Model);
+        writer.WriteU32(Flagged);
+        writer.WriteVarInts(FlaggedSums);
+        writer.WriteVarUInt((ulong)Flags.Length);
+        foreach (var flag in Flags)
+        {
+            flag.Write(ref writer);
+        }
     }
 
     public static DeviceSummary Read(ref SpanReader reader)
@@ -38,8 +71,49 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
         var count = reader.ReadU32();
         var first = reader.ReadU64();
         var last = reader.ReadU64();
-        return new DeviceSummary(device, schema, version, count, first, last, reader.ReadVarInts(TelemetrySchema.MaxFields));
+        var sums = reader.ReadVarInts(TelemetrySchema.MaxFields);
+        var day = reader.ReadU32();
+        var model = reader.ReadString(MaxModelBytes);
+        var flagged = reader.ReadU32();
+        var flaggedSums = reader.ReadVarInts(TelemetrySchema.MaxFields);
+        var flags = new FlagTally[reader.ReadCount(MaxFlags)];
+        for (var i = 0; i < flags.Length && reader.Ok; i++)
+        {
+            flags[i] = FlagTally.Read(ref reader);
+        }
+        return new DeviceSummary(device, schema, version, count, first, last, sums)
+        {
+            Day = day,
+            Model = model,
+            Flagged = flagged,
+            FlaggedSums = flaggedSums,
+            Flags = reader.Ok ? flags : [],
+        };
     }
+
+    /// <summary>
+    /// The rules a well-formed summary keeps beyond its encoding: flags present exactly when
+    /// readings are flagged, in ascending code order, each counted within the flagged readings.
+    /// </summary>
+    public bool FlagsConsistent()
+    {
+        if (Flagged > Count || (Flagged == 0) != (Flags.Length == 0) || (Flagged == 0) != (FlaggedSums.Length == 0) ||
+            (FlaggedSums.Length != 0 && FlaggedSums.Length != Sums.Length) || (Model.Length == 0 && Flagged != 0))
+        {
+            return false;
+        }
+        for (var i = 0; i < Flags.Length; i++)
+        {
+            var flag = Flags[i];
+            if (!FlagCodes.IsKnown(flag.Code) || flag.Count == 0 || flag.Count > Flagged || flag.MaxScore > FlagCodes.MaxScore ||
+                (i > 0 && Flags[i - 1].Code >= flag.Code))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
 }
 
 /// <summary>

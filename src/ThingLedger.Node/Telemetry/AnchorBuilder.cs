@@ -9,7 +9,8 @@ namespace ThingLedger.Node.Telemetry;
 /// <summary>
 /// Turns readings, in ingest order, into anchor payloads. An anchor's payload must fit in one tx,
 /// so a long run of readings is cut into consecutive anchors whenever the next device summary
-/// might not fit. Within an anchor a device has one summary per run of readings of one schema.
+/// might not fit. Within an anchor a device has one summary per run of readings of one schema
+/// and one UTC day (a run is cut where either changes), so a summary belongs to exactly one day.
 /// </summary>
 public static class AnchorBuilder
 {
@@ -45,7 +46,8 @@ public static class AnchorBuilder
                 runs[reading.Device] = deviceRuns;
             }
             var run = deviceRuns.Count > 0 ? deviceRuns[^1] : null;
-            if (run is null || run.Schema.Id != reading.Schema || run.Schema.Version != reading.SchemaVersion)
+            var day = DeviceSummary.DayOf(reading.Timestamp);
+            if (run is null || run.Schema.Id != reading.Schema || run.Schema.Version != reading.SchemaVersion || run.Day != day)
             {
                 var schema = schemas(reading.Schema, reading.SchemaVersion)
                     ?? throw new InvalidOperationException($"stored reading {readings[i].Ingest} names schema {reading.SchemaRef}, which is not registered");
@@ -56,7 +58,7 @@ public static class AnchorBuilder
                 }
                 budget += size;
                 summaries++;
-                run = new Run(schema, reading.Sequence);
+                run = new Run(schema, day, reading.Sequence);
                 deviceRuns.Add(run);
             }
             run.Add(reading);
@@ -77,7 +79,7 @@ public static class AnchorBuilder
         return new AnchorPayload(MerkleTree.Root([.. leaves]), (ulong)leaves.Count, from, to, first, first + (ulong)leaves.Count - 1, [.. list]);
     }
 
-    private sealed class Run(TelemetrySchema schema, ulong firstSequence)
+    private sealed class Run(TelemetrySchema schema, uint day, ulong firstSequence)
     {
         private readonly int[] _additive = schema.AdditiveFields();
         private long[]? _sums;
@@ -86,8 +88,11 @@ public static class AnchorBuilder
 
         public TelemetrySchema Schema { get; } = schema;
 
+        public uint Day { get; } = day;
+
         public static int MaxEncodedLength(TelemetrySchema schema) =>
-            Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * schema.AdditiveFields().Length);
+            Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * schema.AdditiveFields().Length) +
+            4 + 1 + 4 + 1 + 1; // day, empty model, flagged, no flagged sums, no flags
 
         public void Add(Reading reading)
         {
@@ -101,6 +106,6 @@ public static class AnchorBuilder
         }
 
         public DeviceSummary ToSummary(Address device) =>
-            new(device, Schema.Id, Schema.Version, _count, firstSequence, _last, _sums ?? []);
+            new(device, Schema.Id, Schema.Version, _count, firstSequence, _last, _sums ?? []) { Day = Day };
     }
 }

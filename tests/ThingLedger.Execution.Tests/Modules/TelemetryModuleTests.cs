@@ -48,6 +48,48 @@ public sealed class TelemetryModuleTests
     }
 
     [Fact]
+    public void Anchors_add_up_per_device_and_day_with_flagged_readings_kept_apart()
+    {
+        var day = DeviceSummary.DayOf(1_700_000_000_000);
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 5, 5) with { Day = day })).Succeeded);
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(6, Summary(6, 9, 4, distance: 40) with
+        {
+            Day = day,
+            Model = "ev-screen@1",
+            Flagged = 1,
+            FlaggedSums = [0, 0, 10, 0, 0],
+            Flags = [new(FlagCode.SpeedImplausible, 1, 900)],
+        })).Succeeded);
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(10, Summary(10, 10, 1, distance: 7) with { Day = day - 1 })).Succeeded);
+
+        var totals = TelemetryModule.ReadDay(_chain, _device.Address, "ev@1", day)!;
+        Assert.Equal((9ul, 1ul), (totals.Count, totals.Flagged));
+        Assert.Equal(140, totals.Sums[2]);
+        Assert.Equal(130, totals.CleanSum(2));
+        Assert.Equal([new FlagTally(FlagCode.SpeedImplausible, 1, 900)], totals.Flags);
+        Assert.False(totals.HasDeviceLevelFlag());
+        Assert.Equal(7, TelemetryModule.ReadDay(_chain, _device.Address, "ev@1", day - 1)!.CleanSum(2));
+    }
+
+    [Fact]
+    public void Summaries_with_inconsistent_flags_or_a_future_day_are_refused()
+    {
+        var day = DeviceSummary.DayOf(1_700_000_000_000);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Flagged = 1 })).ErrorCode);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with
+        {
+            Day = day,
+            Model = "m@1",
+            Flagged = 1,
+            FlaggedSums = [0, 0, 1, 0, 0],
+            Flags = [new((FlagCode)42, 1, 1)],
+        })).ErrorCode);
+        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day + 2 })).ErrorCode);
+        Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day + 1 })).Succeeded);
+    }
+
+    [Fact]
     public void Only_a_custodian_anchors()
     {
         Assert.Equal(ErrorCodes.NotCustodian, AnchorBy(_chain.GridAdmin, Anchor(1, Summary(1, 1, 1))).ErrorCode);

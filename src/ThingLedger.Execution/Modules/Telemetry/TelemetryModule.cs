@@ -30,6 +30,7 @@ public sealed class TelemetryModule : IModule
     public static string CustodianKey(Address custodian) => $"telemetry/custodian/{custodian}";
     public static string DeviceKey(Address device) => $"telemetry/device/{device}";
     public static string TotalsKey(Address device, string schemaRef) => $"telemetry/totals/{device}/{schemaRef}";
+    public static string DayKey(Address device, string schemaRef, uint day) => $"telemetry/day/{device}/{schemaRef}/{day:D6}";
 
     public static SchemaRecord? ReadSchema(IStateReader state, string id, ushort version) =>
         Read(state, SchemaKey(id, version), SchemaRecord.Read);
@@ -42,6 +43,9 @@ public sealed class TelemetryModule : IModule
 
     public static TotalsRecord? ReadTotals(IStateReader state, Address device, string schemaRef) =>
         Read(state, TotalsKey(device, schemaRef), TotalsRecord.Read);
+
+    public static DayTotalsRecord? ReadDay(IStateReader state, Address device, string schemaRef, uint day) =>
+        Read(state, DayKey(device, schemaRef, day), DayTotalsRecord.Read);
 
     private static T? Read<T>(IStateReader state, string key, Payload.Reader<T> read) where T : class
     {
@@ -146,8 +150,9 @@ public sealed class TelemetryModule : IModule
         {
             return ErrorCodes.DeviceNotFound;
         }
+        // A summary's day is its readings' day: never after the block's day plus the ingest skew.
         if (s.Count == 0 || s.FirstSequence > s.LastSequence || s.LastSequence - s.FirstSequence < s.Count - 1 ||
-            s.Sums.Length != schema.AdditiveFields().Length)
+            s.Sums.Length != schema.AdditiveFields().Length || !s.FlagsConsistent() || s.Day > DeviceSummary.DayOf(context.Timestamp) + 1)
         {
             return ErrorCodes.AnchorInvalid;
         }
@@ -165,6 +170,8 @@ public sealed class TelemetryModule : IModule
             sums[i] = (totals?.Sums[i] ?? 0) + s.Sums[i];
         }
         context.State.Set(TotalsKey(s.Device, s.SchemaRef), Canonical.Encode(new TotalsRecord((totals?.Count ?? 0) + s.Count, sums)));
+        var dayKey = DayKey(s.Device, s.SchemaRef, s.Day);
+        context.State.Set(dayKey, Canonical.Encode(DayTotalsRecord.Add(Read(context.State, dayKey, DayTotalsRecord.Read), s)));
         return Outcome.Ok;
     }
 }

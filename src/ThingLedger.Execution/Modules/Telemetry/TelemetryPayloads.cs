@@ -78,3 +78,86 @@ public sealed record CustodianRecord(string Org, ulong LastIngest, Hash LastAnch
     public static CustodianRecord Read(ref SpanReader reader) =>
         new(reader.ReadString(64), reader.ReadU64(), reader.ReadHash(), reader.ReadU64());
 }
+
+/// <summary>
+/// A device's anchored readings of one schema on one UTC day, summed over every anchor that
+/// carried them: what rewards and carbon credits are computed from. Clean sums are
+/// <see cref="Sums"/> − <see cref="FlaggedSums"/>.
+/// </summary>
+public sealed record DayTotalsRecord(ulong Count, ulong Flagged, long[] Sums, long[] FlaggedSums, FlagTally[] Flags) : ICanonical
+{
+    public int EncodedLength => 8 + 8 + CanonicalSizes.VarInts(Sums) + CanonicalSizes.VarInts(FlaggedSums) +
+        CanonicalSizes.VarUInt((ulong)Flags.Length) + (Flags.Length * FlagTally.EncodedLength);
+
+    /// <summary>The sum of additive field <paramref name="index"/> over readings no model flagged.</summary>
+    public long CleanSum(int index) => checked(Sums[index] - FlaggedSums[index]);
+
+    public bool HasDeviceLevelFlag() => FlagCodes.AnyDeviceLevel(Flags);
+
+    /// <summary>These totals with one more summary of the same device, schema and day added.</summary>
+    public static DayTotalsRecord Add(DayTotalsRecord? totals, DeviceSummary s)
+    {
+        var width = s.Sums.Length;
+        var sums = new long[width];
+        var flaggedSums = new long[width];
+        for (var i = 0; i < width; i++)
+        {
+            sums[i] = checked((totals?.Sums[i] ?? 0) + s.Sums[i]);
+            flaggedSums[i] = checked((totals?.FlaggedSums[i] ?? 0) + (s.FlaggedSums.Length == 0 ? 0 : s.FlaggedSums[i]));
+        }
+        return new DayTotalsRecord(checked((totals?.Count ?? 0) + s.Count), checked((totals?.Flagged ?? 0) + s.Flagged), sums, flaggedSums,
+            MergeFlags(totals?.Flags ?? [], s.Flags));
+    }
+
+    /// <summary>Two ascending tallies merged into one: counts added, highest score kept.</summary>
+    private static FlagTally[] MergeFlags(FlagTally[] a, FlagTally[] b)
+    {
+        var merged = new List<FlagTally>(a.Length + b.Length);
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            if (j == b.Length || (i < a.Length && a[i].Code < b[j].Code))
+            {
+                merged.Add(a[i++]);
+            }
+            else if (i == a.Length || b[j].Code < a[i].Code)
+            {
+                merged.Add(b[j++]);
+            }
+            else
+            {
+                merged.Add(new FlagTally(a[i].Code, checked(a[i].Count + b[j].Count), Math.Max(a[i].MaxScore, b[j].MaxScore)));
+                i++;
+                j++;
+            }
+        }
+        return [.. merged];
+    }
+
+    public void Write(ref SpanWriter writer)
+    {
+        writer.WriteU64(Count);
+        writer.WriteU64(Flagged);
+        writer.WriteVarInts(Sums);
+        writer.WriteVarInts(FlaggedSums);
+        writer.WriteVarUInt((ulong)Flags.Length);
+        foreach (var flag in Flags)
+        {
+            flag.Write(ref writer);
+        }
+    }
+
+    public static DayTotalsRecord Read(ref SpanReader reader)
+    {
+        var count = reader.ReadU64();
+        var flagged = reader.ReadU64();
+        var sums = reader.ReadVarInts(TelemetrySchema.MaxFields);
+        var flaggedSums = reader.ReadVarInts(TelemetrySchema.MaxFields);
+        var flags = new FlagTally[reader.ReadCount(64)];
+        for (var i = 0; i < flags.Length && reader.Ok; i++)
+        {
+            flags[i] = FlagTally.Read(ref reader);
+        }
+        return new DayTotalsRecord(count, flagged, sums, flaggedSums, flags);
+    }
+}

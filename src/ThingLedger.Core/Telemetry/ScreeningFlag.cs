@@ -1,0 +1,73 @@
+using ThingLedger.Core.Codec;
+
+namespace ThingLedger.Core.Telemetry;
+
+/// <summary>
+/// Why a screening model flagged a reading. The numeric values are written into anchors and
+/// so are part of the chain: never renumber, only add.
+/// </summary>
+public enum FlagCode : ushort
+{
+    OdometerDecrease = 1,
+    SpeedImplausible = 2,
+    EnergyPerKm = 3,
+    SocJump = 4,
+    ExportAboveRating = 5,
+    ImpossibleTravel = 6,
+    Outlier = 7,
+    DuplicateStream = 8,
+}
+
+/// <summary>The stable text codes of <see cref="FlagCode"/> (as in docs/CREDITS.md).</summary>
+public static class FlagCodes
+{
+    public const ushort MaxScore = 1_000;
+
+    private static readonly string[] Texts =
+    [
+        string.Empty, "ODOMETER_DECREASE", "SPEED_IMPLAUSIBLE", "ENERGY_PER_KM", "SOC_JUMP", "EXPORT_ABOVE_RATING",
+        "IMPOSSIBLE_TRAVEL", "OUTLIER", "DUPLICATE_STREAM",
+    ];
+
+    public static bool IsKnown(FlagCode code) => (ushort)code is > 0 and < 9;
+
+    public static string Text(FlagCode code) => IsKnown(code) ? Texts[(ushort)code] : $"FLAG_{(ushort)code}";
+
+    public static bool TryParse(string text, out FlagCode code)
+    {
+        var i = Array.IndexOf(Texts, text);
+        code = (FlagCode)Math.Max(i, 0);
+        return i > 0;
+    }
+
+    /// <summary>Flags that condemn the device for the day, not only the reading (they suggest a cloned or fabricated stream).</summary>
+    public static bool IsDeviceLevel(FlagCode code) => code is FlagCode.DuplicateStream or FlagCode.ImpossibleTravel;
+
+    /// <summary>Whether any of <paramref name="flags"/> is device-level.</summary>
+    public static bool AnyDeviceLevel(ReadOnlySpan<FlagTally> flags)
+    {
+        foreach (var flag in flags)
+        {
+            if (IsDeviceLevel(flag.Code))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>How many readings of a summary carried one flag, and the highest score among them.</summary>
+public readonly record struct FlagTally(FlagCode Code, uint Count, ushort MaxScore)
+{
+    public const int EncodedLength = 2 + 4 + 2;
+
+    public void Write(ref SpanWriter writer)
+    {
+        writer.WriteU16((ushort)Code);
+        writer.WriteU32(Count);
+        writer.WriteU16(MaxScore);
+    }
+
+    public static FlagTally Read(ref SpanReader reader) => new((FlagCode)reader.ReadU16(), reader.ReadU32(), reader.ReadU16());
+}
