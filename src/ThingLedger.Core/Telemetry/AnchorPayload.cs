@@ -39,7 +39,7 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
         {
             return Address.Size + CanonicalSizes.String(Schema) + 2 + 4 + 8 + 8 + CanonicalSizes.VarInts(Sums) +
                 4 + CanonicalSizes.String(Model) + 4 + CanonicalSizes.VarInts(FlaggedSums) +
-                CanonicalSizes.VarUInt((ulong)Flags.Length) + (Flags.Length * FlagTally.EncodedLength);
+                FlagTally.ListLength(Flags);
         }
     }
 
@@ -56,11 +56,7 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
         writer.WriteString(Model);
         writer.WriteU32(Flagged);
         writer.WriteVarInts(FlaggedSums);
-        writer.WriteVarUInt((ulong)Flags.Length);
-        foreach (var flag in Flags)
-        {
-            flag.Write(ref writer);
-        }
+        FlagTally.WriteList(ref writer, Flags);
     }
 
     public static DeviceSummary Read(ref SpanReader reader)
@@ -76,18 +72,14 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
         var model = reader.ReadString(MaxModelBytes);
         var flagged = reader.ReadU32();
         var flaggedSums = reader.ReadVarInts(TelemetrySchema.MaxFields);
-        var flags = new FlagTally[reader.ReadCount(MaxFlags)];
-        for (var i = 0; i < flags.Length && reader.Ok; i++)
-        {
-            flags[i] = FlagTally.Read(ref reader);
-        }
+        var flags = FlagTally.ReadList(ref reader, MaxFlags);
         return new DeviceSummary(device, schema, version, count, first, last, sums)
         {
             Day = day,
             Model = model,
             Flagged = flagged,
             FlaggedSums = flaggedSums,
-            Flags = reader.Ok ? flags : [],
+            Flags = flags,
         };
     }
 

@@ -70,4 +70,28 @@ public readonly record struct FlagTally(FlagCode Code, uint Count, ushort MaxSco
     }
 
     public static FlagTally Read(ref SpanReader reader) => new((FlagCode)reader.ReadU16(), reader.ReadU32(), reader.ReadU16());
+
+    /// <summary>Size of a tally list as <see cref="WriteList"/> writes it.</summary>
+    public static int ListLength(FlagTally[] flags) => CanonicalSizes.VarUInt((ulong)flags.Length) + (flags.Length * EncodedLength);
+
+    /// <summary>A tally list: varint count ‖ tallies.</summary>
+    public static void WriteList(ref SpanWriter writer, FlagTally[] flags)
+    {
+        writer.WriteVarUInt((ulong)flags.Length);
+        foreach (var flag in flags)
+        {
+            flag.Write(ref writer);
+        }
+    }
+
+    /// <summary>A list written by <see cref="WriteList"/>, of at most <paramref name="max"/> tallies.</summary>
+    public static FlagTally[] ReadList(ref SpanReader reader, int max)
+    {
+        var flags = new FlagTally[reader.ReadCount(max)];
+        for (var i = 0; i < flags.Length && reader.Ok; i++)
+        {
+            flags[i] = Read(ref reader);
+        }
+        return reader.Ok ? flags : [];
+    }
 }

@@ -87,7 +87,7 @@ public sealed record CustodianRecord(string Org, ulong LastIngest, Hash LastAnch
 public sealed record DayTotalsRecord(ulong Count, ulong Flagged, long[] Sums, long[] FlaggedSums, FlagTally[] Flags) : ICanonical
 {
     public int EncodedLength => 8 + 8 + CanonicalSizes.VarInts(Sums) + CanonicalSizes.VarInts(FlaggedSums) +
-        CanonicalSizes.VarUInt((ulong)Flags.Length) + (Flags.Length * FlagTally.EncodedLength);
+        FlagTally.ListLength(Flags);
 
     /// <summary>The sum of additive field <paramref name="index"/> over readings no model flagged.</summary>
     public long CleanSum(int index) => checked(Sums[index] - FlaggedSums[index]);
@@ -140,11 +140,7 @@ public sealed record DayTotalsRecord(ulong Count, ulong Flagged, long[] Sums, lo
         writer.WriteU64(Flagged);
         writer.WriteVarInts(Sums);
         writer.WriteVarInts(FlaggedSums);
-        writer.WriteVarUInt((ulong)Flags.Length);
-        foreach (var flag in Flags)
-        {
-            flag.Write(ref writer);
-        }
+        FlagTally.WriteList(ref writer, Flags);
     }
 
     public static DayTotalsRecord Read(ref SpanReader reader)
@@ -153,11 +149,6 @@ public sealed record DayTotalsRecord(ulong Count, ulong Flagged, long[] Sums, lo
         var flagged = reader.ReadU64();
         var sums = reader.ReadVarInts(TelemetrySchema.MaxFields);
         var flaggedSums = reader.ReadVarInts(TelemetrySchema.MaxFields);
-        var flags = new FlagTally[reader.ReadCount(64)];
-        for (var i = 0; i < flags.Length && reader.Ok; i++)
-        {
-            flags[i] = FlagTally.Read(ref reader);
-        }
-        return new DayTotalsRecord(count, flagged, sums, flaggedSums, flags);
+        return new DayTotalsRecord(count, flagged, sums, flaggedSums, FlagTally.ReadList(ref reader, 64));
     }
 }
