@@ -40,6 +40,7 @@ public static class ErrorCodes
     public const string NotDeviceOwner = "NOT_DEVICE_OWNER";
     public const string TokenExists = "TOKEN_EXISTS";
     public const string TokenNotFound = "TOKEN_NOT_FOUND";
+    public const string TokenModuleIssued = "TOKEN_MODULE_ISSUED";
     public const string AmountZero = "AMOUNT_ZERO";
     public const string InsufficientBalance = "INSUFFICIENT_BALANCE";
     public const string MintCapExceeded = "MINT_CAP_EXCEEDED";

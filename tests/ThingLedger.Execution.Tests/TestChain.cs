@@ -16,12 +16,13 @@ internal sealed class TestChain : IStateReader
     private readonly SortedDictionary<string, byte[]> _state = new(StringComparer.Ordinal);
     private readonly Dictionary<Address, ulong> _nonces = [];
 
-    public TestChain()
-        : this([KeyPair.Generate(), KeyPair.Generate()], ["acme", "grid"], 1, quorum: 1)
+    /// <param name="extraModules">Test-only modules to run beside the built-in ones.</param>
+    public TestChain(params IModule[] extraModules)
+        : this([KeyPair.Generate(), KeyPair.Generate()], ["acme", "grid"], 1, quorum: 1, extraModules)
     {
     }
 
-    private TestChain(KeyPair[] admins, string[] orgs, int validatorOrgs, int quorum)
+    private TestChain(KeyPair[] admins, string[] orgs, int validatorOrgs, int quorum, IModule[]? extraModules = null)
     {
         Admins = admins;
         Validators = [.. admins.Take(validatorOrgs).Select(_ => KeyPair.Generate())];
@@ -33,6 +34,11 @@ internal sealed class TestChain : IStateReader
             orgs.Select((org, i) => new GenesisOrg(org, $"Org {org}", [admins[i].PublicKey])),
             validatorKeys.Select((key, i) => new GenesisValidator(orgs[i], key.PublicKey)), quorum);
         Machine = StateMachine.Create(ChainId);
+        if (extraModules is { Length: > 0 })
+        {
+            var identity = (Execution.Modules.Identity.IdentityModule)Machine.Modules.First(m => m.Name == Execution.Modules.Identity.IdentityModule.ModuleName);
+            Machine = new StateMachine(ChainId, [.. Machine.Modules, .. extraModules], identity);
+        }
         Apply(Machine.Genesis(Genesis, this));
     }
 

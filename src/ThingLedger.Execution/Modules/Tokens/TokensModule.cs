@@ -79,88 +79,22 @@ public sealed class TokensModule : IModule
         {
             return ErrorCodes.TokenNotFound;
         }
+        if (token.IsModuleIssued)
+        {
+            return ErrorCodes.TokenModuleIssued;
+        }
         if (context.SignerMembership is not { } signer || signer.Org != token.Org || !signer.Has(token.MintRoles))
         {
             return ErrorCodes.Unauthorised;
         }
-        if (p.Amount == UInt128.Zero)
-        {
-            return ErrorCodes.AmountZero;
-        }
-        if (UInt128.MaxValue - token.Supply < p.Amount)
-        {
-            return ErrorCodes.AmountOverflow;
-        }
-        var supply = token.Supply + p.Amount;
-        if (token.Cap != UInt128.Zero && supply > token.Cap)
-        {
-            return ErrorCodes.MintCapExceeded;
-        }
-        // The supply bounds every balance, so the balance addition cannot overflow.
-        WriteBalance(context.State, p.Symbol, p.To, ReadBalance(context.State, p.Symbol, p.To) + p.Amount);
-        context.State.Set(TokenKey(p.Symbol), Canonical.Encode(token with { Supply = supply }));
-        context.Emit(ModuleName, "minted", new("symbol", p.Symbol), new("to", p.To.ToString()), new("amount", Text(p.Amount)));
-        return Outcome.Ok;
+        return TokenLedger.Issue(context, p.Symbol, p.To, p.Amount);
     }
 
-    private static Outcome DoTransfer(TxContext context, TokenAmountPayload p)
-    {
-        if (!context.State.Contains(TokenKey(p.Symbol)))
-        {
-            return ErrorCodes.TokenNotFound;
-        }
-        if (p.Amount == UInt128.Zero)
-        {
-            return ErrorCodes.AmountZero;
-        }
-        var from = ReadBalance(context.State, p.Symbol, context.Signer);
-        if (from < p.Amount)
-        {
-            return ErrorCodes.InsufficientBalance;
-        }
-        if (p.To != context.Signer)
-        {
-            WriteBalance(context.State, p.Symbol, context.Signer, from - p.Amount);
-            WriteBalance(context.State, p.Symbol, p.To, ReadBalance(context.State, p.Symbol, p.To) + p.Amount);
-        }
-        context.Emit(ModuleName, "transferred", new("symbol", p.Symbol), new("from", context.Signer.ToString()), new("to", p.To.ToString()), new("amount", Text(p.Amount)));
-        return Outcome.Ok;
-    }
+    private static Outcome DoTransfer(TxContext context, TokenAmountPayload p) =>
+        TokenLedger.Move(context, p.Symbol, context.Signer, p.To, p.Amount);
 
-    private static Outcome DoBurn(TxContext context, BurnPayload p)
-    {
-        var token = ReadToken(context.State, p.Symbol);
-        if (token is null)
-        {
-            return ErrorCodes.TokenNotFound;
-        }
-        if (p.Amount == UInt128.Zero)
-        {
-            return ErrorCodes.AmountZero;
-        }
-        var balance = ReadBalance(context.State, p.Symbol, context.Signer);
-        if (balance < p.Amount)
-        {
-            return ErrorCodes.InsufficientBalance;
-        }
-        WriteBalance(context.State, p.Symbol, context.Signer, balance - p.Amount);
-        context.State.Set(TokenKey(p.Symbol), Canonical.Encode(token with { Supply = token.Supply - p.Amount }));
-        context.Emit(ModuleName, "burned", new("symbol", p.Symbol), new("from", context.Signer.ToString()), new("amount", Text(p.Amount)));
-        return Outcome.Ok;
-    }
-
-    /// <summary>Zero balances are deleted, so absence and zero are the same state.</summary>
-    private static void WriteBalance(StateView state, string symbol, Address holder, UInt128 amount)
-    {
-        if (amount == UInt128.Zero)
-        {
-            state.Delete(BalanceKey(symbol, holder));
-            return;
-        }
-        var bytes = new byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(bytes, amount);
-        state.Set(BalanceKey(symbol, holder), bytes);
-    }
+    private static Outcome DoBurn(TxContext context, BurnPayload p) =>
+        ReadToken(context.State, p.Symbol) is { IsModuleIssued: true } ? ErrorCodes.TokenModuleIssued : TokenLedger.Destroy(context, p.Symbol, context.Signer, p.Amount);
 
     public static string Text(UInt128 amount) => amount.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,63 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Execution.Modules.Tokens;
+
+namespace ThingLedger.Execution.Tests.Modules;
+
+public class TokenLedgerTests
+{
+    /// <summary>A module that issues its own token, as the carbon module issues credits.</summary>
+    private sealed class IssuerModule : IModule
+    {
+        public string Name => "issuer";
+
+        public IReadOnlyCollection<string> Operations { get; } = ["create", "issue", "destroy"];
+
+        public void InitGenesis(Genesis genesis, StateView state)
+        {
+        }
+
+        public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload)
+        {
+            if (!Payload.TryDecode(payload, TokenAmountPayload.Read, out var p))
+            {
+                return ErrorCodes.PayloadMalformed;
+            }
+            return operation switch
+            {
+                "create" => TokenLedger.CreateIssued(context, p.Symbol, "acme", "Issued credits", 0),
+                "issue" => TokenLedger.Issue(context, p.Symbol, p.To, p.Amount),
+                "destroy" => TokenLedger.Destroy(context, p.Symbol, p.To, p.Amount),
+                _ => ErrorCodes.UnknownOperation,
+            };
+        }
+    }
+
+    private readonly TestChain _chain = new(new IssuerModule());
+    private readonly KeyPair _holder = KeyPair.Generate();
+
+    private Receipt Issuer(string operation, UInt128 amount) =>
+        _chain.Run(_chain.Tx(_chain.AcmeAdmin, "issuer", operation, new TokenAmountPayload("CRD", _holder.Address, amount)));
+
+    private Receipt Tokens(KeyPair signer, string operation, ICanonical payload) => _chain.Run(_chain.Tx(signer, "tokens", operation, payload));
+
+    [Fact]
+    public void A_module_issued_token_is_minted_and_burned_only_by_its_module_but_moves_like_any_token()
+    {
+        Assert.True(Issuer("create", 0).Succeeded);
+        Assert.Equal(ErrorCodes.TokenExists, Issuer("create", 0).ErrorCode);
+        Assert.True(Issuer("issue", 500).Succeeded);
+
+        Assert.Equal(ErrorCodes.TokenModuleIssued, Tokens(_chain.AcmeAdmin, "mint", new TokenAmountPayload("CRD", _chain.AcmeAdmin.Address, 1)).ErrorCode);
+        Assert.Equal(ErrorCodes.TokenModuleIssued, Tokens(_holder, "burn", new BurnPayload("CRD", 1)).ErrorCode);
+        Assert.True(Tokens(_holder, "transfer", new TokenAmountPayload("CRD", _chain.GridAdmin.Address, 200)).Succeeded);
+
+        Assert.Equal(ErrorCodes.InsufficientBalance, Issuer("destroy", 301).ErrorCode);
+        Assert.True(Issuer("destroy", 300).Succeeded);
+        Assert.Equal(UInt128.Zero, TokensModule.ReadBalance(_chain, "CRD", _holder.Address));
+        Assert.Equal((UInt128)200, TokensModule.ReadBalance(_chain, "CRD", _chain.GridAdmin.Address));
+        Assert.Equal((UInt128)200, TokensModule.ReadToken(_chain, "CRD")!.Supply);
+    }
+}
