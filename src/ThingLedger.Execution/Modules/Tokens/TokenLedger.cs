@@ -36,14 +36,9 @@ public static class TokenLedger
     /// <summary>Adds <paramref name="amount"/> to the supply and to <paramref name="to"/>'s balance, within the cap.</summary>
     public static Outcome Issue(TxContext context, string symbol, Address to, UInt128 amount)
     {
-        var token = TokensModule.ReadToken(context.State, symbol);
-        if (token is null)
+        if (Find(context, symbol, amount, out var token) is { Succeeded: false } missing)
         {
-            return ErrorCodes.TokenNotFound;
-        }
-        if (amount == UInt128.Zero)
-        {
-            return ErrorCodes.AmountZero;
+            return missing;
         }
         if (UInt128.MaxValue - token.Supply < amount)
         {
@@ -89,14 +84,9 @@ public static class TokenLedger
     /// <summary>Takes <paramref name="amount"/> out of <paramref name="from"/>'s balance and the supply.</summary>
     public static Outcome Destroy(TxContext context, string symbol, Address from, UInt128 amount)
     {
-        var token = TokensModule.ReadToken(context.State, symbol);
-        if (token is null)
+        if (Find(context, symbol, amount, out var token) is { Succeeded: false } missing)
         {
-            return ErrorCodes.TokenNotFound;
-        }
-        if (amount == UInt128.Zero)
-        {
-            return ErrorCodes.AmountZero;
+            return missing;
         }
         var balance = TokensModule.ReadBalance(context.State, symbol, from);
         if (balance < amount)
@@ -107,6 +97,13 @@ public static class TokenLedger
         context.State.Set(TokensModule.TokenKey(symbol), Canonical.Encode(token with { Supply = token.Supply - amount }));
         context.Emit(TokensModule.ModuleName, "burned", new("symbol", symbol), new("from", from.ToString()), new("amount", TokensModule.Text(amount)));
         return Outcome.Ok;
+    }
+
+    /// <summary>The token, when it exists and <paramref name="amount"/> is not zero.</summary>
+    private static Outcome Find(TxContext context, string symbol, UInt128 amount, out TokenRecord token)
+    {
+        token = TokensModule.ReadToken(context.State, symbol)!;
+        return token is null ? ErrorCodes.TokenNotFound : amount == UInt128.Zero ? ErrorCodes.AmountZero : Outcome.Ok;
     }
 
     /// <summary>Zero balances are deleted, so absence and zero are the same state.</summary>
