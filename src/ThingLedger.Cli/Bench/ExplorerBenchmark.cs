@@ -39,8 +39,7 @@ internal sealed class ExplorerBenchmark(HttpClient http, ThingLedgerClient clien
                 await FetchAsync(path, cancellationToken).ConfigureAwait(false);
                 samples.Add(clock.Elapsed.TotalMilliseconds);
             }
-            samples.Sort();
-            timings.Add(new PageTiming(page, path, Percentile(samples, 0.50), Percentile(samples, 0.99), samples[^1], bytes));
+            timings.Add(new PageTiming(page, path, IngestBenchmark.Percentile(samples, 0.50), IngestBenchmark.Percentile(samples, 0.99), samples.Max(), bytes));
         }
         return timings;
     }
@@ -87,6 +86,4 @@ internal sealed class ExplorerBenchmark(HttpClient http, ThingLedgerClient clien
             ("search, tx id", $"/search?q={tx.Transaction.Id}"),
         ];
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(sorted.Count * p) - 1)];
 }

@@ -165,7 +165,8 @@ internal sealed class IngestBenchmark
         return latencies;
     }
 
-    private static double Percentile(List<double> samples, double p)
+    /// <summary>The nearest-rank percentile of <paramref name="samples"/> (sorted in place; 0 when empty).</summary>
+    internal static double Percentile(List<double> samples, double p)
     {
         if (samples.Count == 0)
         {

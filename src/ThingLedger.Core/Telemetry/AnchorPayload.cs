@@ -105,7 +105,6 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
         }
         return true;
     }
-
 }
 
 /// <summary>

@@ -29,7 +29,7 @@ public static class FlagCodes
         "IMPOSSIBLE_TRAVEL", "OUTLIER", "DUPLICATE_STREAM",
     ];
 
-    public static bool IsKnown(FlagCode code) => (ushort)code is > 0 and < 9;
+    public static bool IsKnown(FlagCode code) => (ushort)code > 0 && (ushort)code < Texts.Length;
 
     public static string Text(FlagCode code) => IsKnown(code) ? Texts[(ushort)code] : $"FLAG_{(ushort)code}";
 

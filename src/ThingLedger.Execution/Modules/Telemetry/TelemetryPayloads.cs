@@ -149,6 +149,6 @@ public sealed record DayTotalsRecord(ulong Count, ulong Flagged, long[] Sums, lo
         var flagged = reader.ReadU64();
         var sums = reader.ReadVarInts(TelemetrySchema.MaxFields);
         var flaggedSums = reader.ReadVarInts(TelemetrySchema.MaxFields);
-        return new DayTotalsRecord(count, flagged, sums, flaggedSums, FlagTally.ReadList(ref reader, 64));
+        return new DayTotalsRecord(count, flagged, sums, flaggedSums, FlagTally.ReadList(ref reader, DeviceSummary.MaxFlags));
     }
 }

@@ -36,9 +36,9 @@ public static class TokenLedger
     /// <summary>Adds <paramref name="amount"/> to the supply and to <paramref name="to"/>'s balance, within the cap.</summary>
     public static Outcome Issue(TxContext context, string symbol, Address to, UInt128 amount)
     {
-        if (Find(context, symbol, amount, out var token) is { Succeeded: false } missing)
+        if (Find(context, symbol, amount, out var refusal) is not { } token)
         {
-            return missing;
+            return refusal;
         }
         if (UInt128.MaxValue - token.Supply < amount)
         {
@@ -84,9 +84,9 @@ public static class TokenLedger
     /// <summary>Takes <paramref name="amount"/> out of <paramref name="from"/>'s balance and the supply.</summary>
     public static Outcome Destroy(TxContext context, string symbol, Address from, UInt128 amount)
     {
-        if (Find(context, symbol, amount, out var token) is { Succeeded: false } missing)
+        if (Find(context, symbol, amount, out var refusal) is not { } token)
         {
-            return missing;
+            return refusal;
         }
         var balance = TokensModule.ReadBalance(context.State, symbol, from);
         if (balance < amount)
@@ -99,11 +99,12 @@ public static class TokenLedger
         return Outcome.Ok;
     }
 
-    /// <summary>The token, when it exists and <paramref name="amount"/> is not zero.</summary>
-    private static Outcome Find(TxContext context, string symbol, UInt128 amount, out TokenRecord token)
+    /// <summary>The token, when it exists and <paramref name="amount"/> is not zero; otherwise null and why.</summary>
+    private static TokenRecord? Find(TxContext context, string symbol, UInt128 amount, out Outcome refusal)
     {
-        token = TokensModule.ReadToken(context.State, symbol)!;
-        return token is null ? ErrorCodes.TokenNotFound : amount == UInt128.Zero ? ErrorCodes.AmountZero : Outcome.Ok;
+        var token = TokensModule.ReadToken(context.State, symbol);
+        refusal = token is null ? ErrorCodes.TokenNotFound : amount == UInt128.Zero ? ErrorCodes.AmountZero : Outcome.Ok;
+        return refusal.Succeeded ? token : null;
     }
 
     /// <summary>Zero balances are deleted, so absence and zero are the same state.</summary>
