@@ -60,6 +60,13 @@ public abstract class LocalNetworkFixture : IAsyncLifetime
         ? System.IO.Directory.GetFiles(Path.Combine(Directory, "logs")).Select(f => $"--- {f}\n{Tail(f)}")
         : []);
 
+    /// <summary>Everything a peer of <paramref name="org"/> has logged so far ("" before it started).</summary>
+    public string LogOf(string org)
+    {
+        var path = Path.Combine(Directory, "logs", org + ".log");
+        return File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+    }
+
     private static string Tail(string path)
     {
         var lines = File.ReadAllLines(path);

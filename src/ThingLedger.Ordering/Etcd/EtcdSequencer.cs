@@ -193,7 +193,10 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
 
     /// <summary>
     /// Bounds etcd's size: deletes the cuts below <paramref name="height"/> and compacts the history
-    /// before its cut. Blocks before it are then served by peers, not by the log.
+    /// before its cut. Blocks before it are then served by peers, not by the log. The cut of block 0
+    /// stays: it marks where the log was born, so a peer that joins later with an empty ledger
+    /// watches from there, meets the compaction and catches up from peers, instead of recreating
+    /// the marker and waiting for a block 1 that will never be cut again.
     /// </summary>
     public async Task<bool> CompactBeforeAsync(ulong height, CancellationToken cancellationToken)
     {
@@ -202,7 +205,7 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
         {
             return false;
         }
-        await _etcd.DeleteRangeAsync(OrderingLog.CutKey(_options.Prefix, 0), OrderingLog.CutKey(_options.Prefix, height), cancellationToken).ConfigureAwait(false);
+        await _etcd.DeleteRangeAsync(OrderingLog.CutKey(_options.Prefix, 1), OrderingLog.CutKey(_options.Prefix, height), cancellationToken).ConfigureAwait(false);
         return await _etcd.CompactAsync(cut.ModRevision, cancellationToken).ConfigureAwait(false);
     }
 
