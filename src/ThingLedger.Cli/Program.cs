@@ -21,6 +21,7 @@ root.With(
     MembershipCommands.Create(),
     DeviceCommands.Device(),
     TelemetryCommands.Schema(),
+    ScreeningCommands.Create(),
     TokenCommands.Token(),
     ChainCommands.Tx(),
     ChainCommands.Block(),

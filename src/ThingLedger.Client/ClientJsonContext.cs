@@ -35,6 +35,7 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(Page<ReadingView>))]
 [JsonSerializable(typeof(SchemaView))]
 [JsonSerializable(typeof(List<SchemaView>))]
+[JsonSerializable(typeof(List<ScreeningModelView>))]
 [JsonSerializable(typeof(TelemetryStatusView))]
 [JsonSerializable(typeof(RatesView))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -106,6 +106,10 @@ public sealed partial class ThingLedgerClient
     public Task<List<SchemaView>> GetSchemasAsync(CancellationToken cancellationToken = default) =>
         GetAsync("v1/schemas", Json.ListSchemaView, cancellationToken);
 
+    /// <summary>The screening models registered on chain.</summary>
+    public Task<List<ScreeningModelView>> GetScreeningModelsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("v1/screening/models", Json.ListScreeningModelView, cancellationToken);
+
     public Task<SchemaView?> GetSchemaAsync(string id, ushort version, CancellationToken cancellationToken = default) =>
         GetOrNullAsync($"v1/schemas/{Uri.EscapeDataString(id)}/{version.ToString(CultureInfo.InvariantCulture)}", Json.SchemaView, cancellationToken);
 

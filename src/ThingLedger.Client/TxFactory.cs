@@ -49,6 +49,9 @@ public static class Operations
     public static Operation RegisterSchema(TelemetrySchema schema) =>
         Operation.Of(TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, schema);
 
+    public static Operation RegisterModel(ModelRegistration model) =>
+        Operation.Of(TelemetryModule.ModuleName, TelemetryModule.RegisterModel, model);
+
     public static Operation CreateToken(string symbol, string name, byte decimals, Roles mintRoles, UInt128 cap) =>
         Operation.Of(TokensModule.ModuleName, TokensModule.Create, new CreateTokenPayload(symbol, name, decimals, mintRoles, cap));
 

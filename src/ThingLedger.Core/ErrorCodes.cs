@@ -48,6 +48,9 @@ public static class ErrorCodes
     public const string SchemaInvalid = "SCHEMA_INVALID";
     public const string SchemaExists = "SCHEMA_EXISTS";
     public const string SchemaNotFound = "SCHEMA_NOT_FOUND";
+    public const string ModelInvalid = "MODEL_INVALID";
+    public const string ModelExists = "MODEL_EXISTS";
+    public const string ModelNotFound = "MODEL_NOT_FOUND";
     public const string NotCustodian = "NOT_CUSTODIAN";
     public const string AnchorInvalid = "ANCHOR_INVALID";
     public const string AnchorSequenceReplayed = "ANCHOR_SEQUENCE_REPLAYED";

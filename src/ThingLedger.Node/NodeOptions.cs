@@ -41,6 +41,12 @@ public sealed class NodeOptions
     /// <summary>How often accepted readings are anchored on chain, in milliseconds.</summary>
     public int AnchorIntervalMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// Screen accepted readings with the built-in model of their schema, once that model is
+    /// registered on chain with the same parameters (docs/SCREENING.md).
+    /// </summary>
+    public bool Screening { get; set; } = true;
+
     /// <summary>"solo" (embedded, the default) or "etcd" (a consortium's shared ordering service).</summary>
     public string Ordering { get; set; } = "solo";
 

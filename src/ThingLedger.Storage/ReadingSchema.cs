@@ -21,6 +21,12 @@ internal static class ReadingSchema
             UNIQUE (id, version)
         );
 
+        -- Screening models that looked at readings ("id@version").
+        CREATE TABLE IF NOT EXISTS models (
+            ref  INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+
         -- One signature over a device batch's readings; its readings point here.
         CREATE TABLE IF NOT EXISTS batches (
             ref       INTEGER PRIMARY KEY,
@@ -33,6 +39,8 @@ internal static class ReadingSchema
 
         -- ingest: acceptance order at this node. vals: the reading's value section
         -- (varint count, zigzag values); the rest of its bytes are rebuilt from the columns.
+        -- model: the screening model that looked at it (NULL: none); flags: what it raised
+        -- (NULL: clean), kept so that an anchor rebuilt after a crash says the same.
         CREATE TABLE IF NOT EXISTS readings (
             ingest INTEGER PRIMARY KEY,
             device INTEGER NOT NULL,
@@ -41,7 +49,9 @@ internal static class ReadingSchema
             schema INTEGER NOT NULL,
             vals   BLOB NOT NULL,
             sig    BLOB,
-            batch  INTEGER
+            batch  INTEGER,
+            model  INTEGER,
+            flags  BLOB
         );
         CREATE UNIQUE INDEX IF NOT EXISTS readings_by_device ON readings (device, seq);
         CREATE INDEX IF NOT EXISTS readings_by_time ON readings (device, ts);

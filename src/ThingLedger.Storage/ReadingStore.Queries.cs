@@ -7,7 +7,7 @@ namespace ThingLedger.Storage;
 
 public sealed partial class ReadingStore
 {
-    private const string Columns = "ingest, device, seq, ts, schema, vals, sig, batch";
+    private const string Columns = "ingest, device, seq, ts, schema, vals, sig, batch, model, flags";
 
     private SqliteConnection OpenReader()
     {
@@ -103,8 +103,16 @@ public sealed partial class ReadingStore
             var (schema, version) = _schemas[reader.GetInt64(4)];
             var reading = ReadingRows.Rebuild(_devices[reader.GetInt64(1)], unchecked((ulong)reader.GetInt64(2)), unchecked((ulong)reader.GetInt64(3)),
                 schema, version, (byte[])reader.GetValue(5)) ?? throw new StorageException($"reading {reader.GetInt64(0)} in {DatabaseFileName} is damaged");
+            var screen = ReadingScreen.None;
+            if (!reader.IsDBNull(8))
+            {
+                var flags = reader.IsDBNull(9) ? [] : ReadingScreen.DecodeFlags((byte[])reader.GetValue(9))
+                    ?? throw new StorageException($"the flags of reading {reader.GetInt64(0)} in {DatabaseFileName} are damaged");
+                screen = new ReadingScreen(_models[reader.GetInt64(8)], flags);
+            }
             rows.Add(new StoredReading((ulong)reader.GetInt64(0), reading,
-                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6), reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6), reader.IsDBNull(7) ? null : reader.GetInt64(7))
+            { Screen = screen });
         }
         return rows;
     }

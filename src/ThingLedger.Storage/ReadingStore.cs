@@ -15,11 +15,21 @@ public enum AppendStatus : byte
     Replayed = 2,
 }
 
-/// <summary>One signed reading (one element, not a batch) or one device batch, to be stored whole or not at all.</summary>
-public sealed record AppendItem(Reading[] Readings, byte[] Signature, bool IsBatch);
+/// <summary>
+/// One signed reading (one element, not a batch) or one device batch, to be stored whole or not at
+/// all, with what screening said about each reading (null: none screened).
+/// </summary>
+public sealed record AppendItem(Reading[] Readings, byte[] Signature, bool IsBatch, ReadingScreen[]? Screens = null)
+{
+    public ReadingScreen ScreenOf(int index) => Screens?[index] ?? ReadingScreen.None;
+}
 
 /// <summary>A stored reading: its ingest number, and either its own signature or its device batch's number.</summary>
-public sealed record StoredReading(ulong Ingest, Reading Reading, byte[]? Signature, long? Batch);
+public sealed record StoredReading(ulong Ingest, Reading Reading, byte[]? Signature, long? Batch)
+{
+    /// <summary>What screening said about the reading when it was accepted.</summary>
+    public ReadingScreen Screen { get; init; } = ReadingScreen.None;
+}
 
 /// <summary>A stored device batch: its readings' sequence range and count, and the device's signature over their root.</summary>
 public sealed record StoredBatch(long Ref, Address Device, ulong FirstSequence, ulong LastSequence, int Count, byte[] Signature);
@@ -37,7 +47,7 @@ public sealed record AnchorRecord(ulong FirstIngest, ulong LastIngest, Hash TxId
 public sealed partial class ReadingStore : IDisposable
 {
     public const string DatabaseFileName = "readings.db";
-    private const string Format = "thingledger-readings/1";
+    private const string Format = "thingledger-readings/2";
 
     private readonly SqliteConnection _writer;
     private readonly string _readConnectionString;
@@ -47,6 +57,8 @@ public sealed partial class ReadingStore : IDisposable
     private readonly ConcurrentDictionary<long, Address> _devices = [];
     private readonly ConcurrentDictionary<(string Id, ushort Version), long> _schemaRefs = [];
     private readonly ConcurrentDictionary<long, (string Id, ushort Version)> _schemas = [];
+    private readonly ConcurrentDictionary<string, long> _modelRefs = [];
+    private readonly ConcurrentDictionary<long, string> _models = [];
     private readonly Dictionary<Address, ulong> _lastSequence = [];
     private long _lastIngest;
     private long _lastAnchored;
@@ -156,7 +168,7 @@ public sealed partial class ReadingStore : IDisposable
         using var transaction = _writer.BeginTransaction();
         using var insert = _writer.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO readings (ingest, device, seq, ts, schema, vals, sig, batch) VALUES ($i, $d, $s, $t, $sc, $v, $sig, $b)";
+        insert.CommandText = "INSERT INTO readings (ingest, device, seq, ts, schema, vals, sig, batch, model, flags) VALUES ($i, $d, $s, $t, $sc, $v, $sig, $b, $m, $f)";
         var pIngest = insert.Parameters.Add("$i", SqliteType.Integer);
         var pDevice = insert.Parameters.Add("$d", SqliteType.Integer);
         var pSeq = insert.Parameters.Add("$s", SqliteType.Integer);
@@ -165,6 +177,8 @@ public sealed partial class ReadingStore : IDisposable
         var pValues = insert.Parameters.Add("$v", SqliteType.Blob);
         var pSig = insert.Parameters.Add("$sig", SqliteType.Blob);
         var pBatch = insert.Parameters.Add("$b", SqliteType.Integer);
+        var pModel = insert.Parameters.Add("$m", SqliteType.Integer);
+        var pFlags = insert.Parameters.Add("$f", SqliteType.Blob);
         insert.Prepare();
         foreach (var index in accepted)
         {
@@ -175,8 +189,10 @@ public sealed partial class ReadingStore : IDisposable
             {
                 batch = InsertBatch(transaction, device, item);
             }
-            foreach (var reading in item.Readings)
+            for (var k = 0; k < item.Readings.Length; k++)
             {
+                var reading = item.Readings[k];
+                var screen = item.ScreenOf(k);
                 pIngest.Value = ++ingest;
                 pDevice.Value = device;
                 pSeq.Value = unchecked((long)reading.Sequence);
@@ -185,8 +201,10 @@ public sealed partial class ReadingStore : IDisposable
                 pValues.Value = ReadingRows.ValuesOf(reading);
                 pSig.Value = item.IsBatch ? DBNull.Value : item.Signature;
                 pBatch.Value = batch;
+                pModel.Value = screen.Model.Length == 0 ? DBNull.Value : ModelRef(screen.Model, transaction);
+                pFlags.Value = screen.IsFlagged ? ReadingScreen.EncodeFlags(screen.Flags) : DBNull.Value;
                 insert.ExecuteNonQuery();
-                added.Add(new StoredReading((ulong)ingest, reading, item.IsBatch ? null : item.Signature, batch is long b ? b : null));
+                added.Add(new StoredReading((ulong)ingest, reading, item.IsBatch ? null : item.Signature, batch is long b ? b : null) { Screen = screen });
             }
         }
         try
@@ -247,46 +265,48 @@ public sealed partial class ReadingStore : IDisposable
         return (long)cmd.ExecuteScalar()!;
     }
 
-    private long DeviceRef(Address device, SqliteTransaction transaction)
+    private long DeviceRef(Address device, SqliteTransaction transaction) =>
+        Ref(_deviceRefs, _devices, device, transaction, "INSERT INTO devices (id) VALUES ($a) RETURNING ref", device.ToArray());
+
+    private long SchemaRef(string schema, ushort version, SqliteTransaction transaction) =>
+        Ref(_schemaRefs, _schemas, (schema, version), transaction, "INSERT INTO schemas (id, version) VALUES ($a, $b) RETURNING ref", schema, (int)version);
+
+    private long ModelRef(string model, SqliteTransaction transaction) =>
+        Ref(_modelRefs, _models, model, transaction, "INSERT INTO models (name) VALUES ($a) RETURNING ref", model);
+
+    /// <summary>
+    /// The small integer a device, schema or model is stored under: known already, or inserted now
+    /// (with <paramref name="columns"/> bound to $a, $b) and remembered both ways.
+    /// </summary>
+    private long Ref<TKey>(ConcurrentDictionary<TKey, long> refs, ConcurrentDictionary<long, TKey> keys, TKey key, SqliteTransaction transaction,
+        string insert, params object[] columns) where TKey : notnull
     {
-        if (_deviceRefs.TryGetValue(device, out var known))
+        if (refs.TryGetValue(key, out var known))
         {
             return known;
         }
         using var cmd = _writer.CreateCommand();
         cmd.Transaction = transaction;
-        cmd.CommandText = "INSERT INTO devices (id) VALUES ($id) RETURNING ref";
-        cmd.Parameters.AddWithValue("$id", device.ToArray());
-        var id = (long)cmd.ExecuteScalar()!;
-        _deviceRefs[device] = id;
-        _devices[id] = device;
-        return id;
-    }
-
-    private long SchemaRef(string schema, ushort version, SqliteTransaction transaction)
-    {
-        if (_schemaRefs.TryGetValue((schema, version), out var known))
+        cmd.CommandText = insert;
+        for (var i = 0; i < columns.Length; i++)
         {
-            return known;
+            cmd.Parameters.AddWithValue(i == 0 ? "$a" : "$b", columns[i]);
         }
-        using var cmd = _writer.CreateCommand();
-        cmd.Transaction = transaction;
-        cmd.CommandText = "INSERT INTO schemas (id, version) VALUES ($id, $v) RETURNING ref";
-        cmd.Parameters.AddWithValue("$id", schema);
-        cmd.Parameters.AddWithValue("$v", (int)version);
         var id = (long)cmd.ExecuteScalar()!;
-        _schemaRefs[(schema, version)] = id;
-        _schemas[id] = (schema, version);
+        refs[key] = id;
+        keys[id] = key;
         return id;
     }
 
-    /// <summary>A failed transaction rolled back its new devices and schemas: reload what is really on disk.</summary>
+    /// <summary>A failed transaction rolled back its new devices, schemas and models: reload what is really on disk.</summary>
     private void ForgetUncommittedRefs()
     {
         _deviceRefs.Clear();
         _devices.Clear();
         _schemaRefs.Clear();
         _schemas.Clear();
+        _modelRefs.Clear();
+        _models.Clear();
         LoadRefs();
     }
 
@@ -379,6 +399,16 @@ public sealed partial class ReadingStore : IDisposable
                 var schema = (reader.GetString(1), (ushort)reader.GetInt32(2));
                 _schemaRefs[schema] = reader.GetInt64(0);
                 _schemas[reader.GetInt64(0)] = schema;
+            }
+        }
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "SELECT ref, name FROM models";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                _modelRefs[reader.GetString(1)] = reader.GetInt64(0);
+                _models[reader.GetInt64(0)] = reader.GetString(1);
             }
         }
     }

@@ -40,6 +40,24 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Screening_eval_measures_every_fault_type_and_meets_the_targets()
+    {
+        var (code, output, error) = await CliProcess.RunAsync(Limit, "screening", "eval", "--devices", "18", "--days", "7", "--json");
+        Assert.True(code == 0, error + output);
+        var rows = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(
+            ["ODOMETER_DECREASE ev", "SPEED_IMPLAUSIBLE ev", "ENERGY_PER_KM ev", "SOC_JUMP ev", "IMPOSSIBLE_TRAVEL ev", "DUPLICATE_STREAM ev",
+                "SOC_JUMP smart-meter", "EXPORT_ABOVE_RATING smart-meter", "OUTLIER smart-meter", "DUPLICATE_STREAM smart-meter"],
+            rows.Select(r => $"{r.GetProperty("fault").GetString()} {r.GetProperty("schema").GetString()}"));
+        Assert.All(rows, r =>
+        {
+            Assert.True(r.GetProperty("injected").GetInt32() > 0);
+            Assert.True(r.GetProperty("recall").GetDouble() >= 0.95, r.ToString());
+            Assert.True(r.GetProperty("falsePositiveRate").GetDouble() <= 0.01, r.ToString());
+        });
+    }
+
+    [Fact]
     public async Task Init_creates_keys_and_genesis_and_refuses_to_overwrite()
     {
         var data = Path.Combine(_directory, "chain");

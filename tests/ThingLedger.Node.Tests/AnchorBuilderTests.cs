@@ -25,4 +25,29 @@ public sealed class AnchorBuilderTests
             anchor.Summaries.Select(s => (s.Day, s.FirstSequence, s.LastSequence, s.Sums[2])));
         Assert.All(anchor.Summaries, s => Assert.True(s.FlagsConsistent() && s.Flagged == 0 && s.Model.Length == 0));
     }
+
+    [Fact]
+    public void Stored_flags_are_tallied_into_the_summary_and_a_change_of_model_cuts_the_run()
+    {
+        var t = 20_413 * DeviceSummary.DayMs;
+        ReadingScreen Screen(params ReadingFlag[] flags) => new("ev-screen@1", flags);
+        List<StoredReading> readings =
+        [
+            Ev(1, 1, t, 10),
+            Ev(2, 2, t + 1, 20) with { Screen = Screen() },
+            Ev(3, 3, t + 2, 30) with { Screen = Screen(new ReadingFlag(FlagCode.OdometerDecrease, 1_000), new ReadingFlag(FlagCode.ImpossibleTravel, 1_000)) },
+            Ev(4, 4, t + 3, 40) with { Screen = Screen(new ReadingFlag(FlagCode.OdometerDecrease, 900)) },
+        ];
+
+        var summaries = AnchorBuilder.Build(readings, (_, _) => BuiltInSchemas.Ev).Single().Summaries;
+
+        Assert.Equal(2, summaries.Length);
+        Assert.Equal((string.Empty, 1u, 0u), (summaries[0].Model, summaries[0].Count, summaries[0].Flagged));
+        var screened = summaries[1];
+        Assert.Equal(("ev-screen@1", 3u, 2u), (screened.Model, screened.Count, screened.Flagged));
+        Assert.Equal(90L, screened.Sums[2]);
+        Assert.Equal(70L, screened.FlaggedSums[2]);
+        Assert.Equal([new FlagTally(FlagCode.OdometerDecrease, 2, 1_000), new FlagTally(FlagCode.ImpossibleTravel, 1, 1_000)], screened.Flags);
+        Assert.True(screened.FlagsConsistent());
+    }
 }

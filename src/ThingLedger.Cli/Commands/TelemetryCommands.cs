@@ -84,8 +84,12 @@ internal static class TelemetryCommands
                     Output.Json(page);
                     return 0;
                 }
-                Output.Rows("readings", ["seq", "measured (UTC)", "schema", "values", "anchored in block"],
-                    page.Items.Select(r => new[] { r.Seq.ToString(CultureInfo.InvariantCulture), Time(r.Time), r.Schema, Values(r), r.AnchorHeight?.ToString(CultureInfo.InvariantCulture) ?? "pending" }));
+                Output.Rows("readings", ["seq", "measured (UTC)", "schema", "values", "flags", "anchored in block"],
+                    page.Items.Select(r => new[]
+                    {
+                        r.Seq.ToString(CultureInfo.InvariantCulture), Time(r.Time), r.Schema, Values(r), r.Flags.Count == 0 ? "—" : string.Join(", ", r.Flags),
+                        r.AnchorHeight?.ToString(CultureInfo.InvariantCulture) ?? "pending",
+                    }));
                 if (page.Next is not null)
                 {
                     Console.WriteLine($"next: --before {page.Next}");
@@ -108,7 +112,8 @@ internal static class TelemetryCommands
                     return 0;
                 }
                 Output.Fields($"reading {reading.Seq} of {reading.Device}", ("measured (UTC)", Time(reading.Time)), ("schema", reading.Schema),
-                    ("values", Values(reading)), ("signed", reading.Signature is null ? $"in device batch {reading.Batch}" : "alone"),
+                    ("values", Values(reading)), ("screened by", reading.Model ?? "no model"), ("flags", reading.Flags.Count == 0 ? "none" : string.Join(", ", reading.Flags)),
+                    ("signed", reading.Signature is null ? $"in device batch {reading.Batch}" : "alone"),
                     ("anchor tx", reading.AnchorTx ?? "pending"), ("anchored in block", reading.AnchorHeight?.ToString(CultureInfo.InvariantCulture)));
                 return 0;
             });

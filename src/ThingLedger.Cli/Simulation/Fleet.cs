@@ -45,8 +45,10 @@ internal sealed class SimulatedDevice(string org, KeyPair key, DeviceSigner sign
 
 /// <summary>
 /// A fleet of simulated EVs, smart meters and washing machines that registers itself and then
-/// produces signed uploads, tick by tick. Model time runs faster than wall-clock time (each
-/// reading is one model interval); reading timestamps are the wall clock, as a device would send.
+/// produces signed uploads, tick by tick. Each reading is one model interval and is stamped with
+/// its model time, so rates (km/h, W) are real. Model time starts <see cref="HistoryDays"/> days
+/// ago and runs faster than the wall clock, like devices uploading the history they buffered,
+/// until it reaches the present; from then on a device reports only what has happened.
 /// </summary>
 internal sealed class Fleet
 {
@@ -54,7 +56,10 @@ internal sealed class Fleet
     private readonly Random _random;
     private readonly string _chainId;
 
-    public Fleet(FleetOptions options, string chainId)
+    /// <summary>How far back model time starts (inside a node's default 7-day reading age limit).</summary>
+    public const int HistoryDays = 6;
+
+    public Fleet(FleetOptions options, string chainId, DateTime? modelStart = null)
     {
         if (options.BatchSize is < 1 or > DeviceBatch.MaxReadings)
         {
@@ -63,7 +68,8 @@ internal sealed class Fleet
         _options = options;
         _chainId = chainId;
         _random = new Random(options.Seed);
-        var start = new DateTime(2026, 6, 1, 6, 0, 0, DateTimeKind.Utc);
+        var ago = DateTime.UtcNow.AddDays(-HistoryDays);
+        var start = modelStart ?? new DateTime(ago.Year, ago.Month, ago.Day, ago.Hour, 0, 0, DateTimeKind.Utc);
         var faulty = (int)Math.Round(options.Devices * Math.Clamp(options.FaultRate, 0, 1));
         var faultsGiven = 0;
         for (var i = 0; i < options.Devices; i++)
@@ -85,7 +91,10 @@ internal sealed class Fleet
 
     public List<SimulatedDevice> Devices { get; } = [];
 
-    /// <summary>Registers the built-in schemas (when missing) and every device, owned by its organisation's admin.</summary>
+    /// <summary>
+    /// Registers the built-in schemas and screening models (when missing) and every device, owned
+    /// by its organisation's admin.
+    /// </summary>
     public async Task RegisterAsync(ThingLedgerClient client, IReadOnlyDictionary<string, Account> admins, CancellationToken cancellationToken)
     {
         var txs = new List<Transaction>();
@@ -95,6 +104,12 @@ internal sealed class Fleet
             {
                 txs.Add(admins["voltmotors"].Sign(Operations.RegisterSchema(schema)));
             }
+        }
+        var models = (await client.GetScreeningModelsAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.Name).ToHashSet();
+        foreach (var model in Node.Screening.BuiltInScreeningModels.All.Where(m => !models.Contains(m.Name)))
+        {
+            txs.Add(admins["voltmotors"].Sign(Operations.RegisterModel(
+                new Execution.Modules.Telemetry.ModelRegistration(model.Id, model.Version, model.Schema, model.SchemaVersion, model.ParametersHash))));
         }
         foreach (var device in Devices)
         {
@@ -109,9 +124,15 @@ internal sealed class Fleet
     {
         var singles = new List<SignedReading>();
         var batches = new List<SignedBatch>();
+        var present = DateTimeOffset.FromUnixTimeMilliseconds((long)now).UtcDateTime;
         foreach (var device in Devices)
         {
             device.Due += _options.ReadingsPerSecond * elapsed.TotalSeconds;
+            // Caught up with the present: only what has happened since is due.
+            if (device.ModelTime + (device.Interval * _options.BatchSize) > present)
+            {
+                device.Due = Math.Min(device.Due, _options.BatchSize - 1);
+            }
             while (device.Due >= _options.BatchSize)
             {
                 device.Due -= _options.BatchSize;
@@ -149,7 +170,7 @@ internal sealed class Fleet
     private Reading Measure(SimulatedDevice device, ulong now)
     {
         var values = device.Model.Next(device.ModelTime);
-        var time = now;
+        var time = (ulong)new DateTimeOffset(device.ModelTime).ToUnixTimeMilliseconds();
         var faulty = _random.NextDouble() < 0.5;
         switch (device.Fault)
         {

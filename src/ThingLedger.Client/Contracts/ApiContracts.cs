@@ -88,10 +88,18 @@ public sealed record ReadingResultView(int Item, int Index, string? Device, ulon
 
 public sealed record ReadingUploadResponse(int Accepted, int Duplicates, int Rejected, List<ReadingResultView> Results);
 
-/// <summary>A stored reading with its values in decimal notation and, once anchored, its anchor tx.</summary>
+/// <summary>
+/// A stored reading with its values in decimal notation, what screening said of it (the model,
+/// null when none looked; flags as CODE:score) and, once anchored, its anchor tx.
+/// </summary>
 public sealed record ReadingView(
     string Device, ulong Seq, ulong Time, string Schema, Dictionary<string, string> Values, ulong Ingest, string Bytes,
-    string? Signature, long? Batch, string? AnchorTx, ulong? AnchorHeight);
+    string? Signature, long? Batch, string? AnchorTx, ulong? AnchorHeight)
+{
+    public string? Model { get; init; }
+
+    public List<string> Flags { get; init; } = [];
+}
 
 public sealed record SchemaFieldView(string Name, string Unit, byte Decimals, string Min, string Max, bool Additive);
 
@@ -122,3 +130,6 @@ public sealed record RatePoint(long Time, double TxPerSecond, double ReadingsPer
 
 /// <summary>GET /v1/rates: the last ten minutes of rates, oldest first, with the head at the time of asking.</summary>
 public sealed record RatesView(ulong Height, int IntervalSeconds, List<RatePoint> Points);
+
+/// <summary>A screening model registered on chain: name, schema, parameters hash, owner org, height.</summary>
+public sealed record ScreeningModelView(string Name, string Schema, string Parameters, string Org, ulong Height);

@@ -29,6 +29,9 @@ public static class FlagCodes
         "IMPOSSIBLE_TRAVEL", "OUTLIER", "DUPLICATE_STREAM",
     ];
 
+    /// <summary>How many flag codes there are: a summary carries at most one tally for each.</summary>
+    public static int Count => Texts.Length - 1;
+
     public static bool IsKnown(FlagCode code) => (ushort)code > 0 && (ushort)code < Texts.Length;
 
     public static string Text(FlagCode code) => IsKnown(code) ? Texts[(ushort)code] : $"FLAG_{(ushort)code}";
@@ -93,5 +96,45 @@ public readonly record struct FlagTally(FlagCode Code, uint Count, ushort MaxSco
             flags[i] = Read(ref reader);
         }
         return reader.Ok ? flags : [];
+    }
+}
+
+/// <summary>One flag a screening model raised on one reading: why, and how sure (0–1000).</summary>
+public readonly record struct ReadingFlag(FlagCode Code, ushort Score);
+
+/// <summary>
+/// What screening said about one reading: the model that looked at it ("id@version", empty when
+/// none did) and its flags in ascending code order (empty when the reading is clean).
+/// </summary>
+public sealed record ReadingScreen(string Model, ReadingFlag[] Flags)
+{
+    public static ReadingScreen None { get; } = new(string.Empty, []);
+
+    public bool IsFlagged => Flags.Length > 0;
+
+    /// <summary>The flags as the reading store keeps them: varint count ‖ count × (u16 code ‖ u16 score).</summary>
+    public static byte[] EncodeFlags(ReadingFlag[] flags)
+    {
+        var bytes = new byte[CanonicalSizes.VarUInt((ulong)flags.Length) + (flags.Length * 4)];
+        var writer = new SpanWriter(bytes);
+        writer.WriteVarUInt((ulong)flags.Length);
+        foreach (var flag in flags)
+        {
+            writer.WriteU16((ushort)flag.Code);
+            writer.WriteU16(flag.Score);
+        }
+        return bytes;
+    }
+
+    /// <summary>Flags written by <see cref="EncodeFlags"/>, or null when the bytes are not exactly that.</summary>
+    public static ReadingFlag[]? DecodeFlags(byte[] bytes)
+    {
+        var reader = new SpanReader(bytes);
+        var flags = new ReadingFlag[reader.ReadCount(DeviceSummary.MaxFlags)];
+        for (var i = 0; i < flags.Length && reader.Ok; i++)
+        {
+            flags[i] = new ReadingFlag((FlagCode)reader.ReadU16(), reader.ReadU16());
+        }
+        return reader.Ok && reader.Remaining == 0 ? flags : null;
     }
 }

@@ -36,6 +36,8 @@ internal static class TelemetryApi
         var schemas = api.MapGroup("/schemas").WithTags("Telemetry");
         schemas.MapGet("/", Schemas).WithName("ListSchemas").WithSummary("Registered telemetry schemas.");
         schemas.MapGet("/{id}/{version}", Schema).WithName("GetSchema").WithSummary("One schema version.");
+        api.MapGet("/screening/models", Models).WithTags("Telemetry").WithName("ListScreeningModels")
+            .WithSummary("Screening models registered on chain: name, schema, parameters hash, owner org.");
         return api;
     }
 
@@ -229,6 +231,13 @@ internal static class TelemetryApi
             .Select(kv => Payload.TryDecode(kv.Value, SchemaRecord.Read, out var record) ? ViewMapper.Schema(record) : null)
             .OfType<SchemaView>().ToList());
 
+    private static Ok<List<ScreeningModelView>> Models(LedgerNode node) =>
+        TypedResults.Ok(node.Store.Scan(TelemetryModule.ModelsPrefix, null, 10_000)
+            .Select(kv => Payload.TryDecode(kv.Value, ModelRecord.Read, out var r)
+                ? new ScreeningModelView(r.Model.Name, $"{r.Model.Schema}@{r.Model.SchemaVersion}", r.Model.ParametersHash.ToString(), r.Org, r.Height)
+                : null)
+            .OfType<ScreeningModelView>().ToList());
+
     private static Results<Ok<SchemaView>, ProblemHttpResult> Schema(string id, ushort version, LedgerNode node)
     {
         var record = TelemetryModule.ReadSchema(node.Store, id, version);
@@ -246,6 +255,10 @@ internal static class TelemetryApi
             values[field?.Name ?? $"v{i}"] = TelemetrySchema.FormatValue(r.Values[i], field?.Decimals ?? 0);
         }
         return new ReadingView(r.Device.ToString(), r.Sequence, r.Timestamp, r.SchemaRef, values, stored.Ingest, Convert.ToHexStringLower(r.Encoded.Span),
-            stored.Signature is null ? null : Convert.ToHexStringLower(stored.Signature), stored.Batch, anchor?.TxId.ToString(), anchor?.Height);
+            stored.Signature is null ? null : Convert.ToHexStringLower(stored.Signature), stored.Batch, anchor?.TxId.ToString(), anchor?.Height)
+        {
+            Model = stored.Screen.Model.Length == 0 ? null : stored.Screen.Model,
+            Flags = [.. stored.Screen.Flags.Select(f => $"{FlagCodes.Text(f.Code)}:{f.Score}")],
+        };
     }
 }

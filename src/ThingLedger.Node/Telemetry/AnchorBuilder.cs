@@ -1,3 +1,4 @@
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Merkle;
@@ -47,21 +48,22 @@ public static class AnchorBuilder
             }
             var run = deviceRuns.Count > 0 ? deviceRuns[^1] : null;
             var day = DeviceSummary.DayOf(reading.Timestamp);
-            if (run is null || run.Schema.Id != reading.Schema || run.Schema.Version != reading.SchemaVersion || run.Day != day)
+            var screen = readings[i].Screen;
+            if (run is null || run.Schema.Id != reading.Schema || run.Schema.Version != reading.SchemaVersion || run.Day != day || run.Model != screen.Model)
             {
                 var schema = schemas(reading.Schema, reading.SchemaVersion)
                     ?? throw new InvalidOperationException($"stored reading {readings[i].Ingest} names schema {reading.SchemaRef}, which is not registered");
-                var size = Run.MaxEncodedLength(schema);
+                var size = Run.MaxEncodedLength(schema, screen.Model);
                 if (summaries > 0 && budget + size > maxPayloadBytes)
                 {
                     break;
                 }
                 budget += size;
                 summaries++;
-                run = new Run(schema, day, reading.Sequence);
+                run = new Run(schema, day, screen.Model, reading.Sequence);
                 deviceRuns.Add(run);
             }
-            run.Add(reading);
+            run.Add(reading, screen.Flags);
             leaves.Add(reading.LeafHash);
             from = Math.Min(from, reading.Timestamp);
             to = Math.Max(to, reading.Timestamp);
@@ -79,33 +81,63 @@ public static class AnchorBuilder
         return new AnchorPayload(MerkleTree.Root([.. leaves]), (ulong)leaves.Count, from, to, first, first + (ulong)leaves.Count - 1, [.. list]);
     }
 
-    private sealed class Run(TelemetrySchema schema, uint day, ulong firstSequence)
+    private sealed class Run(TelemetrySchema schema, uint day, string model, ulong firstSequence)
     {
         private readonly int[] _additive = schema.AdditiveFields();
+        private readonly SortedDictionary<FlagCode, (uint Count, ushort MaxScore)> _tallies = [];
         private long[]? _sums;
+        private long[]? _flaggedSums;
         private uint _count;
+        private uint _flagged;
         private ulong _last;
 
         public TelemetrySchema Schema { get; } = schema;
 
         public uint Day { get; } = day;
 
-        public static int MaxEncodedLength(TelemetrySchema schema) =>
-            Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * schema.AdditiveFields().Length) +
-            4 + 1 + 4 + 1 + 1; // day, empty model, flagged, no flagged sums, no flags
+        public string Model { get; } = model;
 
-        public void Add(Reading reading)
+        /// <summary>The most a summary of this schema and model can take, however its readings are flagged.</summary>
+        public static int MaxEncodedLength(TelemetrySchema schema, string model)
+        {
+            var additive = schema.AdditiveFields().Length;
+            return Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * additive) +
+                4 + CanonicalSizes.String(model) + 4 + 1 + (10 * additive) + 1 + (FlagCodes.Count * FlagTally.EncodedLength);
+        }
+
+        public void Add(Reading reading, ReadingFlag[] flags)
         {
             _sums ??= new long[_additive.Length];
             for (var k = 0; k < _additive.Length; k++)
             {
                 _sums[k] = checked(_sums[k] + reading.Values[_additive[k]]);
             }
+            if (flags.Length > 0)
+            {
+                _flaggedSums ??= new long[_additive.Length];
+                for (var k = 0; k < _additive.Length; k++)
+                {
+                    _flaggedSums[k] = checked(_flaggedSums[k] + reading.Values[_additive[k]]);
+                }
+                _flagged++;
+                foreach (var flag in flags)
+                {
+                    var (count, max) = _tallies.GetValueOrDefault(flag.Code);
+                    _tallies[flag.Code] = (count + 1, Math.Max(max, flag.Score));
+                }
+            }
             _count++;
             _last = reading.Sequence;
         }
 
         public DeviceSummary ToSummary(Address device) =>
-            new(device, Schema.Id, Schema.Version, _count, firstSequence, _last, _sums ?? []) { Day = Day };
+            new(device, Schema.Id, Schema.Version, _count, firstSequence, _last, _sums ?? [])
+            {
+                Day = Day,
+                Model = Model,
+                Flagged = _flagged,
+                FlaggedSums = _flaggedSums ?? [],
+                Flags = [.. _tallies.Select(t => new FlagTally(t.Key, t.Value.Count, t.Value.MaxScore))],
+            };
     }
 }

@@ -3,6 +3,7 @@ using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Node.Chain;
+using ThingLedger.Node.Screening;
 using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Telemetry;
@@ -36,11 +37,13 @@ public sealed class ReadingIngest
 {
     private readonly LedgerNode _node;
     private readonly TimeProvider _clock;
+    private readonly Screener _screener;
 
-    public ReadingIngest(LedgerNode node, TimeProvider clock)
+    public ReadingIngest(LedgerNode node, TimeProvider clock, ILogger<Screener> screeningLog)
     {
         _node = node;
         _clock = clock;
+        _screener = new Screener(node.Store, node.Readings, node.Schemas, node.Options.Screening, screeningLog);
     }
 
     public async Task<ReadingOutcome[]> IngestAsync(IReadOnlyList<IngestItem> items)
@@ -55,22 +58,55 @@ public sealed class ReadingIngest
         }
         await _node.Verifier.RunAsync(checks.Length, i => checks[i].VerifySignature(_node.Genesis.ChainId)).ConfigureAwait(false);
 
-        var toStore = new List<AppendItem>();
         var storedFrom = new List<int>();
         for (var i = 0; i < checks.Length; i++)
         {
             if (checks[i].Valid)
             {
-                toStore.Add(new AppendItem(checks[i].Readings!, items[i].Signature, items[i].BatchDevice is not null));
                 storedFrom.Add(i);
             }
         }
-        var statuses = toStore.Count == 0 ? [] : _node.Readings.Append(toStore);
+        var statuses = storedFrom.Count == 0 ? [] : ScreenAndStore(items, checks, storedFrom);
         for (var k = 0; k < statuses.Length; k++)
         {
             checks[storedFrom[k]].Stored(statuses[k]);
         }
         return Flatten(checks);
+    }
+
+    /// <summary>
+    /// Screens the items that continue their device's sequence (a resent or replayed item is not
+    /// stored, so the model must not learn from it) and stores them, both under the screener's gate.
+    /// </summary>
+    private AppendStatus[] ScreenAndStore(IReadOnlyList<IngestItem> items, ItemCheck[] checks, List<int> valid)
+    {
+        lock (_screener.Gate)
+        {
+            var toStore = new List<AppendItem>(valid.Count);
+            var next = new Dictionary<Address, ulong>();
+            foreach (var i in valid)
+            {
+                var readings = checks[i].Readings!;
+                var device = readings[0].Device;
+                ulong? last = next.TryGetValue(device, out var pending) ? pending : _node.Readings.LastSequence(device);
+                ReadingScreen[]? screens = null;
+                if (last is null || readings[0].Sequence > last)
+                {
+                    screens = _screener.Screen(readings);
+                    next[device] = readings[^1].Sequence;
+                }
+                toStore.Add(new AppendItem(readings, items[i].Signature, items[i].BatchDevice is not null, screens));
+            }
+            try
+            {
+                return _node.Readings.Append(toStore);
+            }
+            catch
+            {
+                _screener.Forget(next.Keys);
+                throw;
+            }
+        }
     }
 
     private ItemCheck Check(IngestItem item, HashSet<(Address, ulong)> seen, Dictionary<Address, DeviceRecord?> devices, ulong now)

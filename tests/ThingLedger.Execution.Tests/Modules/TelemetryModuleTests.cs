@@ -35,6 +35,43 @@ public sealed class TelemetryModuleTests
     private Receipt AnchorBy(KeyPair signer, AnchorPayload anchor) =>
         _chain.Run(_chain.Tx(signer, TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor));
 
+    private Receipt RegisterModel(KeyPair signer, ModelRegistration model) =>
+        _chain.Run(_chain.Tx(signer, TelemetryModule.ModuleName, TelemetryModule.RegisterModel, model));
+
+    private static readonly ModelRegistration EvScreen = new("ev-screen", 1, "ev", 1, Hash.Sha256([7]));
+
+    [Fact]
+    public void A_screening_model_is_registered_once_by_an_admin_for_a_registered_schema()
+    {
+        Assert.True(RegisterModel(_chain.AcmeAdmin, EvScreen).Succeeded);
+        var record = TelemetryModule.ReadModel(_chain, "ev-screen@1")!;
+        Assert.Equal((EvScreen.ParametersHash, "ev"), (record.Model.ParametersHash, record.Model.Schema));
+        Assert.NotEmpty(record.Org);
+
+        Assert.Equal(ErrorCodes.ModelExists, RegisterModel(_chain.GridAdmin, EvScreen with { ParametersHash = Hash.Sha256([8]) }).ErrorCode);
+        Assert.Equal(EvScreen.ParametersHash, TelemetryModule.ReadModel(_chain, "ev-screen@1")!.Model.ParametersHash);
+        Assert.Equal(ErrorCodes.SchemaNotFound, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "meter-screen", Schema = "smart-meter" }).ErrorCode);
+        Assert.Equal(ErrorCodes.ModelInvalid, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "Bad Id" }).ErrorCode);
+        Assert.Equal(ErrorCodes.ModelInvalid, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "v2", Version = 0 }).ErrorCode);
+        using var stranger = KeyPair.Generate();
+        Assert.Equal(ErrorCodes.Unauthorised, RegisterModel(stranger, EvScreen with { Id = "other" }).ErrorCode);
+        Assert.Null(TelemetryModule.ReadModel(_chain, "other@1"));
+    }
+
+    [Fact]
+    public void A_summary_naming_an_unregistered_model_or_one_for_another_schema_is_refused()
+    {
+        var day = DeviceSummary.DayOf(1_700_000_000_000);
+        Assert.Equal(ErrorCodes.ModelNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Model = "ev-screen@1" })).ErrorCode);
+        Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.SmartMeter)).Succeeded);
+        Assert.True(RegisterModel(_chain.AcmeAdmin, new ModelRegistration("meter-screen", 1, "smart-meter", 1, Hash.Sha256([9]))).Succeeded);
+        Assert.Equal(ErrorCodes.ModelNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Model = "meter-screen@1" })).ErrorCode);
+        Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
+
+        Assert.True(RegisterModel(_chain.AcmeAdmin, EvScreen).Succeeded);
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Model = "ev-screen@1" })).Succeeded);
+    }
+
     [Fact]
     public void An_anchor_records_counts_sequences_and_running_sums()
     {
@@ -51,6 +88,7 @@ public sealed class TelemetryModuleTests
     public void Anchors_add_up_per_device_and_day_with_flagged_readings_kept_apart()
     {
         var day = DeviceSummary.DayOf(1_700_000_000_000);
+        Assert.True(RegisterModel(_chain.AcmeAdmin, EvScreen).Succeeded);
         Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 5, 5) with { Day = day })).Succeeded);
         Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(6, Summary(6, 9, 4, distance: 40) with
         {

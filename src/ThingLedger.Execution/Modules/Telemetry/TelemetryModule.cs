@@ -20,13 +20,16 @@ public sealed class TelemetryModule : IModule
     public const string ModuleName = "telemetry";
     public const string RegisterSchema = "register-schema";
     public const string Anchor = "anchor";
+    public const string RegisterModel = "register-model";
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [RegisterSchema, Anchor];
+    public IReadOnlyCollection<string> Operations { get; } = [RegisterSchema, Anchor, RegisterModel];
 
     public const string SchemasPrefix = "telemetry/schema/";
     public static string SchemaKey(string id, ushort version) => $"{SchemasPrefix}{id}@{version}";
+    public const string ModelsPrefix = "telemetry/model/";
+    public static string ModelKey(string name) => $"{ModelsPrefix}{name}";
     public static string CustodianKey(Address custodian) => $"telemetry/custodian/{custodian}";
     public static string DeviceKey(Address device) => $"telemetry/device/{device}";
     public static string TotalsKey(Address device, string schemaRef) => $"telemetry/totals/{device}/{schemaRef}";
@@ -34,6 +37,9 @@ public sealed class TelemetryModule : IModule
 
     public static SchemaRecord? ReadSchema(IStateReader state, string id, ushort version) =>
         Read(state, SchemaKey(id, version), SchemaRecord.Read);
+
+    public static ModelRecord? ReadModel(IStateReader state, string name) =>
+        Read(state, ModelKey(name), ModelRecord.Read);
 
     public static CustodianRecord? ReadCustodian(IStateReader state, Address custodian) =>
         Read(state, CustodianKey(custodian), CustodianRecord.Read);
@@ -65,6 +71,7 @@ public sealed class TelemetryModule : IModule
     {
         RegisterSchema => Payload.TryDecode(payload, TelemetrySchema.Read, out var s) ? DoRegister(context, s) : ErrorCodes.PayloadMalformed,
         Anchor => Payload.TryDecode(payload, AnchorPayload.Read, out var a) ? DoAnchor(context, a) : ErrorCodes.PayloadMalformed,
+        RegisterModel => Payload.TryDecode(payload, ModelRegistration.Read, out var m) ? DoRegisterModel(context, m) : ErrorCodes.PayloadMalformed,
         _ => ErrorCodes.UnknownOperation,
     };
 
@@ -85,6 +92,31 @@ public sealed class TelemetryModule : IModule
         }
         context.State.Set(key, Canonical.Encode(new SchemaRecord(schema, signer.Org, context.Height)));
         context.Emit(ModuleName, "schema-registered", new("schema", schema.Ref), new("org", signer.Org), new("fields", schema.Fields.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoRegisterModel(TxContext context, ModelRegistration model)
+    {
+        if (context.SignerMembership is not { } signer || !signer.Has(Roles.Admin))
+        {
+            return ErrorCodes.Unauthorised;
+        }
+        if (!model.IsValid())
+        {
+            return ErrorCodes.ModelInvalid;
+        }
+        if (ReadSchema(context.State, model.Schema, model.SchemaVersion) is null)
+        {
+            return ErrorCodes.SchemaNotFound;
+        }
+        var key = ModelKey(model.Name);
+        if (context.State.Contains(key))
+        {
+            return ErrorCodes.ModelExists;
+        }
+        context.State.Set(key, Canonical.Encode(new ModelRecord(model, signer.Org, context.Height)));
+        context.Emit(ModuleName, "model-registered", new("model", model.Name), new("schema", $"{model.Schema}@{model.SchemaVersion}"),
+            new("org", signer.Org), new("parameters", model.ParametersHash.ToString()));
         return Outcome.Ok;
     }
 
@@ -133,6 +165,11 @@ public sealed class TelemetryModule : IModule
         return Outcome.Ok;
     }
 
+    /// <summary>An unscreened summary, or one whose model is registered for the summary's schema.</summary>
+    private static bool ScreenedByRegisteredModel(IStateReader state, DeviceSummary s) =>
+        s.Model.Length == 0 ||
+        (ReadModel(state, s.Model) is { } record && record.Model.Schema == s.Schema && record.Model.SchemaVersion == s.SchemaVersion);
+
     private static bool InOrder(DeviceSummary previous, DeviceSummary next)
     {
         var byDevice = previous.Device.CompareTo(next.Device);
@@ -155,6 +192,10 @@ public sealed class TelemetryModule : IModule
             s.Sums.Length != schema.AdditiveFields().Length || !s.FlagsConsistent() || s.Day > DeviceSummary.DayOf(context.Timestamp) + 1)
         {
             return ErrorCodes.AnchorInvalid;
+        }
+        if (!ScreenedByRegisteredModel(context.State, s))
+        {
+            return ErrorCodes.ModelNotFound;
         }
         var device = ReadDevice(context.State, s.Device);
         if (device is not null && s.FirstSequence <= device.LastSequence)

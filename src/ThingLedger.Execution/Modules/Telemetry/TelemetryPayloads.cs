@@ -152,3 +152,45 @@ public sealed record DayTotalsRecord(ulong Count, ulong Flagged, long[] Sums, lo
         return new DayTotalsRecord(count, flagged, sums, flaggedSums, FlagTally.ReadList(ref reader, DeviceSummary.MaxFlags));
     }
 }
+
+/// <summary>
+/// Payload of telemetry "register-model": a screening model's name, the schema it screens and
+/// the SHA-256 of its canonical parameters (the rules a custodian's node runs under that name).
+/// </summary>
+public sealed record ModelRegistration(string Id, ushort Version, string Schema, ushort SchemaVersion, Hash ParametersHash) : ICanonical
+{
+    public string Name => $"{Id}@{Version}";
+
+    public int EncodedLength => CanonicalSizes.String(Id) + 2 + CanonicalSizes.String(Schema) + 2 + Hash.Size;
+
+    public bool IsValid() =>
+        Core.Ledger.Identifiers.IsOrgId(Id) && Version > 0 && System.Text.Encoding.UTF8.GetByteCount(Name) <= DeviceSummary.MaxModelBytes;
+
+    public void Write(ref SpanWriter writer)
+    {
+        writer.WriteString(Id);
+        writer.WriteU16(Version);
+        writer.WriteString(Schema);
+        writer.WriteU16(SchemaVersion);
+        writer.WriteHash(ParametersHash);
+    }
+
+    public static ModelRegistration Read(ref SpanReader reader) =>
+        new(reader.ReadString(DeviceSummary.MaxModelBytes), reader.ReadU16(), reader.ReadString(TelemetrySchema.MaxIdBytes), reader.ReadU16(), reader.ReadHash());
+}
+
+/// <summary>A registered screening model with the organisation that owns it.</summary>
+public sealed record ModelRecord(ModelRegistration Model, string Org, ulong Height) : ICanonical
+{
+    public int EncodedLength => Model.EncodedLength + CanonicalSizes.String(Org) + 8;
+
+    public void Write(ref SpanWriter writer)
+    {
+        Model.Write(ref writer);
+        writer.WriteString(Org);
+        writer.WriteU64(Height);
+    }
+
+    public static ModelRecord Read(ref SpanReader reader) =>
+        new(ModelRegistration.Read(ref reader), reader.ReadString(64), reader.ReadU64());
+}

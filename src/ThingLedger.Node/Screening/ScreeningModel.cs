@@ -1,0 +1,294 @@
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Telemetry;
+
+namespace ThingLedger.Node.Screening;
+
+/// <summary>
+/// A screening model at work: it sees one schema's readings in the order they are accepted and
+/// flags each from what it has seen of the same device before (and, for duplicate streams, of
+/// every device). State is per device and in memory. Not thread-safe: its owner serialises calls.
+/// Floating point is fine here: flags are decided once, stored with the reading, and only the
+/// stored flags reach the chain.
+/// </summary>
+public sealed class ScreeningModel
+{
+    /// <summary>Window fingerprints remembered across devices before the oldest are forgotten.</summary>
+    public const int MaxFingerprints = 1_000_000;
+
+    private const ushort PhysicalScore = 1_000;
+    private const ushort DuplicateScore = 900;
+
+    private readonly Compiled[] _rules;
+    private readonly int _outliers;
+    private readonly int _window;
+    private readonly int[] _additive;
+    private readonly Dictionary<Address, DeviceState> _devices = [];
+    private readonly Dictionary<ulong, (Address Device, ulong Time)> _fingerprints = [];
+    private readonly Queue<ulong> _fingerprintOrder = new();
+
+    public ScreeningModel(ScreeningModelConfig config, TelemetrySchema schema)
+    {
+        if (config.Schema != schema.Id || config.SchemaVersion != schema.Version)
+        {
+            throw new ArgumentException($"model {config.Name} screens {config.SchemaRef}, not {schema.Ref}");
+        }
+        Config = config;
+        _additive = schema.AdditiveFields();
+        _rules = new Compiled[config.Rules.Length];
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var rule = config.Rules[i];
+            if (!FlagCodes.IsKnown(rule.Code))
+            {
+                throw new ArgumentException($"model {config.Name}: rule {i + 1} raises unknown flag code {(ushort)rule.Code}");
+            }
+            _rules[i] = rule switch
+            {
+                CeilingRule c => new Compiled(rule, Field(schema, config, c.Field), -1, -1),
+                NonDecreasingRule n => new Compiled(rule, Field(schema, config, n.Field), -1, -1),
+                RatioBandRule r => new Compiled(rule, Field(schema, config, r.Numerator), Field(schema, config, r.Denominator), -1),
+                RateRule r => new Compiled(rule, Field(schema, config, r.Field), -1, -1),
+                OutlierRule o => new Compiled(rule, Field(schema, config, o.Field), -1, _outliers++),
+                DuplicateStreamRule d => new Compiled(rule, -1, -1, -1),
+                _ => throw new ArgumentException($"model {config.Name}: rule {i + 1} is of an unknown kind"),
+            };
+            if (rule is DuplicateStreamRule duplicate)
+            {
+                if (duplicate.Window is < 1 or > 64 || _window > 0)
+                {
+                    throw new ArgumentException($"model {config.Name}: one duplicate-stream rule, with a window of 1–64 readings");
+                }
+                _window = duplicate.Window;
+            }
+        }
+    }
+
+    public ScreeningModelConfig Config { get; }
+
+    /// <summary>Whether the model has seen the device since it was created.</summary>
+    public bool Knows(Address device) => _devices.ContainsKey(device);
+
+    /// <summary>Drops what the model learned of a device (it learns again from the reading store).</summary>
+    public void Forget(Address device) => _devices.Remove(device);
+
+    /// <summary>Screens the device's next reading and learns from it.</summary>
+    public ReadingScreen Screen(Reading reading)
+    {
+        if (!_devices.TryGetValue(reading.Device, out var state))
+        {
+            state = new DeviceState(reading.Values.Length, _outliers, _window);
+            _devices[reading.Device] = state;
+        }
+        Span<ushort> scores = stackalloc ushort[16];
+        scores.Clear();
+        var values = reading.Values;
+        var sinceTrusted = state.HasTrusted && reading.Timestamp > state.TrustedTime ? reading.Timestamp - state.TrustedTime : 0;
+        var sinceLast = state.HasLast && reading.Timestamp > state.LastTime ? reading.Timestamp - state.LastTime : 0;
+        foreach (var rule in _rules)
+        {
+            var score = rule.Rule switch
+            {
+                CeilingRule c => values[rule.Field] > c.Max ? PhysicalScore : (ushort)0,
+                NonDecreasingRule => state.HasTrusted && values[rule.Field] < state.Trusted[rule.Field] ? PhysicalScore : (ushort)0,
+                RatioBandRule r => OutsideBand(r, values[rule.Field], values[rule.Other]) ? PhysicalScore : (ushort)0,
+                RateRule { Additive: true } r => sinceLast > 0 && values[rule.Field] > Allowed(r, sinceLast) ? PhysicalScore : (ushort)0,
+                RateRule r => sinceTrusted > 0 && values[rule.Field] - state.Trusted[rule.Field] > Allowed(r, sinceTrusted) ? PhysicalScore : (ushort)0,
+                OutlierRule o => Outlier(o, state.Ewmas[rule.Outlier], reading.Timestamp, values[rule.Field]),
+                DuplicateStreamRule d => Duplicate(d, state, reading) ? DuplicateScore : (ushort)0,
+                _ => 0,
+            };
+            var code = (int)rule.Rule.Code;
+            scores[code] = (ushort)Math.Max(scores[code], score);
+        }
+
+        var flags = new List<ReadingFlag>();
+        var trusted = true;
+        for (var code = 1; code < scores.Length; code++)
+        {
+            if (scores[code] > 0)
+            {
+                flags.Add(new ReadingFlag((FlagCode)code, scores[code]));
+                trusted &= (FlagCode)code is FlagCode.Outlier or FlagCode.DuplicateStream;
+            }
+        }
+        // Levels (odometer, state of charge) move on only from readings that look physically
+        // possible, so one bad value does not make the next good one look impossible.
+        if (trusted)
+        {
+            values.CopyTo(state.Trusted, 0);
+            state.TrustedTime = reading.Timestamp;
+            state.HasTrusted = true;
+        }
+        state.LastTime = Math.Max(state.LastTime, reading.Timestamp);
+        state.HasLast = true;
+        return new ReadingScreen(Config.Name, [.. flags]);
+    }
+
+    private static int Field(TelemetrySchema schema, ScreeningModelConfig config, string name)
+    {
+        var index = schema.IndexOf(name);
+        return index >= 0 ? index : throw new ArgumentException($"model {config.Name}: schema {schema.Ref} has no field '{name}'");
+    }
+
+    private static bool OutsideBand(RatioBandRule rule, long numerator, long denominator)
+    {
+        if (denominator < rule.MinDenominator || denominator <= 0)
+        {
+            return false;
+        }
+        var ratio = (double)numerator * 1000 / denominator;
+        return ratio < rule.Min || ratio > rule.Max;
+    }
+
+    private static double Allowed(RateRule rule, ulong elapsedMs) => (rule.MaxPerHour * (elapsedMs / 3_600_000.0)) + rule.Tolerance;
+
+    private static ushort Outlier(OutlierRule rule, Ewma[] buckets, ulong timestamp, long value)
+    {
+        ref var e = ref buckets[rule.Hourly ? (int)(timestamp / 3_600_000 % 24) : 0];
+        var alpha = rule.AlphaPerMille / 1000.0;
+        var threshold = rule.ThresholdTenths / 10.0;
+        if (e.Count == 0)
+        {
+            e = new Ewma(value, 0, 1);
+            return 0;
+        }
+        var scale = Math.Max(1.4826 * e.Deviation, rule.MinDeviation);
+        var z = Math.Abs(value - e.Mean) / scale;
+        var outlier = e.Count >= rule.Warmup && z > threshold;
+        // An outlier moves the history only as far as the threshold, so a burst of them cannot
+        // teach the model that they are normal.
+        var x = outlier ? e.Mean + (Math.Sign(value - e.Mean) * threshold * scale) : value;
+        var mean = e.Mean + (alpha * (x - e.Mean));
+        e = new Ewma(mean, e.Deviation + (alpha * (Math.Abs(x - e.Mean) - e.Deviation)), e.Count + 1);
+        return outlier ? (ushort)Math.Min(FlagCodes.MaxScore, Math.Round(z * 100)) : (ushort)0;
+    }
+
+    private bool Duplicate(DuplicateStreamRule rule, DeviceState state, Reading reading)
+    {
+        state.Push(Fingerprint(reading.Values), Active(reading.Values));
+        if (state.WindowCount < rule.Window || state.WindowUniform(rule.Window) || !state.WindowActive(rule.Window))
+        {
+            return false;
+        }
+        var key = state.WindowKey(rule.Window);
+        if (_fingerprints.TryGetValue(key, out var seen))
+        {
+            var lag = reading.Timestamp > seen.Time ? reading.Timestamp - seen.Time : seen.Time - reading.Timestamp;
+            if (lag <= (ulong)rule.MaxLagMs)
+            {
+                return seen.Device != reading.Device;
+            }
+            _fingerprints[key] = (reading.Device, reading.Timestamp);
+            return false;
+        }
+        _fingerprints[key] = (reading.Device, reading.Timestamp);
+        _fingerprintOrder.Enqueue(key);
+        if (_fingerprintOrder.Count > MaxFingerprints)
+        {
+            _fingerprints.Remove(_fingerprintOrder.Dequeue());
+        }
+        return false;
+    }
+
+    /// <summary>Whether anything was consumed, produced or counted: a window where nothing was carries too little to tell devices apart.</summary>
+    private bool Active(long[] values)
+    {
+        foreach (var field in _additive)
+        {
+            if (values[field] != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The first 8 bytes of SHA-256 over the values: equal vectors give equal fingerprints, others practically never.</summary>
+    private static ulong Fingerprint(long[] values)
+    {
+        Span<byte> bytes = stackalloc byte[8 * TelemetrySchema.MaxFields];
+        for (var i = 0; i < values.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes[(i * 8)..], values[i]);
+        }
+        return Digest(bytes[..(values.Length * 8)]);
+    }
+
+    private static ulong Digest(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(bytes, hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash);
+    }
+
+    private readonly record struct Compiled(ScreeningRule Rule, int Field, int Other, int Outlier);
+
+    private readonly record struct Ewma(double Mean, double Deviation, int Count);
+
+    private sealed class DeviceState(int fields, int outliers, int window)
+    {
+        public long[] Trusted { get; } = new long[fields];
+
+        public bool HasTrusted { get; set; }
+
+        public ulong TrustedTime { get; set; }
+
+        public bool HasLast { get; set; }
+
+        public ulong LastTime { get; set; }
+
+        public Ewma[][] Ewmas { get; } = Enumerable.Range(0, outliers).Select(_ => new Ewma[24]).ToArray();
+
+        private readonly ulong[] _window = new ulong[Math.Max(window, 1)];
+        private readonly bool[] _active = new bool[Math.Max(window, 1)];
+        private int _next;
+
+        public int WindowCount { get; private set; }
+
+        public void Push(ulong fingerprint, bool active)
+        {
+            _window[_next] = fingerprint;
+            _active[_next] = active;
+            _next = (_next + 1) % _window.Length;
+            WindowCount = Math.Min(WindowCount + 1, _window.Length);
+        }
+
+        private int Slot(int k) => (_next - 1 - k + (2 * _window.Length)) % _window.Length;
+
+        private ulong Back(int k) => _window[Slot(k)];
+
+        public bool WindowActive(int size)
+        {
+            for (var k = 0; k < size; k++)
+            {
+                if (_active[Slot(k)])
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public bool WindowUniform(int size)
+        {
+            for (var k = 1; k < size; k++)
+            {
+                if (Back(k) != Back(0))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public ulong WindowKey(int size)
+        {
+            Span<byte> bytes = stackalloc byte[8 * 64];
+            for (var k = size - 1; k >= 0; k--)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes[((size - 1 - k) * 8)..], Back(k));
+            }
+            return Digest(bytes[..(size * 8)]);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using ThingLedger.Client;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Telemetry;
+using ThingLedger.Node.Screening;
+
+namespace ThingLedger.Node.Tests;
+
+/// <summary>
+/// Screening on a running node: readings are flagged once the schema's model is registered on
+/// chain, the flags are stored with each reading, and the anchor carries them into the day totals.
+/// </summary>
+public sealed class ScreeningIngestTests : IClassFixture<TelemetryFixture>
+{
+    private readonly TelemetryFixture _fixture;
+
+    public ScreeningIngestTests(TelemetryFixture fixture) => _fixture = fixture;
+
+    private static async Task<Client.Contracts.ReadingView> ReadingAsync(ThingLedgerClient client, Core.Crypto.Address device, ulong seq) =>
+        (await client.GetReadingHistoryAsync(device)).Items.Single(r => r.Seq == seq);
+
+    [Fact]
+    public async Task Readings_are_flagged_only_after_the_model_is_registered_and_flags_reach_the_day_totals()
+    {
+        var (_, signer) = await _fixture.NewDeviceAsync();
+        using var client = _fixture.Node.Client();
+        var t = TelemetryFixture.Now - 600_000;
+        Reading At(long odometer, ulong offset) => signer.Measure(_fixture.Ev, t + offset, odometer, 500, 1_200, 800, 90, 7_000, 0, 0);
+
+        // Before registration the odometer may go backwards unnoticed: no model looked.
+        var early = At(20_000, 0);
+        var backwards = At(19_000, 10_000);
+        Assert.Equal(2, (await client.UploadReadingsAsync([signer.Sign(early), signer.Sign(backwards)], [])).Accepted);
+        Assert.Null((await ReadingAsync(client, signer.Device, backwards.Sequence)).Model);
+
+        var admin = await _fixture.Node.AccountAsync(_fixture.Node.Admin("voltmotors"));
+        var config = BuiltInScreeningModels.Ev;
+        var registered = await client.SubmitAsync(admin.Sign(Operations.RegisterModel(
+            new ModelRegistration(config.Id, config.Version, config.Schema, config.SchemaVersion, config.ParametersHash))), wait: true);
+        Assert.Equal("committed", registered.Status);
+        Assert.Contains(await client.GetScreeningModelsAsync(), m => m.Name == "ev-screen@1" && m.Parameters == config.ParametersHash.ToString());
+        await Task.Delay(1_100); // the node looks for a newly registered model at most once a second
+
+        // Warmed up from the store: the model knows the last trusted odometer was 2,000.0 km.
+        var good = At(20_001, 20_000);
+        var back = At(19_500, 30_000);
+        var after = At(20_002, 40_000);
+        Assert.Equal(3, (await client.UploadReadingsAsync([signer.Sign(good), signer.Sign(back), signer.Sign(after)], [])).Accepted);
+        var flagged = await ReadingAsync(client, signer.Device, back.Sequence);
+        Assert.Equal("ev-screen@1", flagged.Model);
+        Assert.Equal(["ODOMETER_DECREASE:1000"], flagged.Flags);
+        Assert.Empty((await ReadingAsync(client, signer.Device, after.Sequence)).Flags);
+
+        await client.GetVerifiedReceiptAsync(signer.Device, after.Sequence, _fixture.Node.Genesis, TimeSpan.FromSeconds(30));
+        var day = DeviceSummary.DayOf(t);
+        var entry = await client.GetStateAsync(TelemetryModule.DayKey(signer.Device, "ev@1", day), proof: false);
+        Assert.True(entry.Present);
+        Assert.True(Payload.TryDecode(Convert.FromHexString(entry.Value!), DayTotalsRecord.Read, out var totals));
+        Assert.Equal((5ul, 1ul), (totals.Count, totals.Flagged));
+        Assert.Equal([new FlagTally(FlagCode.OdometerDecrease, 1, 1_000)], totals.Flags);
+        Assert.Equal(4 * 7_000, totals.CleanSum(BuiltInSchemas.Ev.AdditiveFields().ToList().IndexOf(BuiltInSchemas.Ev.IndexOf("distance_km"))));
+    }
+}
