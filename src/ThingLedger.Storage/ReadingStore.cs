@@ -111,9 +111,12 @@ public sealed partial class ReadingStore : IDisposable
     /// <summary>
     /// Stores the items that continue their device's sequence, each whole or not at all, in one
     /// durable transaction. Items must already be checked (signatures, schema, ranges, device)
-    /// and must not repeat a (device, sequence) pair among themselves.
+    /// and must not repeat a (device, sequence) pair among themselves. <paramref name="screen"/>,
+    /// when given, is asked what screening says of each accepted item's readings, in item order
+    /// and under the write lock, so a screening model sees exactly the readings stored, in the
+    /// order they are stored (a resent or replayed item never reaches it).
     /// </summary>
-    public AppendStatus[] Append(IReadOnlyList<AppendItem> items)
+    public AppendStatus[] Append(IReadOnlyList<AppendItem> items, Func<Reading[], ReadingScreen[]?>? screen = null)
     {
         var statuses = new AppendStatus[items.Count];
         lock (_writeLock)
@@ -129,6 +132,15 @@ public sealed partial class ReadingStore : IDisposable
                     var last = items[i].Readings[^1];
                     next[last.Device] = last.Sequence;
                 }
+            }
+            if (accepted.Count > 0 && screen is not null)
+            {
+                var screened = items.ToArray();
+                foreach (var i in accepted)
+                {
+                    screened[i] = items[i] with { Screens = screen(items[i].Readings) };
+                }
+                items = screened;
             }
             if (accepted.Count > 0)
             {

@@ -43,11 +43,10 @@ internal sealed class IngestBenchmark
     {
         progress($"registering the ev schema, its screening model and {_options.Devices} devices");
         var devices = Enumerable.Range(0, _options.Devices).Select(_ => KeyPair.Generate()).ToArray();
-        var model = Node.Screening.BuiltInScreeningModels.Ev;
         var setup = new List<Transaction>
         {
             admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)),
-            admin.Sign(Operations.RegisterModel(new ModelRegistration(model.Id, model.Version, model.Schema, model.SchemaVersion, model.ParametersHash))),
+            admin.Sign(Operations.RegisterModel(Node.Screening.BuiltInScreeningModels.Ev.Registration())),
         };
         setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d.PublicKey, "ev-bench", $"BENCH-{i}", admin.Address))));
         await _client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Spectre.Console;
 using ThingLedger.Cli.Simulation;
 using ThingLedger.Client;
-using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Node.Screening;
 
 namespace ThingLedger.Cli.Commands;
@@ -57,8 +56,7 @@ internal static class ScreeningCommands
                 var exit = 0;
                 foreach (var model in chosen)
                 {
-                    var registration = new ModelRegistration(model.Id, model.Version, model.Schema, model.SchemaVersion, model.ParametersHash);
-                    exit = Math.Max(exit, await cli.SubmitAsync(account.Sign(Operations.RegisterModel(registration)), parse.GetValue(noWait), ct).ConfigureAwait(false));
+                    exit = Math.Max(exit, await cli.SubmitAsync(account.Sign(Operations.RegisterModel(model.Registration())), parse.GetValue(noWait), ct).ConfigureAwait(false));
                 }
                 return exit;
             });

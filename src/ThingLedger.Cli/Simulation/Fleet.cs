@@ -108,8 +108,7 @@ internal sealed class Fleet
         var models = (await client.GetScreeningModelsAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.Name).ToHashSet();
         foreach (var model in Node.Screening.BuiltInScreeningModels.All.Where(m => !models.Contains(m.Name)))
         {
-            txs.Add(admins["voltmotors"].Sign(Operations.RegisterModel(
-                new Execution.Modules.Telemetry.ModelRegistration(model.Id, model.Version, model.Schema, model.SchemaVersion, model.ParametersHash))));
+            txs.Add(admins["voltmotors"].Sign(Operations.RegisterModel(model.Registration())));
         }
         foreach (var device in Devices)
         {

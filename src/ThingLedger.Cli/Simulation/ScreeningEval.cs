@@ -40,34 +40,10 @@ internal static class ScreeningEval
 
     private static readonly DateTime Start = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
 
-    private enum Fault
+    private static readonly Dictionary<string, FlagCode[]> FaultsBySchema = new()
     {
-        OdometerDecrease,
-        SpeedImplausible,
-        EnergyPerKm,
-        SocJump,
-        ImpossibleTravel,
-        ExportAboveRating,
-        Outlier,
-        DuplicateStream,
-    }
-
-    private static readonly Dictionary<string, Fault[]> FaultsBySchema = new()
-    {
-        ["ev"] = [Fault.OdometerDecrease, Fault.SpeedImplausible, Fault.EnergyPerKm, Fault.SocJump, Fault.ImpossibleTravel, Fault.DuplicateStream],
-        ["smart-meter"] = [Fault.SocJump, Fault.ExportAboveRating, Fault.Outlier, Fault.DuplicateStream],
-    };
-
-    private static readonly Dictionary<Fault, FlagCode> CodeOf = new()
-    {
-        [Fault.OdometerDecrease] = FlagCode.OdometerDecrease,
-        [Fault.SpeedImplausible] = FlagCode.SpeedImplausible,
-        [Fault.EnergyPerKm] = FlagCode.EnergyPerKm,
-        [Fault.SocJump] = FlagCode.SocJump,
-        [Fault.ImpossibleTravel] = FlagCode.ImpossibleTravel,
-        [Fault.ExportAboveRating] = FlagCode.ExportAboveRating,
-        [Fault.Outlier] = FlagCode.Outlier,
-        [Fault.DuplicateStream] = FlagCode.DuplicateStream,
+        ["ev"] = [FlagCode.OdometerDecrease, FlagCode.SpeedImplausible, FlagCode.EnergyPerKm, FlagCode.SocJump, FlagCode.ImpossibleTravel, FlagCode.DuplicateStream],
+        ["smart-meter"] = [FlagCode.SocJump, FlagCode.ExportAboveRating, FlagCode.Outlier, FlagCode.DuplicateStream],
     };
 
     public static ScreeningEvalResult Run(int devicesPerFamily, int days, int seed, Action<string>? progress = null)
@@ -88,12 +64,11 @@ internal static class ScreeningEval
             clean[schemaId] = (cleanRun.Readings, cleanRun.AnyFlag);
             foreach (var fault in faults)
             {
-                var code = CodeOf[fault];
-                rows.Add(fault == Fault.DuplicateStream
-                    ? new ScreeningEvalRow(FlagCodes.Text(code), schemaId, "segment / device-day", faultyRun.Injected[fault], faultyRun.Detected[fault],
+                rows.Add(fault == FlagCode.DuplicateStream
+                    ? new ScreeningEvalRow(FlagCodes.Text(fault), schemaId, "segment / device-day", faultyRun.Injected[fault], faultyRun.Detected[fault],
                         (long)devicesPerFamily * familyDays, cleanRun.DuplicateDeviceDays.Count)
-                    : new ScreeningEvalRow(FlagCodes.Text(code), schemaId, "reading", faultyRun.Injected[fault], faultyRun.Detected[fault],
-                        cleanRun.Readings, cleanRun.FlaggedWith.GetValueOrDefault(code)));
+                    : new ScreeningEvalRow(FlagCodes.Text(fault), schemaId, "reading", faultyRun.Injected[fault], faultyRun.Detected[fault],
+                        cleanRun.Readings, cleanRun.FlaggedWith.GetValueOrDefault(fault)));
             }
         }
         return new ScreeningEvalResult(rows, clean, devicesPerFamily, days, seed);
@@ -106,8 +81,8 @@ internal static class ScreeningEval
         public Dictionary<FlagCode, long> FlaggedWith { get; } = [];
         public HashSet<(int Device, uint Day)> DuplicateDeviceDays { get; } = [];
         public HashSet<(int Device, int Segment)> CopiedSegmentsFound { get; } = [];
-        public Dictionary<Fault, int> Injected { get; } = Enum.GetValues<Fault>().ToDictionary(f => f, _ => 0);
-        public Dictionary<Fault, int> Detected { get; } = Enum.GetValues<Fault>().ToDictionary(f => f, _ => 0);
+        public Dictionary<FlagCode, int> Injected { get; } = Enum.GetValues<FlagCode>().ToDictionary(f => f, _ => 0);
+        public Dictionary<FlagCode, int> Detected { get; } = Enum.GetValues<FlagCode>().ToDictionary(f => f, _ => 0);
     }
 
     /// <summary>
@@ -115,13 +90,13 @@ internal static class ScreeningEval
     /// (except the first) misbehaves with fault i mod the family's fault count; a clone copies the
     /// device before it, which is screened first at every tick, as the original would be.
     /// </summary>
-    private static RunCounts Simulate(ScreeningModelConfig config, int count, int days, int seed, Fault[] faults, bool inject)
+    private static RunCounts Simulate(ScreeningModelConfig config, int count, int days, int seed, FlagCode[] faults, bool inject)
     {
         var schema = BuiltInSchemas.Find(config.Schema)!;
         var model = new ScreeningModel(config, schema);
         var random = new Random(seed ^ schema.Id.Length);
         var interval = schema.Id switch { "ev" => EvModel.Interval, "smart-meter" => MeterModel.Interval, _ => WasherModel.Interval };
-        var devices = new List<(Address Id, DeviceModel Model, Fault? Fault)>();
+        var devices = new List<(Address Id, DeviceModel Model, FlagCode? Fault)>();
         for (var i = 0; i < count; i++)
         {
             var deviceRandom = new Random(seed + (i * 7919));
@@ -159,13 +134,13 @@ internal static class ScreeningEval
                         counts.DuplicateDeviceDays.Add((i, DeviceSummary.DayOf(ms)));
                     }
                 }
-                var flagged = injected && screen.Flags.Any(x => x.Code == CodeOf[fault!.Value]);
-                if (injected && fault == Fault.DuplicateStream)
+                var flagged = injected && screen.Flags.Any(x => x.Code == fault!.Value);
+                if (injected && fault == FlagCode.DuplicateStream)
                 {
-                    counts.Injected[Fault.DuplicateStream] += segment[i] > segmentsBefore ? 1 : 0;
+                    counts.Injected[FlagCode.DuplicateStream] += segment[i] > segmentsBefore ? 1 : 0;
                     if (flagged && counts.CopiedSegmentsFound.Add((i, segment[i])))
                     {
-                        counts.Detected[Fault.DuplicateStream]++;
+                        counts.Detected[FlagCode.DuplicateStream]++;
                     }
                 }
                 else if (injected)
@@ -180,7 +155,7 @@ internal static class ScreeningEval
     }
 
     /// <summary>Alters this tick's values of a faulty device; true when this reading now carries the fault.</summary>
-    private static bool Inject(Fault fault, long[] values, Core.Telemetry.TelemetrySchema schema, Random random, int tick, int ticks,
+    private static bool Inject(FlagCode fault, long[] values, Core.Telemetry.TelemetrySchema schema, Random random, int tick, int ticks,
         long[][] previous, long[][] current, int device, int[] cloneLeft, int[] segment)
     {
         int F(string name) => schema.IndexOf(name);
@@ -190,29 +165,29 @@ internal static class ScreeningEval
         var hit = warm && random.NextDouble() < 1.0 / 150;
         switch (fault)
         {
-            case Fault.OdometerDecrease when hit && values[F("odometer_km")] > 10_000:
+            case FlagCode.OdometerDecrease when hit && values[F("odometer_km")] > 10_000:
                 values[F("odometer_km")] -= random.Next(10, 5_000);
                 return true;
-            case Fault.SpeedImplausible when hit:
+            case FlagCode.SpeedImplausible when hit:
                 values[F("speed_kmh")] = random.Next(2_100, 3_000);
                 return true;
-            case Fault.EnergyPerKm when warm && values[F("distance_km")] >= 200 && random.NextDouble() < 1.0 / 10:
+            case FlagCode.EnergyPerKm when warm && values[F("distance_km")] >= 200 && random.NextDouble() < 1.0 / 10:
                 var energy = F("energy_kwh");
                 values[energy] = random.NextDouble() < 0.5 ? values[energy] * random.Next(1, 4) / 10 : values[energy] * random.Next(4, 9);
                 return true;
-            case Fault.SocJump when hit && values[F(schema.Id == "ev" ? "soc_pct" : "battery_soc_pct")] <= 400:
+            case FlagCode.SocJump when hit && values[F(schema.Id == "ev" ? "soc_pct" : "battery_soc_pct")] <= 400:
                 values[F(schema.Id == "ev" ? "soc_pct" : "battery_soc_pct")] += random.Next(400, 600);
                 return true;
-            case Fault.ImpossibleTravel when hit:
+            case FlagCode.ImpossibleTravel when hit:
                 values[F("odometer_km")] += random.Next(200, 5_000);
                 return true;
-            case Fault.ExportAboveRating when hit:
+            case FlagCode.ExportAboveRating when hit:
                 values[F("export_wh")] = random.Next(3_000, 20_000);
                 return true;
-            case Fault.Outlier when hit:
+            case FlagCode.Outlier when hit:
                 values[F("import_wh")] += random.Next(5_000, 20_000);
                 return true;
-            case Fault.DuplicateStream:
+            case FlagCode.DuplicateStream:
                 // Segments of 60 readings copied from the device before, started only while that
                 // device is active (an additive field moves: a car that drives, a meter that
                 // imports or exports), since a stream that does not move shows nothing to copy.

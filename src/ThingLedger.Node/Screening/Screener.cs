@@ -9,10 +9,10 @@ namespace ThingLedger.Node.Screening;
 
 /// <summary>
 /// The node's screening at ingest: for each schema, the built-in model, used once it is
-/// registered on chain with exactly these parameters. Readings are screened in the order they
-/// are stored, under <see cref="Gate"/>, which the ingest also holds while appending, so a model
-/// learns from exactly the readings the store accepts. A device the model has not seen since the
-/// node started is first replayed from the reading store, so a restart does not reset its history.
+/// registered on chain with exactly these parameters. The reading store calls
+/// <see cref="Screen"/> under its write lock for the items it accepts, in the order it stores
+/// them, so a model learns from exactly the readings stored. A device the model has not seen since
+/// the node started is first replayed from the reading store, so a restart does not reset its history.
 /// </summary>
 public sealed partial class Screener
 {
@@ -37,37 +37,34 @@ public sealed partial class Screener
         _logger = logger;
     }
 
-    /// <summary>Held by whoever screens and then appends, so both see readings in one order.</summary>
-    public object Gate { get; } = new();
-
     /// <summary>
-    /// What screening says of each reading of an item about to be stored (call under <see cref="Gate"/>,
-    /// only for items that continue their device's sequence).
+    /// What screening says of each reading of an item the store is about to write (null when no
+    /// model looked at any of them). Called by the store, under its write lock.
     /// </summary>
     public ReadingScreen[]? Screen(Reading[] readings)
     {
-        if (!_enabled || ModelFor(readings[0].Schema, readings[0].SchemaVersion) is not { } model)
+        if (!_enabled)
         {
             return null;
         }
         var screens = new ReadingScreen[readings.Length];
+        var screened = false;
         for (var i = 0; i < readings.Length; i++)
         {
             var reading = readings[i];
-            var m = i == 0 || reading.SchemaRef != readings[i - 1].SchemaRef ? ModelFor(reading.Schema, reading.SchemaVersion) : model;
-            if (m is null)
+            if (ModelFor(reading.Schema, reading.SchemaVersion) is not { } model)
             {
                 screens[i] = ReadingScreen.None;
                 continue;
             }
-            model = m;
-            if (!m.Knows(reading.Device))
+            if (!model.Knows(reading.Device))
             {
-                WarmUp(m, reading.Device);
+                WarmUp(model, reading.Device);
             }
-            screens[i] = m.Screen(reading);
+            screens[i] = model.Screen(reading);
+            screened = true;
         }
-        return screens;
+        return screened ? screens : null;
     }
 
     /// <summary>The store refused what was screened: forget those devices, to learn them again from what it holds.</summary>

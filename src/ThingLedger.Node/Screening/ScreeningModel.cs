@@ -22,6 +22,7 @@ public sealed class ScreeningModel
     private readonly int _outliers;
     private readonly int _window;
     private readonly int[] _additive;
+    private readonly ReadingScreen _clean;
     private readonly Dictionary<Address, DeviceState> _devices = [];
     private readonly Dictionary<ulong, (Address Device, ulong Time)> _fingerprints = [];
     private readonly Queue<ulong> _fingerprintOrder = new();
@@ -33,6 +34,7 @@ public sealed class ScreeningModel
             throw new ArgumentException($"model {config.Name} screens {config.SchemaRef}, not {schema.Ref}");
         }
         Config = config;
+        _clean = new ReadingScreen(config.Name, []);
         _additive = schema.AdditiveFields();
         _rules = new Compiled[config.Rules.Length];
         for (var i = 0; i < _rules.Length; i++)
@@ -101,13 +103,13 @@ public sealed class ScreeningModel
             scores[code] = (ushort)Math.Max(scores[code], score);
         }
 
-        var flags = new List<ReadingFlag>();
+        var raised = 0;
         var trusted = true;
         for (var code = 1; code < scores.Length; code++)
         {
             if (scores[code] > 0)
             {
-                flags.Add(new ReadingFlag((FlagCode)code, scores[code]));
+                raised++;
                 trusted &= (FlagCode)code is FlagCode.Outlier or FlagCode.DuplicateStream;
             }
         }
@@ -121,7 +123,19 @@ public sealed class ScreeningModel
         }
         state.LastTime = Math.Max(state.LastTime, reading.Timestamp);
         state.HasLast = true;
-        return new ReadingScreen(Config.Name, [.. flags]);
+        if (raised == 0)
+        {
+            return _clean;
+        }
+        var flags = new ReadingFlag[raised];
+        for (int code = 1, k = 0; k < raised; code++)
+        {
+            if (scores[code] > 0)
+            {
+                flags[k++] = new ReadingFlag((FlagCode)code, scores[code]);
+            }
+        }
+        return new ReadingScreen(Config.Name, flags);
     }
 
     private static int Field(TelemetrySchema schema, ScreeningModelConfig config, string name)

@@ -1,6 +1,7 @@
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
 
 namespace ThingLedger.Node.Screening;
 
@@ -186,6 +187,9 @@ public sealed record ScreeningModelConfig(string Id, ushort Version, string Sche
     public string SchemaRef => $"{Schema}@{SchemaVersion}";
 
     public Hash ParametersHash => Hash.Sha256(Canonical.Encode(this));
+
+    /// <summary>What `telemetry/register-model` records of this model on chain.</summary>
+    public ModelRegistration Registration() => new(Id, Version, Schema, SchemaVersion, ParametersHash);
 
     public int EncodedLength
     {

@@ -58,15 +58,17 @@ public sealed class ReadingIngest
         }
         await _node.Verifier.RunAsync(checks.Length, i => checks[i].VerifySignature(_node.Genesis.ChainId)).ConfigureAwait(false);
 
+        var toStore = new List<AppendItem>();
         var storedFrom = new List<int>();
         for (var i = 0; i < checks.Length; i++)
         {
             if (checks[i].Valid)
             {
+                toStore.Add(new AppendItem(checks[i].Readings!, items[i].Signature, items[i].BatchDevice is not null));
                 storedFrom.Add(i);
             }
         }
-        var statuses = storedFrom.Count == 0 ? [] : ScreenAndStore(items, checks, storedFrom);
+        var statuses = toStore.Count == 0 ? [] : Store(toStore);
         for (var k = 0; k < statuses.Length; k++)
         {
             checks[storedFrom[k]].Stored(statuses[k]);
@@ -74,38 +76,17 @@ public sealed class ReadingIngest
         return Flatten(checks);
     }
 
-    /// <summary>
-    /// Screens the items that continue their device's sequence (a resent or replayed item is not
-    /// stored, so the model must not learn from it) and stores them, both under the screener's gate.
-    /// </summary>
-    private AppendStatus[] ScreenAndStore(IReadOnlyList<IngestItem> items, ItemCheck[] checks, List<int> valid)
+    /// <summary>Stores the items, screening those the store accepts; if storing fails, the models forget those devices.</summary>
+    private AppendStatus[] Store(List<AppendItem> items)
     {
-        lock (_screener.Gate)
+        try
         {
-            var toStore = new List<AppendItem>(valid.Count);
-            var next = new Dictionary<Address, ulong>();
-            foreach (var i in valid)
-            {
-                var readings = checks[i].Readings!;
-                var device = readings[0].Device;
-                ulong? last = next.TryGetValue(device, out var pending) ? pending : _node.Readings.LastSequence(device);
-                ReadingScreen[]? screens = null;
-                if (last is null || readings[0].Sequence > last)
-                {
-                    screens = _screener.Screen(readings);
-                    next[device] = readings[^1].Sequence;
-                }
-                toStore.Add(new AppendItem(readings, items[i].Signature, items[i].BatchDevice is not null, screens));
-            }
-            try
-            {
-                return _node.Readings.Append(toStore);
-            }
-            catch
-            {
-                _screener.Forget(next.Keys);
-                throw;
-            }
+            return _node.Readings.Append(items, _screener.Screen);
+        }
+        catch
+        {
+            _screener.Forget(items.Select(item => item.Readings[0].Device).Distinct());
+            throw;
         }
     }
 
