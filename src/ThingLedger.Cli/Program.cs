@@ -23,6 +23,7 @@ root.With(
     TelemetryCommands.Schema(),
     ScreeningCommands.Create(),
     TokenCommands.Token(),
+    CarbonCommands.Create(),
     ChainCommands.Tx(),
     ChainCommands.Block(),
     ChainCommands.State(),

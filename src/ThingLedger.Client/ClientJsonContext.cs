@@ -38,4 +38,11 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(List<ScreeningModelView>))]
 [JsonSerializable(typeof(TelemetryStatusView))]
 [JsonSerializable(typeof(RatesView))]
+[JsonSerializable(typeof(MethodologyView))]
+[JsonSerializable(typeof(List<MethodologyView>))]
+[JsonSerializable(typeof(CarbonClaimView))]
+[JsonSerializable(typeof(Page<CarbonClaimView>))]
+[JsonSerializable(typeof(List<CreditView>))]
+[JsonSerializable(typeof(Page<RetirementView>))]
+[JsonSerializable(typeof(CarbonRegistryView))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

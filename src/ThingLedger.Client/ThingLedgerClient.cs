@@ -158,6 +158,11 @@ public sealed partial class ThingLedgerClient : IDisposable
     public Task<BalanceView> GetBalanceAsync(string symbol, Address holder, CancellationToken cancellationToken = default) =>
         GetAsync($"v1/tokens/{symbol}/balances/{holder}", Json.BalanceView, cancellationToken);
 
+    /// <summary>A page of a token's holders with their balances, by address.</summary>
+    public Task<Page<BalanceView>> GetHoldersAsync(string symbol, string? after = null, int limit = 50, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/tokens/{symbol}/holders?limit={limit.ToString(CultureInfo.InvariantCulture)}" +
+            (after is null ? string.Empty : $"&after={Uri.EscapeDataString(after)}"), Json.PageBalanceView, cancellationToken);
+
     private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);

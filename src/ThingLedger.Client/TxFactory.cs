@@ -3,6 +3,7 @@ using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Telemetry;
@@ -63,6 +64,22 @@ public static class Operations
 
     public static Operation Burn(string symbol, UInt128 amount) =>
         Operation.Of(TokensModule.ModuleName, TokensModule.Burn, new BurnPayload(symbol, amount));
+
+    public static Operation RegisterMethodology(Methodology methodology) =>
+        Operation.Of(CarbonModule.ModuleName, CarbonModule.RegisterMethodology, methodology);
+
+    public static Operation ClaimCredits(string methodology, Address vehicle, ushort period) =>
+        Operation.Of(CarbonModule.ModuleName, CarbonModule.Claim, new ClaimPayload(methodology, vehicle, period, string.Empty));
+
+    /// <summary>The verifier's co-signature: issues the claimed credits.</summary>
+    public static Operation VerifyClaim(string methodology, Address vehicle, ushort period, string note) =>
+        Operation.Of(CarbonModule.ModuleName, CarbonModule.Verify, new ClaimPayload(methodology, vehicle, period, note));
+
+    public static Operation RejectClaim(string methodology, Address vehicle, ushort period, string reason) =>
+        Operation.Of(CarbonModule.ModuleName, CarbonModule.Reject, new ClaimPayload(methodology, vehicle, period, reason));
+
+    public static Operation RetireCredits(string symbol, UInt128 grams, string beneficiary, string reason) =>
+        Operation.Of(CarbonModule.ModuleName, CarbonModule.Retire, new RetirePayload(symbol, grams, beneficiary, reason));
 
     /// <summary>Signs an operation into a transaction.</summary>
     public static Transaction Sign(this Operation operation, string chainId, KeyPair signer, ulong nonce, ulong expiryHeight = ulong.MaxValue) =>

@@ -60,6 +60,21 @@ public static class ErrorCodes
     public const string ProposalNotFound = "PROPOSAL_NOT_FOUND";
     public const string ProposalClosed = "PROPOSAL_CLOSED";
     public const string AlreadyApproved = "ALREADY_APPROVED";
+    public const string CarbonMethodologyInvalid = "CARBON_METHODOLOGY_INVALID";
+    public const string CarbonMethodologyExists = "CARBON_METHODOLOGY_EXISTS";
+    public const string CarbonMethodologyNotFound = "CARBON_METHODOLOGY_NOT_FOUND";
+    public const string CarbonPeriodInvalid = "CARBON_PERIOD_INVALID";
+    public const string CarbonPeriodOpen = "CARBON_PERIOD_OPEN";
+    public const string CarbonAlreadyClaimed = "CARBON_ALREADY_CLAIMED";
+    public const string CarbonNotCustodian = "CARBON_NOT_CUSTODIAN";
+    public const string CarbonNotEligible = "CARBON_NOT_ELIGIBLE";
+    public const string CarbonDataFlagged = "CARBON_DATA_FLAGGED";
+    public const string CarbonNothingToCredit = "CARBON_NOTHING_TO_CREDIT";
+    public const string CarbonClaimNotFound = "CARBON_CLAIM_NOT_FOUND";
+    public const string CarbonClaimDecided = "CARBON_CLAIM_DECIDED";
+    public const string CarbonNotVerifier = "CARBON_NOT_VERIFIER";
+    public const string CarbonNotACredit = "CARBON_NOT_A_CREDIT";
+    public const string RetireExceedsBalance = "RETIRE_EXCEEDS_BALANCE";
 
     // Telemetry ingest: per reading, nothing stored.
     public const string ReadingsMalformed = "READINGS_MALFORMED";

@@ -3,6 +3,7 @@ using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
+using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Telemetry;
@@ -43,7 +44,7 @@ public sealed class StateMachine
     public static StateMachine Create(string chainId)
     {
         var identity = new IdentityModule();
-        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule(), new TelemetryModule()], identity);
+        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule(), new TelemetryModule(), new CarbonModule()], identity);
     }
 
     public string ChainId { get; }
@@ -149,5 +150,12 @@ public static class Payload
         var reader = new SpanReader(bytes);
         value = read(ref reader);
         return reader.Finish() == CodecError.None;
+    }
+
+    /// <summary>The record stored at <paramref name="key"/>, or null when there is none (or it does not decode).</summary>
+    public static T? Get<T>(IStateReader state, string key, Reader<T> read) where T : class
+    {
+        var bytes = state.Get(key);
+        return bytes is not null && TryDecode(bytes, read, out var value) ? value : null;
     }
 }

@@ -11,7 +11,7 @@ public sealed class CommandTests : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Demo_runs_a_node_with_live_traffic_and_stops_cleanly()
+    public async Task Demo_runs_a_node_with_live_traffic_issues_carbon_credits_and_stops_cleanly()
     {
         var port = CliProcess.FreePort();
         var data = Path.Combine(_directory, "demo");
@@ -21,7 +21,40 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("tx/s", output, StringComparison.Ordinal);
         Assert.Contains("readings/s", output, StringComparison.Ordinal);
         Assert.Contains("stopped at height", output, StringComparison.Ordinal);
+        Assert.Contains("carbon credits EVLC", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "ledger.db")));
+
+        // The demo's credits, through the carbon commands against a node on the same data.
+        using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        string[] common = ["--data", data, "--node", node.Url];
+        var registry = await CliProcess.RunAsync(Limit, ["carbon", "registry", "--json", .. common]);
+        Assert.True(registry.Code == 0, registry.Err + registry.Out);
+        var root = System.Text.Json.JsonDocument.Parse(registry.Out).RootElement;
+        var credit = root.GetProperty("credits").EnumerateArray().Single();
+        Assert.StartsWith("CEVLC", credit.GetProperty("symbol").GetString(), StringComparison.Ordinal);
+        Assert.Equal(6, root.GetProperty("issuance").GetArrayLength());
+        Assert.Equal(1, root.GetProperty("retirements").GetArrayLength());
+        Assert.True(root.GetProperty("holders").GetArrayLength() >= 1);
+        var claim = root.GetProperty("issuance")[0];
+        string vehicle = claim.GetProperty("vehicle").GetString()!, period = claim.GetProperty("period").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var symbol = credit.GetProperty("symbol").GetString()!;
+
+        var twice = await CliProcess.RunAsync(Limit, ["carbon", "claim", "EVLC", vehicle, period, "--as", "voltmotors-admin", .. common]);
+        Assert.Equal(1, twice.Code);
+        Assert.Contains("CARBON_ALREADY_CLAIMED", twice.Err + twice.Out, StringComparison.Ordinal);
+        var notVerifier = await CliProcess.RunAsync(Limit, ["carbon", "verify", "EVLC", vehicle, period, "--as", "voltmotors-admin", .. common]);
+        Assert.Equal(1, notVerifier.Code);
+        Assert.Contains("CARBON_NOT_VERIFIER", notVerifier.Err + notVerifier.Out, StringComparison.Ordinal);
+        var tooMuch = await CliProcess.RunAsync(Limit, ["carbon", "retire", symbol, "1000000000000", "--beneficiary", "Nobody", "--as", "owner-2", .. common]);
+        Assert.Equal(1, tooMuch.Code);
+        Assert.Contains("RETIRE_EXCEEDS_BALANCE", tooMuch.Err + tooMuch.Out, StringComparison.Ordinal);
+        var retired = await CliProcess.RunAsync(Limit, ["carbon", "retire", symbol, "1", "--beneficiary", "Owner two", "--reason", "test", "--as", "owner-2", .. common]);
+        Assert.True(retired.Code == 0, retired.Err + retired.Out);
+        var claims = await CliProcess.RunAsync(Limit, ["carbon", "claims", "EVLC", "--vehicle", vehicle, .. common]);
+        Assert.True(claims.Code == 0, claims.Err + claims.Out);
+        Assert.Contains("issued", claims.Out, StringComparison.Ordinal);
+        Assert.Equal(2, (await CliProcess.RunAsync(Limit, ["carbon", "methodology", "--id", "EVX", "--name", "x", "--baseline", "car",
+            "--grid", "eu=1", "--start", "2026-01-01", "--verifier", "gridco", "--as", "voltmotors-admin", .. common])).Code);
     }
 
     [Fact]

@@ -58,6 +58,9 @@ internal sealed class TestChain : IStateReader
     public KeyPair[] Validators { get; }
     public ulong Height { get; private set; }
 
+    /// <summary>Block timestamps are this plus the height (ms); tests move it forward to let time pass.</summary>
+    public ulong Clock { get; set; } = 1_700_000_000_000;
+
     public byte[]? Get(string key) => _state.TryGetValue(key, out var v) ? v : null;
 
     public IReadOnlyDictionary<string, byte[]> State => _state;
@@ -77,7 +80,7 @@ internal sealed class TestChain : IStateReader
     public Receipt[] Block(params Transaction[] txs)
     {
         Height++;
-        var result = Machine.ExecuteBlock(this, Height, 1_700_000_000_000 + Height, txs);
+        var result = Machine.ExecuteBlock(this, Height, Clock + Height, txs);
         Apply(result.Changes);
         return result.Receipts;
     }

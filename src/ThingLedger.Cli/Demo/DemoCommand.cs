@@ -18,7 +18,7 @@ internal static class DemoCommand
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 for the node", DefaultValueFactory = _ => 7070 };
         var rate = new Option<int>("--rate") { Description = "Txs per second of live traffic", DefaultValueFactory = _ => 40 };
-        var duration = new Option<int>("--duration") { Description = "Stop after this many seconds (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
+        var duration = new Option<int>("--duration") { Description = "Stop after this many seconds of live traffic, counted once setting up is done (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var command = new Command("demo", "Start a single node with an embedded database, sample organisations, devices and tokens, and live traffic.\n" +
             "Example: thingledger demo            (temporary folder, http://127.0.0.1:7070, Ctrl+C to stop)\n" +
             "         thingledger demo --data ./demo-chain --duration 30").With(port, rate, duration);
@@ -48,7 +48,8 @@ internal static class DemoCommand
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
         ]);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+        // --duration counts the live part, from when setting up is done.
+        using var stop = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
         try
         {
@@ -60,7 +61,12 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine("  [grey]registering a simulated fleet (12 EVs, 8 smart meters, 5 washing machines) that sends signed readings[/]");
             var fleet = new Fleet(new FleetOptions(12, 8, 5, ReadingsPerSecond: 1, BatchSize: 1, FaultRate: 0, Seed: Environment.TickCount), status.ChainId);
             await fleet.RegisterAsync(client, world.Admins, linked.Token).ConfigureAwait(false);
+            await DemoCredits.RunAsync(client, world, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             PrintUrls(url, directory, fleet.Devices[0]);
+            if (seconds > 0)
+            {
+                stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
             var traffic = new DemoTraffic(client, world, rate);
             var trafficTask = traffic.RunAsync(linked.Token);
             var telemetry = new FleetCounters();

@@ -39,6 +39,9 @@ internal sealed class DemoScenario
 
     public List<Address> Devices { get; } = [];
 
+    /// <summary>The EV-7 cars' device keys.</summary>
+    public List<KeyPair> Cars { get; } = [];
+
     public async Task SetUpAsync(Action<string> progress, CancellationToken cancellationToken)
     {
         foreach (var org in DevChain.SampleOrgs)
@@ -66,9 +69,19 @@ internal sealed class DemoScenario
                 var name = $"{prefix.ToLowerInvariant()}-{i}";
                 var key = _keys.Contains(name) ? _keys.Load(name) : _keys.Create(name);
                 Devices.Add(key.Address);
+                if (org == "voltmotors")
+                {
+                    Cars.Add(key);
+                }
                 if (await _client.GetDeviceAsync(key.Address, cancellationToken).ConfigureAwait(false) is null)
                 {
                     var metadata = new Dictionary<string, string> { ["firmware"] = "1.0." + i, ["site"] = "demo" };
+                    if (org == "voltmotors")
+                    {
+                        // What the carbon methodology reads: the baseline class and the grid region.
+                        metadata["class"] = "car";
+                        metadata["region"] = DemoCredits.Region;
+                    }
                     registrations.Add(Admins[org].Sign(Operations.RegisterDevice(key.PublicKey, model, $"{prefix}-{i:D4}", Owners[owner % Owners.Count].Address, metadata)));
                 }
                 owner++;

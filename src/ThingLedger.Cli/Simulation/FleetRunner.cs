@@ -47,10 +47,17 @@ internal static class FleetRunner
             var now = clock.Elapsed;
             var (singles, batches) = fleet.Tick(now - last, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             last = now;
-            foreach (var (s, b) in Split(singles, batches))
-            {
-                counters.Add(await client.UploadReadingsAsync(s, b, onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
+            await UploadAsync(client, singles, batches, counters, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Uploads readings and device batches in requests of at most <see cref="MaxUploadReadings"/> readings.</summary>
+    public static async Task UploadAsync(ThingLedgerClient client, List<SignedReading> singles, List<SignedBatch> batches, FleetCounters counters,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (s, b) in Split(singles, batches))
+        {
+            counters.Add(await client.UploadReadingsAsync(s, b, onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false));
         }
     }
 

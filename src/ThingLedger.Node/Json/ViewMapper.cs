@@ -1,6 +1,7 @@
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Telemetry;
@@ -50,4 +51,31 @@ public static class ViewMapper
     public static SchemaView Schema(SchemaRecord r) => new(r.Schema.Id, r.Schema.Version, r.Schema.Ref, r.Org, r.Height,
         [.. r.Schema.Fields.Select(f => new SchemaFieldView(f.Name, f.Unit, f.Decimals,
             Core.Telemetry.TelemetrySchema.FormatValue(f.Min, f.Decimals), Core.Telemetry.TelemetrySchema.FormatValue(f.Max, f.Decimals), f.Additive))]);
+
+    /// <summary>A UTC day number (days since the Unix epoch) as yyyy-MM-dd.</summary>
+    public static string Date(uint day) => DateOnly.FromDateTime(DateTime.UnixEpoch).AddDays((int)Math.Min(day, 2_900_000u))
+        .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static MethodologyView Methodology(MethodologyRecord r)
+    {
+        var m = r.Methodology;
+        return new MethodologyView(m.Id, m.Name, m.SchemaRef, r.Org, m.VerifierOrg, Date(m.StartDay), m.PeriodDays, m.Periods,
+            [.. m.Baselines.Select(b => new BaselineView(b.VehicleClass, b.GramsPerKm))],
+            [.. m.GridFactors.Select(f => new GridFactorView(f.Region, f.FromPeriod, f.GramsPerKwh))], r.Height);
+    }
+
+    public static CarbonClaimView Claim(ClaimRecord c, Methodology m)
+    {
+        var decided = c.Status != ClaimStatus.Pending;
+        return new CarbonClaimView(c.Methodology, c.Vehicle.ToString(), c.Period, Date(m.FirstDay(c.Period)), Date(m.FirstDay(c.Period) + m.PeriodDays - 1),
+            c.Status.ToString().ToLowerInvariant(), c.Symbol, c.Grams, c.Owner.ToString(), c.CustodianOrg, c.Claimant.ToString(), c.ClaimTx.ToString(),
+            c.ClaimHeight, c.Readings, c.FlaggedReadings, c.Metres, c.EnergyWh, c.BaselineGramsPerKm, c.GridGramsPerKwh,
+            decided ? c.Decider.ToString() : null, decided ? c.DecisionHeight : null, decided ? c.Note : null);
+    }
+
+    public static CreditView Credit(string symbol, CreditRecord c) => new(
+        symbol, c.Methodology, c.Vintage, TokensModule.Text(c.Issued), TokensModule.Text(c.Retired), TokensModule.Text(c.Issued - c.Retired));
+
+    public static RetirementView Retirement(RetirementRecord r) => new(
+        r.Number, r.Symbol, TokensModule.Text(r.Amount), r.Holder.ToString(), r.Beneficiary, r.Reason, r.Tx.ToString(), r.Height, r.Timestamp);
 }

@@ -29,11 +29,7 @@ public sealed class DevicesModule : IModule
     public static string ByOrgPrefix(string org) => $"devices/by-org/{org}/";
     public const string DevicesPrefix = "devices/device/";
 
-    public static DeviceRecord? ReadDevice(IStateReader state, Address id)
-    {
-        var bytes = state.Get(DeviceKey(id));
-        return bytes is not null && Payload.TryDecode(bytes, DeviceRecord.Read, out var record) ? record : null;
-    }
+    public static DeviceRecord? ReadDevice(IStateReader state, Address id) => Payload.Get(state, DeviceKey(id), DeviceRecord.Read);
 
     public void InitGenesis(Genesis genesis, StateView state)
     {

@@ -36,28 +36,22 @@ public sealed class TelemetryModule : IModule
     public static string DayKey(Address device, string schemaRef, uint day) => $"telemetry/day/{device}/{schemaRef}/{day:D6}";
 
     public static SchemaRecord? ReadSchema(IStateReader state, string id, ushort version) =>
-        Read(state, SchemaKey(id, version), SchemaRecord.Read);
+        Payload.Get(state, SchemaKey(id, version), SchemaRecord.Read);
 
     public static ModelRecord? ReadModel(IStateReader state, string name) =>
-        Read(state, ModelKey(name), ModelRecord.Read);
+        Payload.Get(state, ModelKey(name), ModelRecord.Read);
 
     public static CustodianRecord? ReadCustodian(IStateReader state, Address custodian) =>
-        Read(state, CustodianKey(custodian), CustodianRecord.Read);
+        Payload.Get(state, CustodianKey(custodian), CustodianRecord.Read);
 
     public static DeviceTelemetryRecord? ReadDevice(IStateReader state, Address device) =>
-        Read(state, DeviceKey(device), DeviceTelemetryRecord.Read);
+        Payload.Get(state, DeviceKey(device), DeviceTelemetryRecord.Read);
 
     public static TotalsRecord? ReadTotals(IStateReader state, Address device, string schemaRef) =>
-        Read(state, TotalsKey(device, schemaRef), TotalsRecord.Read);
+        Payload.Get(state, TotalsKey(device, schemaRef), TotalsRecord.Read);
 
     public static DayTotalsRecord? ReadDay(IStateReader state, Address device, string schemaRef, uint day) =>
-        Read(state, DayKey(device, schemaRef, day), DayTotalsRecord.Read);
-
-    private static T? Read<T>(IStateReader state, string key, Payload.Reader<T> read) where T : class
-    {
-        var bytes = state.Get(key);
-        return bytes is not null && Payload.TryDecode(bytes, read, out var value) ? value : null;
-    }
+        Payload.Get(state, DayKey(device, schemaRef, day), DayTotalsRecord.Read);
 
     public void InitGenesis(Genesis genesis, StateView state)
     {
@@ -212,7 +206,7 @@ public sealed class TelemetryModule : IModule
         }
         context.State.Set(TotalsKey(s.Device, s.SchemaRef), Canonical.Encode(new TotalsRecord((totals?.Count ?? 0) + s.Count, sums)));
         var dayKey = DayKey(s.Device, s.SchemaRef, s.Day);
-        context.State.Set(dayKey, Canonical.Encode(DayTotalsRecord.Add(Read(context.State, dayKey, DayTotalsRecord.Read), s)));
+        context.State.Set(dayKey, Canonical.Encode(DayTotalsRecord.Add(Payload.Get(context.State, dayKey, DayTotalsRecord.Read), s)));
         return Outcome.Ok;
     }
 }

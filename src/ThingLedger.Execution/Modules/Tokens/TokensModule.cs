@@ -30,11 +30,7 @@ public sealed class TokensModule : IModule
     public static string BalancesPrefix(string symbol) => $"tokens/balance/{symbol}/";
     public static string BalanceKey(string symbol, Address holder) => BalancesPrefix(symbol) + holder;
 
-    public static TokenRecord? ReadToken(IStateReader state, string symbol)
-    {
-        var bytes = state.Get(TokenKey(symbol));
-        return bytes is not null && Payload.TryDecode(bytes, TokenRecord.Read, out var record) ? record : null;
-    }
+    public static TokenRecord? ReadToken(IStateReader state, string symbol) => Payload.Get(state, TokenKey(symbol), TokenRecord.Read);
 
     public static UInt128 ReadBalance(IStateReader state, string symbol, Address holder) =>
         state.Get(BalanceKey(symbol, holder)) is { Length: 16 } bytes ? BinaryPrimitives.ReadUInt128BigEndian(bytes) : UInt128.Zero;

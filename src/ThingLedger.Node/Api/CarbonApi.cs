@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Execution.Modules.Carbon;
+using ThingLedger.Node.Chain;
+using ThingLedger.Node.Json;
+
+namespace ThingLedger.Node.Api;
+
+/// <summary>The carbon registry: methodologies, claims, credit tokens and retirements, read from committed state.</summary>
+internal static class CarbonApi
+{
+    public static RouteGroupBuilder MapCarbonApi(this RouteGroupBuilder api)
+    {
+        var carbon = api.MapGroup("/carbon").WithTags("Carbon");
+        carbon.MapGet("/methodologies", Methodologies).WithName("ListMethodologies").WithSummary("Registered carbon methodologies.");
+        carbon.MapGet("/methodologies/{id}", Methodology).WithName("GetMethodology").WithSummary("One methodology.");
+        carbon.MapGet("/methodologies/{id}/claims", Claims).WithName("ListCarbonClaims")
+            .WithSummary("A methodology's claims by vehicle then period (optionally one vehicle's); page with after=cursor.");
+        carbon.MapGet("/claims/{methodology}/{vehicle}/{period}", Claim).WithName("GetCarbonClaim").WithSummary("One vehicle-period claim.");
+        carbon.MapGet("/credits", Credits).WithName("ListCredits").WithSummary("Credit tokens: grams issued, retired and outstanding.");
+        carbon.MapGet("/retirements", Retirements).WithName("ListRetirements").WithSummary("Retirement records, newest first; page with before=number.");
+        return api;
+    }
+
+    private static int Limit(int? limit) => Math.Clamp(limit ?? 50, 1, ChainApi.MaxPage);
+
+    private static Ok<List<MethodologyView>> Methodologies(LedgerNode node) =>
+        TypedResults.Ok(node.Store.Scan(CarbonModule.MethodologiesPrefix, null, 10_000)
+            .Select(kv => CarbonModule.ReadMethodology(node.Store, kv.Key[CarbonModule.MethodologiesPrefix.Length..]))
+            .OfType<MethodologyRecord>().Select(ViewMapper.Methodology).ToList());
+
+    private static Results<Ok<MethodologyView>, ProblemHttpResult> Methodology(string id, LedgerNode node) =>
+        Find(id, node) is { } record ? TypedResults.Ok(ViewMapper.Methodology(record)) : Problems.NotFound($"no methodology '{id}'");
+
+    private static MethodologyRecord? Find(string id, LedgerNode node) =>
+        Execution.Modules.Carbon.Methodology.IsId(id) ? CarbonModule.ReadMethodology(node.Store, id) : null;
+
+    private static Results<Ok<Page<CarbonClaimView>>, ProblemHttpResult> Claims(string id, LedgerNode node, string? vehicle, string? after, int? limit)
+    {
+        if (Find(id, node) is not { } record)
+        {
+            return Problems.NotFound($"no methodology '{id}'");
+        }
+        var prefix = CarbonModule.ClaimsOfPrefix(id);
+        if (vehicle is not null)
+        {
+            if (!Address.TryParse(vehicle, out var v))
+            {
+                return Problems.BadRequest($"'{vehicle}' is not a device id");
+            }
+            prefix += v + "/";
+        }
+        var page = node.Store.Scan(prefix, after is null ? null : prefix + after, Limit(limit));
+        var items = page.Select(kv => Execution.Payload.TryDecode(kv.Value, ClaimRecord.Read, out var c) ? ViewMapper.Claim(c, record.Methodology) : null)
+            .OfType<CarbonClaimView>().ToList();
+        return TypedResults.Ok(new Page<CarbonClaimView>(items, page.Count == Limit(limit) ? page[^1].Key[prefix.Length..] : null));
+    }
+
+    private static Results<Ok<CarbonClaimView>, ProblemHttpResult> Claim(string methodology, string vehicle, ushort period, LedgerNode node)
+    {
+        if (!Address.TryParse(vehicle, out var v))
+        {
+            return Problems.BadRequest($"'{vehicle}' is not a device id");
+        }
+        var record = Find(methodology, node);
+        var claim = record is null ? null : CarbonModule.ReadClaim(node.Store, methodology, v, period);
+        return claim is null
+            ? Problems.NotFound($"no claim for {vehicle} in period {period} of '{methodology}'")
+            : TypedResults.Ok(ViewMapper.Claim(claim, record!.Methodology));
+    }
+
+    private static Ok<List<CreditView>> Credits(LedgerNode node) =>
+        TypedResults.Ok(node.Store.Scan(CarbonModule.CreditsPrefix, null, 10_000)
+            .Select(kv => Execution.Payload.TryDecode(kv.Value, CreditRecord.Read, out var c) ? ViewMapper.Credit(kv.Key[CarbonModule.CreditsPrefix.Length..], c) : null)
+            .OfType<CreditView>().ToList());
+
+    /// <summary>Numbered from 1 without gaps, so a page is direct reads from <paramref name="before"/> − 1 down.</summary>
+    private static Ok<Page<RetirementView>> Retirements(LedgerNode node, ulong? before, int? limit)
+    {
+        var newest = before == 0 ? 0 : Math.Min(CarbonModule.RetirementCount(node.Store), (before ?? ulong.MaxValue) - 1);
+        var items = new List<RetirementView>();
+        for (var n = newest; n >= 1 && items.Count < Limit(limit); n--)
+        {
+            if (CarbonModule.ReadRetirement(node.Store, n) is { } r)
+            {
+                items.Add(ViewMapper.Retirement(r));
+            }
+        }
+        var next = items.Count > 0 && items[^1].Number > 1 ? items[^1].Number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new Page<RetirementView>(items, next));
+    }
+}
