@@ -24,6 +24,7 @@ root.With(
     ScreeningCommands.Create(),
     TokenCommands.Token(),
     CarbonCommands.Create(),
+    MarketCommands.Create(),
     ChainCommands.Tx(),
     ChainCommands.Block(),
     ChainCommands.State(),

@@ -45,4 +45,7 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(List<CreditView>))]
 [JsonSerializable(typeof(Page<RetirementView>))]
 [JsonSerializable(typeof(CarbonRegistryView))]
+[JsonSerializable(typeof(OrderView))]
+[JsonSerializable(typeof(OrderBookView))]
+[JsonSerializable(typeof(Page<TradeView>))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using ThingLedger.Execution;
 using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Market;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 
@@ -80,6 +81,13 @@ public static class Operations
 
     public static Operation RetireCredits(string symbol, UInt128 grams, string beneficiary, string reason) =>
         Operation.Of(CarbonModule.ModuleName, CarbonModule.Retire, new RetirePayload(symbol, grams, beneficiary, reason));
+
+    /// <summary>A limit order; price in quote units per base unit, amount in base units (both above zero).</summary>
+    public static Operation PlaceOrder(string @base, string quote, OrderSide side, long price, long amount) =>
+        Operation.Of(MarketModule.ModuleName, MarketModule.Place, new PlaceOrderPayload(@base, quote, side, price, amount));
+
+    public static Operation CancelOrder(ulong order) =>
+        Operation.Of(MarketModule.ModuleName, MarketModule.Cancel, new CancelOrderPayload(order));
 
     /// <summary>Signs an operation into a transaction.</summary>
     public static Transaction Sign(this Operation operation, string chainId, KeyPair signer, ulong nonce, ulong expiryHeight = ulong.MaxValue) =>

@@ -75,6 +75,11 @@ public static class ErrorCodes
     public const string CarbonNotVerifier = "CARBON_NOT_VERIFIER";
     public const string CarbonNotACredit = "CARBON_NOT_A_CREDIT";
     public const string RetireExceedsBalance = "RETIRE_EXCEEDS_BALANCE";
+    public const string OrderInvalid = "ORDER_INVALID";
+    public const string SelfTrade = "SELF_TRADE";
+    public const string OrderNotFound = "ORDER_NOT_FOUND";
+    public const string NotOrderOwner = "NOT_ORDER_OWNER";
+    public const string OrderBookFull = "ORDER_BOOK_FULL";
 
     // Telemetry ingest: per reading, nothing stored.
     public const string ReadingsMalformed = "READINGS_MALFORMED";

@@ -6,6 +6,7 @@ using ThingLedger.Core.State;
 using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Market;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 
@@ -44,7 +45,7 @@ public sealed class StateMachine
     public static StateMachine Create(string chainId)
     {
         var identity = new IdentityModule();
-        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule(), new TelemetryModule(), new CarbonModule()], identity);
+        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule(), new TelemetryModule(), new CarbonModule(), new MarketModule()], identity);
     }
 
     public string ChainId { get; }

@@ -66,3 +66,20 @@ public sealed class StateView : IStateReader
 
 /// <summary>One key's new value, or null when the key is deleted.</summary>
 public readonly record struct StateChange(string Key, byte[]? Value);
+
+/// <summary>Numbering in state: a u64 (big-endian) under a key, 0 when absent. Records numbered from 1 without gaps.</summary>
+public static class Counters
+{
+    public static ulong Read(IStateReader state, string key) =>
+        state.Get(key) is { Length: 8 } bytes ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+
+    /// <summary>Advances the counter and returns the new number.</summary>
+    public static ulong Next(StateView state, string key)
+    {
+        var next = Read(state, key) + 1;
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, next);
+        state.Set(key, bytes);
+        return next;
+    }
+}

@@ -11,7 +11,7 @@ public sealed class CommandTests : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Demo_runs_a_node_with_live_traffic_issues_carbon_credits_and_stops_cleanly()
+    public async Task Demo_runs_a_node_with_live_traffic_issues_and_trades_carbon_credits_and_stops_cleanly()
     {
         var port = CliProcess.FreePort();
         var data = Path.Combine(_directory, "demo");
@@ -55,6 +55,28 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("issued", claims.Out, StringComparison.Ordinal);
         Assert.Equal(2, (await CliProcess.RunAsync(Limit, ["carbon", "methodology", "--id", "EVX", "--name", "x", "--baseline", "car",
             "--grid", "eu=1", "--start", "2026-01-01", "--verifier", "gridco", "--as", "voltmotors-admin", .. common])).Code);
+
+        // The demo's trades: owner-3 took 2,000 g at 2 and 1,000 g at 3 from owner-2's two asks (orders 1 and 2).
+        var book = await CliProcess.RunAsync(Limit, ["market", "book", symbol, "VOLT", "--json", .. common]);
+        Assert.True(book.Code == 0, book.Err + book.Out);
+        var asks = System.Text.Json.JsonDocument.Parse(book.Out).RootElement.GetProperty("asks");
+        Assert.Equal((3, 1_000), (asks[0].GetProperty("price").GetInt32(), asks[0].GetProperty("amount").GetInt32()));
+        var trades = await CliProcess.RunAsync(Limit, ["market", "trades", symbol, "VOLT", "--json", .. common]);
+        Assert.True(trades.Code == 0, trades.Err + trades.Out);
+        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(trades.Out).RootElement.GetProperty("items").GetArrayLength());
+        var zero = await CliProcess.RunAsync(Limit, ["market", "sell", symbol, "VOLT", "0", "5", "--as", "owner-2", .. common]);
+        Assert.Equal(1, zero.Code);
+        Assert.Contains("ORDER_INVALID", zero.Err + zero.Out, StringComparison.Ordinal);
+        var self = await CliProcess.RunAsync(Limit, ["market", "buy", symbol, "VOLT", "3", "10", "--as", "owner-2", .. common]);
+        Assert.Equal(1, self.Code);
+        Assert.Contains("SELF_TRADE", self.Err + self.Out, StringComparison.Ordinal);
+        var notOwner = await CliProcess.RunAsync(Limit, ["market", "cancel", "2", "--as", "owner-3", .. common]);
+        Assert.Contains("NOT_ORDER_OWNER", notOwner.Err + notOwner.Out, StringComparison.Ordinal);
+        var cancelled = await CliProcess.RunAsync(Limit, ["market", "cancel", "2", "--as", "owner-2", .. common]);
+        Assert.True(cancelled.Code == 0, cancelled.Err + cancelled.Out);
+        var resting = await CliProcess.RunAsync(Limit, ["market", "sell", symbol, "VOLT", "5", "10", "--as", "owner-2", .. common]);
+        Assert.True(resting.Code == 0, resting.Err + resting.Out);
+        Assert.Contains("order 4: 0 trade(s), 10 g left in the book", resting.Out, StringComparison.Ordinal);
     }
 
     [Fact]

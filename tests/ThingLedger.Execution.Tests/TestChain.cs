@@ -87,6 +87,19 @@ internal sealed class TestChain : IStateReader
 
     public Receipt Run(Transaction tx) => Block(tx)[0];
 
+    /// <summary>Runs <paramref name="act"/> and asserts it failed with <paramref name="code"/> and changed nothing but the signer's nonce.</summary>
+    public void AssertRefused(string code, Func<Receipt> act)
+    {
+        var before = StateBesidesNonces();
+        Assert.Equal(code, act().ErrorCode);
+        var after = StateBesidesNonces();
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        Assert.All(before, kv => Assert.Equal(kv.Value, after[kv.Key]));
+    }
+
+    private Dictionary<string, byte[]> StateBesidesNonces() =>
+        _state.Where(kv => !kv.Key.StartsWith("core/nonce/", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+
     /// <summary>The state root as a node would compute it.</summary>
     public Hash Root()
     {

@@ -115,6 +115,18 @@ internal static class DemoCommand
 
     private static async Task ShowLiveAsync(ThingLedgerClient client, DemoTraffic traffic, FleetCounters telemetry, CancellationToken cancellationToken)
     {
+        try
+        {
+            await ShowRatesAsync(client, traffic, telemetry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping in the middle of asking the node for figures is stopping.
+        }
+    }
+
+    private static async Task ShowRatesAsync(ThingLedgerClient client, DemoTraffic traffic, FleetCounters telemetry, CancellationToken cancellationToken)
+    {
         var last = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         var lastReadings = telemetry.Accepted;
         var clock = Stopwatch.StartNew();

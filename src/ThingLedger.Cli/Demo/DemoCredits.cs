@@ -15,7 +15,8 @@ namespace ThingLedger.Cli.Demo;
 /// The carbon part of the demo (docs/CREDITS.md §3): the six EV-7 cars upload a whole day of
 /// driving, the last UTC day whose crediting period has settled; voltmotors, the custodian of
 /// their data, claims the day under the EVLC methodology; gridco's auditor co-signs, which mints
-/// the credits to each car's owner; owner-1 retires part of theirs. Skips what a resumed demo
+/// the credits to each car's owner; owner-1 retires part of theirs and
+/// owner-2 sells some to owner-3 on the market. Skips what a resumed demo
 /// already did.
 /// </summary>
 internal static class DemoCredits
@@ -87,7 +88,30 @@ internal static class DemoCredits
                 (c.EnergyWh / 1000.0).ToString("N1", CultureInfo.InvariantCulture), CarbonCommands.Tonnes(c.Grams), c.Symbol, c.Owner[..14] + "…");
         }
         AnsiConsole.Write(table);
-        await RetireAsync(client, world.Owners[0], Execution.Modules.Carbon.Methodology.CreditSymbol(MethodologyId, period), progress, ct).ConfigureAwait(false);
+        var symbol = Execution.Modules.Carbon.Methodology.CreditSymbol(MethodologyId, period);
+        await RetireAsync(client, world.Owners[0], symbol, progress, ct).ConfigureAwait(false);
+        await TradeAsync(client, world, symbol, progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>owner-2 offers 4 kg in two asks; owner-3, paid VOLT by voltmotors, buys 3 kg across both at their prices.</summary>
+    private static async Task TradeAsync(ThingLedgerClient client, DemoScenario world, string symbol, Action<string> progress, CancellationToken ct)
+    {
+        var (seller, buyer) = (world.Owners[1], world.Owners[2]);
+        var held = UInt128.Parse((await client.GetBalanceAsync(symbol, seller.Address, ct).ConfigureAwait(false)).Balance, CultureInfo.InvariantCulture);
+        if (held < 4_000)
+        {
+            return;
+        }
+        await client.SubmitAllCommittedAsync(
+            [
+                seller.Sign(Operations.PlaceOrder(symbol, DemoScenario.Volt, Execution.Modules.Market.OrderSide.Sell, 2, 2_000)),
+                seller.Sign(Operations.PlaceOrder(symbol, DemoScenario.Volt, Execution.Modules.Market.OrderSide.Sell, 3, 2_000)),
+                world.Admins[Custodian].Sign(Operations.Mint(DemoScenario.Volt, buyer.Address, 10_000)),
+            ], "placing the demo's sell orders", cancellationToken: ct).ConfigureAwait(false);
+        await client.SubmitAllCommittedAsync([buyer.Sign(Operations.PlaceOrder(symbol, DemoScenario.Volt, Execution.Modules.Market.OrderSide.Buy, 3, 3_000))],
+            "placing the demo's buy order", cancellationToken: ct).ConfigureAwait(false);
+        progress($"market {symbol}/VOLT: owner-3 bought 3,000 g from owner-2 (2,000 g at 2, 1,000 g at 3 VOLT/g); " +
+            $"see `thingledger market book {symbol} VOLT` and `thingledger market trades {symbol} VOLT`");
     }
 
     /// <summary>One day of each car's driving from the simulator's EV model, continuing each car's sequence numbers.</summary>

@@ -75,19 +75,7 @@ internal static class CarbonApi
             .Select(kv => Execution.Payload.TryDecode(kv.Value, CreditRecord.Read, out var c) ? ViewMapper.Credit(kv.Key[CarbonModule.CreditsPrefix.Length..], c) : null)
             .OfType<CreditView>().ToList());
 
-    /// <summary>Numbered from 1 without gaps, so a page is direct reads from <paramref name="before"/> − 1 down.</summary>
-    private static Ok<Page<RetirementView>> Retirements(LedgerNode node, ulong? before, int? limit)
-    {
-        var newest = before == 0 ? 0 : Math.Min(CarbonModule.RetirementCount(node.Store), (before ?? ulong.MaxValue) - 1);
-        var items = new List<RetirementView>();
-        for (var n = newest; n >= 1 && items.Count < Limit(limit); n--)
-        {
-            if (CarbonModule.ReadRetirement(node.Store, n) is { } r)
-            {
-                items.Add(ViewMapper.Retirement(r));
-            }
-        }
-        var next = items.Count > 0 && items[^1].Number > 1 ? items[^1].Number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new Page<RetirementView>(items, next));
-    }
+    private static Ok<Page<RetirementView>> Retirements(LedgerNode node, ulong? before, int? limit) =>
+        TypedResults.Ok(NumberedPages.Newest(CarbonModule.RetirementCount(node.Store), before, Limit(limit),
+            n => CarbonModule.ReadRetirement(node.Store, n), ViewMapper.Retirement));
 }

@@ -4,6 +4,7 @@ using ThingLedger.Execution;
 using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Market;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 using ThingLedger.Storage;
@@ -78,4 +79,12 @@ public static class ViewMapper
 
     public static RetirementView Retirement(RetirementRecord r) => new(
         r.Number, r.Symbol, TokensModule.Text(r.Amount), r.Holder.ToString(), r.Beneficiary, r.Reason, r.Tx.ToString(), r.Height, r.Timestamp);
+
+    public static OrderView Order(OrderRecord o) => new(
+        o.Id, o.Owner.ToString(), o.Base, o.Quote, MarketModule.SideText(o.Side), o.Price, o.Amount, o.Remaining, o.Status.ToString().ToLowerInvariant(),
+        o.Height, o.Tx.ToString());
+
+    public static TradeView Trade(string @base, string quote, TradeRecord t) => new(
+        t.Number, @base, quote, t.Price, t.Amount, t.BuyOrder, t.SellOrder, t.Buyer.ToString(), t.Seller.ToString(), MarketModule.SideText(t.Taker),
+        t.Height, t.Timestamp, t.Tx.ToString());
 }

@@ -59,8 +59,7 @@ public sealed class CarbonModule : IModule
 
     public static RetirementRecord? ReadRetirement(IStateReader state, ulong number) => Payload.Get(state, RetirementKey(number), RetirementRecord.Read);
 
-    public static ulong RetirementCount(IStateReader state) =>
-        state.Get(RetirementCountKey) is { Length: 8 } bytes ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+    public static ulong RetirementCount(IStateReader state) => Counters.Read(state, RetirementCountKey);
 
     public void InitGenesis(Genesis genesis, StateView state)
     {
@@ -315,10 +314,7 @@ public sealed class CarbonModule : IModule
         {
             return burned;
         }
-        var number = RetirementCount(context.State) + 1;
-        var count = new byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(count, number);
-        context.State.Set(RetirementCountKey, count);
+        var number = Counters.Next(context.State, RetirementCountKey);
         context.State.Set(RetirementKey(number), Canonical.Encode(new RetirementRecord(
             number, p.Symbol, p.Amount, context.Signer, p.Beneficiary, p.Reason, context.Tx.Id, context.Height, context.Timestamp)));
         context.State.Set(CreditKey(p.Symbol), Canonical.Encode(credit with { Retired = credit.Retired + p.Amount }));
