@@ -25,6 +25,7 @@ root.With(
     TokenCommands.Token(),
     CarbonCommands.Create(),
     MarketCommands.Create(),
+    RewardsCommands.Create(),
     ChainCommands.Tx(),
     ChainCommands.Block(),
     ChainCommands.State(),

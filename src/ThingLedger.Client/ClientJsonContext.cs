@@ -48,4 +48,7 @@ namespace ThingLedger.Client;
 [JsonSerializable(typeof(OrderView))]
 [JsonSerializable(typeof(OrderBookView))]
 [JsonSerializable(typeof(Page<TradeView>))]
+[JsonSerializable(typeof(ProgrammeView))]
+[JsonSerializable(typeof(List<ProgrammeView>))]
+[JsonSerializable(typeof(List<string>))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

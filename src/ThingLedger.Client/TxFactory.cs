@@ -7,6 +7,7 @@ using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Market;
+using ThingLedger.Execution.Modules.Rewards;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 
@@ -88,6 +89,20 @@ public static class Operations
 
     public static Operation CancelOrder(ulong order) =>
         Operation.Of(MarketModule.ModuleName, MarketModule.Cancel, new CancelOrderPayload(order));
+
+    public static Operation CreateProgramme(Programme programme) =>
+        Operation.Of(RewardsModule.ModuleName, RewardsModule.CreateOp, programme);
+
+    /// <summary>The device's owner shares its data with a programme, which pays them for it.</summary>
+    public static Operation Enrol(string programme, Address device) =>
+        Operation.Of(RewardsModule.ModuleName, RewardsModule.Enrol, new ProgrammeDevicePayload(programme, device));
+
+    public static Operation ClaimOnboarding(string programme, Address device) =>
+        Operation.Of(RewardsModule.ModuleName, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload(programme, device));
+
+    /// <summary>The signer, owner of <paramref name="device"/>, names who referred them.</summary>
+    public static Operation Refer(string programme, Address referrer, Address device) =>
+        Operation.Of(RewardsModule.ModuleName, RewardsModule.Refer, new ReferPayload(programme, referrer, device));
 
     /// <summary>Signs an operation into a transaction.</summary>
     public static Transaction Sign(this Operation operation, string chainId, KeyPair signer, ulong nonce, ulong expiryHeight = ulong.MaxValue) =>

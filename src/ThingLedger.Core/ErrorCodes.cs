@@ -80,6 +80,15 @@ public static class ErrorCodes
     public const string OrderNotFound = "ORDER_NOT_FOUND";
     public const string NotOrderOwner = "NOT_ORDER_OWNER";
     public const string OrderBookFull = "ORDER_BOOK_FULL";
+    public const string ProgrammeInvalid = "PROGRAMME_INVALID";
+    public const string ProgrammeExists = "PROGRAMME_EXISTS";
+    public const string ProgrammeNotFound = "PROGRAMME_NOT_FOUND";
+    public const string AlreadyEnrolled = "ALREADY_ENROLLED";
+    public const string RewardAlreadyPaid = "REWARD_ALREADY_PAID";
+    public const string RewardCapReached = "REWARD_CAP_REACHED";
+    public const string ProgrammeBudgetExhausted = "PROGRAMME_BUDGET_EXHAUSTED";
+    public const string SelfReferral = "SELF_REFERRAL";
+    public const string RewardNotOffered = "REWARD_NOT_OFFERED";
 
     // Telemetry ingest: per reading, nothing stored.
     public const string ReadingsMalformed = "READINGS_MALFORMED";

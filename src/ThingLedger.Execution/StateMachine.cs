@@ -7,6 +7,7 @@ using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Market;
+using ThingLedger.Execution.Modules.Rewards;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 
@@ -45,7 +46,9 @@ public sealed class StateMachine
     public static StateMachine Create(string chainId)
     {
         var identity = new IdentityModule();
-        return new StateMachine(chainId, [identity, new DevicesModule(), new TokensModule(), new TelemetryModule(), new CarbonModule(), new MarketModule()], identity);
+        var rewards = new RewardsModule();
+        return new StateMachine(chainId,
+            [identity, new DevicesModule(), new TokensModule(), new TelemetryModule([rewards]), new CarbonModule(), new MarketModule(), rewards], identity);
     }
 
     public string ChainId { get; }

@@ -73,7 +73,7 @@ public static class NodeApp
             o.RoutePrefix = "swagger";
         });
         var api = app.MapGroup("/v1");
-        api.MapTxApi().MapChainApi().MapModuleApi().MapTelemetryApi().MapCarbonApi().MapMarketApi().MapSyncApi();
+        api.MapTxApi().MapChainApi().MapModuleApi().MapTelemetryApi().MapCarbonApi().MapMarketApi().MapRewardsApi().MapSyncApi();
         app.MapOpsApi();
         app.MapExplorer();
         // Resolve the ledger now: a bad data directory fails at start, not on the first request.

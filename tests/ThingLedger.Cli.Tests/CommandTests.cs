@@ -11,7 +11,7 @@ public sealed class CommandTests : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Demo_runs_a_node_with_live_traffic_issues_and_trades_carbon_credits_and_stops_cleanly()
+    public async Task Demo_runs_a_node_with_live_traffic_rewards_and_carbon_credits_and_stops_cleanly()
     {
         var port = CliProcess.FreePort();
         var data = Path.Combine(_directory, "demo");
@@ -77,6 +77,20 @@ public sealed class CommandTests : IDisposable
         var resting = await CliProcess.RunAsync(Limit, ["market", "sell", symbol, "VOLT", "5", "10", "--as", "owner-2", .. common]);
         Assert.True(resting.Code == 0, resting.Err + resting.Out);
         Assert.Contains("order 4: 0 trade(s), 10 g left in the book", resting.Out, StringComparison.Ordinal);
+
+        // The demo's reward programme paid for the shared day; claims are once, and nobody refers themselves.
+        var programme = await CliProcess.RunAsync(Limit, ["rewards", "show", "drive-share", "--json", .. common]);
+        Assert.True(programme.Code == 0, programme.Err + programme.Out);
+        Assert.True(long.Parse(System.Text.Json.JsonDocument.Parse(programme.Out).RootElement.GetProperty("paid").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 300);
+        var owned = await CliProcess.RunAsync(Limit, ["device", "list", "--owner", "owner-2", "--json", .. common]);
+        var car = System.Text.Json.JsonDocument.Parse(owned.Out).RootElement.GetProperty("items").EnumerateArray()
+            .First(d => d.GetProperty("model").GetString() == "EV-7").GetProperty("id").GetString()!;
+        var again = await CliProcess.RunAsync(Limit, ["rewards", "claim-onboarding", "drive-share", car, "--as", "owner-2", .. common]);
+        Assert.Contains("REWARD_ALREADY_PAID", again.Err + again.Out, StringComparison.Ordinal);
+        var selfReferral = await CliProcess.RunAsync(Limit, ["rewards", "refer", "drive-share", "owner-2", "--device", car, "--as", "owner-2", .. common]);
+        Assert.Contains("SELF_REFERRAL", selfReferral.Err + selfReferral.Out, StringComparison.Ordinal);
+        var referred = await CliProcess.RunAsync(Limit, ["rewards", "refer", "drive-share", "owner-1", "--device", car, "--as", "owner-2", .. common]);
+        Assert.True(referred.Code == 0, referred.Err + referred.Out);
     }
 
     [Fact]

@@ -87,6 +87,18 @@ internal sealed class TestChain : IStateReader
 
     public Receipt Run(Transaction tx) => Block(tx)[0];
 
+    private ulong _ingest;
+
+    /// <summary>Anchors <paramref name="summaries"/> as the single-validator chain's custodian (acme's admin key), continuing its ingest range.</summary>
+    public Receipt Anchor(params Core.Telemetry.DeviceSummary[] summaries)
+    {
+        var count = (ulong)summaries.Sum(s => s.Count);
+        var anchor = new Core.Telemetry.AnchorPayload(Hash.Sha256([1]), count, 1, 2, _ingest + 1, _ingest + count, summaries);
+        var receipt = Run(Tx(AcmeAdmin, Execution.Modules.Telemetry.TelemetryModule.ModuleName, Execution.Modules.Telemetry.TelemetryModule.Anchor, anchor));
+        _ingest += receipt.Succeeded ? count : 0;
+        return receipt;
+    }
+
     /// <summary>Runs <paramref name="act"/> and asserts it failed with <paramref name="code"/> and changed nothing but the signer's nonce.</summary>
     public void AssertRefused(string code, Func<Receipt> act)
     {

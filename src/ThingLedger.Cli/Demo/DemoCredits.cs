@@ -25,6 +25,7 @@ internal static class DemoCredits
     public const string Region = "eu-north";
     private const string Custodian = "voltmotors";
     private const string Verifier = "gridco";
+    private const string Programme = "drive-share";
 
     public static Methodology Methodology(uint startDay) => new(MethodologyId, "Low-carbon EV driving (demo)", "ev", 1,
         [new("car", 120), new("van", 190)], [new(Region, 0, 250)], startDay, 1, Execution.Modules.Carbon.Methodology.MaxPeriods, Verifier);
@@ -61,12 +62,14 @@ internal static class DemoCredits
             return;
         }
 
+        await EnrolAsync(client, world, cars, progress, ct).ConfigureAwait(false);
         var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)day);
         progress($"uploading {date:yyyy-MM-dd}'s driving of {cars.Count} EV-7 cars (a reading every 10 s, signed in device batches of 60)");
         var clock = Stopwatch.StartNew();
         var uploaded = await UploadDayAsync(client, chainId, cars, day, ct).ConfigureAwait(false);
         await WaitAnchoredAsync(client, ct).ConfigureAwait(false);
-        progress($"  {uploaded:N0} readings accepted and anchored in {clock.Elapsed.TotalSeconds:F1} s");
+        progress($"  {uploaded:N0} readings accepted and anchored in {clock.Elapsed.TotalSeconds:F1} s; the owners earned " +
+            $"{(await client.GetProgrammeAsync(Programme, ct).ConfigureAwait(false))?.Paid ?? "0"} VOLT from the {Programme} programme for sharing it");
 
         progress($"{Custodian} claims period {period} ({date:yyyy-MM-dd}) for each car; {Verifier}'s auditor co-signs");
         var claims = await SubmitAsync(client, [.. cars.Select(c => world.Admins[Custodian].Sign(Operations.ClaimCredits(MethodologyId, c.Address, period)))], ct).ConfigureAwait(false);
@@ -112,6 +115,37 @@ internal static class DemoCredits
             "placing the demo's buy order", cancellationToken: ct).ConfigureAwait(false);
         progress($"market {symbol}/VOLT: owner-3 bought 3,000 g from owner-2 (2,000 g at 2, 1,000 g at 3 VOLT/g); " +
             $"see `thingledger market book {symbol} VOLT` and `thingledger market trades {symbol} VOLT`");
+    }
+
+    /// <summary>
+    /// voltmotors' programme pays 1 VOLT per km of shared, unflagged driving (at most 1,000 a day
+    /// per owner), 50 VOLT per car onboarded and 20 per referral; each car's owner enrols it and claims onboarding.
+    /// </summary>
+    private static async Task EnrolAsync(ThingLedgerClient client, DemoScenario world, List<KeyPair> cars, Action<string> progress, CancellationToken ct)
+    {
+        var admin = world.Admins[Custodian];
+        if (await client.GetProgrammeAsync(Programme, ct).ConfigureAwait(false) is null)
+        {
+            progress($"voltmotors creates the reward programme {Programme}: 1 VOLT per km of shared driving, 50 VOLT per car onboarded, 20 per referral, at most 1,000 VOLT a day per owner");
+            await client.SubmitAllCommittedAsync(
+                [
+                    admin.Sign(Operations.Mint(DemoScenario.Volt, admin.Address, 100_000)),
+                    admin.Sign(Operations.CreateProgramme(new Execution.Modules.Rewards.Programme(
+                        Programme, DemoScenario.Volt, 100_000, 1, 1_000, "ev", 1, "distance_km", 1_000, 1, 0, 50, 20))),
+                ], "creating the demo's reward programme", cancellationToken: ct).ConfigureAwait(false);
+        }
+        var txs = new List<Transaction>();
+        foreach (var car in cars)
+        {
+            var device = await client.GetDeviceAsync(car.Address, ct).ConfigureAwait(false);
+            var owner = world.Owners.FirstOrDefault(o => o.Address.ToString() == device?.Owner);
+            if (owner is not null && !(await client.GetEnrolmentsAsync(car.Address, ct).ConfigureAwait(false)).Contains(Programme))
+            {
+                txs.Add(owner.Sign(Operations.Enrol(Programme, car.Address)));
+                txs.Add(owner.Sign(Operations.ClaimOnboarding(Programme, car.Address)));
+            }
+        }
+        await client.SubmitAllCommittedAsync(txs, "enrolling the demo's cars", cancellationToken: ct).ConfigureAwait(false);
     }
 
     /// <summary>One day of each car's driving from the simulator's EV model, continuing each car's sequence numbers.</summary>

@@ -172,3 +172,8 @@ public sealed record OrderBookView(string Base, string Quote, List<BookLevelView
 /// <summary>One fill, at the resting order's price; taker is the side of the incoming order.</summary>
 public sealed record TradeView(ulong Number, string Base, string Quote, long Price, long Amount, ulong BuyOrder, ulong SellOrder, string Buyer, string Seller,
     string Taker, ulong Height, ulong Timestamp, string Tx);
+
+/// <summary>A reward programme: what it pays for (amounts in the token's smallest unit; 0 = off), its cap per account and period, budget left and paid.</summary>
+public sealed record ProgrammeView(
+    string Id, string Org, string Token, string Budget, string BudgetLeft, string Paid, ushort PeriodDays, string CapPerPeriod,
+    string? UnitSchema, string? UnitField, long UnitSize, string PerUnit, string PerCleanSummary, string Onboarding, string Referral, ulong Height);

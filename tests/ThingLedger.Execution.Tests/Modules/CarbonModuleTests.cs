@@ -25,7 +25,6 @@ public sealed class CarbonModuleTests
     private readonly KeyPair _vehicle = KeyPair.Generate();
     private readonly KeyPair _owner = KeyPair.Generate();
     private readonly uint _day = DeviceSummary.DayOf(1_700_000_000_000);
-    private ulong _ingest;
     private ulong _sequence;
 
     public CarbonModuleTests()
@@ -65,9 +64,7 @@ public sealed class CarbonModuleTests
         {
             summary = summary with { Model = "ev-screen@1", Flagged = flagged.Flagged, FlaggedSums = flagged.FlaggedSums, Flags = flagged.Flags };
         }
-        var anchor = new AnchorPayload(Hash.Sha256([1]), count, 1, 2, _ingest + 1, _ingest + count, [summary]);
-        _ingest += count;
-        return _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor));
+        return _chain.Anchor(summary);
     }
 
     private void RegisterScreeningModel() =>

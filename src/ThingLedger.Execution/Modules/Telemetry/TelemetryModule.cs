@@ -15,8 +15,10 @@ namespace ThingLedger.Execution.Modules.Telemetry;
 /// if it continues its custodian's ingest range without gap or overlap and every device's
 /// sequence range starts after what was anchored for it before, so no reading counts twice.
 /// </summary>
-public sealed class TelemetryModule : IModule
+public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers = null) : IModule
 {
+    private readonly IReadOnlyList<ISummaryObserver> _observers = observers ?? [];
+
     public const string ModuleName = "telemetry";
     public const string RegisterSchema = "register-schema";
     public const string Anchor = "anchor";
@@ -114,7 +116,7 @@ public sealed class TelemetryModule : IModule
         return Outcome.Ok;
     }
 
-    private static Outcome DoAnchor(TxContext context, AnchorPayload anchor)
+    private Outcome DoAnchor(TxContext context, AnchorPayload anchor)
     {
         var org = context.Validators.OrgOf(context.Tx.Signer);
         if (org is null)
@@ -140,6 +142,10 @@ public sealed class TelemetryModule : IModule
             if (!outcome.Succeeded)
             {
                 return outcome;
+            }
+            foreach (var observer in _observers)
+            {
+                observer.OnSummary(context, s);
             }
             total += s.Count;
         }

@@ -1,0 +1,301 @@
+using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Telemetry;
+using ThingLedger.Execution.Modules.Tokens;
+
+namespace ThingLedger.Execution.Modules.Rewards;
+
+/// <summary>
+/// Reward programmes (docs/CREDITS.md §2). An organisation's admin creates a programme and
+/// escrows its budget; device owners enrol their devices (consent to share their data). Per-unit
+/// and per-clean-summary rewards are paid inside the anchor tx that carries the data, to the
+/// device's owner, so every payout is in the receipt of the anchor it came from; flagged data,
+/// devices flagged as duplicates or impossible travellers, and revoked devices earn nothing.
+/// Onboarding and referral rewards are claimed by the owner. Caps apply per account and period;
+/// nothing is paid beyond the budget.
+/// </summary>
+public sealed class RewardsModule : IModule, ISummaryObserver
+{
+    public const string ModuleName = "rewards";
+    public const string CreateOp = "create";
+    public const string Enrol = "enrol";
+    public const string ClaimOnboarding = "claim-onboarding";
+    public const string Refer = "refer";
+
+    public string Name => ModuleName;
+
+    public IReadOnlyCollection<string> Operations { get; } = [CreateOp, Enrol, ClaimOnboarding, Refer];
+
+    public const string ProgrammesPrefix = "rewards/programme/";
+    public static string ProgrammeKey(string id) => ProgrammesPrefix + id;
+    public static string EnrolledKey(Address device) => $"rewards/enrolled/{device}";
+    public static string CarryKey(string programme, Address device) => $"rewards/carry/{programme}/{device}";
+    public static string PaidKey(string programme, Address account, uint period) => $"rewards/paid/{programme}/{account}/{period:D6}";
+    public static string OnboardedKey(string programme, Address device) => $"rewards/onboarded/{programme}/{device}";
+    public static string ReferredKey(string programme, Address owner) => $"rewards/referred/{programme}/{owner}";
+
+    /// <summary>Where a programme's budget waits: an address derived from its id, whose key nobody holds.</summary>
+    public static Address Escrow(string programme) =>
+        new(Hash.Sha256(System.Text.Encoding.UTF8.GetBytes("thingledger/rewards/" + programme)).ToArray().AsSpan(0, Address.Size));
+
+    public static ProgrammeRecord? ReadProgramme(IStateReader state, string id) => Payload.Get(state, ProgrammeKey(id), ProgrammeRecord.Read);
+
+    public static string[] ReadEnrolments(IStateReader state, Address device) =>
+        Payload.Get(state, EnrolledKey(device), EnrolmentsRecord.Read)?.Programmes ?? [];
+
+    public static UInt128 PaidIn(IStateReader state, string programme, Address account, uint period) =>
+        state.Get(PaidKey(programme, account, period)) is { Length: 16 } bytes ? System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) : UInt128.Zero;
+
+    public void InitGenesis(Genesis genesis, StateView state)
+    {
+    }
+
+    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
+    {
+        CreateOp => Payload.TryDecode(payload, Programme.Read, out var p) ? DoCreate(context, p) : ErrorCodes.PayloadMalformed,
+        Enrol => Payload.TryDecode(payload, ProgrammeDevicePayload.Read, out var e) ? DoEnrol(context, e) : ErrorCodes.PayloadMalformed,
+        ClaimOnboarding => Payload.TryDecode(payload, ProgrammeDevicePayload.Read, out var o) ? DoOnboarding(context, o) : ErrorCodes.PayloadMalformed,
+        Refer => Payload.TryDecode(payload, ReferPayload.Read, out var r) ? DoRefer(context, r) : ErrorCodes.PayloadMalformed,
+        _ => ErrorCodes.UnknownOperation,
+    };
+
+    private static Outcome DoCreate(TxContext context, Programme p)
+    {
+        if (context.SignerMembership is not { } signer || !signer.Has(Roles.Admin))
+        {
+            return ErrorCodes.Unauthorised;
+        }
+        // The programme pays its own organisation's token, and per-unit rules name an additive field of a registered schema.
+        if (!p.IsValid() || TokensModule.ReadToken(context.State, p.Token) is not { } token || token.Org != signer.Org ||
+            (p.PerUnit != UInt128.Zero && UnitIndex(context.State, p) < 0))
+        {
+            return ErrorCodes.ProgrammeInvalid;
+        }
+        if (context.State.Contains(ProgrammeKey(p.Id)))
+        {
+            return ErrorCodes.ProgrammeExists;
+        }
+        var funded = TokenLedger.Move(context, p.Token, context.Signer, Escrow(p.Id), p.Budget);
+        if (!funded.Succeeded)
+        {
+            return funded;
+        }
+        context.State.Set(ProgrammeKey(p.Id), Canonical.Encode(new ProgrammeRecord(p, signer.Org, context.Signer, context.Height, UInt128.Zero)));
+        context.Emit(ModuleName, "created", new("programme", p.Id), new("org", signer.Org), new("token", p.Token), new("budget", TokensModule.Text(p.Budget)));
+        return Outcome.Ok;
+    }
+
+    /// <summary>The position of the programme's unit field among its schema's additive fields, or -1.</summary>
+    private static int UnitIndex(IStateReader state, Programme p)
+    {
+        var schema = TelemetryModule.ReadSchema(state, p.Schema, p.SchemaVersion)?.Schema;
+        return schema is null ? -1 : Array.FindIndex(schema.AdditiveFields(), i => schema.Fields[i].Name == p.UnitField);
+    }
+
+    /// <summary>The device, when the signer owns it and it is not revoked; otherwise null and why.</summary>
+    private static DeviceRecord? OwnedDevice(TxContext context, Address id, out Outcome refusal)
+    {
+        var device = DevicesModule.ReadDevice(context.State, id);
+        refusal = device is null ? ErrorCodes.DeviceNotFound
+            : device.Owner != context.Signer ? ErrorCodes.NotDeviceOwner
+            : device.Status == DeviceStatus.Revoked ? ErrorCodes.DeviceRevoked
+            : Outcome.Ok;
+        return refusal.Succeeded ? device : null;
+    }
+
+    private static Outcome DoEnrol(TxContext context, ProgrammeDevicePayload p)
+    {
+        if (ReadProgramme(context.State, p.Programme) is null)
+        {
+            return ErrorCodes.ProgrammeNotFound;
+        }
+        if (OwnedDevice(context, p.Device, out var refusal) is null)
+        {
+            return refusal;
+        }
+        var enrolled = ReadEnrolments(context.State, p.Device);
+        if (enrolled.Contains(p.Programme))
+        {
+            return ErrorCodes.AlreadyEnrolled;
+        }
+        if (enrolled.Length >= EnrolmentsRecord.Max)
+        {
+            return ErrorCodes.InvalidArgument;
+        }
+        context.State.Set(EnrolledKey(p.Device), Canonical.Encode(new EnrolmentsRecord([.. enrolled.Append(p.Programme).Order(StringComparer.Ordinal)])));
+        context.Emit(ModuleName, "enrolled", new("programme", p.Programme), new("device", p.Device.ToString()), new("owner", context.Signer.ToString()));
+        return Outcome.Ok;
+    }
+
+    private static Outcome DoOnboarding(TxContext context, ProgrammeDevicePayload p)
+    {
+        if (ReadProgramme(context.State, p.Programme) is not { } record)
+        {
+            return ErrorCodes.ProgrammeNotFound;
+        }
+        if (record.Programme.Onboarding == UInt128.Zero)
+        {
+            return ErrorCodes.RewardNotOffered;
+        }
+        if (OwnedDevice(context, p.Device, out var refusal) is null)
+        {
+            return refusal;
+        }
+        if (context.State.Contains(OnboardedKey(p.Programme, p.Device)))
+        {
+            return ErrorCodes.RewardAlreadyPaid;
+        }
+        var paid = PayInFull(context, record, context.Signer, record.Programme.Onboarding, "onboarding", p.Device);
+        if (paid.Succeeded)
+        {
+            context.State.Set(OnboardedKey(p.Programme, p.Device), context.Signer.ToArray());
+        }
+        return paid;
+    }
+
+    private static Outcome DoRefer(TxContext context, ReferPayload p)
+    {
+        if (ReadProgramme(context.State, p.Programme) is not { } record)
+        {
+            return ErrorCodes.ProgrammeNotFound;
+        }
+        if (record.Programme.Referral == UInt128.Zero)
+        {
+            return ErrorCodes.RewardNotOffered;
+        }
+        if (p.Referrer == context.Signer)
+        {
+            return ErrorCodes.SelfReferral;
+        }
+        // The new owner proves ownership with a device of theirs, and is referred once.
+        if (OwnedDevice(context, p.Device, out var refusal) is null)
+        {
+            return refusal;
+        }
+        if (context.State.Contains(ReferredKey(p.Programme, context.Signer)))
+        {
+            return ErrorCodes.RewardAlreadyPaid;
+        }
+        var paid = PayInFull(context, record, p.Referrer, record.Programme.Referral, "referral", p.Device);
+        if (paid.Succeeded)
+        {
+            context.State.Set(ReferredKey(p.Programme, context.Signer), p.Referrer.ToArray());
+        }
+        return paid;
+    }
+
+    /// <summary>A claimed reward is all or nothing: refused when the cap or the budget cannot cover it.</summary>
+    private static Outcome PayInFull(TxContext context, ProgrammeRecord record, Address account, UInt128 amount, string reason, Address device)
+    {
+        var (cap, budget) = Room(context, record, account);
+        if (cap < amount)
+        {
+            return ErrorCodes.RewardCapReached;
+        }
+        if (budget < amount)
+        {
+            return ErrorCodes.ProgrammeBudgetExhausted;
+        }
+        return Pay(context, record, account, amount, reason, device);
+    }
+
+    /// <summary>What <paramref name="account"/> may still receive this period, and what is left of the budget.</summary>
+    private static (UInt128 Cap, UInt128 Budget) Room(TxContext context, ProgrammeRecord record, Address account)
+    {
+        var p = record.Programme;
+        var paid = PaidIn(context.State, p.Id, account, p.PeriodOf(context.Timestamp));
+        return (paid >= p.CapPerPeriod ? UInt128.Zero : p.CapPerPeriod - paid, TokensModule.ReadBalance(context.State, p.Token, Escrow(p.Id)));
+    }
+
+    private static Outcome Pay(TxContext context, ProgrammeRecord record, Address account, UInt128 amount, string reason, Address device)
+    {
+        var p = record.Programme;
+        var moved = TokenLedger.Move(context, p.Token, Escrow(p.Id), account, amount);
+        if (!moved.Succeeded)
+        {
+            return moved;
+        }
+        var period = p.PeriodOf(context.Timestamp);
+        var bytes = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, PaidIn(context.State, p.Id, account, period) + amount);
+        context.State.Set(PaidKey(p.Id, account, period), bytes);
+        context.State.Set(ProgrammeKey(p.Id), Canonical.Encode(record with { Paid = record.Paid + amount }));
+        context.Emit(ModuleName, "paid", new("programme", p.Id), new("account", account.ToString()), new("amount", TokensModule.Text(amount)),
+            new("token", p.Token), new("reason", reason), new("device", device.ToString()));
+        return Outcome.Ok;
+    }
+
+    /// <summary>Automatic rewards for one anchored summary of an enrolled device, paid to its owner as far as cap and budget allow.</summary>
+    public void OnSummary(TxContext context, DeviceSummary summary)
+    {
+        var enrolled = ReadEnrolments(context.State, summary.Device);
+        if (enrolled.Length == 0 || DevicesModule.ReadDevice(context.State, summary.Device) is not { Status: DeviceStatus.Active } device)
+        {
+            return;
+        }
+        foreach (var id in enrolled)
+        {
+            if (ReadProgramme(context.State, id) is not { } record)
+            {
+                continue;
+            }
+            if (FlagCodes.AnyDeviceLevel(summary.Flags))
+            {
+                context.Emit(ModuleName, "skipped", new("programme", id), new("device", summary.Device.ToString()), new("reason", "device-flagged"));
+                continue;
+            }
+            var due = Due(context.State, record.Programme, summary);
+            if (due == UInt128.Zero)
+            {
+                continue;
+            }
+            var (cap, budget) = Room(context, record, device.Owner);
+            var amount = UInt128.Min(due, UInt128.Min(cap, budget));
+            if (amount > UInt128.Zero)
+            {
+                // Cannot fail: the escrow holds the budget that bounds the amount.
+                _ = Pay(context, record, device.Owner, amount, "data", summary.Device);
+                record = ReadProgramme(context.State, id)!;
+            }
+            if (amount < due)
+            {
+                context.Emit(ModuleName, "skipped", new("programme", id), new("device", summary.Device.ToString()),
+                    new("reason", cap <= budget ? "cap" : "budget"), new("unpaid", TokensModule.Text(due - amount)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// What one summary earns: the clean-summary amount when no reading is flagged, plus the
+    /// per-unit amount for whole units of the clean field sum, carrying what is left over to the
+    /// device's next summary.
+    /// </summary>
+    private static UInt128 Due(StateView state, Programme p, DeviceSummary summary)
+    {
+        var due = summary.Flagged == 0 ? p.PerCleanSummary : UInt128.Zero;
+        if (p.PerUnit == UInt128.Zero || summary.Schema != p.Schema || summary.SchemaVersion != p.SchemaVersion)
+        {
+            return due;
+        }
+        var index = UnitIndex(state, p);
+        var clean = summary.Sums[index] - (summary.FlaggedSums.Length == 0 ? 0 : summary.FlaggedSums[index]);
+        var carryKey = CarryKey(p.Id, summary.Device);
+        var carried = Math.Max(0, (Payload.Get(state, carryKey, CarryRecord.Read)?.Value ?? 0) + Math.Max(0, clean));
+        state.Set(carryKey, Canonical.Encode(new CarryRecord(carried % p.UnitSize)));
+        return due + ((UInt128)(ulong)(carried / p.UnitSize) * p.PerUnit);
+    }
+
+    private sealed record CarryRecord(long Value) : ICanonical
+    {
+        public int EncodedLength => 8;
+
+        public void Write(ref SpanWriter writer) => writer.WriteU64((ulong)Value);
+
+        public static CarryRecord Read(ref SpanReader reader) => new((long)reader.ReadU64());
+    }
+}
