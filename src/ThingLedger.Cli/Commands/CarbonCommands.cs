@@ -184,11 +184,10 @@ internal static class CarbonCommands
         return new CarbonRegistryView(credits, issuance, holders, retirements.Items);
     }
 
-    public static string Tonnes(ulong grams) => (grams / 1_000_000m).ToString("0.000###", CultureInfo.InvariantCulture);
+    public static string Tonnes(ulong grams) => CarbonModule.Tonnes(grams);
 
-    private static string Tonnes(string grams) => decimal.TryParse(grams, NumberStyles.None, CultureInfo.InvariantCulture, out var g)
-        ? (g / 1_000_000m).ToString("0.000###", CultureInfo.InvariantCulture)
-        : grams;
+    private static string Tonnes(string grams) =>
+        UInt128.TryParse(grams, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? CarbonModule.Tonnes(g) : grams;
 
     private static string Days(CarbonClaimView c) => c.FirstDay == c.LastDay ? c.FirstDay : $"{c.FirstDay}…{c.LastDay}";
 

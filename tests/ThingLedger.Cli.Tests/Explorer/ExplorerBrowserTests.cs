@@ -136,6 +136,35 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
     }
 
     [Fact]
+    public async Task Credits_lead_from_issuance_to_the_readings_behind_them_and_to_the_order_book_and_programmes()
+    {
+        var page = await explorer.OpenAsync("/credits");
+        await Expect(page.Locator("[data-methodologies]")).ToContainTextAsync("EVLC");
+        await Expect(page.Locator("[data-credits]")).ToContainTextAsync("CEVLC");
+        await Expect(page.Locator("[data-claims] tbody tr")).ToHaveCountAsync(6);
+        await Expect(page.Locator("[data-retirements]")).ToContainTextAsync("owner-1's household");
+        await ExplorerFixture.ScreenshotAsync(page, "credits");
+
+        await page.Locator("[data-claim-link]").First.ClickAsync();
+        await Expect(page.Locator("[data-claim-status]")).ToHaveTextAsync("issued");
+        await Expect(page.Locator("[data-claim-inputs]")).ToContainTextAsync("120 gCO₂/km");
+        await Expect(page.Locator("[data-claim-readings] tbody tr").First).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-claim-readings]")).ToContainTextAsync("anchor in block");
+        await ExplorerFixture.ScreenshotAsync(page, "credit-claim");
+
+        await page.GotoAsync(explorer.Url + "/credits");
+        await page.Locator("[data-market-link]").First.ClickAsync();
+        await Expect(page.Locator("[data-book=asks]")).ToContainTextAsync("1,000");
+        await Expect(page.Locator("[data-trades] tbody tr")).ToHaveCountAsync(2);
+        await ExplorerFixture.ScreenshotAsync(page, "order-book");
+
+        await page.GotoAsync(explorer.Url + "/rewards");
+        await Expect(page.Locator("[data-programmes]")).ToContainTextAsync("drive-share");
+        await Expect(page.Locator("[data-programmes]")).ToContainTextAsync("1 per 1000 of ev@1 distance_km");
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_layout_fits_a_phone_screen()
     {
         var page = await explorer.OpenAsync("/devices", width: 390);

@@ -323,6 +323,10 @@ public sealed class CarbonModule : IModule
         return Outcome.Ok;
     }
 
+    /// <summary>Grams of credit as tonnes CO₂e, e.g. 40490 → "0.04049".</summary>
+    public static string Tonnes(UInt128 grams) =>
+        $"{(grams / 1_000_000).ToString(CultureInfo.InvariantCulture)}.{(grams % 1_000_000).ToString("D6", CultureInfo.InvariantCulture).TrimEnd('0').PadRight(3, '0')}";
+
     private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
