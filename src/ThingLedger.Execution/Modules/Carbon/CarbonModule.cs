@@ -232,7 +232,6 @@ public sealed class CarbonModule : IModule
         {
             return ErrorCodes.InvalidArgument;
         }
-        var key = ClaimKey(p.Methodology, p.Vehicle, p.Period);
         if (ReadClaim(context.State, p.Methodology, p.Vehicle, p.Period) is not { } claim)
         {
             return ErrorCodes.CarbonClaimNotFound;
@@ -254,7 +253,7 @@ public sealed class CarbonModule : IModule
             DecisionHeight = context.Height,
             Note = p.Note,
         };
-        context.State.Set(key, Canonical.Encode(decided));
+        context.State.Set(ClaimKey(p.Methodology, p.Vehicle, p.Period), Canonical.Encode(decided));
         if (!issue)
         {
             context.Emit(ModuleName, "rejected", new("methodology", claim.Methodology), new("vehicle", claim.Vehicle.ToString()),

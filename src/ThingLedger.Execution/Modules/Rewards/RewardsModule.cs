@@ -132,59 +132,42 @@ public sealed class RewardsModule : IModule, ISummaryObserver
         return Outcome.Ok;
     }
 
-    private static Outcome DoOnboarding(TxContext context, ProgrammeDevicePayload p)
-    {
-        if (ReadProgramme(context.State, p.Programme) is not { } record)
-        {
-            return ErrorCodes.ProgrammeNotFound;
-        }
-        if (record.Programme.Onboarding == UInt128.Zero)
-        {
-            return ErrorCodes.RewardNotOffered;
-        }
-        if (OwnedDevice(context, p.Device, out var refusal) is null)
-        {
-            return refusal;
-        }
-        if (context.State.Contains(OnboardedKey(p.Programme, p.Device)))
-        {
-            return ErrorCodes.RewardAlreadyPaid;
-        }
-        var paid = PayInFull(context, record, context.Signer, record.Programme.Onboarding, "onboarding", p.Device);
-        if (paid.Succeeded)
-        {
-            context.State.Set(OnboardedKey(p.Programme, p.Device), context.Signer.ToArray());
-        }
-        return paid;
-    }
+    private static Outcome DoOnboarding(TxContext context, ProgrammeDevicePayload p) =>
+        ClaimOnce(context, p.Programme, static r => r.Onboarding, p.Device, OnboardedKey(p.Programme, p.Device), context.Signer, "onboarding");
 
-    private static Outcome DoRefer(TxContext context, ReferPayload p)
+    /// <summary>The new owner proves ownership with a device of theirs, and is referred once.</summary>
+    private static Outcome DoRefer(TxContext context, ReferPayload p) =>
+        p.Referrer == context.Signer
+            ? ErrorCodes.SelfReferral
+            : ClaimOnce(context, p.Programme, static r => r.Referral, p.Device, ReferredKey(p.Programme, context.Signer), p.Referrer, "referral");
+
+    /// <summary>
+    /// A reward paid once per <paramref name="marker"/> key, all or nothing, for a device the
+    /// signer owns: the programme must offer it, and the cap and budget must cover it.
+    /// </summary>
+    private static Outcome ClaimOnce(TxContext context, string id, Func<Programme, UInt128> reward, Address device, string marker, Address payee, string reason)
     {
-        if (ReadProgramme(context.State, p.Programme) is not { } record)
+        if (ReadProgramme(context.State, id) is not { } record)
         {
             return ErrorCodes.ProgrammeNotFound;
         }
-        if (record.Programme.Referral == UInt128.Zero)
+        var amount = reward(record.Programme);
+        if (amount == UInt128.Zero)
         {
             return ErrorCodes.RewardNotOffered;
         }
-        if (p.Referrer == context.Signer)
-        {
-            return ErrorCodes.SelfReferral;
-        }
-        // The new owner proves ownership with a device of theirs, and is referred once.
-        if (OwnedDevice(context, p.Device, out var refusal) is null)
+        if (OwnedDevice(context, device, out var refusal) is null)
         {
             return refusal;
         }
-        if (context.State.Contains(ReferredKey(p.Programme, context.Signer)))
+        if (context.State.Contains(marker))
         {
             return ErrorCodes.RewardAlreadyPaid;
         }
-        var paid = PayInFull(context, record, p.Referrer, record.Programme.Referral, "referral", p.Device);
+        var paid = PayInFull(context, record, payee, amount, reason, device);
         if (paid.Succeeded)
         {
-            context.State.Set(ReferredKey(p.Programme, context.Signer), p.Referrer.ToArray());
+            context.State.Set(marker, payee.ToArray());
         }
         return paid;
     }
