@@ -26,9 +26,7 @@ internal static class CarbonApi
     private static int Limit(int? limit) => Math.Clamp(limit ?? 50, 1, ChainApi.MaxPage);
 
     private static Ok<List<MethodologyView>> Methodologies(LedgerNode node) =>
-        TypedResults.Ok(node.Store.Scan(CarbonModule.MethodologiesPrefix, null, 10_000)
-            .Select(kv => CarbonModule.ReadMethodology(node.Store, kv.Key[CarbonModule.MethodologiesPrefix.Length..]))
-            .OfType<MethodologyRecord>().Select(ViewMapper.Methodology).ToList());
+        TypedResults.Ok(LedgerLists.Methodologies(node.Store).Select(m => ViewMapper.Methodology(m.Record)).ToList());
 
     private static Results<Ok<MethodologyView>, ProblemHttpResult> Methodology(string id, LedgerNode node) =>
         Find(id, node) is { } record ? TypedResults.Ok(ViewMapper.Methodology(record)) : Problems.NotFound($"no methodology '{id}'");
@@ -51,10 +49,9 @@ internal static class CarbonApi
             }
             prefix += v + "/";
         }
-        var page = node.Store.Scan(prefix, after is null ? null : prefix + after, Limit(limit));
-        var items = page.Select(kv => Execution.Payload.TryDecode(kv.Value, ClaimRecord.Read, out var c) ? ViewMapper.Claim(c, record.Methodology) : null)
-            .OfType<CarbonClaimView>().ToList();
-        return TypedResults.Ok(new Page<CarbonClaimView>(items, page.Count == Limit(limit) ? page[^1].Key[prefix.Length..] : null));
+        var page = LedgerLists.Decoded(node.Store, prefix, ClaimRecord.Read, after, Limit(limit));
+        return TypedResults.Ok(new Page<CarbonClaimView>([.. page.Select(c => ViewMapper.Claim(c.Record, record.Methodology))],
+            page.Count == Limit(limit) ? page[^1].Id : null));
     }
 
     private static Results<Ok<CarbonClaimView>, ProblemHttpResult> Claim(string methodology, string vehicle, ushort period, LedgerNode node)
@@ -71,9 +68,7 @@ internal static class CarbonApi
     }
 
     private static Ok<List<CreditView>> Credits(LedgerNode node) =>
-        TypedResults.Ok(node.Store.Scan(CarbonModule.CreditsPrefix, null, 10_000)
-            .Select(kv => Execution.Payload.TryDecode(kv.Value, CreditRecord.Read, out var c) ? ViewMapper.Credit(kv.Key[CarbonModule.CreditsPrefix.Length..], c) : null)
-            .OfType<CreditView>().ToList());
+        TypedResults.Ok(LedgerLists.Credits(node.Store).Select(c => ViewMapper.Credit(c.Symbol, c.Credit)).ToList());
 
     private static Ok<Page<RetirementView>> Retirements(LedgerNode node, ulong? before, int? limit) =>
         TypedResults.Ok(NumberedPages.Newest(CarbonModule.RetirementCount(node.Store), before, Limit(limit),

@@ -28,8 +28,7 @@ internal static class MarketApi
     }
 
     private static List<BookLevelView> Levels(LedgerNode node, string @base, string quote, OrderSide side) =>
-        [.. MarketModule.ReadBook(node.Store, @base, quote, side).Levels.Select(l => new BookLevelView(
-            l.Price, l.Orders.Sum(id => MarketModule.ReadOrder(node.Store, id)?.Remaining ?? 0), l.Orders.Length))];
+        [.. MarketModule.Depth(node.Store, @base, quote, side).Select(l => new BookLevelView(l.Price, l.Amount, l.Orders))];
 
     private static Results<Ok<Page<TradeView>>, ProblemHttpResult> Trades(string @base, string quote, LedgerNode node, ulong? before, int? limit)
     {

@@ -21,9 +21,7 @@ internal static class RewardsApi
     }
 
     private static Ok<List<ProgrammeView>> Programmes(LedgerNode node) =>
-        TypedResults.Ok(node.Store.Scan(RewardsModule.ProgrammesPrefix, null, 10_000)
-            .Select(kv => RewardsModule.ReadProgramme(node.Store, kv.Key[RewardsModule.ProgrammesPrefix.Length..]))
-            .OfType<ProgrammeRecord>().Select(r => View(node, r)).ToList());
+        TypedResults.Ok(LedgerLists.Programmes(node.Store).Select(p => View(node, p.Record)).ToList());
 
     private static Results<Ok<ProgrammeView>, ProblemHttpResult> Programme(string id, LedgerNode node) =>
         Identifiers.IsOrgId(id) && RewardsModule.ReadProgramme(node.Store, id) is { } record

@@ -1,12 +1,14 @@
 using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Identity;
+using ThingLedger.Execution.Modules.Rewards;
 using ThingLedger.Execution.Modules.Tokens;
 using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Chain;
 
 /// <summary>
-/// The chain's short lists (organisations, tokens), read as one key range of committed state and
+/// The chain's short lists (organisations, tokens, methodologies, credits, programmes), read as one key range of committed state and
 /// decoded from the values the range returns. Shared by the JSON API and the explorer.
 /// </summary>
 public static class LedgerLists
@@ -18,10 +20,17 @@ public static class LedgerLists
 
     public static List<(string Symbol, TokenRecord Token)> Tokens(LedgerStore store) => Decoded(store, TokensModule.TokensPrefix, TokenRecord.Read);
 
-    private static List<(string Id, T Record)> Decoded<T>(LedgerStore store, string prefix, Payload.Reader<T> read)
+    public static List<(string Id, MethodologyRecord Record)> Methodologies(LedgerStore store) => Decoded(store, CarbonModule.MethodologiesPrefix, MethodologyRecord.Read);
+
+    public static List<(string Symbol, CreditRecord Credit)> Credits(LedgerStore store) => Decoded(store, CarbonModule.CreditsPrefix, CreditRecord.Read);
+
+    public static List<(string Id, ProgrammeRecord Record)> Programmes(LedgerStore store) => Decoded(store, RewardsModule.ProgrammesPrefix, ProgrammeRecord.Read);
+
+    /// <summary>The records under <paramref name="prefix"/> after the key suffix <paramref name="after"/>, each with its key suffix (the next page's cursor).</summary>
+    public static List<(string Id, T Record)> Decoded<T>(LedgerStore store, string prefix, Payload.Reader<T> read, string? after = null, int limit = MaxEntries)
     {
         var entries = new List<(string, T)>();
-        foreach (var (key, value) in store.Scan(prefix, null, MaxEntries))
+        foreach (var (key, value) in store.Scan(prefix, after is null ? null : prefix + after, limit))
         {
             entries.Add((key[prefix.Length..], Payload.TryDecode(value, read, out var record)
                 ? record

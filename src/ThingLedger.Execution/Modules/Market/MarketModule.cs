@@ -27,7 +27,7 @@ public sealed class MarketModule : IModule
     public IReadOnlyCollection<string> Operations { get; } = [Place, Cancel];
 
     /// <summary>Where escrowed tokens wait: an address derived from a fixed text, whose key nobody holds.</summary>
-    public static Address Escrow { get; } = new(Hash.Sha256("thingledger/market/escrow"u8).ToArray().AsSpan(0, Address.Size));
+    public static Address Escrow { get; } = TokenLedger.ModuleAccount("thingledger/market/escrow");
 
     public static string OrderKey(ulong id) => $"market/order/{id:D12}";
     public const string OrderCountKey = "market/orders";
@@ -40,6 +40,10 @@ public sealed class MarketModule : IModule
 
     public static BookSide ReadBook(IStateReader state, string @base, string quote, OrderSide side) =>
         Payload.Get(state, BookKey(@base, quote, side), BookSide.Read) ?? BookSide.Empty;
+
+    /// <summary>A book side by level, best first: price, what its orders have left, how many orders.</summary>
+    public static List<(long Price, long Amount, int Orders)> Depth(IStateReader state, string @base, string quote, OrderSide side) =>
+        [.. ReadBook(state, @base, quote, side).Levels.Select(l => (l.Price, l.Orders.Sum(id => ReadOrder(state, id)?.Remaining ?? 0), l.Orders.Length))];
 
     public static TradeRecord? ReadTrade(IStateReader state, string @base, string quote, ulong n) => Payload.Get(state, TradeKey(@base, quote, n), TradeRecord.Read);
 

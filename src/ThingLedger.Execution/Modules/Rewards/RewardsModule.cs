@@ -40,8 +40,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     public static string ReferredKey(string programme, Address owner) => $"rewards/referred/{programme}/{owner}";
 
     /// <summary>Where a programme's budget waits: an address derived from its id, whose key nobody holds.</summary>
-    public static Address Escrow(string programme) =>
-        new(Hash.Sha256(System.Text.Encoding.UTF8.GetBytes("thingledger/rewards/" + programme)).ToArray().AsSpan(0, Address.Size));
+    public static Address Escrow(string programme) => TokenLedger.ModuleAccount("thingledger/rewards/" + programme);
 
     public static ProgrammeRecord? ReadProgramme(IStateReader state, string id) => Payload.Get(state, ProgrammeKey(id), ProgrammeRecord.Read);
 

@@ -107,6 +107,13 @@ public static class TokenLedger
         return refusal.Succeeded ? token : null;
     }
 
+    /// <summary>
+    /// An account a module holds tokens in (escrow): an address derived from a fixed label
+    /// (the first 20 bytes of its SHA-256), so no key exists for it and only the module moves its balance.
+    /// </summary>
+    public static Address ModuleAccount(string label) =>
+        new(Hash.Sha256(System.Text.Encoding.UTF8.GetBytes(label)).ToArray().AsSpan(0, Address.Size));
+
     /// <summary>Zero balances are deleted, so absence and zero are the same state.</summary>
     private static void WriteBalance(StateView state, string symbol, Address holder, UInt128 amount)
     {

@@ -1,10 +1,10 @@
 using System.Globalization;
 using ThingLedger.Client.Contracts;
 
-namespace ThingLedger.Node.Api;
+namespace ThingLedger.Node.Chain;
 
-/// <summary>Records numbered from 1 without gaps (retirements, trades): a page is direct reads, newest first.</summary>
-internal static class NumberedPages
+/// <summary>Records numbered from 1 without gaps (retirements, trades): a page is direct reads, newest first. Shared by the JSON API and the explorer.</summary>
+public static class NumberedPages
 {
     /// <summary>Up to <paramref name="limit"/> records numbered below <paramref name="before"/> (all when null), newest first; next is the last number returned.</summary>
     public static Page<TView> Newest<TRecord, TView>(ulong count, ulong? before, int limit, Func<ulong, TRecord?> read, Func<TRecord, TView> view)
