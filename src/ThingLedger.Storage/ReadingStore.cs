@@ -41,7 +41,9 @@ public sealed record AnchorRecord(ulong FirstIngest, ulong LastIngest, Hash TxId
 /// The custodian's off-chain reading store (<c>readings.db</c>): SQLite in WAL mode with
 /// synchronous=FULL, one transaction per upload, so an accepted reading survives kill -9 once
 /// <see cref="Append"/> returns. Readings are numbered in acceptance order (their ingest number,
-/// the row id); device ids and schemas are stored once and referred to by small integers.
+/// the row id), an upload's readings grouped by device (so an anchor summarises a device's run of
+/// them in one summary, not one per reading); device ids and schemas are stored once and referred
+/// to by small integers.
 /// One writer at a time; readers open their own pooled connections.
 /// </summary>
 public sealed partial class ReadingStore : IDisposable
@@ -111,10 +113,13 @@ public sealed partial class ReadingStore : IDisposable
     /// <summary>
     /// Stores the items that continue their device's sequence, each whole or not at all, in one
     /// durable transaction. Items must already be checked (signatures, schema, ranges, device)
-    /// and must not repeat a (device, sequence) pair among themselves. <paramref name="screen"/>,
-    /// when given, is asked what screening says of each accepted item's readings, in item order
-    /// and under the write lock, so a screening model sees exactly the readings stored, in the
-    /// order they are stored (a resent or replayed item never reaches it).
+    /// and must not repeat a (device, sequence) pair among themselves. Accepted items are numbered
+    /// device by device (devices in the order of their first item, each device's items in upload
+    /// order), so an upload from a gateway of many devices still gives each device one run of
+    /// consecutive ingest numbers. <paramref name="screen"/>, when given, is asked what screening
+    /// says of each accepted item's readings, in that order and under the write lock, so a
+    /// screening model sees exactly the readings stored, in the order they are stored (a resent or
+    /// replayed item never reaches it).
     /// </summary>
     public AppendStatus[] Append(IReadOnlyList<AppendItem> items, Func<Reading[], ReadingScreen[]?>? screen = null)
     {
@@ -133,6 +138,7 @@ public sealed partial class ReadingStore : IDisposable
                     next[last.Device] = last.Sequence;
                 }
             }
+            accepted = [.. accepted.GroupBy(i => items[i].Readings[0].Device).SelectMany(group => group)];
             if (accepted.Count > 0 && screen is not null)
             {
                 var screened = items.ToArray();
@@ -323,27 +329,50 @@ public sealed partial class ReadingStore : IDisposable
     }
 
     /// <summary>Records that a committed anchor tx covers an ingest range (which must follow the last one recorded).</summary>
-    public void RecordAnchor(AnchorRecord anchor)
+    public void RecordAnchor(AnchorRecord anchor) => RecordAnchors([anchor]);
+
+    /// <summary>Records consecutive anchors, in order, in one durable transaction: all of them or none.</summary>
+    public void RecordAnchors(IReadOnlyList<AnchorRecord> anchors)
     {
+        if (anchors.Count == 0)
+        {
+            return;
+        }
         lock (_writeLock)
         {
-            if (anchor.FirstIngest != LastAnchoredIngest + 1 || anchor.LastIngest < anchor.FirstIngest)
+            var last = LastAnchoredIngest;
+            foreach (var anchor in anchors)
             {
-                throw new InvalidOperationException($"anchor [{anchor.FirstIngest}, {anchor.LastIngest}] does not follow the last anchored reading {LastAnchoredIngest}");
+                if (anchor.FirstIngest != last + 1 || anchor.LastIngest < anchor.FirstIngest)
+                {
+                    throw new InvalidOperationException($"anchor [{anchor.FirstIngest}, {anchor.LastIngest}] does not follow the last anchored reading {last}");
+                }
+                last = anchor.LastIngest;
             }
+            using var transaction = _writer.BeginTransaction();
             using var cmd = _writer.CreateCommand();
+            cmd.Transaction = transaction;
             cmd.CommandText = "INSERT INTO anchors (first, last, tx, height) VALUES ($f, $l, $tx, $h)";
-            cmd.Parameters.AddWithValue("$f", (long)anchor.FirstIngest);
-            cmd.Parameters.AddWithValue("$l", (long)anchor.LastIngest);
-            cmd.Parameters.AddWithValue("$tx", anchor.TxId.ToArray());
-            cmd.Parameters.AddWithValue("$h", (long)anchor.Height);
-            cmd.ExecuteNonQuery();
-            Interlocked.Exchange(ref _lastAnchored, (long)anchor.LastIngest);
+            var pFirst = cmd.Parameters.Add("$f", SqliteType.Integer);
+            var pLast = cmd.Parameters.Add("$l", SqliteType.Integer);
+            var pTx = cmd.Parameters.Add("$tx", SqliteType.Blob);
+            var pHeight = cmd.Parameters.Add("$h", SqliteType.Integer);
+            foreach (var anchor in anchors)
+            {
+                pFirst.Value = (long)anchor.FirstIngest;
+                pLast.Value = (long)anchor.LastIngest;
+                pTx.Value = anchor.TxId.ToArray();
+                pHeight.Value = (long)anchor.Height;
+                cmd.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            Interlocked.Exchange(ref _lastAnchored, (long)last);
         }
+        var lastIngest = anchors[^1].LastIngest;
         lock (_unanchored)
         {
             var covered = 0;
-            while (covered < _unanchored.Count && _unanchored[covered].Ingest <= anchor.LastIngest)
+            while (covered < _unanchored.Count && _unanchored[covered].Ingest <= lastIngest)
             {
                 covered++;
             }

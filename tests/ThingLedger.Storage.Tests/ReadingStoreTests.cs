@@ -60,6 +60,43 @@ public sealed class ReadingStoreTests : IDisposable
     }
 
     [Fact]
+    public void An_upload_of_interleaved_devices_is_numbered_device_by_device_and_screened_in_that_order()
+    {
+        using var other = KeyPair.Generate();
+        Reading Other(ulong sequence) => new(other.Address, sequence, 1_700_000_000_000 + sequence, "meter", 1, [1, -1]);
+        AppendItem OtherSingle(Reading reading) => new([reading], reading.Sign(other, "c"), false);
+        using var store = ReadingStore.Open(_directory, "c");
+        var screened = new List<(Address, ulong)>();
+        var statuses = store.Append([Single(At(1)), OtherSingle(Other(1)), Single(At(2)), OtherSingle(Other(2)), Single(At(1)), Single(At(3))], readings =>
+        {
+            screened.AddRange(readings.Select(r => (r.Device, r.Sequence)));
+            return null;
+        });
+
+        // The answer is per item in upload order; the resent reading At(1) in the same upload is refused as a replay of its own device.
+        Assert.Equal([AppendStatus.Accepted, AppendStatus.Accepted, AppendStatus.Accepted, AppendStatus.Accepted, AppendStatus.Replayed, AppendStatus.Accepted], statuses);
+        var order = store.Unanchored(1, 10).Select(r => (r.Reading.Device, r.Reading.Sequence)).ToArray();
+        Assert.Equal([(_device.Address, 1ul), (_device.Address, 2ul), (_device.Address, 3ul), (other.Address, 1ul), (other.Address, 2ul)], order);
+        Assert.Equal(order, screened);
+        Assert.Equal([1ul, 2ul, 3ul, 4ul, 5ul], store.Unanchored(1, 10).Select(r => r.Ingest));
+    }
+
+    [Fact]
+    public void Anchors_are_recorded_together_or_not_at_all()
+    {
+        using var store = ReadingStore.Open(_directory, "c");
+        store.Append([Single(At(1)), Single(At(2)), Single(At(3)), Single(At(4))]);
+        Assert.Throws<InvalidOperationException>(() => store.RecordAnchors([new AnchorRecord(1, 2, Hash.Sha256([1]), 7), new AnchorRecord(4, 4, Hash.Sha256([2]), 7)]));
+        Assert.Equal(0ul, store.LastAnchoredIngest);
+        Assert.Null(store.FindAnchor(1));
+
+        store.RecordAnchors([new AnchorRecord(1, 2, Hash.Sha256([1]), 7), new AnchorRecord(3, 4, Hash.Sha256([2]), 7)]);
+        Assert.Equal(4ul, store.LastAnchoredIngest);
+        Assert.Equal(Hash.Sha256([2]), store.FindAnchor(3)!.TxId);
+        Assert.Empty(store.Unanchored(5, 10));
+    }
+
+    [Fact]
     public void A_reading_store_of_another_chain_is_refused()
     {
         using (ReadingStore.Open(_directory, "c"))

@@ -101,6 +101,17 @@ public sealed record TelemetrySchema(string Id, ushort Version, SchemaField[] Fi
         return [.. indexes];
     }
 
+    /// <summary>How many fields are additive (the length of an anchor summary's sums), without allocating.</summary>
+    public int AdditiveCount()
+    {
+        var count = 0;
+        foreach (var field in Fields)
+        {
+            count += field.Additive ? 1 : 0;
+        }
+        return count;
+    }
+
     public int IndexOf(string field) => Array.FindIndex(Fields, f => f.Name == field);
 
     /// <summary>Ids are labels of a-z, 0-9 and '-'; fields valid and uniquely named; version from 1.</summary>

@@ -37,7 +37,16 @@ public sealed class Admission
     /// <summary>Set when the node can no longer commit; every submission is then refused.</summary>
     public string? Fault { get; set; }
 
-    public async Task<AdmissionResult[]> AdmitAsync(IReadOnlyList<byte[]> encoded)
+    public Task<AdmissionResult[]> AdmitAsync(IReadOnlyList<byte[]> encoded) => AdmitAsync(encoded, verify: true);
+
+    /// <summary>
+    /// Admits txs this node has just signed with its own key (its anchors): every check but the
+    /// signature's, which holds by construction, so they do not queue behind the submissions
+    /// waiting on the verification pool. Every other peer still checks the signature.
+    /// </summary>
+    public Task<AdmissionResult[]> AdmitSignedHereAsync(IReadOnlyList<byte[]> encoded) => AdmitAsync(encoded, verify: false);
+
+    private async Task<AdmissionResult[]> AdmitAsync(IReadOnlyList<byte[]> encoded, bool verify)
     {
         var results = new AdmissionResult[encoded.Count];
         var txs = new Transaction?[encoded.Count];
@@ -46,7 +55,10 @@ public sealed class Admission
         {
             results[i] = Precheck(encoded[i], nextHeight, out txs[i]);
         }
-        await _verifier.RunAsync(txs.Length, i => Verify(txs, results, i)).ConfigureAwait(false);
+        if (verify)
+        {
+            await _verifier.RunAsync(txs.Length, i => Verify(txs, results, i)).ConfigureAwait(false);
+        }
         var enqueued = ReserveAndEnqueue(txs, results, out var acceptedAt);
         var refused = await enqueued.ConfigureAwait(false);
         if (refused is not null)

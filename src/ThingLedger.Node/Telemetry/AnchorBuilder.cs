@@ -32,6 +32,7 @@ public static class AnchorBuilder
     private static AnchorPayload BuildOne(IReadOnlyList<StoredReading> readings, ref int start, Func<string, ushort, TelemetrySchema?> schemas, int maxPayloadBytes)
     {
         var runs = new Dictionary<Address, List<Run>>();
+        var additive = new Dictionary<TelemetrySchema, int[]>(ReferenceEqualityComparer.Instance);
         var summaries = 0;
         var budget = FixedBytes;
         var leaves = new List<Hash>();
@@ -53,14 +54,19 @@ public static class AnchorBuilder
             {
                 var schema = schemas(reading.Schema, reading.SchemaVersion)
                     ?? throw new InvalidOperationException($"stored reading {readings[i].Ingest} names schema {reading.SchemaRef}, which is not registered");
-                var size = Run.MaxEncodedLength(schema, screen.Model);
+                if (!additive.TryGetValue(schema, out var fields))
+                {
+                    fields = schema.AdditiveFields();
+                    additive[schema] = fields;
+                }
+                var size = Run.MaxEncodedLength(fields.Length, screen.Model);
                 if (summaries > 0 && budget + size > maxPayloadBytes)
                 {
                     break;
                 }
                 budget += size;
                 summaries++;
-                run = new Run(schema, day, screen.Model, reading.Sequence);
+                run = new Run(schema, fields, day, screen.Model, reading.Sequence);
                 deviceRuns.Add(run);
             }
             run.Add(reading, screen.Flags);
@@ -81,10 +87,10 @@ public static class AnchorBuilder
         return new AnchorPayload(MerkleTree.Root([.. leaves]), (ulong)leaves.Count, from, to, first, first + (ulong)leaves.Count - 1, [.. list]);
     }
 
-    private sealed class Run(TelemetrySchema schema, uint day, string model, ulong firstSequence)
+    private sealed class Run(TelemetrySchema schema, int[] additive, uint day, string model, ulong firstSequence)
     {
-        private readonly int[] _additive = schema.AdditiveFields();
-        private readonly SortedDictionary<FlagCode, (uint Count, ushort MaxScore)> _tallies = [];
+        private readonly int[] _additive = additive;
+        private SortedDictionary<FlagCode, (uint Count, ushort MaxScore)>? _tallies;
         private long[]? _sums;
         private long[]? _flaggedSums;
         private uint _count;
@@ -98,9 +104,8 @@ public static class AnchorBuilder
         public string Model { get; } = model;
 
         /// <summary>The most a summary of this schema and model can take, however its readings are flagged.</summary>
-        public static int MaxEncodedLength(TelemetrySchema schema, string model)
+        public static int MaxEncodedLength(int additive, string model)
         {
-            var additive = schema.AdditiveFields().Length;
             return Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * additive) +
                 4 + CanonicalSizes.String(model) + 4 + 1 + (10 * additive) + 1 + (FlagCodes.Count * FlagTally.EncodedLength);
         }
@@ -120,6 +125,7 @@ public static class AnchorBuilder
                     _flaggedSums[k] = checked(_flaggedSums[k] + reading.Values[_additive[k]]);
                 }
                 _flagged++;
+                _tallies ??= [];
                 foreach (var flag in flags)
                 {
                     var (count, max) = _tallies.GetValueOrDefault(flag.Code);
@@ -137,7 +143,7 @@ public static class AnchorBuilder
                 Model = Model,
                 Flagged = _flagged,
                 FlaggedSums = _flaggedSums ?? [],
-                Flags = [.. _tallies.Select(t => new FlagTally(t.Key, t.Value.Count, t.Value.MaxScore))],
+                Flags = _tallies is null ? [] : [.. _tallies.Select(t => new FlagTally(t.Key, t.Value.Count, t.Value.MaxScore))],
             };
     }
 }

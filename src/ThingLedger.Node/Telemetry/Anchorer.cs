@@ -80,7 +80,7 @@ public sealed partial class Anchorer : BackgroundService
             txs.Add(Transaction.Create(_node.Genesis.ChainId, TelemetryModule.ModuleName, TelemetryModule.Anchor, Canonical.Encode(payload),
                 _node.ValidatorKey, ++nonce, ulong.MaxValue));
         }
-        var admitted = await _node.Admission.AdmitAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);
+        var admitted = await _node.Admission.AdmitSignedHereAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);
         foreach (var result in admitted)
         {
             if (!result.Accepted)
@@ -88,18 +88,26 @@ public sealed partial class Anchorer : BackgroundService
                 throw new InvalidOperationException($"an anchor tx was refused by admission: {result.Code} {result.Message}");
             }
         }
-        var anchored = 0;
-        for (var i = 0; i < txs.Count; i++)
+        var records = new List<AnchorRecord>(txs.Count);
+        try
         {
-            var committed = await _node.Tracker.WaitAsync(txs[i].Id, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)
-                ?? throw new TimeoutException($"anchor tx {txs[i].Id} was not committed within a minute");
-            if (!committed.Receipt.Succeeded)
+            for (var i = 0; i < txs.Count; i++)
             {
-                throw new InvalidOperationException($"anchor tx {txs[i].Id} failed in block {committed.Height}: {committed.Receipt.ErrorCode}");
+                var committed = await _node.Tracker.WaitAsync(txs[i].Id, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)
+                    ?? throw new TimeoutException($"anchor tx {txs[i].Id} was not committed within a minute");
+                if (!committed.Receipt.Succeeded)
+                {
+                    throw new InvalidOperationException($"anchor tx {txs[i].Id} failed in block {committed.Height}: {committed.Receipt.ErrorCode}");
+                }
+                records.Add(new AnchorRecord(payloads[i].FirstIngest, payloads[i].LastIngest, txs[i].Id, committed.Height));
             }
-            readings.RecordAnchor(new AnchorRecord(payloads[i].FirstIngest, payloads[i].LastIngest, txs[i].Id, committed.Height));
-            anchored += (int)payloads[i].Count;
         }
+        finally
+        {
+            // What did commit is recorded either way, in one write.
+            readings.RecordAnchors(records);
+        }
+        var anchored = (int)records.Sum(r => (long)(r.LastIngest - r.FirstIngest + 1));
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         LogAnchored(anchored, txs.Count, elapsed.TotalMilliseconds);
         Anchored?.Invoke(anchored, elapsed);
@@ -132,10 +140,7 @@ public sealed partial class Anchorer : BackgroundService
             missing.Add((payload, stored));
         }
         missing.Sort(static (a, b) => a.Payload.FirstIngest.CompareTo(b.Payload.FirstIngest));
-        foreach (var (payload, stored) in missing)
-        {
-            _node.Readings.RecordAnchor(new AnchorRecord(payload.FirstIngest, payload.LastIngest, stored.Transaction.Id, stored.Height));
-        }
+        _node.Readings.RecordAnchors([.. missing.Select(m => new AnchorRecord(m.Payload.FirstIngest, m.Payload.LastIngest, m.Tx.Transaction.Id, m.Tx.Height))]);
         LogRepaired(missing.Count, custodian.LastIngest);
     }
 

@@ -189,7 +189,7 @@ public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers =
         }
         // A summary's day is its readings' day: never after the block's day plus the ingest skew.
         if (s.Count == 0 || s.FirstSequence > s.LastSequence || s.LastSequence - s.FirstSequence < s.Count - 1 ||
-            s.Sums.Length != schema.AdditiveFields().Length || !s.FlagsConsistent() || s.Day > DeviceSummary.DayOf(context.Timestamp) + 1)
+            s.Sums.Length != schema.AdditiveCount() || !s.FlagsConsistent() || s.Day > DeviceSummary.DayOf(context.Timestamp) + 1)
         {
             return ErrorCodes.AnchorInvalid;
         }
