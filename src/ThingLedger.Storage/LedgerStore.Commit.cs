@@ -1,5 +1,5 @@
-using Microsoft.Data.Sqlite;
 using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
 
@@ -92,55 +92,33 @@ public sealed partial class LedgerStore
         }
         if (txs.Count > 0)
         {
-            using var insert = _writer.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO txs (height, idx, id, signer, status, raw, receipt) VALUES ($h, $i, $id, $signer, $status, $raw, $receipt)";
-            var h = insert.Parameters.Add("$h", SqliteType.Integer);
-            var i = insert.Parameters.Add("$i", SqliteType.Integer);
-            var id = insert.Parameters.Add("$id", SqliteType.Blob);
-            var signer = insert.Parameters.Add("$signer", SqliteType.Blob);
-            var status = insert.Parameters.Add("$status", SqliteType.Integer);
-            var raw = insert.Parameters.Add("$raw", SqliteType.Blob);
-            var receipt = insert.Parameters.Add("$receipt", SqliteType.Blob);
-            insert.Prepare();
-            h.Value = (long)header.Height;
+            using var insert = new SqliteStatement(_writer, "INSERT INTO txs (height, idx, id, signer, status, raw, receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            insert.Bind(1, (long)header.Height);
+            Span<byte> id = stackalloc byte[Hash.Size];
+            Span<byte> signer = stackalloc byte[Address.Size];
             for (var n = 0; n < txs.Count; n++)
             {
-                i.Value = n;
-                id.Value = txs[n].Id.ToArray();
-                signer.Value = txs[n].SignerAddress.ToArray();
-                status.Value = (int)receipts[n].Status;
-                raw.Value = ArrayOf(txs[n].Encoded);
-                receipt.Value = ArrayOf(receipts[n].Encoded);
-                insert.ExecuteNonQuery();
+                txs[n].Id.CopyTo(id);
+                txs[n].SignerAddress.CopyTo(signer);
+                insert.Bind(2, n).Bind(3, id).Bind(4, signer).Bind(5, (int)receipts[n].Status)
+                    .Bind(6, txs[n].Encoded.Span).Bind(7, receipts[n].Encoded.Span)
+                    .Execute();
             }
-            WriteActivity(transaction, header.Height, 0, receipts);
+            WriteActivity(header.Height, 0, receipts);
         }
         if (changes.Length > 0)
         {
-            using var upsert = _writer.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = "INSERT INTO state (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-            var uk = upsert.Parameters.Add("$k", SqliteType.Text);
-            var uv = upsert.Parameters.Add("$v", SqliteType.Blob);
-            upsert.Prepare();
-            using var delete = _writer.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM state WHERE key = $k";
-            var dk = delete.Parameters.Add("$k", SqliteType.Text);
-            delete.Prepare();
+            using var upsert = new SqliteStatement(_writer, "INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            using var delete = new SqliteStatement(_writer, "DELETE FROM state WHERE key = ?1");
             foreach (var change in changes)
             {
                 if (change.Value is null)
                 {
-                    dk.Value = change.Key;
-                    delete.ExecuteNonQuery();
+                    delete.Bind(1, change.Key).Execute();
                 }
                 else
                 {
-                    uk.Value = change.Key;
-                    uv.Value = change.Value;
-                    upsert.ExecuteNonQuery();
+                    upsert.Bind(1, change.Key).Bind(2, change.Value).Execute();
                 }
             }
         }
@@ -148,25 +126,18 @@ public sealed partial class LedgerStore
     }
 
     /// <summary>Adds the activity index rows of <paramref name="receipts"/> (the txs of block <paramref name="height"/> from index <paramref name="first"/>).</summary>
-    private void WriteActivity(SqliteTransaction transaction, ulong height, int first, IReadOnlyList<Receipt> receipts)
+    private void WriteActivity(ulong height, int first, IReadOnlyList<Receipt> receipts)
     {
-        using var insert = _writer.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO activity (topic, height, idx) VALUES ($t, $h, $i)";
-        var t = insert.Parameters.Add("$t", SqliteType.Blob);
-        var h = insert.Parameters.Add("$h", SqliteType.Integer);
-        var i = insert.Parameters.Add("$i", SqliteType.Integer);
-        insert.Prepare();
-        h.Value = (long)height;
+        using var insert = new SqliteStatement(_writer, "INSERT OR IGNORE INTO activity (topic, height, idx) VALUES (?1, ?2, ?3)");
+        insert.Bind(2, (long)height);
         var topics = new List<byte[]>(4);
         for (var n = 0; n < receipts.Count; n++)
         {
             ActivityTopics.Collect(receipts[n], topics);
-            i.Value = first + n;
+            insert.Bind(3, first + n);
             foreach (var topic in topics)
             {
-                t.Value = topic;
-                insert.ExecuteNonQuery();
+                insert.Bind(1, topic).Execute();
             }
         }
     }
@@ -211,7 +182,7 @@ public sealed partial class LedgerStore
             {
                 foreach (var (height, index, receipt) in rows)
                 {
-                    WriteActivity(transaction, (ulong)height, index, [receipt]);
+                    WriteActivity((ulong)height, index, [receipt]);
                 }
                 transaction.Commit();
             }
@@ -219,15 +190,6 @@ public sealed partial class LedgerStore
         }
         SqliteFile.WriteMeta(_writer, (Schema.ActivityIndexed, "1"));
     }
-
-    /// <summary>
-    /// The array behind cached canonical bytes (SQLite parameters take byte[] only). The caches
-    /// always hold a whole array, so this never copies; anything else is copied to be safe.
-    /// </summary>
-    private static byte[] ArrayOf(ReadOnlyMemory<byte> bytes) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : bytes.ToArray();
 }
 
 /// <summary>Executing a fetched block did not reproduce its header: the block was not committed.</summary>

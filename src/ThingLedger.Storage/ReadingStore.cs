@@ -184,45 +184,48 @@ public sealed partial class ReadingStore : IDisposable
         var ingest = _lastIngest;
         var added = new List<StoredReading>();
         using var transaction = _writer.BeginTransaction();
-        using var insert = _writer.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO readings (ingest, device, seq, ts, schema, vals, sig, batch, model, flags) VALUES ($i, $d, $s, $t, $sc, $v, $sig, $b, $m, $f)";
-        var pIngest = insert.Parameters.Add("$i", SqliteType.Integer);
-        var pDevice = insert.Parameters.Add("$d", SqliteType.Integer);
-        var pSeq = insert.Parameters.Add("$s", SqliteType.Integer);
-        var pTime = insert.Parameters.Add("$t", SqliteType.Integer);
-        var pSchema = insert.Parameters.Add("$sc", SqliteType.Integer);
-        var pValues = insert.Parameters.Add("$v", SqliteType.Blob);
-        var pSig = insert.Parameters.Add("$sig", SqliteType.Blob);
-        var pBatch = insert.Parameters.Add("$b", SqliteType.Integer);
-        var pModel = insert.Parameters.Add("$m", SqliteType.Integer);
-        var pFlags = insert.Parameters.Add("$f", SqliteType.Blob);
-        insert.Prepare();
+        using var insert = new SqliteStatement(_writer, "INSERT INTO readings (ingest, device, seq, ts, schema, vals, sig, batch, model, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         foreach (var index in accepted)
         {
             var item = items[index];
             var device = DeviceRef(item.Readings[0].Device, transaction);
-            object batch = DBNull.Value;
-            if (item.IsBatch)
+            long? batch = item.IsBatch ? InsertBatch(transaction, device, item) : null;
+            insert.Bind(2, device);
+            if (batch is { } b)
             {
-                batch = InsertBatch(transaction, device, item);
+                insert.BindNull(7).Bind(8, b);
+            }
+            else
+            {
+                insert.Bind(7, item.Signature).BindNull(8);
             }
             for (var k = 0; k < item.Readings.Length; k++)
             {
                 var reading = item.Readings[k];
                 var screen = item.ScreenOf(k);
-                pIngest.Value = ++ingest;
-                pDevice.Value = device;
-                pSeq.Value = unchecked((long)reading.Sequence);
-                pTime.Value = unchecked((long)reading.Timestamp);
-                pSchema.Value = SchemaRef(reading.Schema, reading.SchemaVersion, transaction);
-                pValues.Value = ReadingRows.ValuesOf(reading);
-                pSig.Value = item.IsBatch ? DBNull.Value : item.Signature;
-                pBatch.Value = batch;
-                pModel.Value = screen.Model.Length == 0 ? DBNull.Value : ModelRef(screen.Model, transaction);
-                pFlags.Value = screen.IsFlagged ? ReadingScreen.EncodeFlags(screen.Flags) : DBNull.Value;
-                insert.ExecuteNonQuery();
-                added.Add(new StoredReading((ulong)ingest, reading, item.IsBatch ? null : item.Signature, batch is long b ? b : null) { Screen = screen });
+                insert.Bind(1, ++ingest)
+                    .Bind(3, unchecked((long)reading.Sequence))
+                    .Bind(4, unchecked((long)reading.Timestamp))
+                    .Bind(5, SchemaRef(reading.Schema, reading.SchemaVersion, transaction))
+                    .Bind(6, ReadingRows.ValuesOf(reading));
+                if (screen.Model.Length == 0)
+                {
+                    insert.BindNull(9);
+                }
+                else
+                {
+                    insert.Bind(9, ModelRef(screen.Model, transaction));
+                }
+                if (screen.IsFlagged)
+                {
+                    insert.Bind(10, ReadingScreen.EncodeFlags(screen.Flags));
+                }
+                else
+                {
+                    insert.BindNull(10);
+                }
+                insert.Execute();
+                added.Add(new StoredReading((ulong)ingest, reading, item.IsBatch ? null : item.Signature, batch) { Screen = screen });
             }
         }
         try
