@@ -49,7 +49,7 @@ public sealed class ReadingIngest
     public async Task<ReadingOutcome[]> IngestAsync(IReadOnlyList<IngestItem> items)
     {
         var checks = new ItemCheck[items.Count];
-        var seen = new HashSet<(Address, ulong)>();
+        var seen = new HashSet<(Address, ulong)>(items.Sum(item => item.Readings.Length));
         var devices = new Dictionary<Address, DeviceRecord?>();
         var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
         for (var i = 0; i < items.Count; i++)
