@@ -184,12 +184,18 @@ public sealed partial class ReadingStore : IDisposable
         var ingest = _lastIngest;
         var added = new List<StoredReading>();
         using var transaction = _writer.BeginTransaction();
+        using var insertBatch = new SqliteStatement(_writer, "INSERT INTO batches (device, first_seq, last_seq, count, sig) VALUES (?1, ?2, ?3, ?4, ?5)");
         using var insert = new SqliteStatement(_writer, "INSERT INTO readings (ingest, device, seq, ts, schema, vals, sig, batch, model, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         foreach (var index in accepted)
         {
             var item = items[index];
             var device = DeviceRef(item.Readings[0].Device, transaction);
-            long? batch = item.IsBatch ? InsertBatch(transaction, device, item) : null;
+            long? batch = null;
+            if (item.IsBatch)
+            {
+                batch = insertBatch.Bind(1, device).Bind(2, unchecked((long)item.Readings[0].Sequence)).Bind(3, unchecked((long)item.Readings[^1].Sequence))
+                    .Bind(4, item.Readings.Length).Bind(5, item.Signature).ExecuteInsert();
+            }
             insert.Bind(2, device);
             if (batch is { } b)
             {
@@ -271,19 +277,6 @@ public sealed partial class ReadingStore : IDisposable
             }
         }
         return ReadIngestRange(firstIngest, upTo, limit);
-    }
-
-    private long InsertBatch(SqliteTransaction transaction, long device, AppendItem item)
-    {
-        using var cmd = _writer.CreateCommand();
-        cmd.Transaction = transaction;
-        cmd.CommandText = "INSERT INTO batches (device, first_seq, last_seq, count, sig) VALUES ($d, $f, $l, $n, $sig) RETURNING ref";
-        cmd.Parameters.AddWithValue("$d", device);
-        cmd.Parameters.AddWithValue("$f", unchecked((long)item.Readings[0].Sequence));
-        cmd.Parameters.AddWithValue("$l", unchecked((long)item.Readings[^1].Sequence));
-        cmd.Parameters.AddWithValue("$n", item.Readings.Length);
-        cmd.Parameters.AddWithValue("$sig", item.Signature);
-        return (long)cmd.ExecuteScalar()!;
     }
 
     private long DeviceRef(Address device, SqliteTransaction transaction) =>

@@ -56,6 +56,13 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Runs an INSERT and returns the new row's rowid (its INTEGER PRIMARY KEY).</summary>
+    public long ExecuteInsert()
+    {
+        Execute();
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int result)

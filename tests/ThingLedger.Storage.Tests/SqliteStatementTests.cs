@@ -42,7 +42,7 @@ public sealed class SqliteStatementTests : IDisposable
         insert.Bind(1, "a").Bind(2, 1).Bind(3, new byte[] { 1 }).Execute();
         var error = Assert.Throws<SqliteException>(insert.Execute);
         Assert.Contains("UNIQUE constraint failed: t.k", error.Message, StringComparison.Ordinal);
-        insert.Bind(1, "b").Execute();
+        Assert.Equal(2, insert.Bind(1, "b").ExecuteInsert());
         Assert.Throws<SqliteException>(() => new SqliteStatement(_connection, "INSERT INTO missing VALUES (1)"));
     }
 }
