@@ -67,6 +67,31 @@ public sealed class StateView : IStateReader
 /// <summary>One key's new value, or null when the key is deleted.</summary>
 public readonly record struct StateChange(string Key, byte[]? Value);
 
+/// <summary>
+/// Token amounts in state: a u128 (big-endian) under a key, zero when absent. Zero is never
+/// stored, so absence and zero are the same state.
+/// </summary>
+public static class Amounts
+{
+    public static UInt128 Read(IStateReader state, string key) => Decode(state.Get(key));
+
+    /// <summary>A stored amount's value (zero for anything that is not 16 bytes).</summary>
+    public static UInt128 Decode(byte[]? bytes) =>
+        bytes is { Length: 16 } ? System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) : UInt128.Zero;
+
+    public static void Write(StateView state, string key, UInt128 amount)
+    {
+        if (amount == UInt128.Zero)
+        {
+            state.Delete(key);
+            return;
+        }
+        var bytes = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, amount);
+        state.Set(key, bytes);
+    }
+}
+
 /// <summary>Numbering in state: a u64 (big-endian) under a key, 0 when absent. Records numbered from 1 without gaps.</summary>
 public static class Counters
 {

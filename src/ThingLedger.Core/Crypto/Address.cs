@@ -97,9 +97,10 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
         Span<byte> bytes = stackalloc byte[Size + 4];
         Convert.FromHexString(text.AsSpan(2), bytes, out _, out _);
         // A text this process formatted itself (events, state keys) has a known-good checksum.
-        if (TextCache.TryGetValue(new Address(bytes[..Size]), out var formatted) && string.Equals(formatted, text, StringComparison.Ordinal))
+        var candidate = new Address(bytes[..Size]);
+        if (TextCache.TryGetValue(candidate, out var formatted) && string.Equals(formatted, text, StringComparison.Ordinal))
         {
-            address = new Address(bytes[..Size]);
+            address = candidate;
             return true;
         }
         Span<byte> expected = stackalloc byte[4];
@@ -108,7 +109,7 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
         {
             return false;
         }
-        address = new Address(bytes[..Size]);
+        address = candidate;
         return true;
     }
 

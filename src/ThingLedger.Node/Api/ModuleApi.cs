@@ -157,7 +157,7 @@ internal static class ModuleApi
         var prefix = TokensModule.BalancesPrefix(symbol);
         var page = node.Store.Scan(prefix, after is null ? null : prefix + after, Limit(limit));
         var items = page.Select(kv => new BalanceView(symbol, kv.Key[prefix.Length..],
-            TokensModule.Text(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(kv.Value)))).ToList();
+            TokensModule.Text(Amounts.Decode(kv.Value)))).ToList();
         return TypedResults.Ok(new Page<BalanceView>(items, NextCursor(page, prefix, Limit(limit))));
     }
 

@@ -48,7 +48,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
         Payload.Get(state, EnrolledKey(device), EnrolmentsRecord.Read)?.Programmes ?? [];
 
     public static UInt128 PaidIn(IStateReader state, string programme, Address account, uint period) =>
-        state.Get(PaidKey(programme, account, period)) is { Length: 16 } bytes ? System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) : UInt128.Zero;
+        Amounts.Read(state, PaidKey(programme, account, period));
 
     public void InitGenesis(Genesis genesis, StateView state)
     {
@@ -203,9 +203,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
             return moved;
         }
         var period = p.PeriodOf(context.Timestamp);
-        var bytes = new byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, PaidIn(context.State, p.Id, account, period) + amount);
-        context.State.Set(PaidKey(p.Id, account, period), bytes);
+        Amounts.Write(context.State, PaidKey(p.Id, account, period), PaidIn(context.State, p.Id, account, period) + amount);
         context.State.Set(ProgrammeKey(p.Id), Canonical.Encode(record with { Paid = record.Paid + amount }));
         context.Emit(ModuleName, "paid", new("programme", p.Id), new("account", account.ToString()), new("amount", TokensModule.Text(amount)),
             new("token", p.Token), new("reason", reason), new("device", device.ToString()));

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ThingLedger.Core;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
@@ -115,15 +114,6 @@ public static class TokenLedger
         new(Hash.Sha256(System.Text.Encoding.UTF8.GetBytes(label)).ToArray().AsSpan(0, Address.Size));
 
     /// <summary>Zero balances are deleted, so absence and zero are the same state.</summary>
-    private static void WriteBalance(StateView state, string symbol, Address holder, UInt128 amount)
-    {
-        if (amount == UInt128.Zero)
-        {
-            state.Delete(TokensModule.BalanceKey(symbol, holder));
-            return;
-        }
-        var bytes = new byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(bytes, amount);
-        state.Set(TokensModule.BalanceKey(symbol, holder), bytes);
-    }
+    private static void WriteBalance(StateView state, string symbol, Address holder, UInt128 amount) =>
+        Amounts.Write(state, TokensModule.BalanceKey(symbol, holder), amount);
 }

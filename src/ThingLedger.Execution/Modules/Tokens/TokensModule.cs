@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using ThingLedger.Core;
 using ThingLedger.Core.Codec;
@@ -33,7 +32,7 @@ public sealed class TokensModule : IModule
     public static TokenRecord? ReadToken(IStateReader state, string symbol) => Payload.Get(state, TokenKey(symbol), TokenRecord.Read);
 
     public static UInt128 ReadBalance(IStateReader state, string symbol, Address holder) =>
-        state.Get(BalanceKey(symbol, holder)) is { Length: 16 } bytes ? BinaryPrimitives.ReadUInt128BigEndian(bytes) : UInt128.Zero;
+        Amounts.Read(state, BalanceKey(symbol, holder));
 
     public void InitGenesis(Genesis genesis, StateView state)
     {
