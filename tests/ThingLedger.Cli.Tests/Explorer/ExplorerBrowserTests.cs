@@ -176,8 +176,14 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
 
     private static async Task SearchAsync(IPage page, string text)
     {
+        // Wait for the document the submit loads, not just for the current document's load state:
+        // a search that lands on the page already shown (a block's hash after its height) would
+        // otherwise let the next search type into a document that is about to be replaced. The
+        // current document is marked; the search is done when no marked document is left.
         await page.Locator("header input[name=q]").FillAsync(text);
+        await page.EvaluateAsync("document.body.dataset.searchedFrom = '1'");
         await page.Locator("header button[type=submit]").ClickAsync();
+        await Expect(page.Locator("body[data-searched-from]")).ToHaveCountAsync(0);
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
