@@ -27,34 +27,29 @@ internal static class ReadingSchema
             name TEXT NOT NULL UNIQUE
         );
 
-        -- One signature over a device batch's readings; its readings point here.
-        CREATE TABLE IF NOT EXISTS batches (
-            ref       INTEGER PRIMARY KEY,
-            device    INTEGER NOT NULL,
-            first_seq INTEGER NOT NULL,
-            last_seq  INTEGER NOT NULL,
-            count     INTEGER NOT NULL,
-            sig       BLOB NOT NULL
+        -- One row per accepted upload item: a reading with its own signature, or a device batch
+        -- (one signature over its readings' Merkle root). Its readings have the consecutive
+        -- ingest numbers first .. first + count - 1 (ingest: acceptance order at this node).
+        -- seq, ts: the first reading's sequence and the earliest timestamp; seq_span, ts_span:
+        -- how far the last sequence and the latest timestamp lie beyond them (0 for one reading,
+        -- which SQLite stores in no bytes). batch: 1 when sig is a device batch's signature.
+        -- body: per reading, in sequence order (ReadingItems): varint sequence step, zigzag
+        -- timestamp step, varint schema ref, varint model ref (0: not screened), then when
+        -- screened the flags as length-prefixed bytes (empty: clean), then the reading's value
+        -- section (varint count, zigzag values). The rest of a reading's bytes are rebuilt.
+        CREATE TABLE IF NOT EXISTS items (
+            first    INTEGER PRIMARY KEY,
+            device   INTEGER NOT NULL,
+            seq      INTEGER NOT NULL,
+            seq_span INTEGER NOT NULL,
+            count    INTEGER NOT NULL,
+            ts       INTEGER NOT NULL,
+            ts_span  INTEGER NOT NULL,
+            batch    INTEGER NOT NULL,
+            sig      BLOB NOT NULL,
+            body     BLOB NOT NULL
         );
-
-        -- ingest: acceptance order at this node. vals: the reading's value section
-        -- (varint count, zigzag values); the rest of its bytes are rebuilt from the columns.
-        -- model: the screening model that looked at it (NULL: none); flags: what it raised
-        -- (NULL: clean), kept so that an anchor rebuilt after a crash says the same.
-        CREATE TABLE IF NOT EXISTS readings (
-            ingest INTEGER PRIMARY KEY,
-            device INTEGER NOT NULL,
-            seq    INTEGER NOT NULL,
-            ts     INTEGER NOT NULL,
-            schema INTEGER NOT NULL,
-            vals   BLOB NOT NULL,
-            sig    BLOB,
-            batch  INTEGER,
-            model  INTEGER,
-            flags  BLOB
-        );
-        CREATE UNIQUE INDEX IF NOT EXISTS readings_by_device ON readings (device, seq);
-        CREATE INDEX IF NOT EXISTS readings_by_time ON readings (device, ts);
+        CREATE UNIQUE INDEX IF NOT EXISTS items_by_device ON items (device, seq);
 
         CREATE TABLE IF NOT EXISTS anchors (
             first  INTEGER PRIMARY KEY,

@@ -7,8 +7,6 @@ namespace ThingLedger.Storage;
 
 public sealed partial class ReadingStore
 {
-    private const string Columns = "ingest, device, seq, ts, schema, vals, sig, batch, model, flags";
-
     private SqliteConnection OpenReader()
     {
         var connection = new SqliteConnection(_readConnectionString);
@@ -19,12 +17,34 @@ public sealed partial class ReadingStore
     /// <summary>The reading of <paramref name="device"/> with sequence <paramref name="sequence"/>, if stored.</summary>
     public StoredReading? Find(Address device, ulong sequence)
     {
+        var found = Range(device, sequence, sequence);
+        return found.Count == 1 ? found[0] : null;
+    }
+
+    /// <summary>The stored readings of <paramref name="device"/> with a sequence in [first, last], in sequence order.</summary>
+    private List<StoredReading> Range(Address device, ulong first, ulong last)
+    {
+        var found = new List<StoredReading>();
         if (!_deviceRefs.TryGetValue(device, out var deviceRef))
         {
-            return null;
+            return found;
         }
-        return Query($"SELECT {Columns} FROM readings WHERE device = $d AND seq = $s",
-            ("$d", deviceRef), ("$s", unchecked((long)sequence))).FirstOrDefault();
+        // Items of one device do not overlap, so the one starting at or before `first` and those
+        // starting up to `last` hold every reading in the range.
+        var rows = Query($"SELECT {ReadingItems.Columns} FROM items WHERE device = $d AND seq <= $l AND " +
+            "seq >= (SELECT COALESCE(MAX(seq), 0) FROM items WHERE device = $d AND seq <= $f) ORDER BY seq",
+            ("$d", deviceRef), ("$f", unchecked((long)first)), ("$l", unchecked((long)last)));
+        foreach (var row in rows)
+        {
+            foreach (var stored in Expand(row))
+            {
+                if (stored.Reading.Sequence >= first && stored.Reading.Sequence <= last)
+                {
+                    found.Add(stored);
+                }
+            }
+        }
+        return found;
     }
 
     /// <summary>The newest reading of a device, if any.</summary>
@@ -36,37 +56,68 @@ public sealed partial class ReadingStore
     /// </summary>
     public IReadOnlyList<StoredReading> History(Address device, ulong? from, ulong? to, ulong? beforeSequence, int limit)
     {
-        if (!_deviceRefs.TryGetValue(device, out var deviceRef))
+        var page = new List<StoredReading>();
+        if (!_deviceRefs.TryGetValue(device, out var deviceRef) || limit <= 0)
         {
-            return [];
+            return page;
         }
-        return Query($"SELECT {Columns} FROM readings WHERE device = $d AND ts >= $from AND ts <= $to AND seq < $before ORDER BY seq DESC LIMIT $n",
-            ("$d", deviceRef), ("$from", unchecked((long)(from ?? 0))), ("$to", unchecked((long)Math.Min(to ?? long.MaxValue, long.MaxValue))),
-            ("$before", unchecked((long)Math.Min(beforeSequence ?? long.MaxValue, long.MaxValue))), ("$n", limit));
+        var (earliest, latest) = (from ?? 0, Math.Min(to ?? long.MaxValue, long.MaxValue));
+        var before = beforeSequence ?? ulong.MaxValue;
+        var rows = Query($"SELECT {ReadingItems.Columns} FROM items WHERE device = $d AND seq < $before AND ts <= $to AND ts + ts_span >= $from ORDER BY seq DESC",
+            ("$d", deviceRef), ("$from", unchecked((long)earliest)), ("$to", unchecked((long)latest)), ("$before", unchecked((long)Math.Min(before, long.MaxValue))));
+        foreach (var row in rows)
+        {
+            var readings = Expand(row);
+            for (var k = readings.Count - 1; k >= 0; k--)
+            {
+                var reading = readings[k].Reading;
+                if (reading.Sequence < before && reading.Timestamp >= earliest && reading.Timestamp <= latest)
+                {
+                    page.Add(readings[k]);
+                    if (page.Count == limit)
+                    {
+                        return page;
+                    }
+                }
+            }
+        }
+        return page;
     }
 
     /// <summary>Readings by ingest number from <paramref name="firstIngest"/>, in order, at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<StoredReading> ReadIngestRange(ulong firstIngest, ulong lastIngest, int limit) =>
-        Query($"SELECT {Columns} FROM readings WHERE ingest >= $f AND ingest <= $l ORDER BY ingest LIMIT $n",
-            ("$f", (long)firstIngest), ("$l", (long)Math.Min(lastIngest, long.MaxValue)), ("$n", limit));
+    public IReadOnlyList<StoredReading> ReadIngestRange(ulong firstIngest, ulong lastIngest, int limit)
+    {
+        var found = new List<StoredReading>();
+        var last = Math.Min(lastIngest, long.MaxValue);
+        var rows = Query($"SELECT {ReadingItems.Columns} FROM items WHERE first <= $l AND " +
+            "first >= (SELECT COALESCE(MAX(first), 0) FROM items WHERE first <= $f) ORDER BY first",
+            ("$f", (long)Math.Min(firstIngest, long.MaxValue)), ("$l", (long)last));
+        foreach (var row in rows)
+        {
+            foreach (var stored in Expand(row))
+            {
+                if (stored.Ingest >= firstIngest && stored.Ingest <= last)
+                {
+                    found.Add(stored);
+                    if (found.Count == limit)
+                    {
+                        return found;
+                    }
+                }
+            }
+        }
+        return found;
+    }
 
-    /// <summary>A device batch and its readings in sequence order.</summary>
+    /// <summary>A device batch (its number is its first reading's ingest number) and its readings in sequence order.</summary>
     public (StoredBatch Batch, IReadOnlyList<StoredReading> Readings)? GetBatch(long batchRef)
     {
-        using var connection = OpenReader();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT device, first_seq, last_seq, count, sig FROM batches WHERE ref = $r";
-        cmd.Parameters.AddWithValue("$r", batchRef);
-        using var reader = cmd.ExecuteReader();
-        if (!reader.Read())
+        foreach (var row in Query($"SELECT {ReadingItems.Columns} FROM items WHERE first = $r AND batch = 1", ("$r", batchRef)))
         {
-            return null;
+            var batch = new StoredBatch(batchRef, _devices[row.Device], row.Sequence, row.Sequence + row.SequenceSpan, row.Count, row.Signature);
+            return (batch, Expand(row));
         }
-        var batch = new StoredBatch(batchRef, _devices[reader.GetInt64(0)], unchecked((ulong)reader.GetInt64(1)), unchecked((ulong)reader.GetInt64(2)),
-            reader.GetInt32(3), (byte[])reader.GetValue(4));
-        var readings = Query($"SELECT {Columns} FROM readings WHERE device = $d AND seq >= $f AND seq <= $l AND batch = $b ORDER BY seq",
-            ("$d", reader.GetInt64(0)), ("$f", reader.GetInt64(1)), ("$l", reader.GetInt64(2)), ("$b", batchRef));
-        return (batch, readings);
+        return null;
     }
 
     /// <summary>The recorded anchor whose ingest range holds <paramref name="ingest"/>, if it is anchored yet.</summary>
@@ -87,7 +138,8 @@ public sealed partial class ReadingStore
     /// <summary>Number of readings stored, and of devices that sent them.</summary>
     public (long Readings, int Devices) Counts() => ((long)LastIngest, _deviceRefs.Count);
 
-    private List<StoredReading> Query(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>The item rows a query selects (its columns: <see cref="ReadingItems.Columns"/>), read lazily.</summary>
+    private IEnumerable<ItemRow> Query(string sql, params (string Name, object Value)[] parameters)
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
@@ -97,43 +149,100 @@ public sealed partial class ReadingStore
             cmd.Parameters.AddWithValue(name, value);
         }
         using var reader = cmd.ExecuteReader();
-        var rows = new List<StoredReading>();
         while (reader.Read())
         {
-            var (schema, version) = _schemas[reader.GetInt64(4)];
-            var reading = ReadingRows.Rebuild(_devices[reader.GetInt64(1)], unchecked((ulong)reader.GetInt64(2)), unchecked((ulong)reader.GetInt64(3)),
-                schema, version, (byte[])reader.GetValue(5)) ?? throw new StorageException($"reading {reader.GetInt64(0)} in {DatabaseFileName} is damaged");
-            var screen = ReadingScreen.None;
-            if (!reader.IsDBNull(8))
-            {
-                var flags = reader.IsDBNull(9) ? [] : ReadingScreen.DecodeFlags((byte[])reader.GetValue(9))
-                    ?? throw new StorageException($"the flags of reading {reader.GetInt64(0)} in {DatabaseFileName} are damaged");
-                screen = new ReadingScreen(_models[reader.GetInt64(8)], flags);
-            }
-            rows.Add(new StoredReading((ulong)reader.GetInt64(0), reading,
-                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6), reader.IsDBNull(7) ? null : reader.GetInt64(7))
-            { Screen = screen });
+            yield return ItemRow.Read(reader);
         }
-        return rows;
     }
+
+    /// <summary>An item row's readings, in sequence order, with their ingest numbers.</summary>
+    private List<StoredReading> Expand(ItemRow row) =>
+        (_devices.TryGetValue(row.Device, out var device) ? ReadingItems.Decode(row, device, _schemas, _models) : null)
+        ?? throw new StorageException($"the item of readings from ingest number {row.First} in {DatabaseFileName} is damaged");
 }
 
-/// <summary>How a reading is split into columns and put back together, byte for byte.</summary>
-internal static class ReadingRows
+/// <summary>One row of the <c>items</c> table.</summary>
+internal sealed record ItemRow(long First, long Device, ulong Sequence, ulong SequenceSpan, int Count, ulong Timestamp, ulong TimestampSpan,
+    bool IsBatch, byte[] Signature, byte[] Body)
 {
-    /// <summary>The value section of the reading's bytes: varint count ‖ zigzag values.</summary>
-    public static byte[] ValuesOf(Reading reading)
+    public static ItemRow Read(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetInt64(1), unchecked((ulong)reader.GetInt64(2)),
+        unchecked((ulong)reader.GetInt64(3)), reader.GetInt32(4), unchecked((ulong)reader.GetInt64(5)), unchecked((ulong)reader.GetInt64(6)),
+        reader.GetInt64(7) == 1, (byte[])reader.GetValue(8), (byte[])reader.GetValue(9));
+}
+
+/// <summary>
+/// How an upload item's readings are packed into its row's body and unpacked, byte for byte (the
+/// layout is in <see cref="ReadingSchema"/>). A reading's bytes are rebuilt from its device, the
+/// sequence and timestamp steps, its schema and its stored value section.
+/// </summary>
+internal static class ReadingItems
+{
+    public const string Columns = "first, device, seq, seq_span, count, ts, ts_span, batch, sig, body";
+
+    /// <summary>The earliest and latest timestamps of an item's readings.</summary>
+    public static (ulong Min, ulong Max) TimeRange(Reading[] readings)
     {
-        return reading.Encoded.Span[^CanonicalSizes.VarInts(reading.Values)..].ToArray();
+        var (min, max) = (ulong.MaxValue, ulong.MinValue);
+        foreach (var reading in readings)
+        {
+            min = Math.Min(min, reading.Timestamp);
+            max = Math.Max(max, reading.Timestamp);
+        }
+        return (min, max);
     }
 
-    public static Reading? Rebuild(Address device, ulong sequence, ulong timestamp, string schema, ushort version, byte[] values)
+    /// <summary>An upper bound on the bytes <see cref="WriteEntry"/> writes for a reading.</summary>
+    public static int MaxEntryLength(Reading reading, ReadingScreen screen) =>
+        (4 * 10) + (screen.Model.Length == 0 ? 0 : ReadingScreen.FlagsLength(screen.Flags)) + CanonicalSizes.VarInts(reading.Values);
+
+    public static void WriteEntry(ref SpanWriter writer, Reading reading, ulong previousSequence, ulong previousTimestamp, long schema, long model,
+        ReadingScreen screen)
     {
-        var head = new Reading(device, sequence, timestamp, schema, version, []);
-        var headBytes = head.EncodedLength - 1;
-        var bytes = new byte[headBytes + values.Length];
-        head.Encoded.Span[..headBytes].CopyTo(bytes);
-        values.CopyTo(bytes, headBytes);
-        return Reading.TryDecode(bytes, out var reading) == CodecError.None ? reading : null;
+        writer.WriteVarUInt(reading.Sequence - previousSequence);
+        writer.WriteVarInt(unchecked((long)(reading.Timestamp - previousTimestamp)));
+        writer.WriteVarUInt((ulong)schema);
+        writer.WriteVarUInt((ulong)model);
+        if (model != 0)
+        {
+            ReadingScreen.WriteFlags(ref writer, screen.Flags);
+        }
+        // The value section is the tail of the reading's canonical bytes: copied, not encoded again.
+        var encoded = reading.Encoded.Span;
+        writer.WriteFixed(encoded[^CanonicalSizes.VarInts(reading.Values)..]);
+    }
+
+    /// <summary>The readings of <paramref name="row"/>, or null when its body is not exactly what <see cref="WriteEntry"/> wrote.</summary>
+    public static List<StoredReading>? Decode(ItemRow row, Address device, IReadOnlyDictionary<long, (string Id, ushort Version)> schemas,
+        IReadOnlyDictionary<long, string> models)
+    {
+        var readings = new List<StoredReading>(row.Count);
+        var reader = new SpanReader(row.Body);
+        var (sequence, timestamp) = (row.Sequence, row.Timestamp);
+        for (var k = 0; k < row.Count && reader.Ok; k++)
+        {
+            var step = reader.ReadVarUInt();
+            sequence += step;
+            timestamp = unchecked(timestamp + (ulong)reader.ReadVarInt());
+            var schemaRef = (long)reader.ReadVarUInt();
+            var modelRef = (long)reader.ReadVarUInt();
+            var model = string.Empty;
+            if (modelRef != 0 && !models.TryGetValue(modelRef, out model))
+            {
+                return null;
+            }
+            var screen = modelRef == 0 ? ReadingScreen.None : new ReadingScreen(model!, ReadingScreen.ReadFlags(ref reader));
+            var values = reader.ReadVarInts(TelemetrySchema.MaxFields);
+            // The first reading is the row's first sequence; each next one lies strictly above.
+            if (!reader.Ok || (step == 0) != (k == 0) || !schemas.TryGetValue(schemaRef, out var schema))
+            {
+                return null;
+            }
+            var (id, version) = schema;
+            readings.Add(new StoredReading((ulong)row.First + (ulong)k, new Reading(device, sequence, timestamp, id, version, values),
+                row.IsBatch ? null : row.Signature, row.IsBatch ? row.First : null)
+            { Screen = screen });
+        }
+        var whole = reader.Ok && reader.Remaining == 0 && readings.Count == row.Count && sequence == row.Sequence + row.SequenceSpan;
+        return whole ? readings : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 
@@ -49,7 +50,8 @@ public sealed record AnchorRecord(ulong FirstIngest, ulong LastIngest, Hash TxId
 public sealed partial class ReadingStore : IDisposable
 {
     public const string DatabaseFileName = "readings.db";
-    private const string Format = "thingledger-readings/2";
+    private const string Format = "thingledger-readings/3";
+    private const string Format2 = "thingledger-readings/2";
 
     private readonly SqliteConnection _writer;
     private readonly string _readConnectionString;
@@ -64,6 +66,7 @@ public sealed partial class ReadingStore : IDisposable
     private readonly Dictionary<Address, ulong> _lastSequence = [];
     private long _lastIngest;
     private long _lastAnchored;
+    private byte[] _body = new byte[4096];
 
     // Readings accepted since the last anchor, in ingest order, so the anchorer need not read them
     // back from disk. Bounded: past the limit it is dropped and the anchorer reads from disk until
@@ -168,10 +171,14 @@ public sealed partial class ReadingStore : IDisposable
         {
             return AppendStatus.Accepted;
         }
-        foreach (var reading in item.Readings)
+        var stored = Range(device, item.Readings[0].Sequence, item.Readings[^1].Sequence);
+        if (stored.Count != item.Readings.Length)
         {
-            var stored = Find(device, reading.Sequence);
-            if (stored is null || !stored.Reading.Encoded.Span.SequenceEqual(reading.Encoded.Span))
+            return AppendStatus.Replayed;
+        }
+        for (var k = 0; k < stored.Count; k++)
+        {
+            if (!stored[k].Reading.Encoded.Span.SequenceEqual(item.Readings[k].Encoded.Span))
             {
                 return AppendStatus.Replayed;
             }
@@ -184,54 +191,16 @@ public sealed partial class ReadingStore : IDisposable
         var ingest = _lastIngest;
         var added = new List<StoredReading>();
         using var transaction = _writer.BeginTransaction();
-        using var insertBatch = new SqliteStatement(_writer, "INSERT INTO batches (device, first_seq, last_seq, count, sig) VALUES (?1, ?2, ?3, ?4, ?5)");
-        using var insert = new SqliteStatement(_writer, "INSERT INTO readings (ingest, device, seq, ts, schema, vals, sig, batch, model, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        using var insert = InsertItemStatement();
         foreach (var index in accepted)
         {
             var item = items[index];
-            var device = DeviceRef(item.Readings[0].Device, transaction);
-            long? batch = null;
-            if (item.IsBatch)
-            {
-                batch = insertBatch.Bind(1, device).Bind(2, unchecked((long)item.Readings[0].Sequence)).Bind(3, unchecked((long)item.Readings[^1].Sequence))
-                    .Bind(4, item.Readings.Length).Bind(5, item.Signature).ExecuteInsert();
-            }
-            insert.Bind(2, device);
-            if (batch is { } b)
-            {
-                insert.BindNull(7).Bind(8, b);
-            }
-            else
-            {
-                insert.Bind(7, item.Signature).BindNull(8);
-            }
+            var first = ingest + 1;
+            InsertItem(insert, first, item, transaction);
             for (var k = 0; k < item.Readings.Length; k++)
             {
-                var reading = item.Readings[k];
-                var screen = item.ScreenOf(k);
-                insert.Bind(1, ++ingest)
-                    .Bind(3, unchecked((long)reading.Sequence))
-                    .Bind(4, unchecked((long)reading.Timestamp))
-                    .Bind(5, SchemaRef(reading.Schema, reading.SchemaVersion, transaction))
-                    .Bind(6, ReadingRows.ValuesOf(reading));
-                if (screen.Model.Length == 0)
-                {
-                    insert.BindNull(9);
-                }
-                else
-                {
-                    insert.Bind(9, ModelRef(screen.Model, transaction));
-                }
-                if (screen.IsFlagged)
-                {
-                    insert.Bind(10, ReadingScreen.EncodeFlags(screen.Flags));
-                }
-                else
-                {
-                    insert.BindNull(10);
-                }
-                insert.Execute();
-                added.Add(new StoredReading((ulong)ingest, reading, item.IsBatch ? null : item.Signature, batch) { Screen = screen });
+                added.Add(new StoredReading((ulong)++ingest, item.Readings[k], item.IsBatch ? null : item.Signature, item.IsBatch ? first : null)
+                { Screen = item.ScreenOf(k) });
             }
         }
         try
@@ -252,6 +221,52 @@ public sealed partial class ReadingStore : IDisposable
             }
             _unanchored.AddRange(added);
         }
+    }
+
+    private SqliteStatement InsertItemStatement() =>
+        new(_writer, $"INSERT INTO items ({ReadingItems.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+
+    /// <summary>Inserts one item's row; its readings take the ingest numbers from <paramref name="first"/> on.</summary>
+    private void InsertItem(SqliteStatement insert, long first, AppendItem item, SqliteTransaction transaction)
+    {
+        var body = EncodeBody(item, transaction);
+        var (minTs, maxTs) = ReadingItems.TimeRange(item.Readings);
+        insert.Bind(1, first)
+            .Bind(2, DeviceRef(item.Readings[0].Device, transaction))
+            .Bind(3, unchecked((long)item.Readings[0].Sequence))
+            .Bind(4, unchecked((long)(item.Readings[^1].Sequence - item.Readings[0].Sequence)))
+            .Bind(5, item.Readings.Length)
+            .Bind(6, unchecked((long)minTs))
+            .Bind(7, unchecked((long)(maxTs - minTs)))
+            .Bind(8, item.IsBatch ? 1 : 0)
+            .Bind(9, item.Signature)
+            .Bind(10, body)
+            .Execute();
+    }
+
+    /// <summary>An item's row body (see <see cref="ReadingItems"/>), in a buffer reused from one item to the next.</summary>
+    private ReadOnlySpan<byte> EncodeBody(AppendItem item, SqliteTransaction transaction)
+    {
+        var length = 0;
+        for (var k = 0; k < item.Readings.Length; k++)
+        {
+            length += ReadingItems.MaxEntryLength(item.Readings[k], item.ScreenOf(k));
+        }
+        if (_body.Length < length)
+        {
+            _body = new byte[Math.Max(length, _body.Length * 2)];
+        }
+        var writer = new SpanWriter(_body);
+        var (previousSeq, previousTs) = (item.Readings[0].Sequence, ReadingItems.TimeRange(item.Readings).Min);
+        for (var k = 0; k < item.Readings.Length; k++)
+        {
+            var reading = item.Readings[k];
+            var screen = item.ScreenOf(k);
+            var model = screen.Model.Length == 0 ? 0 : ModelRef(screen.Model, transaction);
+            ReadingItems.WriteEntry(ref writer, reading, previousSeq, previousTs, SchemaRef(reading.Schema, reading.SchemaVersion, transaction), model, screen);
+            (previousSeq, previousTs) = (reading.Sequence, reading.Timestamp);
+        }
+        return _body.AsSpan(0, writer.Position);
     }
 
     /// <summary>
@@ -381,11 +396,16 @@ public sealed partial class ReadingStore : IDisposable
         var meta = SqliteFile.ReadMeta(_writer);
         if (meta.Count == 0)
         {
-            if (SqliteFile.Scalar(_writer, "SELECT COUNT(*) FROM readings") != 0)
+            if (SqliteFile.Scalar(_writer, "SELECT EXISTS (SELECT 1 FROM items)") != 0)
             {
                 throw new StorageException($"{path} holds readings but no metadata: it is damaged; refusing to touch it");
             }
             SqliteFile.WriteMeta(_writer, ("format", Format), ("chain_id", chainId));
+            return;
+        }
+        if (meta.GetValueOrDefault("format") == Format2)
+        {
+            MigrateFromFormat2();
             return;
         }
         if (meta.GetValueOrDefault("format") != Format)
@@ -398,19 +418,90 @@ public sealed partial class ReadingStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Rewrites a store of format 2 (a row per reading, device batches in a table of their own) as
+    /// one row per upload item, in one transaction: the same readings under the same ingest numbers,
+    /// signatures and screening. Interrupted, it leaves format 2 in place and runs again on the
+    /// next open. A former batch number becomes the batch's first ingest number.
+    /// </summary>
+    private void MigrateFromFormat2()
+    {
+        LoadRefs();
+        using var transaction = _writer.BeginTransaction();
+        using (var insert = InsertItemStatement())
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.Transaction = transaction;
+            cmd.CommandText = "SELECT r.ingest, r.device, r.seq, r.ts, r.schema, r.vals, r.sig, r.batch, r.model, r.flags, b.sig " +
+                "FROM readings r LEFT JOIN batches b ON b.ref = r.batch ORDER BY r.ingest";
+            using var reader = cmd.ExecuteReader();
+            var group = new List<(Reading Reading, ReadingScreen Screen)>();
+            (long First, long? Batch, byte[] Signature) current = (0, null, []);
+            void Flush()
+            {
+                if (group.Count > 0)
+                {
+                    var item = new AppendItem([.. group.Select(g => g.Reading)], current.Signature, current.Batch is not null, [.. group.Select(g => g.Screen)]);
+                    InsertItem(insert, current.First, item, transaction);
+                    group.Clear();
+                }
+            }
+            while (reader.Read())
+            {
+                var ingest = reader.GetInt64(0);
+                long? batch = reader.IsDBNull(7) ? null : reader.GetInt64(7);
+                if (group.Count == 0 || batch is null || batch != current.Batch)
+                {
+                    Flush();
+                    var signature = reader.IsDBNull(batch is null ? 6 : 10) ? null : (byte[])reader.GetValue(batch is null ? 6 : 10);
+                    current = (ingest, batch, signature ?? throw Damaged2(ingest));
+                }
+                if (ingest != current.First + group.Count)
+                {
+                    throw Damaged2(ingest);
+                }
+                var values = new SpanReader((byte[])reader.GetValue(5));
+                var decoded = values.ReadVarInts(TelemetrySchema.MaxFields);
+                if (!values.Ok || values.Remaining != 0 || !_devices.TryGetValue(reader.GetInt64(1), out var device) ||
+                    !_schemas.TryGetValue(reader.GetInt64(4), out var schema))
+                {
+                    throw Damaged2(ingest);
+                }
+                var screen = ReadingScreen.None;
+                if (!reader.IsDBNull(8))
+                {
+                    var flags = reader.IsDBNull(9) ? [] : ReadingScreen.DecodeFlags((byte[])reader.GetValue(9)) ?? throw Damaged2(ingest);
+                    screen = new ReadingScreen(_models.TryGetValue(reader.GetInt64(8), out var model) ? model : throw Damaged2(ingest), flags);
+                }
+                group.Add((new Reading(device, unchecked((ulong)reader.GetInt64(2)), unchecked((ulong)reader.GetInt64(3)), schema.Id, schema.Version, decoded), screen));
+            }
+            Flush();
+        }
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.Transaction = transaction;
+            cmd.CommandText = $"DROP TABLE readings; DROP TABLE batches; UPDATE meta SET value = '{Format}' WHERE key = 'format';";
+            cmd.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    private static StorageException Damaged2(long ingest) =>
+        new($"{DatabaseFileName} (format 2) cannot be converted: reading {ingest} or its device batch is damaged; nothing was changed");
+
     private void LoadIndexes()
     {
         LoadRefs();
         using (var cmd = _writer.CreateCommand())
         {
-            cmd.CommandText = "SELECT device, MAX(seq) FROM readings GROUP BY device";
+            cmd.CommandText = "SELECT device, MAX(seq + seq_span) FROM items GROUP BY device";
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
             {
                 _lastSequence[_devices[reader.GetInt64(0)]] = unchecked((ulong)reader.GetInt64(1));
             }
         }
-        _lastIngest = SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(ingest), 0) FROM readings");
+        _lastIngest = SqliteFile.Scalar(_writer, "SELECT COALESCE((SELECT first + count - 1 FROM items ORDER BY first DESC LIMIT 1), 0)");
         _lastAnchored = SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(last), 0) FROM anchors");
     }
 

@@ -97,6 +97,143 @@ public sealed class ReadingStoreTests : IDisposable
     }
 
     [Fact]
+    public void History_pages_newest_first_across_device_batches_and_single_readings_within_a_time_range()
+    {
+        using var store = ReadingStore.Open(_directory, "c");
+        Reading[] first = [At(1), At(2), At(3), At(4)];
+        Reading[] second = [At(6), At(7), At(9)];
+        store.Append([
+            new AppendItem(first, DeviceBatch.Sign(_device, "c", first), true),
+            Single(At(5)),
+            new AppendItem(second, DeviceBatch.Sign(_device, "c", second), true),
+        ]);
+
+        ulong[] Sequences(IEnumerable<StoredReading> readings) => [.. readings.Select(r => r.Reading.Sequence)];
+        Assert.Equal([9ul, 7ul, 6ul], Sequences(store.History(_device.Address, null, null, null, 3)));
+        Assert.Equal([5ul, 4ul, 3ul], Sequences(store.History(_device.Address, null, null, 6, 3)));
+        Assert.Equal([2ul, 1ul], Sequences(store.History(_device.Address, null, null, 3, 3)));
+        // Timestamps are 1_700_000_000_000 + sequence: [3, 6] by time is readings 3 to 6.
+        Assert.Equal([6ul, 5ul, 4ul, 3ul], Sequences(store.History(_device.Address, 1_700_000_000_003, 1_700_000_000_006, null, 10)));
+        Assert.Equal(9ul, store.Latest(_device.Address)!.Reading.Sequence);
+        Assert.Null(store.Find(_device.Address, 8));
+        Assert.Equal([3ul, 4ul, 5ul, 6ul], Sequences(store.ReadIngestRange(3, 6, 10)));
+        Assert.Equal([4ul, 5ul], store.ReadIngestRange(4, 8, 2).Select(r => r.Ingest));
+
+        var batch = store.GetBatch(store.Find(_device.Address, 7)!.Batch!.Value)!.Value;
+        Assert.Equal((6ul, 9ul, 3, 6L), (batch.Batch.FirstSequence, batch.Batch.LastSequence, batch.Batch.Count, batch.Batch.Ref));
+        Assert.Equal(second.Select(r => Convert.ToHexString(r.Encoded.Span)), batch.Readings.Select(r => Convert.ToHexString(r.Reading.Encoded.Span)));
+        Assert.Null(store.GetBatch(5));
+
+        // A resent batch is a duplicate; the same sequences with other values are a replay.
+        Assert.Equal([AppendStatus.Duplicate], store.Append([new AppendItem(second, DeviceBatch.Sign(_device, "c", second), true)]));
+        Reading[] altered = [At(6), At(7, value: 5), At(9)];
+        Assert.Equal([AppendStatus.Replayed], store.Append([new AppendItem(altered, DeviceBatch.Sign(_device, "c", altered), true)]));
+    }
+
+    [Fact]
+    public void Screening_results_are_kept_with_each_reading_of_an_item()
+    {
+        var flagged = new ReadingScreen("meter-screen@1", [new ReadingFlag(FlagCode.Outlier, 900)]);
+        var clean = new ReadingScreen("meter-screen@1", []);
+        using (var store = ReadingStore.Open(_directory, "c"))
+        {
+            Reading[] readings = [At(1), At(2), At(3)];
+            store.Append([new AppendItem(readings, DeviceBatch.Sign(_device, "c", readings), true)], _ => [clean, flagged, ReadingScreen.None]);
+        }
+        using var reopened = ReadingStore.Open(_directory, "c");
+        var screens = reopened.ReadIngestRange(1, 3, 10).Select(r => r.Screen).ToArray();
+        Assert.Equal(["meter-screen@1", "meter-screen@1", ""], screens.Select(s => s.Model));
+        Assert.Equal([[], [new ReadingFlag(FlagCode.Outlier, 900)], []], screens.Select(s => s.Flags));
+    }
+
+    [Fact]
+    public void A_store_of_format_2_is_converted_on_open_with_the_same_readings_numbers_and_screening()
+    {
+        Reading[] batch = [At(1), At(2), At(3)];
+        var batchSignature = DeviceBatch.Sign(_device, "c", batch);
+        var single = Single(At(4));
+        using (var old = new SqliteConnection($"Data Source={Path.Combine(_directory, ReadingStore.DatabaseFileName)}"))
+        {
+            old.Open();
+            using var cmd = old.CreateCommand();
+            cmd.CommandText = """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE devices (ref INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE);
+                CREATE TABLE schemas (ref INTEGER PRIMARY KEY, id TEXT NOT NULL, version INTEGER NOT NULL, UNIQUE (id, version));
+                CREATE TABLE models (ref INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+                CREATE TABLE batches (ref INTEGER PRIMARY KEY, device INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+                    count INTEGER NOT NULL, sig BLOB NOT NULL);
+                CREATE TABLE readings (ingest INTEGER PRIMARY KEY, device INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    schema INTEGER NOT NULL, vals BLOB NOT NULL, sig BLOB, batch INTEGER, model INTEGER, flags BLOB);
+                CREATE UNIQUE INDEX readings_by_device ON readings (device, seq);
+                CREATE TABLE anchors (first INTEGER PRIMARY KEY, last INTEGER NOT NULL, tx BLOB NOT NULL, height INTEGER NOT NULL);
+                INSERT INTO meta VALUES ('format', 'thingledger-readings/2'), ('chain_id', 'c');
+                INSERT INTO devices VALUES (1, $device);
+                INSERT INTO schemas VALUES (1, 'meter', 1);
+                INSERT INTO models VALUES (1, 'meter-screen@1');
+                INSERT INTO batches VALUES (1, 1, 1, 3, 3, $batchSig);
+                INSERT INTO readings VALUES (1, 1, 1, 1700000000001, 1, $vals1, NULL, 1, 1, NULL);
+                INSERT INTO readings VALUES (2, 1, 2, 1700000000002, 1, $vals2, NULL, 1, 1, X'01000103E8');
+                INSERT INTO readings VALUES (3, 1, 3, 1700000000003, 1, $vals3, NULL, 1, NULL, NULL);
+                INSERT INTO readings VALUES (4, 1, 4, 1700000000004, 1, $vals4, $sig4, NULL, NULL, NULL);
+                INSERT INTO anchors VALUES (1, 2, $tx, 9);
+                """;
+            cmd.Parameters.AddWithValue("$device", _device.Address.ToArray());
+            cmd.Parameters.AddWithValue("$batchSig", batchSignature);
+            for (var s = 1; s <= 4; s++)
+            {
+                var reading = At((ulong)s);
+                cmd.Parameters.AddWithValue($"$vals{s}", reading.Encoded.Span[^Core.Codec.CanonicalSizes.VarInts(reading.Values)..].ToArray());
+            }
+            cmd.Parameters.AddWithValue("$sig4", single.Signature);
+            cmd.Parameters.AddWithValue("$tx", Hash.Sha256([7]).ToArray());
+            cmd.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+
+        using (var store = ReadingStore.Open(_directory, "c"))
+        {
+            var all = store.ReadIngestRange(1, 4, 10);
+            Assert.Equal([1ul, 2ul, 3ul, 4ul], all.Select(r => r.Ingest));
+            Assert.Equal([.. batch, At(4)], all.Select(r => r.Reading), new EncodedEquality());
+            Assert.Equal([1L, 1L, 1L, null], all.Select(r => r.Batch));
+            Assert.Equal(batchSignature, store.GetBatch(1)!.Value.Batch.Signature);
+            Assert.Equal(single.Signature, all[3].Signature);
+            Assert.Equal(["meter-screen@1", "meter-screen@1", "", ""], all.Select(r => r.Screen.Model));
+            Assert.Equal(new ReadingFlag(FlagCode.OdometerDecrease, 1000), Assert.Single(all[1].Screen.Flags));
+            Assert.Equal((4ul, 4ul, 2ul), (store.LastIngest, store.LastSequence(_device.Address)!.Value, store.LastAnchoredIngest));
+            Assert.Equal([AppendStatus.Duplicate, AppendStatus.Accepted], store.Append([new AppendItem(batch, batchSignature, true), Single(At(5))]));
+        }
+        using var reopened = ReadingStore.Open(_directory, "c");
+        Assert.Equal(5ul, reopened.LastIngest);
+    }
+
+    [Fact]
+    public void A_damaged_item_is_reported_as_damaged_not_served()
+    {
+        using var store = ReadingStore.Open(_directory, "c");
+        Reading[] readings = [At(1), At(2)];
+        store.Append([new AppendItem(readings, DeviceBatch.Sign(_device, "c", readings), true)]);
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, ReadingStore.DatabaseFileName)}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            // The body loses its last byte: the last reading's values are cut short.
+            cmd.CommandText = "UPDATE items SET body = substr(body, 1, length(body) - 1)";
+            cmd.ExecuteNonQuery();
+        }
+        var error = Assert.Throws<StorageException>(() => store.Find(_device.Address, 2));
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class EncodedEquality : IEqualityComparer<Reading>
+    {
+        public bool Equals(Reading? x, Reading? y) => x!.Encoded.Span.SequenceEqual(y!.Encoded.Span);
+
+        public int GetHashCode(Reading obj) => obj.Encoded.Length;
+    }
+
+    [Fact]
     public void A_reading_store_of_another_chain_is_refused()
     {
         using (ReadingStore.Open(_directory, "c"))

@@ -90,7 +90,9 @@ public sealed record ReadingUploadResponse(int Accepted, int Duplicates, int Rej
 
 /// <summary>
 /// A stored reading with its values in decimal notation, what screening said of it (the model,
-/// null when none looked; flags as CODE:score) and, once anchored, its anchor tx.
+/// null when none looked; flags as CODE:score) and, once anchored, its anchor tx. Signature is the
+/// reading's own; Batch, when it came in a device batch instead, is that batch's number at this
+/// node (the ingest number of its first reading).
 /// </summary>
 public sealed record ReadingView(
     string Device, ulong Seq, ulong Time, string Schema, Dictionary<string, string> Values, ulong Ingest, string Bytes,

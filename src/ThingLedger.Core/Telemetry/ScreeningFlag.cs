@@ -112,29 +112,41 @@ public sealed record ReadingScreen(string Model, ReadingFlag[] Flags)
 
     public bool IsFlagged => Flags.Length > 0;
 
+    /// <summary>How many bytes <see cref="WriteFlags"/> writes for <paramref name="flags"/>.</summary>
+    public static int FlagsLength(ReadingFlag[] flags) => CanonicalSizes.VarUInt((ulong)flags.Length) + (flags.Length * 4);
+
     /// <summary>The flags as the reading store keeps them: varint count ‖ count × (u16 code ‖ u16 score).</summary>
-    public static byte[] EncodeFlags(ReadingFlag[] flags)
+    public static void WriteFlags(ref SpanWriter writer, ReadingFlag[] flags)
     {
-        var bytes = new byte[CanonicalSizes.VarUInt((ulong)flags.Length) + (flags.Length * 4)];
-        var writer = new SpanWriter(bytes);
         writer.WriteVarUInt((ulong)flags.Length);
         foreach (var flag in flags)
         {
             writer.WriteU16((ushort)flag.Code);
             writer.WriteU16(flag.Score);
         }
-        return bytes;
     }
 
-    /// <summary>Flags written by <see cref="EncodeFlags"/>, or null when the bytes are not exactly that.</summary>
-    public static ReadingFlag[]? DecodeFlags(byte[] bytes)
+    /// <summary>Flags written by <see cref="WriteFlags"/>; the reader fails when the bytes are not that.</summary>
+    public static ReadingFlag[] ReadFlags(ref SpanReader reader)
     {
-        var reader = new SpanReader(bytes);
-        var flags = new ReadingFlag[reader.ReadCount(DeviceSummary.MaxFlags)];
+        var count = reader.ReadCount(DeviceSummary.MaxFlags);
+        if (count == 0)
+        {
+            return [];
+        }
+        var flags = new ReadingFlag[count];
         for (var i = 0; i < flags.Length && reader.Ok; i++)
         {
             flags[i] = new ReadingFlag((FlagCode)reader.ReadU16(), reader.ReadU16());
         }
+        return flags;
+    }
+
+    /// <summary>Flags written alone by <see cref="WriteFlags"/>, or null when the bytes are not exactly that.</summary>
+    public static ReadingFlag[]? DecodeFlags(byte[] bytes)
+    {
+        var reader = new SpanReader(bytes);
+        var flags = ReadFlags(ref reader);
         return reader.Ok && reader.Remaining == 0 ? flags : null;
     }
 }
