@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace ThingLedger.Core.Crypto;
 
@@ -51,31 +50,19 @@ public readonly struct Hash : IEquatable<Hash>, IComparable<Hash>
     public static Hash Sha256(ReadOnlySpan<byte> data)
     {
         Span<byte> digest = stackalloc byte[Size];
-        SHA256.HashData(data, digest);
+        Sha256Engine.Hash(data, digest);
         return new Hash(digest);
     }
 
     /// <summary>SHA-256 of a one-byte prefix followed by data (Merkle leaf and node hashing).</summary>
     public static Hash Sha256(byte prefix, ReadOnlySpan<byte> data) => Sha256([prefix], data);
 
-    /// <summary>
-    /// SHA-256(head ‖ tail) in one call: both parts are laid into a stack buffer (pooled above
-    /// 1 KiB), which costs far less than an incremental hashing context per call.
-    /// </summary>
+    /// <summary>SHA-256(head ‖ tail) in one call, without joining the parts (see <see cref="Sha256Engine"/>).</summary>
     public static Hash Sha256(scoped ReadOnlySpan<byte> head, scoped ReadOnlySpan<byte> tail)
     {
-        const int StackLimit = 1024;
-        var length = head.Length + tail.Length;
-        byte[]? rented = null;
-        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
-        head.CopyTo(buffer);
-        tail.CopyTo(buffer[head.Length..]);
-        var hash = Sha256(buffer[..length]);
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
-        return hash;
+        Span<byte> digest = stackalloc byte[Size];
+        Sha256Engine.Hash(head, tail, digest);
+        return new Hash(digest);
     }
 
     /// <summary>SHA-256(prefix ‖ left ‖ right): 65 bytes hashed in one call.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Merkle;
@@ -15,6 +16,7 @@ public sealed class Reading : ICanonical
     public const int MaxEncodedBytes = 1 + Address.Size + 8 + 8 + 1 + TelemetrySchema.MaxIdBytes + 2 + 1 + (TelemetrySchema.MaxFields * 10);
 
     private byte[]? _encoded;
+    private StrongBox<Hash>? _leafHash;
 
     public Reading(Address device, ulong sequence, ulong timestamp, string schema, ushort schemaVersion, long[] values)
     {
@@ -44,8 +46,12 @@ public sealed class Reading : ICanonical
 
     public ReadOnlyMemory<byte> Encoded => _encoded ??= Canonical.Encode(this);
 
-    /// <summary>RFC 6962 leaf hash of the bytes: the reading's leaf in device batch and anchor trees.</summary>
-    public Hash LeafHash => MerkleTree.LeafHash(Encoded.Span);
+    /// <summary>
+    /// RFC 6962 leaf hash of the bytes: the reading's leaf in device batch and anchor trees. Kept
+    /// once computed (a device batch's check computes it; its anchor uses it again), in a box so
+    /// that threads never see half of it.
+    /// </summary>
+    public Hash LeafHash => (_leafHash ??= new StrongBox<Hash>(MerkleTree.LeafHash(Encoded.Span))).Value;
 
     public int EncodedLength
     {
