@@ -56,6 +56,7 @@ public sealed partial class ReadingStore : IDisposable
     private readonly SqliteConnection _writer;
     private readonly string _readConnectionString;
     private readonly object _writeLock = new();
+    private readonly List<QueuedUpload> _queue = [];
     // Written under the write lock, read by queries on other threads.
     private readonly ConcurrentDictionary<Address, long> _deviceRefs = [];
     private readonly ConcurrentDictionary<long, Address> _devices = [];
@@ -115,7 +116,8 @@ public sealed partial class ReadingStore : IDisposable
 
     /// <summary>
     /// Stores the items that continue their device's sequence, each whole or not at all, in one
-    /// durable transaction. Items must already be checked (signatures, schema, ranges, device)
+    /// durable transaction (shared with the uploads that queued while another was being written:
+    /// a group commit, one fsync for all of them). Items must already be checked (signatures, schema, ranges, device)
     /// and must not repeat a (device, sequence) pair among themselves. Accepted items are numbered
     /// device by device (devices in the order of their first item, each device's items in upload
     /// order), so an upload from a gateway of many devices still gives each device one run of
@@ -126,44 +128,137 @@ public sealed partial class ReadingStore : IDisposable
     /// </summary>
     public AppendStatus[] Append(IReadOnlyList<AppendItem> items, Func<Reading[], ReadingScreen[]?>? screen = null)
     {
-        var statuses = new AppendStatus[items.Count];
+        // Group commit: an upload joins the queue, and whoever holds the write lock next stores
+        // every upload queued by then in one transaction and one fsync. Each upload is still
+        // classified, numbered and screened in queue order exactly as if it had been written
+        // alone after the ones before it; none is answered before the transaction is durable.
+        var upload = new QueuedUpload(items, screen);
+        lock (_queue)
+        {
+            _queue.Add(upload);
+        }
         lock (_writeLock)
         {
-            var next = new Dictionary<Address, ulong>();
+            if (upload.Statuses is null && upload.Failure is null)
+            {
+                List<QueuedUpload> group;
+                lock (_queue)
+                {
+                    group = [.. _queue];
+                    _queue.Clear();
+                }
+                WriteGroup(group);
+            }
+        }
+        if (upload.Failure is { } failure)
+        {
+            throw new StorageException($"the readings could not be stored: {failure.Message}", failure);
+        }
+        return upload.Statuses!;
+    }
+
+    /// <summary>Uploads queued for the next group (tests hold <see cref="WriteLockForTests"/> to make one).</summary>
+    internal int QueuedUploads
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    internal object WriteLockForTests => _writeLock;
+
+    /// <summary>Transactions that stored readings since the store opened.</summary>
+    internal int GroupsWritten { get; private set; }
+
+    /// <summary>An upload waiting for its group's transaction, and what became of it.</summary>
+    private sealed class QueuedUpload(IReadOnlyList<AppendItem> items, Func<Reading[], ReadingScreen[]?>? screen)
+    {
+        public IReadOnlyList<AppendItem> Items { get; } = items;
+
+        public Func<Reading[], ReadingScreen[]?>? Screen { get; } = screen;
+
+        public AppendStatus[]? Statuses { get; set; }
+
+        public Exception? Failure { get; set; }
+    }
+
+    /// <summary>Classifies, screens and stores a group of uploads, in queue order; every upload gets its statuses, or all get the failure.</summary>
+    private void WriteGroup(List<QueuedUpload> group)
+    {
+        AppendStatus[][] statuses;
+        try
+        {
+            statuses = StoreGroup(group);
+        }
+        catch (Exception e)
+        {
+            foreach (var upload in group)
+            {
+                upload.Failure = e;
+            }
+            return;
+        }
+        for (var u = 0; u < group.Count; u++)
+        {
+            group[u].Statuses = statuses[u];
+        }
+    }
+
+    private AppendStatus[][] StoreGroup(List<QueuedUpload> group)
+    {
+        // Last sequence per device including what the group accepts, and the items accepted by
+        // earlier uploads of the group (a resend of those is a duplicate, as it would be once stored).
+        var next = new Dictionary<Address, ulong>();
+        var earlier = new Dictionary<Address, List<Reading[]>>();
+        var writes = new List<AppendItem>();
+        var statuses = new AppendStatus[group.Count][];
+        for (var u = 0; u < group.Count; u++)
+        {
+            var items = group[u].Items;
+            statuses[u] = new AppendStatus[items.Count];
             var accepted = new List<int>(items.Count);
             for (var i = 0; i < items.Count; i++)
             {
-                statuses[i] = Classify(items[i], next);
-                if (statuses[i] == AppendStatus.Accepted)
+                statuses[u][i] = Classify(items[i], next, earlier);
+                if (statuses[u][i] == AppendStatus.Accepted)
                 {
                     accepted.Add(i);
                     var last = items[i].Readings[^1];
                     next[last.Device] = last.Sequence;
                 }
             }
-            accepted = [.. accepted.GroupBy(i => items[i].Readings[0].Device).SelectMany(group => group)];
-            if (accepted.Count > 0 && screen is not null)
+            foreach (var i in accepted.GroupBy(i => items[i].Readings[0].Device).SelectMany(device => device))
             {
-                var screened = items.ToArray();
-                foreach (var i in accepted)
-                {
-                    screened[i] = items[i] with { Screens = screen(items[i].Readings) };
-                }
-                items = screened;
+                var item = group[u].Screen is { } screen ? items[i] with { Screens = screen(items[i].Readings) } : items[i];
+                writes.Add(item);
             }
-            if (accepted.Count > 0)
+            foreach (var i in accepted)
             {
-                Write(items, accepted);
-                foreach (var (device, sequence) in next)
+                var device = items[i].Readings[0].Device;
+                if (!earlier.TryGetValue(device, out var runs))
                 {
-                    _lastSequence[device] = sequence;
+                    earlier[device] = runs = [];
                 }
+                runs.Add(items[i].Readings);
+            }
+        }
+        if (writes.Count > 0)
+        {
+            Write(writes);
+            GroupsWritten++;
+            foreach (var (device, sequence) in next)
+            {
+                _lastSequence[device] = sequence;
             }
         }
         return statuses;
     }
 
-    private AppendStatus Classify(AppendItem item, Dictionary<Address, ulong> pending)
+    private AppendStatus Classify(AppendItem item, Dictionary<Address, ulong> pending, Dictionary<Address, List<Reading[]>> earlier)
     {
         var device = item.Readings[0].Device;
         ulong? last = pending.TryGetValue(device, out var p) ? p : _lastSequence.TryGetValue(device, out var s) ? s : null;
@@ -171,14 +266,27 @@ public sealed partial class ReadingStore : IDisposable
         {
             return AppendStatus.Accepted;
         }
-        var stored = Range(device, item.Readings[0].Sequence, item.Readings[^1].Sequence);
-        if (stored.Count != item.Readings.Length)
+        var (first, lastOfItem) = (item.Readings[0].Sequence, item.Readings[^1].Sequence);
+        // Readings accepted earlier in this group are not on disk yet: look for them there first.
+        var found = new List<Reading>();
+        if (earlier.TryGetValue(device, out var runs))
+        {
+            foreach (var run in runs)
+            {
+                found.AddRange(run.Where(r => r.Sequence >= first && r.Sequence <= lastOfItem));
+            }
+        }
+        if (found.Count == 0)
+        {
+            found.AddRange(Range(device, first, lastOfItem).Select(stored => stored.Reading));
+        }
+        if (found.Count != item.Readings.Length)
         {
             return AppendStatus.Replayed;
         }
-        for (var k = 0; k < stored.Count; k++)
+        for (var k = 0; k < found.Count; k++)
         {
-            if (!stored[k].Reading.Encoded.Span.SequenceEqual(item.Readings[k].Encoded.Span))
+            if (!found[k].Encoded.Span.SequenceEqual(item.Readings[k].Encoded.Span))
             {
                 return AppendStatus.Replayed;
             }
@@ -186,15 +294,14 @@ public sealed partial class ReadingStore : IDisposable
         return AppendStatus.Duplicate;
     }
 
-    private void Write(IReadOnlyList<AppendItem> items, List<int> accepted)
+    private void Write(List<AppendItem> items)
     {
         var ingest = _lastIngest;
         var added = new List<StoredReading>();
         using var transaction = _writer.BeginTransaction();
         using var insert = InsertItemStatement();
-        foreach (var index in accepted)
+        foreach (var item in items)
         {
-            var item = items[index];
             var first = ingest + 1;
             InsertItem(insert, first, item, transaction);
             for (var k = 0; k < item.Readings.Length; k++)

@@ -60,6 +60,40 @@ public sealed class ReadingStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Uploads_queued_behind_a_write_are_stored_in_one_transaction_each_answered_as_if_alone()
+    {
+        using var store = ReadingStore.Open(_directory, "c");
+        Reading[] batch = [At(1), At(2), At(3)];
+        var first = new AppendItem(batch, DeviceBatch.Sign(_device, "c", batch), true);
+        var screened = new List<ulong>();
+        ReadingScreen[]? Screen(Reading[] readings)
+        {
+            screened.AddRange(readings.Select(r => r.Sequence));
+            return null;
+        }
+
+        Task<AppendStatus[]> a, b, c;
+        lock (store.WriteLockForTests)
+        {
+            a = Task.Run(() => store.Append([first, Single(At(4))], Screen));
+            Assert.True(SpinWait.SpinUntil(() => store.QueuedUploads == 1, TimeSpan.FromSeconds(10)));
+            // A resend of the batch, one of its readings alone, an altered copy and a new reading,
+            // queued behind the first upload before anything of it is on disk.
+            b = Task.Run(() => store.Append([first, Single(At(2)), Single(At(3, value: 9)), Single(At(5))], Screen));
+            Assert.True(SpinWait.SpinUntil(() => store.QueuedUploads == 2, TimeSpan.FromSeconds(10)));
+            c = Task.Run(() => store.Append([Single(At(4))], Screen));
+            Assert.True(SpinWait.SpinUntil(() => store.QueuedUploads == 3, TimeSpan.FromSeconds(10)));
+        }
+        Assert.Equal([AppendStatus.Accepted, AppendStatus.Accepted], await a);
+        Assert.Equal([AppendStatus.Duplicate, AppendStatus.Duplicate, AppendStatus.Replayed, AppendStatus.Accepted], await b);
+        Assert.Equal([AppendStatus.Duplicate], await c);
+        Assert.Equal(1, store.GroupsWritten);
+        Assert.Equal([1ul, 2ul, 3ul, 4ul, 5ul], screened);
+        Assert.Equal([1ul, 2ul, 3ul, 4ul, 5ul], store.Unanchored(1, 10).Select(r => r.Reading.Sequence));
+        Assert.Equal((5ul, 5ul), (store.LastIngest, store.LastSequence(_device.Address)!.Value));
+    }
+
+    [Fact]
     public void An_upload_of_interleaved_devices_is_numbered_device_by_device_and_screened_in_that_order()
     {
         using var other = KeyPair.Generate();
