@@ -336,8 +336,8 @@ public sealed partial class ReadingStore : IDisposable
     /// <summary>Inserts one item's row; its readings take the ingest numbers from <paramref name="first"/> on.</summary>
     private void InsertItem(SqliteStatement insert, long first, AppendItem item, SqliteTransaction transaction)
     {
-        var body = EncodeBody(item, transaction);
         var (minTs, maxTs) = ReadingItems.TimeRange(item.Readings);
+        var body = EncodeBody(item, minTs, transaction);
         insert.Bind(1, first)
             .Bind(2, DeviceRef(item.Readings[0].Device, transaction))
             .Bind(3, unchecked((long)item.Readings[0].Sequence))
@@ -352,7 +352,7 @@ public sealed partial class ReadingStore : IDisposable
     }
 
     /// <summary>An item's row body (see <see cref="ReadingItems"/>), in a buffer reused from one item to the next.</summary>
-    private ReadOnlySpan<byte> EncodeBody(AppendItem item, SqliteTransaction transaction)
+    private ReadOnlySpan<byte> EncodeBody(AppendItem item, ulong earliest, SqliteTransaction transaction)
     {
         var length = 0;
         for (var k = 0; k < item.Readings.Length; k++)
@@ -364,7 +364,7 @@ public sealed partial class ReadingStore : IDisposable
             _body = new byte[Math.Max(length, _body.Length * 2)];
         }
         var writer = new SpanWriter(_body);
-        var (previousSeq, previousTs) = (item.Readings[0].Sequence, ReadingItems.TimeRange(item.Readings).Min);
+        var (previousSeq, previousTs) = (item.Readings[0].Sequence, earliest);
         for (var k = 0; k < item.Readings.Length; k++)
         {
             var reading = item.Readings[k];
