@@ -16,13 +16,19 @@ public static class NodeApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7070";
 
+    /// <summary>The host setting that makes configuration files reload when they change.</summary>
+    internal const string ReloadConfigOnChangeKey = "hostBuilder:reloadConfigOnChange";
+
     /// <summary>
     /// Builds a node from command-line style arguments and configuration
     /// (Node:DataDirectory, Node:BlockIntervalMs …; ASPNETCORE_URLS or --urls for the address).
     /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Configuration files are read once at start, never watched: watching them puts an
+        // inotify watch on every folder under the content root (the working directory), so a node
+        // started beside its data directory would wake for each of its own database writes.
+        var builder = WebApplication.CreateSlimBuilder([.. args, $"--{ReloadConfigOnChangeKey}=false"]);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
