@@ -1,4 +1,3 @@
-using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
@@ -104,7 +103,7 @@ public sealed partial class LedgerStore
                     .Bind(6, txs[n].Encoded.Span).Bind(7, receipts[n].Encoded.Span)
                     .Execute();
             }
-            WriteActivity(header.Height, 0, receipts);
+            WriteActivity(header.Height, receipts);
         }
         if (changes.Length > 0)
         {
@@ -123,72 +122,6 @@ public sealed partial class LedgerStore
             }
         }
         transaction.Commit();
-    }
-
-    /// <summary>Adds the activity index rows of <paramref name="receipts"/> (the txs of block <paramref name="height"/> from index <paramref name="first"/>).</summary>
-    private void WriteActivity(ulong height, int first, IReadOnlyList<Receipt> receipts)
-    {
-        using var insert = new SqliteStatement(_writer, "INSERT OR IGNORE INTO activity (topic, height, idx) VALUES (?1, ?2, ?3)");
-        insert.Bind(2, (long)height);
-        var topics = new List<byte[]>(4);
-        for (var n = 0; n < receipts.Count; n++)
-        {
-            ActivityTopics.Collect(receipts[n], topics);
-            insert.Bind(3, first + n);
-            foreach (var topic in topics)
-            {
-                insert.Bind(1, topic).Execute();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Indexes the activity of blocks stored before the index existed, once, then marks the
-    /// database as indexed. Rows are idempotent, so an interrupted run simply starts over.
-    /// </summary>
-    private void IndexActivityOfOlderBlocks()
-    {
-        if (SqliteFile.ReadMeta(_writer).ContainsKey(Schema.ActivityIndexed))
-        {
-            return;
-        }
-        const int Chunk = 5_000;
-        long lastHeight = -1;
-        var lastIndex = -1;
-        while (true)
-        {
-            var rows = new List<(long Height, int Index, Receipt Receipt)>();
-            using (var cmd = _writer.CreateCommand())
-            {
-                cmd.CommandText = "SELECT height, idx, receipt FROM txs WHERE (height, idx) > ($h, $i) ORDER BY height, idx LIMIT $n";
-                cmd.Parameters.AddWithValue("$h", lastHeight);
-                cmd.Parameters.AddWithValue("$i", lastIndex);
-                cmd.Parameters.AddWithValue("$n", Chunk);
-                using var reader = cmd.ExecuteReader();
-                while (reader.Read())
-                {
-                    if (Receipt.TryDecode((byte[])reader.GetValue(2), out var receipt) != CodecError.None)
-                    {
-                        throw Damaged($"the receipt at block {reader.GetInt64(0)} index {reader.GetInt32(1)}");
-                    }
-                    rows.Add((reader.GetInt64(0), reader.GetInt32(1), receipt!));
-                }
-            }
-            if (rows.Count == 0)
-            {
-                break;
-            }
-            using (var transaction = _writer.BeginTransaction())
-            {
-                foreach (var (height, index, receipt) in rows)
-                {
-                    WriteActivity((ulong)height, index, [receipt]);
-                }
-                transaction.Commit();
-            }
-            (lastHeight, lastIndex) = (rows[^1].Height, rows[^1].Index);
-        }
-        SqliteFile.WriteMeta(_writer, (Schema.ActivityIndexed, "1"));
     }
 }
 

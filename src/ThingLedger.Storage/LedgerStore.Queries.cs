@@ -129,15 +129,6 @@ public sealed partial class LedgerStore
         "SELECT raw, receipt, height, idx FROM txs WHERE (height, idx) < ($h, $i) ORDER BY height DESC, idx DESC LIMIT $n",
         null, before, limit);
 
-    /// <summary>
-    /// Committed txs whose events name <paramref name="topic"/> (see <see cref="ActivityTopics"/>), newest first,
-    /// before <paramref name="before"/>: an index range, however long the chain.
-    /// </summary>
-    public IReadOnlyList<StoredTx> Activity(byte[] topic, TxPosition? before, int limit) => ReadTxs(
-        "SELECT t.raw, t.receipt, t.height, t.idx FROM activity a JOIN txs t ON t.height = a.height AND t.idx = a.idx " +
-        "WHERE a.topic = $key AND (a.height, a.idx) < ($h, $i) ORDER BY a.height DESC, a.idx DESC LIMIT $n",
-        topic, before, limit);
-
     private List<StoredTx> ReadTxs(string sql, object? key, TxPosition? before, int limit)
     {
         using var connection = OpenReader();

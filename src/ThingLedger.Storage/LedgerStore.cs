@@ -50,8 +50,9 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     /// <summary>
     /// Opens (or creates) the ledger in <paramref name="directory"/> for <paramref name="genesis"/>.
     /// Refuses a database of another chain, another format, or whose state does not match its head.
+    /// A database of the previous format is converted; <paramref name="progress"/> hears about long work.
     /// </summary>
-    public static LedgerStore Open(string directory, Genesis genesis)
+    public static LedgerStore Open(string directory, Genesis genesis, Action<string>? progress = null)
     {
         var (writer, connectionString) = SqliteFile.Open(directory, DatabaseFileName, Schema.Create, "ThingLedger database");
         var path = Path.Combine(directory, DatabaseFileName);
@@ -60,7 +61,7 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
         {
             store.CheckOrWriteMeta(path);
             store.LoadState(path);
-            store.IndexActivityOfOlderBlocks();
+            store.IndexActivityOfOlderBlocks(progress);
         }
         catch
         {
@@ -83,15 +84,19 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
                 (Schema.ActivityIndexed, "1"));
             return;
         }
-        if (!meta.TryGetValue("format", out var format) || format != Schema.Format)
+        if (!meta.TryGetValue("format", out var format) || format is not (Schema.Format or Schema.Format2))
         {
-            throw new StorageException($"{path} has format '{format}', this node reads '{Schema.Format}'");
+            throw new StorageException($"{path} has format '{format}', this node reads '{Schema.Format}' and converts '{Schema.Format2}'");
         }
         if (meta.GetValueOrDefault("chain_id") != Genesis.ChainId || meta.GetValueOrDefault("genesis_hash") != Genesis.Hash.ToString())
         {
             throw new StorageException(
                 $"{path} belongs to chain '{meta.GetValueOrDefault("chain_id")}' (genesis {meta.GetValueOrDefault("genesis_hash")}), " +
                 $"not to '{Genesis.ChainId}' (genesis {Genesis.Hash}); refusing to mix them");
+        }
+        if (format == Schema.Format2)
+        {
+            ConvertFromFormat2();
         }
     }
 

@@ -12,9 +12,13 @@ public sealed partial class ReadingStore
     /// signatures and screening. Interrupted, it leaves format 2 in place and runs again on the
     /// next open. A former batch number becomes the batch's first ingest number.
     /// </summary>
-    private void MigrateFromFormat2()
+    private void MigrateFromFormat2(Action<string>? progress)
     {
+        const int ProgressEvery = 100_000;
         LoadRefs();
+        var total = SqliteFile.Scalar(_writer, "SELECT COUNT(*) FROM readings");
+        progress?.Invoke($"converting {total} readings of {DatabaseFileName} from format 2 to format 3");
+        var converted = 0L;
         using var transaction = _writer.BeginTransaction();
         using (var insert = InsertItemStatement())
         using (var cmd = _writer.CreateCommand())
@@ -60,6 +64,10 @@ public sealed partial class ReadingStore
                 {
                     var flags = reader.IsDBNull(9) ? [] : ReadingScreen.DecodeFlags((byte[])reader.GetValue(9)) ?? throw Damaged2(ingest);
                     screen = new ReadingScreen(_models.TryGetValue(reader.GetInt64(8), out var model) ? model : throw Damaged2(ingest), flags);
+                }
+                if (++converted % ProgressEvery == 0)
+                {
+                    progress?.Invoke($"converted {converted} of {total} readings");
                 }
                 group.Add((new Reading(device, unchecked((ulong)reader.GetInt64(2)), unchecked((ulong)reader.GetInt64(3)), schema.Id, schema.Version, decoded), screen));
             }

@@ -86,14 +86,18 @@ public sealed partial class ReadingStore : IDisposable
     /// <summary>The last ingest number covered by a recorded anchor (0 before the first).</summary>
     public ulong LastAnchoredIngest => (ulong)Interlocked.Read(ref _lastAnchored);
 
-    public static ReadingStore Open(string directory, string chainId)
+    /// <summary>
+    /// Opens (or creates) the reading store in <paramref name="directory"/> for chain <paramref name="chainId"/>,
+    /// converting a store of the previous format; <paramref name="progress"/> hears about long work.
+    /// </summary>
+    public static ReadingStore Open(string directory, string chainId, Action<string>? progress = null)
     {
         var (writer, connectionString) = SqliteFile.Open(directory, DatabaseFileName, ReadingSchema.Create, "ThingLedger reading store");
         var path = Path.Combine(directory, DatabaseFileName);
         var store = new ReadingStore(writer, connectionString);
         try
         {
-            store.CheckOrWriteMeta(path, chainId);
+            store.CheckOrWriteMeta(path, chainId, progress);
             store.LoadIndexes();
         }
         catch
@@ -235,7 +239,7 @@ public sealed partial class ReadingStore : IDisposable
         }
     }
 
-    private void CheckOrWriteMeta(string path, string chainId)
+    private void CheckOrWriteMeta(string path, string chainId, Action<string>? progress)
     {
         var meta = SqliteFile.ReadMeta(_writer);
         if (meta.Count == 0)
@@ -247,18 +251,18 @@ public sealed partial class ReadingStore : IDisposable
             SqliteFile.WriteMeta(_writer, ("format", Format), ("chain_id", chainId));
             return;
         }
-        if (meta.GetValueOrDefault("format") == Format2)
+        var format = meta.GetValueOrDefault("format");
+        if (format is not (Format or Format2))
         {
-            MigrateFromFormat2();
-            return;
-        }
-        if (meta.GetValueOrDefault("format") != Format)
-        {
-            throw new StorageException($"{path} has format '{meta.GetValueOrDefault("format")}', this node reads '{Format}'");
+            throw new StorageException($"{path} has format '{format}', this node reads '{Format}' and converts '{Format2}'");
         }
         if (meta.GetValueOrDefault("chain_id") != chainId)
         {
             throw new StorageException($"{path} holds readings of chain '{meta.GetValueOrDefault("chain_id")}', not '{chainId}'; refusing to mix them");
+        }
+        if (format == Format2)
+        {
+            MigrateFromFormat2(progress);
         }
     }
 

@@ -3,12 +3,15 @@ namespace ThingLedger.Storage;
 /// <summary>The SQLite schema of a ledger database. The format id in meta is a contract.</summary>
 internal static class Schema
 {
-    public const string Format = "thingledger-ledger/2";
+    public const string Format = "thingledger-ledger/3";
+
+    /// <summary>The format before the activity index kept one row per (topic, block); converted on open.</summary>
+    public const string Format2 = "thingledger-ledger/2";
 
     /// <summary>Meta key set once the activity index covers every stored block (older databases are indexed on open).</summary>
     public const string ActivityIndexed = "activity_indexed";
 
-    public const string Create = """
+    public const string Create = $"""
         CREATE TABLE IF NOT EXISTS meta (
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
@@ -38,19 +41,26 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS txs_by_id ON txs (id);
         CREATE INDEX IF NOT EXISTS txs_by_signer ON txs (signer, height);
 
-        -- The activity index: (topic, height, idx) for every address and token symbol a
-        -- committed tx's events name (ActivityTopics: kind byte ‖ address or symbol bytes).
-        -- Written in the block's transaction.
-        CREATE TABLE IF NOT EXISTS activity (
-            topic  BLOB NOT NULL,
-            height INTEGER NOT NULL,
-            idx    INTEGER NOT NULL,
-            PRIMARY KEY (topic, height, idx)
-        ) WITHOUT ROWID;
+        -- The activity index (see CreateActivity), written in the block's transaction.
+        {CreateActivity}
 
         CREATE TABLE IF NOT EXISTS state (
             key   TEXT PRIMARY KEY,
             value BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// The activity index: per topic (ActivityTopics: kind byte ‖ address or symbol bytes) and
+    /// block, the positions of the block's txs whose events name the topic, ascending, each as a
+    /// varint of its distance from the one before minus one (the first from −1).
+    /// </summary>
+    public const string CreateActivity = """
+        CREATE TABLE IF NOT EXISTS activity (
+            topic     BLOB NOT NULL,
+            height    INTEGER NOT NULL,
+            positions BLOB NOT NULL,
+            PRIMARY KEY (topic, height)
         ) WITHOUT ROWID;
         """;
 }

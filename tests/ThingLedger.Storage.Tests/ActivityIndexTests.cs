@@ -82,6 +82,93 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
         Assert.Equal(4, reopened.Activity(ActivityTopics.OfToken("PTS"), null, 10).Count);
     }
 
+    [Fact]
+    public void A_format_2_database_is_converted_on_open_and_its_activity_indexed_again()
+    {
+        using (var store = LedgerStore.Open(DataDirectory, Genesis))
+        {
+            CommitSample(store);
+        }
+        Sql("DROP TABLE activity; " +
+            "CREATE TABLE activity (topic BLOB NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (topic, height, idx)) WITHOUT ROWID; " +
+            "UPDATE meta SET value = 'thingledger-ledger/2' WHERE key = 'format';");
+
+        var heard = new List<string>();
+        using (var reopened = LedgerStore.Open(DataDirectory, Genesis, heard.Add))
+        {
+            Assert.Equal(["2-2", "1-1"], Positions(reopened.Activity(ActivityTopics.OfAddress(_alice), null, 10)));
+            Assert.Equal(["2-2", "2-0", "1-1", "1-0"], Positions(reopened.Activity(ActivityTopics.OfToken("PTS"), null, 10)));
+        }
+        Assert.Contains(heard, m => m.Contains("5 of 5 txs", StringComparison.Ordinal));
+        Assert.Equal("thingledger-ledger/3", Sql("SELECT value FROM meta WHERE key = 'format'"));
+        Assert.Equal("1", Sql("SELECT COUNT(*) FROM pragma_table_info('activity') WHERE name = 'positions'"));
+
+        heard.Clear();
+        using (LedgerStore.Open(DataDirectory, Genesis, heard.Add))
+        {
+            Assert.Empty(heard);
+        }
+    }
+
+    [Fact]
+    public void A_block_keeps_one_row_per_topic_and_pages_continue_inside_it()
+    {
+        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        CommitGenesis(store);
+        var txs = new List<Transaction> { Tx("create", new CreateTokenPayload("PTS", "Points", 0, Roles.Admin, 0), 1) };
+        for (var n = 0; n < 300; n++)
+        {
+            txs.Add(Tx("mint", new TokenAmountPayload("PTS", n % 150 == 0 ? _alice : _bob, 1), (ulong)txs.Count + 1));
+        }
+        CommitTxs(store, [.. txs]);
+
+        Assert.Equal("1", Sql($"SELECT COUNT(*) FROM activity WHERE topic = x'{Convert.ToHexString(ActivityTopics.OfToken("PTS"))}'"));
+        Assert.Equal(["1-151", "1-1"], Positions(store.Activity(ActivityTopics.OfAddress(_alice), null, 10)));
+        var seen = new List<string>();
+        TxPosition? cursor = null;
+        while (true)
+        {
+            var page = store.Activity(ActivityTopics.OfAddress(_bob), cursor, 64);
+            if (page.Count == 0)
+            {
+                break;
+            }
+            seen.AddRange(Positions(page));
+            cursor = new TxPosition(page[^1].Height, page[^1].Index);
+        }
+        Assert.Equal(298, seen.Count);
+        Assert.Equal("1-300", seen[0]);
+        Assert.Equal("1-2", seen[^1]);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public void Positions_round_trip_and_damaged_bytes_are_refused()
+    {
+        List<int> positions = [0, 1, 2, 130, 131, 20_000];
+        var buffer = new byte[ActivityPositions.MaxSize(positions.Count)];
+        var length = ActivityPositions.Write(positions, buffer);
+        Assert.Equal("0000007f009c9b01", Convert.ToHexStringLower(buffer.AsSpan(0, length)));
+        var read = new List<int>();
+        Assert.True(ActivityPositions.TryRead(buffer.AsSpan(0, length), read));
+        Assert.Equal(positions, read);
+
+        Assert.False(ActivityPositions.TryRead([], read));
+        Assert.False(ActivityPositions.TryRead([0x80], read));
+        Assert.False(ActivityPositions.TryRead([0x80, 0x00], read));
+        Assert.False(ActivityPositions.TryRead([0xff, 0xff, 0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0x0f], read));
+        Assert.Throws<ArgumentException>(() => ActivityPositions.Write([3, 3], buffer));
+    }
+
+    private string Sql(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, LedgerStore.DatabaseFileName)};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+
     [Theory]
     [InlineData("12-3", true)]
     [InlineData("0-0", true)]

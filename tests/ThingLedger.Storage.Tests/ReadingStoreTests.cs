@@ -225,8 +225,12 @@ public sealed class ReadingStoreTests : IDisposable
         }
         SqliteConnection.ClearAllPools();
 
-        using (var store = ReadingStore.Open(_directory, "c"))
+        // Another chain's store is refused before anything is converted.
+        Assert.Contains("refusing to mix", Assert.Throws<StorageException>(() => ReadingStore.Open(_directory, "other")).Message, StringComparison.Ordinal);
+        var heard = new List<string>();
+        using (var store = ReadingStore.Open(_directory, "c", heard.Add))
         {
+            Assert.Equal(["converting 4 readings of readings.db from format 2 to format 3"], heard);
             var all = store.ReadIngestRange(1, 4, 10);
             Assert.Equal([1ul, 2ul, 3ul, 4ul], all.Select(r => r.Ingest));
             Assert.Equal([.. batch, At(4)], all.Select(r => r.Reading), new EncodedEquality());

@@ -14,17 +14,18 @@ namespace ThingLedger.Node.Chain;
 /// One node's ledger: the store, the state machine, ordering, admission and the notifications
 /// around commits. Opening it commits block 0 from genesis on a new data directory.
 /// </summary>
-public sealed class LedgerNode : IDisposable
+public sealed partial class LedgerNode : IDisposable
 {
-    public LedgerNode(IOptions<NodeOptions> options, TimeProvider clock)
+    public LedgerNode(IOptions<NodeOptions> options, TimeProvider clock, ILogger<LedgerNode> logger)
     {
+        void Progress(string message) => LogOpening(logger, message);
         var settings = options.Value;
         settings.Validate();
         Options = settings;
         Genesis = DataDirectory.LoadGenesis(settings.DataDirectory);
         ValidatorKey = DataDirectory.LoadNodeKey(settings.DataDirectory);
         Machine = StateMachine.Create(Genesis.ChainId);
-        Store = LedgerStore.Open(settings.DataDirectory, Genesis);
+        Store = LedgerStore.Open(settings.DataDirectory, Genesis, Progress);
         if (Store.Head is null)
         {
             Store.CommitBlock(Genesis.Timestamp, [], [], Machine.Genesis(Genesis, Store), Attest);
@@ -68,7 +69,7 @@ public sealed class LedgerNode : IDisposable
                 clock,
                 Store.Head!.Header.Timestamp);
         }
-        Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId);
+        Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId, Progress);
         Schemas = new SchemaCache(Store);
         Metrics = new NodeMetrics();
         Verifier = new VerificationPool(Environment.ProcessorCount);
@@ -189,4 +190,7 @@ public sealed class LedgerNode : IDisposable
         Store.Dispose();
         ValidatorKey.Dispose();
     }
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Opening the data directory: {Message}")]
+    private static partial void LogOpening(ILogger logger, string message);
 }
