@@ -173,6 +173,36 @@ public ref struct SpanReader
         }
     }
 
+    /// <summary>
+    /// <see cref="ReadString"/> for short identifiers that repeat across many records (a reading's
+    /// schema id): a repeat of a string <paramref name="interner"/> holds returns the held string
+    /// instead of allocating another.
+    /// </summary>
+    public string ReadInternedString(int maxBytes, Utf8Interner interner)
+    {
+        var bytes = ReadBytes(maxBytes);
+        if (!Ok)
+        {
+            return string.Empty;
+        }
+        if (interner.Find(bytes) is { } held)
+        {
+            return held;
+        }
+        string decoded;
+        try
+        {
+            decoded = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            Fail(CodecError.InvalidUtf8);
+            return string.Empty;
+        }
+        interner.Add(bytes, decoded);
+        return decoded;
+    }
+
     public Hash ReadHash() => Take(Hash.Size, out var b) ? new Hash(b) : default;
 
     public Address ReadAddress() => Take(Address.Size, out var b) ? new Address(b) : default;

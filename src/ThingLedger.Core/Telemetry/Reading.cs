@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Merkle;
@@ -16,7 +15,8 @@ public sealed class Reading : ICanonical
     public const int MaxEncodedBytes = 1 + Address.Size + 8 + 8 + 1 + TelemetrySchema.MaxIdBytes + 2 + 1 + (TelemetrySchema.MaxFields * 10);
 
     private byte[]? _encoded;
-    private StrongBox<Hash>? _leafHash;
+    private Hash _leafHash;
+    private volatile bool _hasLeafHash;
 
     public Reading(Address device, ulong sequence, ulong timestamp, string schema, ushort schemaVersion, long[] values)
     {
@@ -48,10 +48,24 @@ public sealed class Reading : ICanonical
 
     /// <summary>
     /// RFC 6962 leaf hash of the bytes: the reading's leaf in device batch and anchor trees. Kept
-    /// once computed (a device batch's check computes it; its anchor uses it again), in a box so
-    /// that threads never see half of it.
+    /// once computed (a device batch's check computes it; its anchor uses it again). The flag is
+    /// written after the hash and read before it (volatile), so a thread that sees it set sees the
+    /// whole hash; two threads computing it at once write the same bytes.
     /// </summary>
-    public Hash LeafHash => (_leafHash ??= new StrongBox<Hash>(MerkleTree.LeafHash(Encoded.Span))).Value;
+    public Hash LeafHash
+    {
+        get
+        {
+            if (_hasLeafHash)
+            {
+                return _leafHash;
+            }
+            var hash = MerkleTree.LeafHash(Encoded.Span);
+            _leafHash = hash;
+            _hasLeafHash = true;
+            return hash;
+        }
+    }
 
     public int EncodedLength
     {
@@ -86,7 +100,7 @@ public sealed class Reading : ICanonical
         var device = reader.ReadAddress();
         var sequence = reader.ReadU64();
         var timestamp = reader.ReadU64();
-        var schema = reader.ReadString(TelemetrySchema.MaxIdBytes);
+        var schema = reader.ReadInternedString(TelemetrySchema.MaxIdBytes, Utf8Interner.SchemaIds);
         var version = reader.ReadU16();
         var values = reader.ReadVarInts(TelemetrySchema.MaxFields);
         return new Reading(device, sequence, timestamp, schema, version, values);

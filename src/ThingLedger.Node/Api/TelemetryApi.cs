@@ -47,12 +47,15 @@ internal static class TelemetryApi
         {
             return Problems.Of(ErrorCodes.NodeUnavailable, fault);
         }
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var body = buffer.ToArray();
-        var items = request.ContentType?.StartsWith(BinaryContentType, StringComparison.OrdinalIgnoreCase) == true
-            ? FromBinary(body, out var problem)
-            : FromJson(body, node.Schemas, out problem);
+        IngestItem[]? items;
+        ProblemHttpResult? problem;
+        // Decoding copies what it keeps (reading bytes, signatures), so the body goes back to the pool at once.
+        using (var body = await PooledBody.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false))
+        {
+            items = request.ContentType?.StartsWith(BinaryContentType, StringComparison.OrdinalIgnoreCase) == true
+                ? FromBinary(body.Span, out problem)
+                : FromJson(body.Span, node.Schemas, out problem);
+        }
         if (problem is not null)
         {
             return problem;
@@ -91,7 +94,7 @@ internal static class TelemetryApi
         return TypedResults.Ok(new ReadingUploadResponse(accepted, duplicates, rejected, views));
     }
 
-    private static IngestItem[]? FromBinary(byte[] body, out ProblemHttpResult? problem)
+    private static IngestItem[]? FromBinary(ReadOnlySpan<byte> body, out ProblemHttpResult? problem)
     {
         var error = ReadingUploadFrame.TryDecode(body, DeviceBatch.MaxReadings, out var frame);
         if (error != CodecError.None)
@@ -116,7 +119,7 @@ internal static class TelemetryApi
         return items;
     }
 
-    private static IngestItem[]? FromJson(byte[] body, SchemaCache schemas, out ProblemHttpResult? problem)
+    private static IngestItem[]? FromJson(ReadOnlySpan<byte> body, SchemaCache schemas, out ProblemHttpResult? problem)
     {
         ReadingUploadJson? upload;
         try

@@ -88,4 +88,38 @@ public class CodecTests
         reader.ReadBool();
         Assert.Equal(CodecError.InvalidValue, reader.Finish());
     }
+
+    [Fact]
+    public void Interned_strings_decode_like_strings_and_a_repeat_is_the_same_instance()
+    {
+        var interner = new Utf8Interner(4);
+        string Read(byte[] bytes, out CodecError error)
+        {
+            var reader = new SpanReader(bytes);
+            var text = reader.ReadInternedString(32, interner);
+            error = reader.Finish();
+            return text;
+        }
+        static byte[] Encoded(string text) => [(byte)text.Length, .. System.Text.Encoding.UTF8.GetBytes(text)];
+
+        var ev = Read(Encoded("ev"), out var error);
+        Assert.Equal((CodecError.None, "ev"), (error, ev));
+        Assert.Same(ev, Read(Encoded("ev"), out _));
+
+        // When full, a new string replaces the oldest: "ev" is decoded afresh after four others.
+        for (var n = 0; n < 4; n++)
+        {
+            Assert.Equal($"schema-{n}", Read(Encoded($"schema-{n}"), out _));
+        }
+        var again = Read(Encoded("ev"), out _);
+        Assert.Equal("ev", again);
+        Assert.NotSame(ev, again);
+        Assert.Same(again, interner.Find("ev"u8));
+        Assert.Null(interner.Find("schema-0"u8));
+
+        Assert.Equal(string.Empty, Read([1, 0xff], out error));
+        Assert.Equal(CodecError.InvalidUtf8, error);
+        Assert.Equal(string.Empty, Read([3, (byte)'e'], out error));
+        Assert.NotEqual(CodecError.None, error);
+    }
 }
