@@ -109,6 +109,19 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_tx_commits_every_transfer_and_reports_its_figures()
+    {
+        var (code, output, error) = await CliProcess.RunAsync(Limit, "bench", "tx", "--txs", "2000", "--accounts", "40", "--batch", "100", "--json");
+        Assert.True(code == 0, error + output);
+        var result = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        string Field(string name) => result.GetProperty(name).GetString()!;
+        Assert.Equal(("2000", "0", "0", "4", "100"), (Field("committed"), Field("failed"), Field("refused"), Field("senders"), Field("batch")));
+        Assert.True(double.Parse(Field("tx/s"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.True(double.Parse(Field("raw_verify/s"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal("", Field("finality_p99_ms"));
+    }
+
+    [Fact]
     public async Task Screening_eval_measures_every_fault_type_and_meets_the_targets()
     {
         var (code, output, error) = await CliProcess.RunAsync(Limit, "screening", "eval", "--devices", "18", "--days", "7", "--json");
