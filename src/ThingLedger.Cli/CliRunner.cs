@@ -16,6 +16,17 @@ internal static class CliRunner
     public const int Unreachable = 3;
     public const int StorageFailure = 4;
 
+    /// <summary>Stopped by Ctrl+C or SIGTERM before it finished (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>
+    /// A token for a command that runs a node in this process: cancelled by the command's own token
+    /// or when the node's host is told to stop. The host takes Ctrl+C and SIGTERM for itself (it asks
+    /// the application to stop), so a command that only watched its own token would never see them.
+    /// </summary>
+    public static CancellationTokenSource UntilStopped(WebApplication app, CancellationToken cancellationToken) =>
+        CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {
         try
@@ -41,6 +52,11 @@ internal static class CliRunner
         {
             Error(e.Message);
             return StorageFailure;
+        }
+        catch (OperationCanceledException e) when (e.InnerException is not TimeoutException)
+        {
+            Error("stopped before it finished");
+            return Interrupted;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or IOException or CryptographicException or UnauthorizedAccessException)
         {

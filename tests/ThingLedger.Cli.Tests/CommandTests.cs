@@ -109,6 +109,49 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_stops_cleanly_on_ctrl_c()
+    {
+        var port = CliProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = System.Diagnostics.Process.Start(CliProcess.StartInfo("demo", "--data", Path.Combine(_directory, "demo"), "--port", port))!;
+        var output = new System.Text.StringBuilder();
+        var live = new TaskCompletionSource();
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+            if (e.Data?.Contains("Ctrl+C stops the node", StringComparison.Ordinal) == true)
+            {
+                live.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await live.Task.WaitAsync(Limit);
+            using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            {
+                await interrupt.WaitForExitAsync();
+            }
+            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        lock (output)
+        {
+            Assert.True(process.ExitCode == 0, output.ToString());
+            Assert.Contains("stopped", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Bench_tx_commits_every_transfer_and_reports_its_figures()
     {
         var (code, output, error) = await CliProcess.RunAsync(Limit, "bench", "tx", "--txs", "2000", "--accounts", "40", "--batch", "100", "--json");

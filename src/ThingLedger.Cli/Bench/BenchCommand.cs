@@ -77,10 +77,10 @@ internal static class BenchCommand
                 $"--Node:MaxUploadReadings={Math.Max(options.UploadReadings, 50_000)}",
                 $"--Node:MaxDeviceBatchReadings={Math.Max(options.BatchSize, 256)}",
             ];
-            return await WithNodeAsync(settings, options.Senders + 2, async (app, client, admin) =>
+            return await WithNodeAsync(settings, options.Senders + 2, async (app, client, admin, stopping) =>
             {
                 var node = app.Services.GetRequiredService<Node.Chain.LedgerNode>();
-                var result = await new IngestBenchmark(client, node, options).RunAsync(admin, rawVerify, progress, cancellationToken).ConfigureAwait(false);
+                var result = await new IngestBenchmark(client, node, options).RunAsync(admin, rawVerify, progress, stopping).ConfigureAwait(false);
                 ReportIngest(result, options, json);
                 return result.Refused == 0 ? 0 : CliRunner.Refused;
             }, cancellationToken).ConfigureAwait(false);
@@ -107,15 +107,15 @@ internal static class BenchCommand
             }
             var json = parse.GetValue(CommonOptions.Json);
             var progress = Progress(json);
-            return await WithNodeAsync(["--Node:BlockIntervalMs=100", "--Node:MaxBlockTxs=5000"], 8, async (app, client, admin) =>
+            return await WithNodeAsync(["--Node:BlockIntervalMs=100", "--Node:MaxBlockTxs=5000"], 8, async (app, client, admin, stopping) =>
             {
                 var node = app.Services.GetRequiredService<Node.Chain.LedgerNode>();
                 var fill = new TxBenchmarkOptions(options.Txs, Accounts: 2_000, BatchSize: 1_000, Senders: 6);
-                var filled = await new TxBenchmark(client, admin, fill).RunAsync(0, progress, cancellationToken).ConfigureAwait(false);
+                var filled = await new TxBenchmark(client, admin, fill).RunAsync(0, progress, stopping).ConfigureAwait(false);
                 var ingest = new IngestBenchmarkOptions(options.Devices * options.ReadingsPerDevice, options.Devices, 1, 2_000, 4);
-                await new IngestBenchmark(client, node, ingest).RunAsync(admin, 0, progress, cancellationToken).ConfigureAwait(false);
+                await new IngestBenchmark(client, node, ingest).RunAsync(admin, 0, progress, stopping).ConfigureAwait(false);
                 using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(1) };
-                var pages = await new ExplorerBenchmark(http, client, node, options.Requests).MeasureAsync(progress, cancellationToken).ConfigureAwait(false);
+                var pages = await new ExplorerBenchmark(http, client, node, options.Requests).MeasureAsync(progress, stopping).ConfigureAwait(false);
                 ReportExplorer(pages, node.Store.CountTxs(), node.Head.Height, filled, options, json);
                 return 0;
             }, cancellationToken).ConfigureAwait(false);
@@ -216,9 +216,9 @@ internal static class BenchCommand
         var progress = Progress(json);
         progress("measuring the raw ECDSA P-256 verify rate on all cores (3 s)");
         var rawVerify = VerifyRate.Measure(TimeSpan.FromSeconds(3));
-        return await WithNodeAsync([$"--Node:BlockIntervalMs={intervalMs}", $"--Node:MaxBlockTxs={maxBlockTxs}"], options.Senders + 2, async (_, client, admin) =>
+        return await WithNodeAsync([$"--Node:BlockIntervalMs={intervalMs}", $"--Node:MaxBlockTxs={maxBlockTxs}"], options.Senders + 2, async (_, client, admin, stopping) =>
         {
-            var result = await new TxBenchmark(client, admin, options).RunAsync(rawVerify, progress, cancellationToken).ConfigureAwait(false);
+            var result = await new TxBenchmark(client, admin, options).RunAsync(rawVerify, progress, stopping).ConfigureAwait(false);
             Report(result, options, json);
             return result.Failed + result.Refused == 0 ? 0 : CliRunner.Refused;
         }, cancellationToken).ConfigureAwait(false);
@@ -227,7 +227,7 @@ internal static class BenchCommand
     private static Action<string> Progress(bool json) => json ? _ => { } : m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]");
 
     /// <summary>Runs <paramref name="body"/> against a fresh dev node on a temporary data directory, in this process, then removes it.</summary>
-    private static async Task<int> WithNodeAsync(string[] settings, int connections, Func<WebApplication, ThingLedgerClient, Account, Task<int>> body, CancellationToken cancellationToken)
+    private static async Task<int> WithNodeAsync(string[] settings, int connections, Func<WebApplication, ThingLedgerClient, Account, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("thingledger-bench-").FullName;
         try
@@ -248,8 +248,9 @@ internal static class BenchCommand
                     BaseAddress = new Uri(app.Urls.First() + "/"),
                     Timeout = TimeSpan.FromMinutes(5),
                 });
-                var admin = await Account.OpenAsync(client, DevChain.Keys(directory).Load(DevChain.AdminKeyName(genesis.Orgs[0].Id)), genesis.ChainId, cancellationToken).ConfigureAwait(false);
-                return await body(app, client, admin).ConfigureAwait(false);
+                using var stopped = CliRunner.UntilStopped(app, cancellationToken);
+                var admin = await Account.OpenAsync(client, DevChain.Keys(directory).Load(DevChain.AdminKeyName(genesis.Orgs[0].Id)), genesis.ChainId, stopped.Token).ConfigureAwait(false);
+                return await body(app, client, admin, stopped.Token).ConfigureAwait(false);
             }
             finally
             {

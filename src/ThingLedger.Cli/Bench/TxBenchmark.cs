@@ -58,7 +58,7 @@ internal sealed class TxBenchmark
         await FundAsync(accounts, cancellationToken).ConfigureAwait(false);
 
         progress($"signing {_options.Txs} transfers");
-        var plans = Plan(accounts);
+        var plans = Plan(accounts, cancellationToken);
         var startHeight = (await _client.GetHeadAsync(cancellationToken).ConfigureAwait(false)).Height;
 
         progress($"sending with {_options.Senders} senders, {_options.BatchSize} txs per batch");
@@ -128,7 +128,7 @@ internal sealed class TxBenchmark
     }
 
     /// <summary>Per sender, its batches of hex-encoded transfers, round by round over its accounts.</summary>
-    private List<List<string>>[] Plan(Account[] accounts)
+    private List<List<string>>[] Plan(Account[] accounts, CancellationToken cancellationToken)
     {
         var senders = new List<List<string>>[_options.Senders];
         var perSender = _options.Txs / _options.Senders;
@@ -138,6 +138,10 @@ internal sealed class TxBenchmark
             var txs = new List<string>(perSender);
             for (var n = 0; n < perSender; n++)
             {
+                if (n % 1_000 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 var from = mine[n % mine.Length];
                 var to = accounts[(n * 7 + s + 1) % accounts.Length].Address;
                 txs.Add(Convert.ToHexStringLower(from.Sign(Operations.Transfer(_options.Symbol, to, 1)).Encode()));

@@ -50,7 +50,8 @@ internal static class DemoCommand
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         // --duration counts the live part, from when setting up is done.
         using var stop = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
+        using var stopped = CliRunner.UntilStopped(app, cancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopped.Token, stop.Token);
         try
         {
             using var client = new ThingLedgerClient(url);
