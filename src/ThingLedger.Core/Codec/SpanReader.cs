@@ -158,19 +158,7 @@ public ref struct SpanReader
     public string ReadString(int maxBytes)
     {
         var bytes = ReadBytes(maxBytes);
-        if (!Ok)
-        {
-            return string.Empty;
-        }
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            Fail(CodecError.InvalidUtf8);
-            return string.Empty;
-        }
+        return Ok ? DecodeUtf8(bytes) : string.Empty;
     }
 
     /// <summary>
@@ -189,18 +177,26 @@ public ref struct SpanReader
         {
             return held;
         }
-        string decoded;
+        var decoded = DecodeUtf8(bytes);
+        if (Ok)
+        {
+            interner.Add(bytes, decoded);
+        }
+        return decoded;
+    }
+
+    /// <summary>Strict UTF-8; invalid bytes fail the reader with <see cref="CodecError.InvalidUtf8"/>.</summary>
+    private string DecodeUtf8(ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            decoded = StrictUtf8.GetString(bytes);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
             Fail(CodecError.InvalidUtf8);
             return string.Empty;
         }
-        interner.Add(bytes, decoded);
-        return decoded;
     }
 
     public Hash ReadHash() => Take(Hash.Size, out var b) ? new Hash(b) : default;
