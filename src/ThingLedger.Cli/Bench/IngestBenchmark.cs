@@ -114,16 +114,19 @@ internal sealed class IngestBenchmark
         var plan = new List<List<(List<SignedReading>, List<SignedBatch>)>>();
         for (var s = 0; s < _options.Senders; s++)
         {
-            var signers = devices.Where((_, i) => i % _options.Senders == s).Select(d => new DeviceSigner(d, chainId)).ToArray();
+            var signers = devices.Select((d, i) => (Signer: new DeviceSigner(d, chainId), Index: i)).Where(d => d.Index % _options.Senders == s).ToArray();
             var items = new List<object>();
             for (var round = 0; round < rounds; round++)
             {
-                foreach (var signer in signers)
+                foreach (var (signer, index) in signers)
                 {
                     var readings = new Reading[perItem];
                     for (var i = 0; i < perItem; i++)
                     {
-                        readings[i] = signer.Measure(BuiltInSchemas.Ev, now, 10_000 + (long)signer.NextSequence, 523, 1_250, 800, 475, 7_500, 0, 0);
+                        // Each car drives at its own speed and charge level: a fleet sending one
+                        // identical stream would be screened as duplicates, reading after reading.
+                        readings[i] = signer.Measure(BuiltInSchemas.Ev, now, 10_000 + (long)signer.NextSequence, 400 + (index % 1_000), 1_250,
+                            200 + (index / 1_000 % 800), 475, 7_500, 0, 0);
                     }
                     items.Add(perItem == 1 ? signer.Sign(readings[0]) : signer.SignBatch(readings));
                 }

@@ -49,10 +49,16 @@ public sealed partial class Screener
         }
         var screens = new ReadingScreen[readings.Length];
         var screened = false;
+        // An item's readings almost always share one schema: look its model up once.
+        (string Schema, ushort Version, ScreeningModel? Model)? last = null;
         for (var i = 0; i < readings.Length; i++)
         {
             var reading = readings[i];
-            if (ModelFor(reading.Schema, reading.SchemaVersion) is not { } model)
+            if (last is not { } known || !ReferenceEquals(known.Schema, reading.Schema) || known.Version != reading.SchemaVersion)
+            {
+                last = known = (reading.Schema, reading.SchemaVersion, ModelFor(reading.Schema, reading.SchemaVersion));
+            }
+            if (known.Model is not { } model)
             {
                 screens[i] = ReadingScreen.None;
                 continue;

@@ -135,7 +135,7 @@ public sealed class ScreeningModel
                 flags[k++] = new ReadingFlag((FlagCode)code, scores[code]);
             }
         }
-        return new ReadingScreen(Config.Name, flags);
+        return new ReadingScreen(_clean.Model, flags);
     }
 
     private static int Field(TelemetrySchema schema, ScreeningModelConfig config, string name)
