@@ -65,6 +65,9 @@ public sealed partial class ReadingStore
 
     internal object WriteLockForTests => _writeLock;
 
+    /// <summary>Runs just before each transaction of readings commits; a test makes it throw to fail the write.</summary>
+    internal Action? BeforeCommitForTests { get; set; }
+
     /// <summary>Transactions that stored readings since the store opened.</summary>
     internal int GroupsWritten { get; private set; }
 
@@ -192,27 +195,34 @@ public sealed partial class ReadingStore
     {
         var ingest = _lastIngest;
         var added = new List<StoredReading>();
-        using var transaction = _writer.BeginTransaction();
-        using var insert = InsertItemStatement();
-        foreach (var item in items)
-        {
-            var first = ingest + 1;
-            InsertItem(insert, first, item, transaction);
-            for (var k = 0; k < item.Readings.Length; k++)
-            {
-                added.Add(new StoredReading((ulong)++ingest, item.Readings[k], item.IsBatch ? null : item.Signature, item.IsBatch ? first : null)
-                { Screen = item.ScreenOf(k) });
-            }
-        }
+        var transaction = _writer.BeginTransaction();
         try
         {
+            using (var insert = InsertItemStatement())
+            {
+                foreach (var item in items)
+                {
+                    var first = ingest + 1;
+                    InsertItem(insert, first, item, transaction);
+                    for (var k = 0; k < item.Readings.Length; k++)
+                    {
+                        added.Add(new StoredReading((ulong)++ingest, item.Readings[k], item.IsBatch ? null : item.Signature, item.IsBatch ? first : null)
+                        { Screen = item.ScreenOf(k) });
+                    }
+                }
+            }
+            BeforeCommitForTests?.Invoke();
             transaction.Commit();
         }
         catch
         {
+            // Rolled back (before the refs are read again: the connection must have no transaction
+            // open), so the devices, schemas and models it added are not on disk after all.
+            transaction.Dispose();
             ForgetUncommittedRefs();
             throw;
         }
+        transaction.Dispose();
         Interlocked.Exchange(ref _lastIngest, ingest);
         lock (_unanchored)
         {

@@ -94,6 +94,26 @@ public sealed class ReadingStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_write_stores_nothing_and_the_store_goes_on_from_what_is_on_disk()
+    {
+        using var store = ReadingStore.Open(_directory, "c");
+        Reading[] batch = [At(1), At(2), At(3)];
+        var first = new AppendItem(batch, DeviceBatch.Sign(_device, "c", batch), true);
+        store.BeforeCommitForTests = () => throw new IOException("disk full");
+
+        // The failed transaction had added the device itself: that is rolled back too.
+        var error = Assert.Throws<StorageException>(() => store.Append([first, Single(At(4))]));
+
+        Assert.Contains("disk full", error.Message, StringComparison.Ordinal);
+        Assert.Equal((0ul, (ulong?)null), (store.LastIngest, store.LastSequence(_device.Address)));
+        Assert.Empty(store.Unanchored(1, 10));
+        store.BeforeCommitForTests = null;
+        Assert.Equal([AppendStatus.Accepted, AppendStatus.Accepted], store.Append([first, Single(At(4))]));
+        Assert.Equal([1ul, 2ul, 3ul, 4ul], store.History(_device.Address, null, null, null, 10).Select(r => r.Reading.Sequence).Order());
+        Assert.Equal((4ul, 4ul), (store.LastIngest, store.LastSequence(_device.Address)!.Value));
+    }
+
+    [Fact]
     public void An_upload_of_interleaved_devices_is_numbered_device_by_device_and_screened_in_that_order()
     {
         using var other = KeyPair.Generate();

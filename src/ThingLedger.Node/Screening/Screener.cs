@@ -39,7 +39,8 @@ public sealed partial class Screener
 
     /// <summary>
     /// What screening says of each reading of an item the store is about to write (null when no
-    /// model looked at any of them). Called by the store, under its write lock.
+    /// model looked at any of them). Called by the store, one upload at a time, in the order it
+    /// stores them; the lock only keeps out <see cref="Forget"/>, which runs on a failed upload's thread.
     /// </summary>
     public ReadingScreen[]? Screen(Reading[] readings)
     {
@@ -47,6 +48,14 @@ public sealed partial class Screener
         {
             return null;
         }
+        lock (_models)
+        {
+            return ScreenItem(readings);
+        }
+    }
+
+    private ReadingScreen[]? ScreenItem(Reading[] readings)
+    {
         var screens = new ReadingScreen[readings.Length];
         var screened = false;
         // An item's readings almost always share one schema: look its model up once.
@@ -76,11 +85,14 @@ public sealed partial class Screener
     /// <summary>The store refused what was screened: forget those devices, to learn them again from what it holds.</summary>
     public void Forget(IEnumerable<Address> devices)
     {
-        foreach (var model in _models.Values)
+        lock (_models)
         {
-            foreach (var device in devices)
+            foreach (var model in _models.Values)
             {
-                model.Forget(device);
+                foreach (var device in devices)
+                {
+                    model.Forget(device);
+                }
             }
         }
     }
