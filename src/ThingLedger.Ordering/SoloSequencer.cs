@@ -35,13 +35,14 @@ public sealed class SoloOptions
 }
 
 /// <summary>
-/// The embedded sequencer: arrival order, a block cut every <see cref="SoloOptions.BlockInterval"/>
-/// or <see cref="SoloOptions.MaxBlockTxs"/>, block time from the injected clock, never going backwards.
-/// Empty blocks are never cut.
+/// The embedded sequencer: arrival order, a block cut once its first tx has waited
+/// <see cref="SoloOptions.BlockInterval"/> since it was enqueued (counting time the chain spent
+/// on earlier blocks) or <see cref="SoloOptions.MaxBlockTxs"/> wait, block time from the injected
+/// clock, never going backwards. Empty blocks are never cut.
 /// </summary>
 public sealed class SoloSequencer : ISequencer
 {
-    private readonly Channel<Transaction> _queue = Channel.CreateUnbounded<Transaction>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SoloOptions _options;
     private readonly TimeProvider _clock;
     private readonly object _enqueueLock = new();
@@ -71,9 +72,10 @@ public sealed class SoloSequencer : ISequencer
                 return Full;
             }
             Interlocked.Add(ref _pending, txs.Count);
+            var arrived = _clock.GetTimestamp();
             foreach (var tx in txs)
             {
-                _queue.Writer.TryWrite(tx);
+                _queue.Writer.TryWrite(new Queued(tx, arrived));
             }
             return Taken;
         }
@@ -84,13 +86,17 @@ public sealed class SoloSequencer : ISequencer
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var deadline = _clock.GetTimestamp() + (long)(_options.BlockInterval.TotalSeconds * _clock.TimestampFrequency);
+            if (!reader.TryPeek(out var first))
+            {
+                continue;
+            }
+            var deadline = first.Arrived + (long)(_options.BlockInterval.TotalSeconds * _clock.TimestampFrequency);
             var batch = new List<Transaction>(Math.Min(_options.MaxBlockTxs, 1024));
             while (batch.Count < _options.MaxBlockTxs)
             {
-                if (reader.TryRead(out var tx))
+                if (reader.TryRead(out var queued))
                 {
-                    batch.Add(tx);
+                    batch.Add(queued.Tx);
                     continue;
                 }
                 var remaining = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
@@ -115,4 +121,7 @@ public sealed class SoloSequencer : ISequencer
             yield return new OrderedBatch(null, _lastTimestamp, batch, SignaturesVerified: true);
         }
     }
+
+    /// <summary>A tx waiting for its block, with the clock's timestamp of its arrival.</summary>
+    private readonly record struct Queued(Transaction Tx, long Arrived);
 }
