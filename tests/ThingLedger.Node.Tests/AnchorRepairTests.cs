@@ -43,4 +43,29 @@ public sealed class AnchorRepairTests
         Assert.True(receipt.Verify(node.Genesis).Ok);
         Assert.Equal(anchor.Id.ToString(), (await client.GetLatestReadingAsync(device.Address))!.AnchorTx);
     }
+
+    [Fact]
+    public async Task A_backlog_larger_than_a_round_is_anchored_in_consecutive_rounds_without_waiting_for_the_timer()
+    {
+        using var node = new TestNode { AnchorIntervalMs = 3_600_000 };
+        using var client = node.Client();
+        var admin = await node.AccountAsync(node.Admin("voltmotors"));
+        using var device = KeyPair.Generate();
+        var setup = await client.SubmitAsync(
+            [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Washer)), admin.Sign(Operations.RegisterDevice(device.PublicKey, "wm", "WM-2", admin.Address))], wait: true);
+        Assert.All(setup.Results, r => Assert.Equal("committed", r.Status));
+        var signer = new DeviceSigner(device, node.Genesis.ChainId);
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.Equal(25, (await client.UploadReadingsAsync([], [signer.SignBatch([.. Enumerable.Range(0, 25).Select(_ => signer.Measure(BuiltInSchemas.Washer, now, 500, 1))])])).Accepted);
+
+        var ledger = node.Services.GetRequiredService<LedgerNode>();
+        var anchorer = node.Services.GetRequiredService<Anchorer>();
+        Assert.Equal(25, await anchorer.AnchorBacklogAsync(CancellationToken.None, roundLimit: 10));
+
+        Assert.Equal(25ul, ledger.Readings.LastAnchoredIngest);
+        Assert.Equal(3ul, TelemetryModule.ReadCustodian(ledger.Store, ledger.ValidatorKey.Address)!.Anchors);
+        Assert.Equal(0, await anchorer.AnchorBacklogAsync(CancellationToken.None, roundLimit: 10));
+        var receipt = await client.GetReadingReceiptAsync(device.Address, 25);
+        Assert.True(receipt.Verify(node.Genesis).Ok);
+    }
 }

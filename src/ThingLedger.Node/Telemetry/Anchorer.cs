@@ -12,13 +12,19 @@ namespace ThingLedger.Node.Telemetry;
 /// Anchors accepted readings on chain, every <see cref="NodeOptions.AnchorIntervalMs"/>: builds the
 /// anchor payloads over the readings accepted since the last anchor, signs them with the node key,
 /// submits them through admission like any tx, waits for their block and then records which
-/// ingest range each covers. One round is in flight at a time. On start it first repairs the
+/// ingest range each covers. One round is in flight at a time; a round that took as many readings
+/// as a round may is followed at once by the next, so a backlog drains without waiting for the
+/// timer. On start it first repairs the
 /// local record from the chain, in case the node stopped between a commit and writing it down.
 /// </summary>
 public sealed partial class Anchorer : BackgroundService
 {
-    /// <summary>Readings read from the store per round; the rest wait for the next round.</summary>
-    public const int MaxReadingsPerRound = 200_000;
+    /// <summary>
+    /// Readings anchored per round at most; the rest go in the next round, which then starts at
+    /// once. Unanchored readings are held in memory until anchored anyway: the bound keeps a round,
+    /// and the block of anchor txs it makes, short.
+    /// </summary>
+    public const int MaxReadingsPerRound = 500_000;
 
     private readonly LedgerNode _node;
     private readonly ILogger<Anchorer> _logger;
@@ -47,7 +53,7 @@ public sealed partial class Anchorer : BackgroundService
                 }
                 try
                 {
-                    await AnchorRoundAsync(stoppingToken).ConfigureAwait(false);
+                    await AnchorBacklogAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -60,9 +66,27 @@ public sealed partial class Anchorer : BackgroundService
         }
     }
 
-    /// <summary>Builds, submits and records one round; returns the number of readings anchored.</summary>
-    public async Task<int> AnchorRoundAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs rounds of at most <paramref name="roundLimit"/> readings until one is not full, so every
+    /// reading accepted before the call is anchored; returns the number of readings anchored.
+    /// </summary>
+    public async Task<int> AnchorBacklogAsync(CancellationToken cancellationToken, int roundLimit = MaxReadingsPerRound)
     {
+        var total = 0;
+        int anchored;
+        do
+        {
+            anchored = await AnchorRoundAsync(cancellationToken, roundLimit).ConfigureAwait(false);
+            total += anchored;
+        }
+        while (anchored >= roundLimit && _node.Fault is null);
+        return total;
+    }
+
+    /// <summary>Builds, submits and records one round of at most <paramref name="limit"/> readings; returns the number anchored.</summary>
+    public async Task<int> AnchorRoundAsync(CancellationToken cancellationToken, int limit = MaxReadingsPerRound)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         // A round that gave up waiting may still have committed: catch up with the chain first.
         RepairFromChain();
         var readings = _node.Readings;
@@ -71,7 +95,7 @@ public sealed partial class Anchorer : BackgroundService
             return 0;
         }
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var batch = readings.Unanchored(readings.LastAnchoredIngest + 1, MaxReadingsPerRound);
+        var batch = readings.Unanchored(readings.LastAnchoredIngest + 1, limit);
         var payloads = AnchorBuilder.Build(batch, _node.Schemas.Find);
         var nonce = StateMachine.LastNonce(_node.Store, _node.ValidatorKey.Address);
         var txs = new List<Transaction>(payloads.Count);
