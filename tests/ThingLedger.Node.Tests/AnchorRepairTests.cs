@@ -18,14 +18,8 @@ public sealed class AnchorRepairTests
         // The background anchorer waits an hour: this test plays its part by hand.
         using var node = new TestNode { AnchorIntervalMs = 3_600_000 };
         using var client = node.Client();
-        var admin = await node.AccountAsync(node.Admin("voltmotors"));
         using var device = KeyPair.Generate();
-        var setup = await client.SubmitAsync(
-            [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Washer)), admin.Sign(Operations.RegisterDevice(device.PublicKey, "wm", "WM-1", admin.Address))], wait: true);
-        Assert.All(setup.Results, r => Assert.Equal("committed", r.Status));
-        var signer = new DeviceSigner(device, node.Genesis.ChainId);
-        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Assert.Equal(5, (await client.UploadReadingsAsync([], [signer.SignBatch([.. Enumerable.Range(0, 5).Select(_ => signer.Measure(BuiltInSchemas.Washer, now, 500, 1))])])).Accepted);
+        await UploadWasherReadingsAsync(node, client, device, 5);
 
         // The node anchors, the block commits, and the node stops before writing it down.
         var ledger = node.Services.GetRequiredService<LedgerNode>();
@@ -49,14 +43,8 @@ public sealed class AnchorRepairTests
     {
         using var node = new TestNode { AnchorIntervalMs = 3_600_000 };
         using var client = node.Client();
-        var admin = await node.AccountAsync(node.Admin("voltmotors"));
         using var device = KeyPair.Generate();
-        var setup = await client.SubmitAsync(
-            [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Washer)), admin.Sign(Operations.RegisterDevice(device.PublicKey, "wm", "WM-2", admin.Address))], wait: true);
-        Assert.All(setup.Results, r => Assert.Equal("committed", r.Status));
-        var signer = new DeviceSigner(device, node.Genesis.ChainId);
-        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Assert.Equal(25, (await client.UploadReadingsAsync([], [signer.SignBatch([.. Enumerable.Range(0, 25).Select(_ => signer.Measure(BuiltInSchemas.Washer, now, 500, 1))])])).Accepted);
+        await UploadWasherReadingsAsync(node, client, device, 25);
 
         var ledger = node.Services.GetRequiredService<LedgerNode>();
         var anchorer = node.Services.GetRequiredService<Anchorer>();
@@ -67,5 +55,17 @@ public sealed class AnchorRepairTests
         Assert.Equal(0, await anchorer.AnchorBacklogAsync(CancellationToken.None, roundLimit: 10));
         var receipt = await client.GetReadingReceiptAsync(device.Address, 25);
         Assert.True(receipt.Verify(node.Genesis).Ok);
+    }
+
+    /// <summary>Registers the washer schema and <paramref name="device"/>, then uploads one device batch of <paramref name="count"/> readings.</summary>
+    private static async Task UploadWasherReadingsAsync(TestNode node, ThingLedgerClient client, KeyPair device, int count)
+    {
+        var admin = await node.AccountAsync(node.Admin("voltmotors"));
+        var setup = await client.SubmitAsync(
+            [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Washer)), admin.Sign(Operations.RegisterDevice(device.PublicKey, "wm", "WM-1", admin.Address))], wait: true);
+        Assert.All(setup.Results, r => Assert.Equal("committed", r.Status));
+        var signer = new DeviceSigner(device, node.Genesis.ChainId);
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.Equal(count, (await client.UploadReadingsAsync([], [signer.SignBatch([.. Enumerable.Range(0, count).Select(_ => signer.Measure(BuiltInSchemas.Washer, now, 500, 1))])])).Accepted);
     }
 }
