@@ -14,8 +14,8 @@ namespace ThingLedger.Node.Telemetry;
 /// submits them through admission like any tx, waits for their block and then records which
 /// ingest range each covers. One round is in flight at a time; a round that took as many readings
 /// as a round may is followed at once by the next, so a backlog drains without waiting for the
-/// timer. On start it first repairs the
-/// local record from the chain, in case the node stopped between a commit and writing it down.
+/// timer. On start it first repairs the local record from the chain, in case the node stopped
+/// between a commit and writing it down.
 /// </summary>
 public sealed partial class Anchorer : BackgroundService
 {
