@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace ThingLedger.Cli;
 
 /// <summary>JSON for the CLI's own small outputs (key listings, verification results, benchmark figures).</summary>
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNameCaseInsensitive = true)]
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNameCaseInsensitive = true, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ThingLedger.Cli.Commands.TelemetrySchemaFile))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ using ThingLedger.Core.Verification;
 
 namespace ThingLedger.Client;
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(SubmitRequest))]
 [JsonSerializable(typeof(SubmitResponse))]
 [JsonSerializable(typeof(TxView))]

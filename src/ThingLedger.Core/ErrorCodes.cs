@@ -106,6 +106,8 @@ public static class ErrorCodes
     // Queries and transport.
     public const string NotFound = "NOT_FOUND";
     public const string BadRequest = "BAD_REQUEST";
+    public const string JsonDuplicateKey = "JSON_DUPLICATE_KEY";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
     public const string Timeout = "TIMEOUT";
     public const string NodeUnavailable = "NODE_UNAVAILABLE";

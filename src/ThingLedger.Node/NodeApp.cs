@@ -45,8 +45,11 @@ public static class NodeApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddHostedService<ChainRunner>();
+        builder.Services.AddSingleton<DiskWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DiskWatch>());
         builder.Services.AddHostedService<ConsortiumService>();
         builder.Services.AddSingleton<RateHistory>();
+        builder.Services.AddSingleton<BadInputLog>();
         builder.Services.AddHostedService<RateSampler>();
         builder.Services.AddSingleton<ReadingIngest>();
         builder.Services.AddSingleton<Anchorer>();
@@ -68,7 +71,13 @@ public static class NodeApp
         builder.Services.AddExplorer();
 
         var app = builder.Build();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor, ExceptionHandler = WriteProblem });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = StatusFor,
+            ExceptionHandler = WriteProblem,
+            // Bad input is answered with a problem and one line in BadInputLog, not a logged stack trace.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         app.Use(LimitRequestBody);
 
@@ -108,20 +117,32 @@ public static class NodeApp
     private static int StatusFor(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
+        _ when Storage.StorageCorruptException.FindIn(exception) is not null => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
     private static async Task WriteProblem(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+        var status = exception is null ? StatusCodes.Status500InternalServerError : StatusFor(exception);
         var code = status == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.RequestTooLarge : Problems.CodeForStatus(status);
         var detail = status switch
         {
             StatusCodes.Status413PayloadTooLarge => "the request body is larger than this node accepts (Node:MaxRequestBytes)",
             < 500 => exception?.Message ?? "the request could not be read",
+            StatusCodes.Status503ServiceUnavailable => "a database file of this node is damaged; it takes no writes until it is repaired (see /health)",
             _ => "the node failed to answer this request; it has been logged",
         };
+        if (status == StatusCodes.Status503ServiceUnavailable && Storage.StorageCorruptException.FindIn(exception) is { } damaged)
+        {
+            var node = context.RequestServices.GetRequiredService<LedgerNode>();
+            node.ReportStorageFailure(new Storage.StorageCorruptException($"a read found a damaged database file ({damaged.Message})", damaged),
+                context.RequestServices.GetRequiredService<DiskWatch>());
+        }
+        if (status < 500)
+        {
+            context.RequestServices.GetRequiredService<BadInputLog>().Refused(context.Request, status, code, detail);
+        }
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         context.Response.StatusCode = status;
         await problems.WriteAsync(new ProblemDetailsContext

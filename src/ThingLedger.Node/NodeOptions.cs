@@ -47,6 +47,12 @@ public sealed class NodeOptions
     /// </summary>
     public bool Screening { get; set; } = true;
 
+    /// <summary>
+    /// Below this many free bytes on the data directory's disk the node stops taking writes
+    /// (NODE_UNAVAILABLE) until twice as many (and at least 8 MiB) are free again; 0 waits for a write to fail for lack of space.
+    /// </summary>
+    public long MinFreeDiskBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>"solo" (embedded, the default) or "etcd" (a consortium's shared ordering service).</summary>
     public string Ordering { get; set; } = "solo";
 
@@ -87,10 +93,10 @@ public sealed class NodeOptions
             throw new InvalidOperationException("Node:MaxBatchTxs, Node:MaxRequestBytes and Node:MaxWaitMs must be positive");
         }
         if (MaxUploadReadings < 1 || MaxDeviceBatchReadings is < 1 or > Core.Telemetry.DeviceBatch.MaxReadings ||
-            MaxClockSkewMs < 0 || MaxReadingAgeMs < 0 || AnchorIntervalMs < 1)
+            MaxClockSkewMs < 0 || MaxReadingAgeMs < 0 || AnchorIntervalMs < 1 || MinFreeDiskBytes < 0)
         {
             throw new InvalidOperationException(
-                $"Node:MaxUploadReadings and Node:AnchorIntervalMs must be positive, Node:MaxDeviceBatchReadings between 1 and {Core.Telemetry.DeviceBatch.MaxReadings}, and the clock limits not negative");
+                $"Node:MaxUploadReadings and Node:AnchorIntervalMs must be positive, Node:MaxDeviceBatchReadings between 1 and {Core.Telemetry.DeviceBatch.MaxReadings}, and the clock limits and Node:MinFreeDiskBytes not negative");
         }
     }
 }

@@ -48,8 +48,22 @@ public sealed partial class LedgerStore
                 _faulted = false;
                 throw new BlockMismatchException(expected, header);
             }
-            var certificate = attest(header);
-            WriteBlock(header, certificate, txs, receipts, changes);
+            FinalityCertificate certificate;
+            try
+            {
+                certificate = attest(header);
+                WriteBlock(header, certificate, txs, receipts, changes);
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                // Nothing of the block is on disk (its transaction rolled back): put state back as
+                // it was, so the same block can be committed again once the cause is gone (space
+                // freed). A damaged file stays refused until it is repaired.
+                WithWriteLock(_state.Revert);
+                var failure = StorageException.ForFailedWrite($"block {height} was not committed", e);
+                _faulted = failure is StorageCorruptException;
+                throw failure;
+            }
             var committed = new ChainHead(header, certificate);
             WithWriteLock(() =>
             {
@@ -74,12 +88,13 @@ public sealed partial class LedgerStore
         }
     }
 
-    private void WriteBlock(BlockHeader header, FinalityCertificate certificate, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts, StateChange[] changes)
+    private void WriteBlock(BlockHeader header, FinalityCertificate certificate, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts, StateChange[] changes) =>
+        SqliteFile.InTransaction(_writer, () => WriteBlockRows(header, certificate, txs, receipts, changes));
+
+    private void WriteBlockRows(BlockHeader header, FinalityCertificate certificate, IReadOnlyList<Transaction> txs, IReadOnlyList<Receipt> receipts, StateChange[] changes)
     {
-        using var transaction = _writer.BeginTransaction();
         using (var block = _writer.CreateCommand())
         {
-            block.Transaction = transaction;
             block.CommandText = "INSERT INTO blocks (height, hash, header, certificate, tx_count, timestamp) VALUES ($h, $hash, $header, $cert, $n, $t)";
             block.Parameters.AddWithValue("$h", (long)header.Height);
             block.Parameters.AddWithValue("$hash", header.Hash.ToArray());
@@ -121,7 +136,6 @@ public sealed partial class LedgerStore
                 }
             }
         }
-        transaction.Commit();
     }
 }
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
@@ -46,7 +45,7 @@ public sealed partial class ReadingStore
         }
         if (upload.Failure is { } failure)
         {
-            throw new StorageException($"the readings could not be stored: {failure.Message}", failure);
+            throw StorageException.ForFailedWrite("the readings could not be stored", failure);
         }
         return upload.Statuses!;
     }
@@ -195,34 +194,31 @@ public sealed partial class ReadingStore
     {
         var ingest = _lastIngest;
         var added = new List<StoredReading>();
-        var transaction = _writer.BeginTransaction();
         try
         {
-            using (var insert = InsertItemStatement())
+            SqliteFile.InTransaction(_writer, () =>
             {
+                using var insert = InsertItemStatement();
                 foreach (var item in items)
                 {
                     var first = ingest + 1;
-                    InsertItem(insert, first, item, transaction);
+                    InsertItem(insert, first, item);
                     for (var k = 0; k < item.Readings.Length; k++)
                     {
                         added.Add(new StoredReading((ulong)++ingest, item.Readings[k], item.IsBatch ? null : item.Signature, item.IsBatch ? first : null)
                         { Screen = item.ScreenOf(k) });
                     }
                 }
-            }
-            BeforeCommitForTests?.Invoke();
-            transaction.Commit();
+                BeforeCommitForTests?.Invoke();
+            });
         }
         catch
         {
-            // Rolled back (before the refs are read again: the connection must have no transaction
-            // open), so the devices, schemas and models it added are not on disk after all.
-            transaction.Dispose();
+            // Rolled back (the connection has no transaction open again), so the devices, schemas
+            // and models it added are not on disk after all: read them again.
             ForgetUncommittedRefs();
             throw;
         }
-        transaction.Dispose();
         Interlocked.Exchange(ref _lastIngest, ingest);
         lock (_unanchored)
         {
@@ -238,12 +234,12 @@ public sealed partial class ReadingStore
         new(_writer, $"INSERT INTO items ({ReadingItems.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 
     /// <summary>Inserts one item's row; its readings take the ingest numbers from <paramref name="first"/> on.</summary>
-    private void InsertItem(SqliteStatement insert, long first, AppendItem item, SqliteTransaction transaction)
+    private void InsertItem(SqliteStatement insert, long first, AppendItem item)
     {
         var (minTs, maxTs) = ReadingItems.TimeRange(item.Readings);
-        var body = EncodeBody(item, minTs, transaction);
+        var body = EncodeBody(item, minTs);
         insert.Bind(1, first)
-            .Bind(2, DeviceRef(item.Readings[0].Device, transaction))
+            .Bind(2, DeviceRef(item.Readings[0].Device))
             .Bind(3, unchecked((long)item.Readings[0].Sequence))
             .Bind(4, unchecked((long)(item.Readings[^1].Sequence - item.Readings[0].Sequence)))
             .Bind(5, item.Readings.Length)
@@ -256,7 +252,7 @@ public sealed partial class ReadingStore
     }
 
     /// <summary>An item's row body (see <see cref="ReadingItems"/>), in a buffer reused from one item to the next.</summary>
-    private ReadOnlySpan<byte> EncodeBody(AppendItem item, ulong earliest, SqliteTransaction transaction)
+    private ReadOnlySpan<byte> EncodeBody(AppendItem item, ulong earliest)
     {
         var length = 0;
         for (var k = 0; k < item.Readings.Length; k++)
@@ -273,8 +269,8 @@ public sealed partial class ReadingStore
         {
             var reading = item.Readings[k];
             var screen = item.ScreenOf(k);
-            var model = screen.Model.Length == 0 ? 0 : ModelRef(screen.Model, transaction);
-            ReadingItems.WriteEntry(ref writer, reading, previousSeq, previousTs, SchemaRef(reading.Schema, reading.SchemaVersion, transaction), model, screen);
+            var model = screen.Model.Length == 0 ? 0 : ModelRef(screen.Model);
+            ReadingItems.WriteEntry(ref writer, reading, previousSeq, previousTs, SchemaRef(reading.Schema, reading.SchemaVersion), model, screen);
             (previousSeq, previousTs) = (reading.Sequence, reading.Timestamp);
         }
         return _body.AsSpan(0, writer.Position);

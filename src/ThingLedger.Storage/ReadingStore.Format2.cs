@@ -19,67 +19,66 @@ public sealed partial class ReadingStore
         var total = SqliteFile.Scalar(_writer, "SELECT COUNT(*) FROM readings");
         progress?.Invoke($"converting {total} readings of {DatabaseFileName} from format 2 to format 3");
         var converted = 0L;
-        using var transaction = _writer.BeginTransaction();
-        using (var insert = InsertItemStatement())
-        using (var cmd = _writer.CreateCommand())
+        SqliteFile.InTransaction(_writer, () =>
         {
-            cmd.Transaction = transaction;
-            cmd.CommandText = "SELECT r.ingest, r.device, r.seq, r.ts, r.schema, r.vals, r.sig, r.batch, r.model, r.flags, b.sig " +
-                "FROM readings r LEFT JOIN batches b ON b.ref = r.batch ORDER BY r.ingest";
-            using var reader = cmd.ExecuteReader();
-            var group = new List<(Reading Reading, ReadingScreen Screen)>();
-            (long First, long? Batch, byte[] Signature) current = (0, null, []);
-            void Flush()
+            using (var insert = InsertItemStatement())
+            using (var cmd = _writer.CreateCommand())
             {
-                if (group.Count > 0)
+                cmd.CommandText = "SELECT r.ingest, r.device, r.seq, r.ts, r.schema, r.vals, r.sig, r.batch, r.model, r.flags, b.sig " +
+                    "FROM readings r LEFT JOIN batches b ON b.ref = r.batch ORDER BY r.ingest";
+                using var reader = cmd.ExecuteReader();
+                var group = new List<(Reading Reading, ReadingScreen Screen)>();
+                (long First, long? Batch, byte[] Signature) current = (0, null, []);
+                void Flush()
                 {
-                    var item = new AppendItem([.. group.Select(g => g.Reading)], current.Signature, current.Batch is not null, [.. group.Select(g => g.Screen)]);
-                    InsertItem(insert, current.First, item, transaction);
-                    group.Clear();
+                    if (group.Count > 0)
+                    {
+                        var item = new AppendItem([.. group.Select(g => g.Reading)], current.Signature, current.Batch is not null, [.. group.Select(g => g.Screen)]);
+                        InsertItem(insert, current.First, item);
+                        group.Clear();
+                    }
                 }
+                while (reader.Read())
+                {
+                    var ingest = reader.GetInt64(0);
+                    long? batch = reader.IsDBNull(7) ? null : reader.GetInt64(7);
+                    if (group.Count == 0 || batch is null || batch != current.Batch)
+                    {
+                        Flush();
+                        var signature = reader.IsDBNull(batch is null ? 6 : 10) ? null : (byte[])reader.GetValue(batch is null ? 6 : 10);
+                        current = (ingest, batch, signature ?? throw Damaged2(ingest));
+                    }
+                    if (ingest != current.First + group.Count)
+                    {
+                        throw Damaged2(ingest);
+                    }
+                    var values = new SpanReader((byte[])reader.GetValue(5));
+                    var decoded = values.ReadVarInts(TelemetrySchema.MaxFields);
+                    if (!values.Ok || values.Remaining != 0 || !_devices.TryGetValue(reader.GetInt64(1), out var device) ||
+                        !_schemas.TryGetValue(reader.GetInt64(4), out var schema))
+                    {
+                        throw Damaged2(ingest);
+                    }
+                    var screen = ReadingScreen.None;
+                    if (!reader.IsDBNull(8))
+                    {
+                        var flags = reader.IsDBNull(9) ? [] : ReadingScreen.DecodeFlags((byte[])reader.GetValue(9)) ?? throw Damaged2(ingest);
+                        screen = new ReadingScreen(_models.TryGetValue(reader.GetInt64(8), out var model) ? model : throw Damaged2(ingest), flags);
+                    }
+                    if (++converted % ProgressEvery == 0)
+                    {
+                        progress?.Invoke($"converted {converted} of {total} readings");
+                    }
+                    group.Add((new Reading(device, unchecked((ulong)reader.GetInt64(2)), unchecked((ulong)reader.GetInt64(3)), schema.Id, schema.Version, decoded), screen));
+                }
+                Flush();
             }
-            while (reader.Read())
+            using (var cmd = _writer.CreateCommand())
             {
-                var ingest = reader.GetInt64(0);
-                long? batch = reader.IsDBNull(7) ? null : reader.GetInt64(7);
-                if (group.Count == 0 || batch is null || batch != current.Batch)
-                {
-                    Flush();
-                    var signature = reader.IsDBNull(batch is null ? 6 : 10) ? null : (byte[])reader.GetValue(batch is null ? 6 : 10);
-                    current = (ingest, batch, signature ?? throw Damaged2(ingest));
-                }
-                if (ingest != current.First + group.Count)
-                {
-                    throw Damaged2(ingest);
-                }
-                var values = new SpanReader((byte[])reader.GetValue(5));
-                var decoded = values.ReadVarInts(TelemetrySchema.MaxFields);
-                if (!values.Ok || values.Remaining != 0 || !_devices.TryGetValue(reader.GetInt64(1), out var device) ||
-                    !_schemas.TryGetValue(reader.GetInt64(4), out var schema))
-                {
-                    throw Damaged2(ingest);
-                }
-                var screen = ReadingScreen.None;
-                if (!reader.IsDBNull(8))
-                {
-                    var flags = reader.IsDBNull(9) ? [] : ReadingScreen.DecodeFlags((byte[])reader.GetValue(9)) ?? throw Damaged2(ingest);
-                    screen = new ReadingScreen(_models.TryGetValue(reader.GetInt64(8), out var model) ? model : throw Damaged2(ingest), flags);
-                }
-                if (++converted % ProgressEvery == 0)
-                {
-                    progress?.Invoke($"converted {converted} of {total} readings");
-                }
-                group.Add((new Reading(device, unchecked((ulong)reader.GetInt64(2)), unchecked((ulong)reader.GetInt64(3)), schema.Id, schema.Version, decoded), screen));
+                cmd.CommandText = $"DROP TABLE readings; DROP TABLE batches; UPDATE meta SET value = '{Format}' WHERE key = 'format';";
+                cmd.ExecuteNonQuery();
             }
-            Flush();
-        }
-        using (var cmd = _writer.CreateCommand())
-        {
-            cmd.Transaction = transaction;
-            cmd.CommandText = $"DROP TABLE readings; DROP TABLE batches; UPDATE meta SET value = '{Format}' WHERE key = 'format';";
-            cmd.ExecuteNonQuery();
-        }
-        transaction.Commit();
+        });
     }
 
     private static StorageException Damaged2(long ingest) =>

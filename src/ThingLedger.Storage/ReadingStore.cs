@@ -66,6 +66,7 @@ public sealed partial class ReadingStore : IDisposable
     private readonly Dictionary<Address, ulong> _lastSequence = [];
     private long _lastIngest;
     private long _lastAnchored;
+    private long _highestAnchorHeight;
     private byte[] _body = new byte[4096];
 
     // Readings accepted since the last anchor, in ingest order, so the anchorer need not read them
@@ -85,6 +86,9 @@ public sealed partial class ReadingStore : IDisposable
 
     /// <summary>The last ingest number covered by a recorded anchor (0 before the first).</summary>
     public ulong LastAnchoredIngest => (ulong)Interlocked.Read(ref _lastAnchored);
+
+    /// <summary>The highest block height a recorded anchor was committed in (0 before the first): the ledger must have reached it.</summary>
+    public ulong HighestAnchorHeight => (ulong)Interlocked.Read(ref _highestAnchorHeight);
 
     /// <summary>
     /// Opens (or creates) the reading store in <paramref name="directory"/> for chain <paramref name="chainId"/>,
@@ -142,20 +146,20 @@ public sealed partial class ReadingStore : IDisposable
         return ReadIngestRange(firstIngest, upTo, limit);
     }
 
-    private long DeviceRef(Address device, SqliteTransaction transaction) =>
-        Ref(_deviceRefs, _devices, device, transaction, "INSERT INTO devices (id) VALUES ($a) RETURNING ref", device.ToArray());
+    private long DeviceRef(Address device) =>
+        Ref(_deviceRefs, _devices, device, "INSERT INTO devices (id) VALUES ($a) RETURNING ref", device.ToArray());
 
-    private long SchemaRef(string schema, ushort version, SqliteTransaction transaction) =>
-        Ref(_schemaRefs, _schemas, (schema, version), transaction, "INSERT INTO schemas (id, version) VALUES ($a, $b) RETURNING ref", schema, (int)version);
+    private long SchemaRef(string schema, ushort version) =>
+        Ref(_schemaRefs, _schemas, (schema, version), "INSERT INTO schemas (id, version) VALUES ($a, $b) RETURNING ref", schema, (int)version);
 
-    private long ModelRef(string model, SqliteTransaction transaction) =>
-        Ref(_modelRefs, _models, model, transaction, "INSERT INTO models (name) VALUES ($a) RETURNING ref", model);
+    private long ModelRef(string model) =>
+        Ref(_modelRefs, _models, model, "INSERT INTO models (name) VALUES ($a) RETURNING ref", model);
 
     /// <summary>
     /// The small integer a device, schema or model is stored under: known already, or inserted now
     /// (with <paramref name="columns"/> bound to $a, $b) and remembered both ways.
     /// </summary>
-    private long Ref<TKey>(ConcurrentDictionary<TKey, long> refs, ConcurrentDictionary<long, TKey> keys, TKey key, SqliteTransaction transaction,
+    private long Ref<TKey>(ConcurrentDictionary<TKey, long> refs, ConcurrentDictionary<long, TKey> keys, TKey key,
         string insert, params object[] columns) where TKey : notnull
     {
         if (refs.TryGetValue(key, out var known))
@@ -163,7 +167,6 @@ public sealed partial class ReadingStore : IDisposable
             return known;
         }
         using var cmd = _writer.CreateCommand();
-        cmd.Transaction = transaction;
         cmd.CommandText = insert;
         for (var i = 0; i < columns.Length; i++)
         {
@@ -208,24 +211,32 @@ public sealed partial class ReadingStore : IDisposable
                 }
                 last = anchor.LastIngest;
             }
-            using var transaction = _writer.BeginTransaction();
-            using var cmd = _writer.CreateCommand();
-            cmd.Transaction = transaction;
-            cmd.CommandText = "INSERT INTO anchors (first, last, tx, height) VALUES ($f, $l, $tx, $h)";
-            var pFirst = cmd.Parameters.Add("$f", SqliteType.Integer);
-            var pLast = cmd.Parameters.Add("$l", SqliteType.Integer);
-            var pTx = cmd.Parameters.Add("$tx", SqliteType.Blob);
-            var pHeight = cmd.Parameters.Add("$h", SqliteType.Integer);
-            foreach (var anchor in anchors)
+            try
             {
-                pFirst.Value = (long)anchor.FirstIngest;
-                pLast.Value = (long)anchor.LastIngest;
-                pTx.Value = anchor.TxId.ToArray();
-                pHeight.Value = (long)anchor.Height;
-                cmd.ExecuteNonQuery();
+                SqliteFile.InTransaction(_writer, () =>
+                {
+                    using var cmd = _writer.CreateCommand();
+                    cmd.CommandText = "INSERT INTO anchors (first, last, tx, height) VALUES ($f, $l, $tx, $h)";
+                    var pFirst = cmd.Parameters.Add("$f", SqliteType.Integer);
+                    var pLast = cmd.Parameters.Add("$l", SqliteType.Integer);
+                    var pTx = cmd.Parameters.Add("$tx", SqliteType.Blob);
+                    var pHeight = cmd.Parameters.Add("$h", SqliteType.Integer);
+                    foreach (var anchor in anchors)
+                    {
+                        pFirst.Value = (long)anchor.FirstIngest;
+                        pLast.Value = (long)anchor.LastIngest;
+                        pTx.Value = anchor.TxId.ToArray();
+                        pHeight.Value = (long)anchor.Height;
+                        cmd.ExecuteNonQuery();
+                    }
+                });
             }
-            transaction.Commit();
+            catch (Exception e) when (e is SqliteException or IOException)
+            {
+                throw StorageException.ForFailedWrite("the anchors could not be recorded", e);
+            }
             Interlocked.Exchange(ref _lastAnchored, (long)last);
+            Interlocked.Exchange(ref _highestAnchorHeight, Math.Max(_highestAnchorHeight, (long)anchors[^1].Height));
         }
         var lastIngest = anchors[^1].LastIngest;
         lock (_unanchored)
@@ -280,6 +291,7 @@ public sealed partial class ReadingStore : IDisposable
         }
         _lastIngest = SqliteFile.Scalar(_writer, "SELECT COALESCE((SELECT first + count - 1 FROM items ORDER BY first DESC LIMIT 1), 0)");
         _lastAnchored = SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(last), 0) FROM anchors");
+        _highestAnchorHeight = SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(height), 0) FROM anchors");
     }
 
     private void LoadRefs()

@@ -24,14 +24,81 @@ internal static class SqliteFile
             writer.Open();
             Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; " +
                 "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;");
+            CheckIntegrity(writer, path, directory);
             Execute(writer, schema);
         }
         catch (SqliteException e)
         {
             writer.Dispose();
-            throw new StorageException($"{path} is not a usable {what}: {e.Message}", e);
+            // A file that is not SQLite at all (SQLITE_NOTADB) is not ours to repair; a damaged one is.
+            throw e.SqliteErrorCode == SqliteCodes.Corrupt
+                ? Damaged(path, directory, e.Message, e)
+                : new StorageException($"{path} is not a usable {what}: {e.Message}", e);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
         }
         return (writer, builder.ToString());
+    }
+
+    /// <summary>
+    /// SQLite's quick check (every page and index entry well formed, no cross-checking of index
+    /// contents against tables): a damaged file is refused before anything is served from it or
+    /// written into it, with the command that repairs it.
+    /// </summary>
+    private static void CheckIntegrity(SqliteConnection connection, string path, string directory)
+    {
+        var problems = new List<string>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "PRAGMA quick_check(5)";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                problems.Add(reader.GetString(0));
+            }
+        }
+        if (problems is not ["ok"])
+        {
+            throw Damaged(path, directory, string.Join("; ", problems), null);
+        }
+    }
+
+    private static StorageCorruptException Damaged(string path, string directory, string problem, Exception? inner) =>
+        new($"{path} is damaged ({problem}); nothing was served or changed. Repair it with `thingledger node repair --data {directory}`", inner);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in one transaction opened and closed with SQL
+    /// (<c>BEGIN IMMEDIATE</c> … <c>COMMIT</c>), all of it or none. On failure it rolls back
+    /// without hiding why it failed: on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite
+    /// has rolled the transaction back by itself, and the ROLLBACK then fails with "cannot rollback
+    /// - no transaction is active"; that second error is not the story. The connection is usable
+    /// again afterwards, so the same write can be tried again (transactions opened through the
+    /// ADO.NET wrapper stay open in the wrapper when that rollback fails, and every later write is
+    /// then refused as "nested").
+    /// </summary>
+    public static void InTransaction(SqliteConnection connection, Action write)
+    {
+        Execute(connection, "BEGIN IMMEDIATE");
+        try
+        {
+            write();
+            Execute(connection, "COMMIT");
+        }
+        catch
+        {
+            try
+            {
+                Execute(connection, "ROLLBACK");
+            }
+            catch (SqliteException)
+            {
+                // Already rolled back by SQLite.
+            }
+            throw;
+        }
     }
 
     public static Dictionary<string, string> ReadMeta(SqliteConnection connection)

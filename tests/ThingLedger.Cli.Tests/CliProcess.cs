@@ -89,10 +89,13 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
-    public static async Task<NodeProcess> StartAsync(string dataDirectory, int port)
+    public static Task<NodeProcess> StartAsync(string dataDirectory, int port) => StartAsync(dataDirectory, port, []);
+
+    /// <summary>Starts a node with extra arguments (options or --Section:Key=value settings) and waits until it is healthy.</summary>
+    public static async Task<NodeProcess> StartAsync(string dataDirectory, int port, params string[] extra)
     {
         var url = $"http://127.0.0.1:{port}";
-        var process = Process.Start(CliProcess.StartInfo("node", "run", "--data", dataDirectory, "--urls", url, "--block-interval-ms", "50"))!;
+        var process = Process.Start(CliProcess.StartInfo(["node", "run", "--data", dataDirectory, "--urls", url, "--block-interval-ms", "50", .. extra]))!;
         var node = new NodeProcess(process, url);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -119,6 +122,21 @@ internal sealed class NodeProcess : IDisposable
         }
         node.Dispose();
         throw new TimeoutException($"the node did not become healthy:\n{node.Log}");
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The most memory the process has held resident so far (VmHWM), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        throw new InvalidOperationException("no VmHWM in /proc status");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as on a crash or power cut of the process.</summary>

@@ -44,6 +44,12 @@ public sealed class TestNode : WebApplicationFactory<Program>
 
     public int AnchorIntervalMs { get; init; } = 50;
 
+    /// <summary>More host configuration (logging providers, settings) for one test.</summary>
+    public Action<IWebHostBuilder>? Configure { get; init; }
+
+    /// <summary>Leave the data directory in place on dispose (the test deletes it).</summary>
+    public bool KeepDirectory { get; init; }
+
     public KeyPair Admin(string org) => Keys.Load(DevChain.AdminKeyName(org));
 
     public ThingLedgerClient Client() => new(CreateClient());
@@ -59,12 +65,17 @@ public sealed class TestNode : WebApplicationFactory<Program>
         builder.UseSetting("Node:AnchorIntervalMs", AnchorIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Node:MaxDeviceBatchReadings", "64");
         builder.UseSetting("Node:MaxUploadReadings", "500");
+        Configure?.Invoke(builder);
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        if (KeepDirectory)
+        {
+            return;
+        }
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -4,7 +4,7 @@ using ThingLedger.Node;
 
 namespace ThingLedger.Cli.Commands;
 
-/// <summary>init, node run, keys.</summary>
+/// <summary>init, node run, node repair, keys.</summary>
 internal static class SetupCommands
 {
     public static Command Init()
@@ -58,10 +58,21 @@ internal static class SetupCommands
         var retain = new Option<int>("--retain-blocks") { Description = "Final blocks etcd keeps before its log is compacted", DefaultValueFactory = _ => 1_000 };
         var run = new Command("run", "Run a node on a data directory (created by `thingledger init` or `thingledger network up`).\n" +
             "Example: thingledger node run --data ./chain --urls http://127.0.0.1:7070\n" +
-            "Consortium peer: thingledger node run --data ./org1 --ordering etcd --etcd http://127.0.0.1:2379 --peers http://127.0.0.1:7072")
+            "Consortium peer: thingledger node run --data ./org1 --ordering etcd --etcd http://127.0.0.1:2379 --peers http://127.0.0.1:7072\n" +
+            "Any other setting as --Section:Key=value, e.g. --Node:MinFreeDiskBytes=1073741824 --Logging:LogLevel:Default=Debug (docs/ERRORS.md, NodeOptions)")
             .With(urls, interval, maxTxs, ordering, etcd, peers, retain);
+        run.TreatUnmatchedTokensAsErrors = false;
         run.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
+            var settings = new List<string>();
+            foreach (var token in parse.UnmatchedTokens)
+            {
+                if (!token.StartsWith("--", StringComparison.Ordinal) || !token.Contains(':', StringComparison.Ordinal) || !token.Contains('=', StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"'{token}' is not an option of `node run`; a configuration setting looks like --Node:MinFreeDiskBytes=1073741824");
+                }
+                settings.Add(token);
+            }
             var app = NodeApp.Build(
             [
                 $"--urls={parse.GetValue(urls)}",
@@ -72,11 +83,34 @@ internal static class SetupCommands
                 $"--Node:EtcdEndpoints={parse.GetValue(etcd)}",
                 $"--Node:Peers={parse.GetValue(peers)}",
                 $"--Node:RetainBlocks={parse.GetValue(retain)}",
+                .. settings,
             ]);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }));
-        return new Command("node", "Run a ThingLedger node.").With(run);
+        var repair = new Command("repair", "Repair a damaged data directory (the node must be stopped): rebuild damaged indexes, or the ledger " +
+                "from its own blocks; every replaced file is kept beside it as *.damaged-TIME.\nExample: thingledger node repair --data ./chain")
+            .Runs((parse, cli, _) =>
+            {
+                var outcomes = ThingLedger.Node.Repair.NodeRepair.Run(cli.DataDirectory, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+                if (outcomes.Count == 0)
+                {
+                    throw new InvalidOperationException($"{cli.DataDirectory} holds no database to repair");
+                }
+                foreach (var outcome in outcomes)
+                {
+                    if (outcome.Usable)
+                    {
+                        CliRunner.Success($"{outcome.File}: {outcome.What}");
+                    }
+                    else
+                    {
+                        CliRunner.Error($"{outcome.File}: {outcome.What}");
+                    }
+                }
+                return Task.FromResult(outcomes.All(o => o.Usable) ? 0 : CliRunner.StorageFailure);
+            });
+        return new Command("node", "Run a ThingLedger node, or repair its data directory.").With(run, repair);
     }
 
     public static Command Keys()

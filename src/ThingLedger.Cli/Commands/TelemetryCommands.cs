@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Telemetry;
@@ -58,7 +58,7 @@ internal static class TelemetryCommands
                 var schema = parse.GetValue(builtin) is { } name
                     ? BuiltInSchemas.Find(name) ?? throw new FormatException($"no built-in schema '{name}' (there are {string.Join(", ", BuiltInSchemas.All.Select(s => s.Id))})")
                     : parse.GetValue(file) is { } path
-                        ? JsonSerializer.Deserialize(File.ReadAllText(path), CliJsonContext.Default.TelemetrySchemaFile)?.ToSchema() ?? throw new FormatException($"{path} holds no schema")
+                        ? StrictJson.Deserialize(File.ReadAllText(path), CliJsonContext.Default.TelemetrySchemaFile, path).ToSchema()
                         : throw new ArgumentException("give --builtin NAME or --file schema.json");
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
                 return await cli.SubmitAsync(account.Sign(Operations.RegisterSchema(schema)), parse.GetValue(noWait), ct).ConfigureAwait(false);

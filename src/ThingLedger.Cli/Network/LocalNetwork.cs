@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ThingLedger.Client;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Node;
@@ -40,7 +41,7 @@ public sealed class NetworkManifest
     public string EtcdEndpoints => string.Join(',', Etcd.Select(e => e.ClientUrl));
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(NetworkManifest))]
 internal sealed partial class NetworkJsonContext : JsonSerializerContext;
 
@@ -73,8 +74,7 @@ public sealed class LocalNetwork
         {
             throw new InvalidOperationException($"{path} not found: no local network here (run `thingledger network up --dir {directory}`)");
         }
-        var manifest = JsonSerializer.Deserialize(File.ReadAllText(path), NetworkJsonContext.Default.NetworkManifest)
-            ?? throw new FormatException($"{path} is empty");
+        var manifest = StrictJson.Deserialize(File.ReadAllText(path), NetworkJsonContext.Default.NetworkManifest, path);
         return new LocalNetwork(Path.GetFullPath(directory), manifest);
     }
 

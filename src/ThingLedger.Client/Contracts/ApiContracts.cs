@@ -75,7 +75,7 @@ public sealed record ProblemView(string? Type, string? Title, int? Status, strin
 /// decimal (a JSON number or string) with at most the field's decimals. <c>Signature</c> is set
 /// for a reading signed alone and absent inside a device batch.
 /// </summary>
-public sealed record ReadingJson(string Device, ulong Seq, ulong Time, string Schema, Dictionary<string, System.Text.Json.JsonElement> Values, string? Signature);
+public sealed record ReadingJson(string Device, ulong Seq, ulong Time, string Schema, Dictionary<string, System.Text.Json.JsonElement> Values, string? Signature = null);
 
 /// <summary>A device batch in JSON: the device, its readings in order, one signature over their root.</summary>
 public sealed record DeviceBatchJson(string Device, List<ReadingJson> Readings, string Signature);

@@ -14,4 +14,6 @@ public enum CodecError : byte
     OutOfRange = 8,
     InvalidValue = 9,
     NotSorted = 10,
+    /// <summary>More elements in total than the caller allows (e.g. readings in one upload): refused before they are read.</summary>
+    OverLimit = 11,
 }

@@ -191,16 +191,8 @@ public sealed class Genesis : ICanonical
     /// <summary>Parses and validates a genesis JSON document; errors say which field is wrong.</summary>
     public static Genesis Parse(string json)
     {
-        GenesisDocument? doc;
-        try
-        {
-            doc = JsonSerializer.Deserialize(json, GenesisJsonContext.Default.GenesisDocument);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"genesis: not valid JSON ({e.Message})", e);
-        }
-        if (doc is null || doc.ChainId is null || doc.Orgs is null || doc.Validators is null)
+        var doc = StrictJson.Deserialize(json, GenesisJsonContext.Default.GenesisDocument, "genesis");
+        if (doc.ChainId is null || doc.Orgs is null || doc.Validators is null)
         {
             throw new FormatException("genesis: chainId, orgs and validators are required");
         }
@@ -241,6 +233,6 @@ public sealed class GenesisDocument
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(GenesisDocument))]
 internal sealed partial class GenesisJsonContext : JsonSerializerContext;

@@ -84,28 +84,49 @@ public sealed record UploadItem(Address? BatchDevice, byte[][] Readings, byte[] 
 /// <summary>Splits an upload into items without judging the readings inside.</summary>
 public static class ReadingUploadFrame
 {
-    public static CodecError TryDecode(ReadOnlySpan<byte> bytes, int maxBatchReadings, out UploadItem[] items)
+    /// <summary>
+    /// Decodes the frame. The readings are counted as they are read (a signed reading counts 1, a
+    /// device batch its readings, an empty one 1) and decoding stops with
+    /// <see cref="CodecError.OverLimit"/> as soon as the count would pass
+    /// <paramref name="maxReadings"/>, so the work and memory an upload costs are bounded by that
+    /// limit, not by what its header claims. <paramref name="count"/> is the count read so far.
+    /// </summary>
+    public static CodecError TryDecode(ReadOnlySpan<byte> bytes, int maxBatchReadings, int maxReadings, out UploadItem[] items, out int count)
     {
         items = [];
+        count = 0;
         var reader = new SpanReader(bytes);
         if (reader.ReadU8() != ReadingUpload.CurrentVersion && reader.Ok)
         {
             reader.Fail(CodecError.UnknownVersion);
         }
-        var count = reader.ReadCount(ReadingUpload.MaxItems);
-        var decoded = new List<UploadItem>(reader.Ok ? Math.Min(count, 4096) : 0);
-        for (var i = 0; i < count && reader.Ok; i++)
+        var itemCount = reader.ReadCount(ReadingUpload.MaxItems);
+        if (reader.Ok && itemCount > maxReadings)
+        {
+            count = itemCount;
+            return CodecError.OverLimit;
+        }
+        var decoded = new List<UploadItem>(reader.Ok ? Math.Min(itemCount, 4096) : 0);
+        for (var i = 0; i < itemCount && reader.Ok; i++)
         {
             var kind = reader.ReadU8();
             if (kind == ReadingUpload.SingleKind)
             {
+                count++;
                 var reading = reader.ReadByteArray(Reading.MaxEncodedBytes);
                 decoded.Add(new UploadItem(null, [reading], reader.ReadFixed(Signature.Size).ToArray()));
             }
             else if (kind == ReadingUpload.BatchKind)
             {
                 var device = reader.ReadAddress();
-                var readings = new byte[reader.ReadCount(maxBatchReadings)][];
+                var length = reader.ReadCount(maxBatchReadings);
+                if (reader.Ok && count + Math.Max(1, length) > maxReadings)
+                {
+                    count += Math.Max(1, length);
+                    return CodecError.OverLimit;
+                }
+                count += Math.Max(1, length);
+                var readings = new byte[length][];
                 for (var r = 0; r < readings.Length && reader.Ok; r++)
                 {
                     readings[r] = reader.ReadByteArray(Reading.MaxEncodedBytes);

@@ -189,17 +189,11 @@ public sealed partial class ProofDocument
 
     public static ProofDocument Parse(string json)
     {
-        try
-        {
-            return JsonSerializer.Deserialize(json, ProofJsonContext.Default.ProofDocument) ?? throw new FormatException("the proof document is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"the proof document is not valid JSON: {e.Message}", e);
-        }
+        return StrictJson.Deserialize(json, ProofJsonContext.Default.ProofDocument, "the proof document");
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ProofDocument))]
 public sealed partial class ProofJsonContext : JsonSerializerContext;

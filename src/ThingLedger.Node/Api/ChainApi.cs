@@ -45,7 +45,11 @@ internal static class ChainApi
 
     private static Results<Ok<BlockView>, ProblemHttpResult> ByHeight(long height, LedgerNode node)
     {
-        var block = height >= 0 ? node.Store.GetBlock((ulong)height) : null;
+        if (height < 0)
+        {
+            return Problems.BadRequest($"a height is 0 or more, not {height}");
+        }
+        var block = node.Store.GetBlock((ulong)height);
         return block is null
             ? Problems.NotFound($"no block at height {height}; the head is {node.Head.Height}")
             : TypedResults.Ok(ViewMapper.Block(block.Header, block.Certificate, block));

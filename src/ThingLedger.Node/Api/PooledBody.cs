@@ -32,7 +32,18 @@ internal sealed class PooledBody : IDisposable
                 {
                     body.Grow();
                 }
-                var read = await request.Body.ReadAsync(body._buffer.AsMemory(body.Length), cancellationToken).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(body._buffer.AsMemory(body.Length), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException e) when (e is not BadHttpRequestException)
+                {
+                    // Kestrel reports some framing errors of the body this way (a chunk size that
+                    // overflows, for one): the client sent a body that cannot be read, which is bad
+                    // input (400), not a fault of the node.
+                    throw new BadHttpRequestException($"the request body could not be read: {e.Message}", StatusCodes.Status400BadRequest, e);
+                }
                 if (read == 0)
                 {
                     return body;

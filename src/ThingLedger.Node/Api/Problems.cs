@@ -27,6 +27,8 @@ internal static class Problems
         ErrorCodes.NonceReused or ErrorCodes.NonceGap or ErrorCodes.TxDuplicate or ErrorCodes.ReadingNotAnchored => StatusCodes.Status409Conflict,
         ErrorCodes.SignatureInvalid or ErrorCodes.SignatureHighS => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.MempoolFull or ErrorCodes.NodeUnavailable or ErrorCodes.OrderingUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ErrorCodes.Timeout => StatusCodes.Status408RequestTimeout,
         ErrorCodes.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };
@@ -36,6 +38,9 @@ internal static class Problems
     {
         StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed => ErrorCodes.NotFound,
         StatusCodes.Status413PayloadTooLarge => ErrorCodes.RequestTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
+        StatusCodes.Status408RequestTimeout => ErrorCodes.Timeout,
+        StatusCodes.Status503ServiceUnavailable => ErrorCodes.NodeUnavailable,
         >= 500 => ErrorCodes.Internal,
         _ => ErrorCodes.BadRequest,
     };

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
-using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Core.Verification;
@@ -41,39 +39,45 @@ internal static class TelemetryApi
         return api;
     }
 
-    private static async Task<Results<Ok<ReadingUploadResponse>, ProblemHttpResult>> Upload(HttpRequest request, LedgerNode node, ReadingIngest ingest, string? results)
+    private static async Task<Results<Ok<ReadingUploadResponse>, ProblemHttpResult>> Upload(HttpRequest request, LedgerNode node, ReadingIngest ingest, DiskWatch disk, string? results)
     {
         if (node.Fault is { } fault)
         {
             return Problems.Of(ErrorCodes.NodeUnavailable, fault);
+        }
+        var binary = request.ContentType?.StartsWith(BinaryContentType, StringComparison.OrdinalIgnoreCase) == true;
+        if (!binary && !JsonBody.IsJson(request))
+        {
+            return Problems.Of(ErrorCodes.UnsupportedMediaType, $"readings are uploaded as {BinaryContentType} or application/json, not '{request.ContentType ?? "(no Content-Type)"}'");
         }
         IngestItem[]? items;
         ProblemHttpResult? problem;
         // Decoding copies what it keeps (reading bytes, signatures), so the body goes back to the pool at once.
         using (var body = await PooledBody.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false))
         {
-            items = request.ContentType?.StartsWith(BinaryContentType, StringComparison.OrdinalIgnoreCase) == true
-                ? FromBinary(body.Span, out problem)
-                : FromJson(body.Span, node.Schemas, out problem);
+            items = binary
+                ? ReadingUploadDecoder.FromBinary(body.Span, node.Options.MaxUploadReadings, out problem)
+                : ReadingUploadDecoder.FromJson(body.Span, node.Schemas, node.Options.MaxUploadReadings, out problem);
         }
         if (problem is not null)
         {
             return problem;
         }
-        var count = 0;
-        foreach (var item in items!)
-        {
-            count += Math.Max(1, item.Readings.Length);
-        }
-        if (count == 0)
+        if (items!.Length == 0)
         {
             return Problems.Of(ErrorCodes.BatchEmpty, "the upload holds no readings");
         }
-        if (count > node.Options.MaxUploadReadings)
+        ReadingOutcome[] outcomes;
+        try
         {
-            return Problems.Of(ErrorCodes.BatchTooLarge, $"an upload holds at most {node.Options.MaxUploadReadings} readings, this one {count}");
+            outcomes = await ingest.IngestAsync(items).ConfigureAwait(false);
         }
-        var outcomes = await ingest.IngestAsync(items).ConfigureAwait(false);
+        catch (StorageException e)
+        {
+            // Nothing of the upload was stored (one transaction): the client may send it again.
+            node.ReportStorageFailure(e, disk);
+            return Problems.Of(ErrorCodes.NodeUnavailable, $"{e.Message}; nothing of this upload was stored, send it again later");
+        }
         int accepted = 0, duplicates = 0, rejected = 0;
         var onlyRejected = results == "rejected";
         var views = new List<ReadingResultView>(onlyRejected ? 16 : outcomes.Length);
@@ -93,78 +97,6 @@ internal static class TelemetryApi
         node.Metrics.CountReadings(accepted, duplicates, rejected);
         return TypedResults.Ok(new ReadingUploadResponse(accepted, duplicates, rejected, views));
     }
-
-    private static IngestItem[]? FromBinary(ReadOnlySpan<byte> body, out ProblemHttpResult? problem)
-    {
-        var error = ReadingUploadFrame.TryDecode(body, DeviceBatch.MaxReadings, out var frame);
-        if (error != CodecError.None)
-        {
-            problem = Problems.Of(ErrorCodes.ReadingsMalformed, $"the upload does not decode: {error}");
-            return null;
-        }
-        problem = null;
-        var items = new IngestItem[frame.Length];
-        for (var i = 0; i < frame.Length; i++)
-        {
-            var slots = new ReadingSlot[frame[i].Readings.Length];
-            for (var j = 0; j < slots.Length; j++)
-            {
-                var readingError = Core.Telemetry.Reading.TryDecode(frame[i].Readings[j], out var reading);
-                slots[j] = readingError == CodecError.None
-                    ? ReadingSlot.Of(reading!)
-                    : ReadingSlot.Failed(ErrorCodes.ReadingMalformed, $"the reading does not decode: {readingError}");
-            }
-            items[i] = new IngestItem(frame[i].BatchDevice, slots, frame[i].Signature);
-        }
-        return items;
-    }
-
-    private static IngestItem[]? FromJson(ReadOnlySpan<byte> body, SchemaCache schemas, out ProblemHttpResult? problem)
-    {
-        ReadingUploadJson? upload;
-        try
-        {
-            upload = System.Text.Json.JsonSerializer.Deserialize(body, ClientJsonContext.Default.ReadingUploadJson);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            problem = Problems.Of(ErrorCodes.ReadingsMalformed, $"the upload is not valid JSON: {e.Message}");
-            return null;
-        }
-        problem = null;
-        var items = new List<IngestItem>();
-        foreach (var r in upload?.Readings ?? [])
-        {
-            items.Add(new IngestItem(null, [Slot(r, schemas)], SignatureBytes(r.Signature)));
-        }
-        foreach (var b in upload?.Batches ?? [])
-        {
-            var slots = new ReadingSlot[b.Readings?.Count ?? 0];
-            for (var j = 0; j < slots.Length; j++)
-            {
-                slots[j] = Slot(b.Readings![j], schemas);
-            }
-            Address? device = Address.TryParse(b.Device, out var parsed) ? parsed : null;
-            if (device is null)
-            {
-                for (var j = 0; j < slots.Length; j++)
-                {
-                    slots[j] = ReadingSlot.Failed(ErrorCodes.ReadingMalformed, $"the batch's device '{b.Device}' is not an address");
-                }
-            }
-            items.Add(new IngestItem(device ?? default, slots, SignatureBytes(b.Signature)));
-        }
-        return [.. items];
-    }
-
-    private static ReadingSlot Slot(ReadingJson json, SchemaCache schemas) =>
-        ReadingJsonMapper.TryFromJson(json, schemas.Find, out var reading, out var code, out var message)
-            ? ReadingSlot.Of(reading!)
-            : ReadingSlot.Failed(code, message);
-
-    /// <summary>A missing or malformed signature becomes 64 zero bytes, which never verifies (and is not low-S).</summary>
-    private static byte[] SignatureBytes(string? hex) =>
-        Hex.TryDecode(hex, out var bytes) && bytes.Length == Signature.Size ? bytes : new byte[Signature.Size];
 
     private static Ok<TelemetryStatusView> Status(LedgerNode node)
     {

@@ -15,7 +15,7 @@ internal static class TxApi
     public static RouteGroupBuilder MapTxApi(this RouteGroupBuilder api)
     {
         var txs = api.MapGroup("/txs").WithTags("Transactions");
-        txs.MapPost("/", Submit).WithName("SubmitTxs")
+        txs.MapPost("/", Submit).WithName("SubmitTxs").Accepts<SubmitRequest>("application/json")
             .WithSummary("Submit one tx ({\"tx\":hex}) or a batch ({\"txs\":[hex…]}); signatures are verified in parallel before ordering. With wait=true, answers once committed.");
         txs.MapGet("/{id}", Get).WithName("GetTx").WithSummary("A tx's status (pending, committed, failed) with its receipt.");
         txs.MapGet("/{id}/wait", Wait).WithName("WaitForTx").WithSummary("Waits until the tx is committed or timeoutMs passes (then answers with status pending).");
@@ -24,8 +24,22 @@ internal static class TxApi
     }
 
     private static async Task<Results<Ok<SubmitResponse>, Accepted<SubmitResponse>, ProblemHttpResult>> Submit(
-        SubmitRequest request, LedgerNode node, bool? wait, int? timeoutMs, CancellationToken cancellationToken)
+        HttpRequest http, LedgerNode node, bool? wait, int? timeoutMs, CancellationToken cancellationToken)
     {
+        if (!JsonBody.IsJson(http))
+        {
+            return JsonBody.NotJson(http);
+        }
+        SubmitRequest? request;
+        ProblemHttpResult? problem;
+        using (var body = await PooledBody.ReadAsync(http, cancellationToken).ConfigureAwait(false))
+        {
+            request = JsonBody.Parse(body.Span, Client.ClientJsonContext.Default.SubmitRequest, ErrorCodes.BadRequest, out problem);
+        }
+        if (request is null)
+        {
+            return problem!;
+        }
         var single = request.Tx is not null;
         if (single == request.Txs is not null)
         {

@@ -25,8 +25,9 @@ public sealed class Admission
     private readonly Dictionary<Address, ulong> _nextNonce = [];
     private readonly Dictionary<Hash, Transaction> _pendingIds = [];
 
-    public Admission(LedgerStore store, StateMachine machine, ISequencer sequencer, NodeMetrics metrics, VerificationPool verifier)
+    public Admission(LedgerStore store, StateMachine machine, ISequencer sequencer, NodeMetrics metrics, VerificationPool verifier, NodeHealth health)
     {
+        _health = health;
         _verifier = verifier;
         _store = store;
         _machine = machine;
@@ -34,8 +35,7 @@ public sealed class Admission
         _metrics = metrics;
     }
 
-    /// <summary>Set when the node can no longer commit; every submission is then refused.</summary>
-    public string? Fault { get; set; }
+    private readonly NodeHealth _health;
 
     public Task<AdmissionResult[]> AdmitAsync(IReadOnlyList<byte[]> encoded) => AdmitAsync(encoded, verify: true);
 
@@ -75,9 +75,9 @@ public sealed class Admission
     private AdmissionResult Precheck(byte[] bytes, ulong nextHeight, out Transaction? tx)
     {
         tx = null;
-        if (Fault is not null)
+        if (_health.Fault is { } fault)
         {
-            return AdmissionResult.Reject(null, ErrorCodes.NodeUnavailable, Fault);
+            return AdmissionResult.Reject(null, ErrorCodes.NodeUnavailable, fault);
         }
         if (bytes.Length > Transaction.MaxEncodedBytes)
         {

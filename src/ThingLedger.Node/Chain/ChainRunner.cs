@@ -1,29 +1,35 @@
 using ThingLedger.Core.Ledger;
 using ThingLedger.Node.Consortium;
 using ThingLedger.Ordering.Etcd;
+using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Chain;
 
 /// <summary>
 /// Turns the ordered stream into blocks: execute, commit (durably), then tell admission,
-/// waiters, finality, subscribers and metrics. A block that cannot be committed stops the node:
-/// serving on after a failed commit could acknowledge what is not on disk. In a consortium the
+/// waiters, finality, subscribers and metrics. A block that cannot be committed stops the node
+/// taking writes (NODE_UNAVAILABLE, /health 503 with the reason) and nothing more is acknowledged;
+/// reads go on. When the disk is full the same block is tried again every second and the node
+/// resumes once there is room; a damaged file or any other failure stops block application until
+/// the operator acts. In a consortium the
 /// runner re-verifies every tx from the shared log, fetches blocks from peers when the log no
 /// longer holds them, waits for etcd when it is unreachable, and stops applying blocks when
 /// this peer's results disagree with a quorum.
 /// </summary>
 public sealed partial class ChainRunner : BackgroundService
 {
+    private static readonly TimeSpan RetryAfterDiskFull = TimeSpan.FromSeconds(1);
+
     private readonly LedgerNode _node;
-    private readonly IHostApplicationLifetime _lifetime;
+    private readonly DiskWatch _disk;
     private readonly ILogger<ChainRunner> _logger;
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private readonly PeerSync _sync;
 
-    public ChainRunner(LedgerNode node, IHostApplicationLifetime lifetime, ILogger<ChainRunner> logger)
+    public ChainRunner(LedgerNode node, DiskWatch disk, ILogger<ChainRunner> logger)
     {
         _node = node;
-        _lifetime = lifetime;
+        _disk = disk;
         _logger = logger;
         _sync = new PeerSync(node, _http, logger);
     }
@@ -44,7 +50,7 @@ public sealed partial class ChainRunner : BackgroundService
                 await FollowAsync(stoppingToken).ConfigureAwait(false);
                 return;
             }
-            _node.Finality.Republish(_node.ValidatorKey);
+            _node.Finality.Republish(_node.ValidatorKey.PublicKey);
             while (!stoppingToken.IsCancellationRequested && _node.Finality.Divergence is null)
             {
                 try
@@ -70,11 +76,15 @@ public sealed partial class ChainRunner : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (StorageCorruptException e)
+        {
+            _node.ReportStorageFailure(e, _disk);
+            LogCorrupt(e.Message);
+        }
         catch (Exception e)
         {
-            _node.Admission.Fault = $"block commit failed: {e.Message}";
+            _node.Health.Set(FaultCause.CommitFailed, $"block commit failed: {e.Message}");
             LogFailed(e);
-            _lifetime.StopApplication();
         }
     }
 
@@ -92,8 +102,25 @@ public sealed partial class ChainRunner : BackgroundService
                 throw new InvalidOperationException($"ordering delivered block {height} while the head is {_node.Head.Height}");
             }
             var txs = batch.SignaturesVerified ? batch.Transactions : await VerifiedAsync(batch.Transactions).ConfigureAwait(false);
-            var head = _node.ApplyBlock(batch.Timestamp, txs);
+            var head = await ApplyAsync(batch.Timestamp, txs, stoppingToken).ConfigureAwait(false);
             LogBlock(head.Height, txs.Count);
+        }
+    }
+
+    /// <summary>Commits the block, trying again while the disk is full: the block must not be skipped, and executing it again gives the same block.</summary>
+    private async Task<ChainHead> ApplyAsync(ulong timestamp, IReadOnlyList<Transaction> txs, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return _node.ApplyBlock(timestamp, txs);
+            }
+            catch (DiskFullException e)
+            {
+                _disk.ReportFull(e);
+                await Task.Delay(RetryAfterDiskFull, stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -137,8 +164,11 @@ public sealed partial class ChainRunner : BackgroundService
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Block {Height}: {Txs} txs")]
     private partial void LogBlock(ulong height, int txs);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Committing a block failed; the node stops so nothing unrecorded is acknowledged")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Committing a block failed; the node takes no more writes, so nothing unrecorded is acknowledged")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Critical, Message = "A database file is damaged; the node takes no more writes: {Reason}")]
+    private partial void LogCorrupt(string reason);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "The ordering log no longer holds block {Height}; fetching blocks from peers")]
     private partial void LogGap(ulong height);

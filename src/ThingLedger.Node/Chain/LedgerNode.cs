@@ -24,8 +24,30 @@ public sealed partial class LedgerNode : IDisposable
         Options = settings;
         Genesis = DataDirectory.LoadGenesis(settings.DataDirectory);
         ValidatorKey = DataDirectory.LoadNodeKey(settings.DataDirectory);
+        Signer = SignerState.Open(settings.DataDirectory);
+        DataDirectory.CheckLedgerPresent(settings.DataDirectory);
         Machine = StateMachine.Create(Genesis.ChainId);
         Store = LedgerStore.Open(settings.DataDirectory, Genesis, Progress);
+        try
+        {
+            Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId, Progress);
+        }
+        catch
+        {
+            Store.Dispose();
+            throw;
+        }
+        ulong? catchUpTo;
+        try
+        {
+            catchUpTo = DataDirectory.CheckStoresAgree(settings.DataDirectory, Store, Readings, Signer, ValidatorKey.Address, settings.IsConsortium);
+        }
+        catch
+        {
+            Readings.Dispose();
+            Store.Dispose();
+            throw;
+        }
         if (Store.Head is null)
         {
             Store.CommitBlock(Genesis.Timestamp, [], [], Machine.Genesis(Genesis, Store), Attest);
@@ -36,6 +58,7 @@ public sealed partial class LedgerNode : IDisposable
         // an organisation added later starts from genesis and attests once its epoch begins.
         if (!settings.IsConsortium && !Validators.At(Head.Height + 1).Contains(ValidatorKey.PublicKey))
         {
+            Readings.Dispose();
             Store.Dispose();
             throw new InvalidOperationException($"node.key in {settings.DataDirectory} is not a validator of chain '{Genesis.ChainId}' at height {Head.Height + 1}");
         }
@@ -69,17 +92,34 @@ public sealed partial class LedgerNode : IDisposable
                 clock,
                 Store.Head!.Header.Timestamp);
         }
-        Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId, Progress);
         Schemas = new SchemaCache(Store);
         Metrics = new NodeMetrics();
         Verifier = new VerificationPool(Environment.ProcessorCount);
-        Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier);
+        Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier, Health);
         Tracker = new CommitTracker(Store, id => Admission.FindPending(id) is not null);
+        if (catchUpTo is { } target)
+        {
+            CatchingUpTo = target;
+            Health.Set(FaultCause.CatchingUp, CatchUpFault(target));
+            LogCatchingUp(logger, Head.Height, target);
+        }
     }
+
+    /// <summary>
+    /// Set while a consortium peer's ledger is behind what its other stores prove it reached: it
+    /// takes blocks from the consortium and accepts nothing until its head reaches this height.
+    /// </summary>
+    public ulong? CatchingUpTo { get; private set; }
+
+    private static string CatchUpFault(ulong target) =>
+        $"catching up: the ledger is behind block {target}, which this node's reading store or validator key already reached";
 
     public NodeOptions Options { get; }
     public Genesis Genesis { get; }
     public KeyPair ValidatorKey { get; }
+
+    /// <summary>The highest block this node's key attested, kept on disk so it never signs two blocks at one height.</summary>
+    public SignerState Signer { get; }
     public StateMachine Machine { get; }
     public LedgerStore Store { get; }
 
@@ -143,8 +183,24 @@ public sealed partial class LedgerNode : IDisposable
         Volatile.Write(ref _validators, history);
     }
 
-    /// <summary>Why the node stopped committing, or null while healthy.</summary>
-    public string? Fault => Admission.Fault;
+    /// <summary>Why the node refuses writes now (see <see cref="NodeHealth"/>), or null while healthy.</summary>
+    public string? Fault => Health.Fault;
+
+    public NodeHealth Health { get; } = new();
+
+    /// <summary>A write to a store failed: a full disk waits for room (<see cref="DiskWatch"/>), a damaged file stops writes until it is repaired.</summary>
+    public void ReportStorageFailure(StorageException failure, DiskWatch disk)
+    {
+        switch (failure)
+        {
+            case DiskFullException full:
+                disk.ReportFull(full);
+                break;
+            case StorageCorruptException:
+                Health.Set(FaultCause.StorageCorrupt, $"{failure.Message}; stop the node and run `thingledger node repair --data {Options.DataDirectory}`");
+                break;
+        }
+    }
 
     /// <summary>Why ordering (etcd) cannot be reached right now, or null; the node waits and retries.</summary>
     public string? OrderingProblem { get; set; }
@@ -153,7 +209,22 @@ public sealed partial class LedgerNode : IDisposable
     /// This node's own attestation of a block it computed. A solo node is the only validator it
     /// needs; in a consortium the certificate grows to a quorum as other peers' attestations arrive.
     /// </summary>
-    public FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(ValidatorKey, header));
+    /// <remarks>
+    /// The key signs only what <see cref="SignerState"/> allows. A consortium peer whose ledger is
+    /// behind its own record (rebuilt after a loss) commits those blocks without its attestation:
+    /// the other validators' make them final. A solo node never gets here behind its record: it
+    /// refuses to start (<see cref="DataDirectory.CheckStoresAgree"/>).
+    /// </remarks>
+    public FinalityCertificate Attest(BlockHeader header)
+    {
+        if (Signer.TrySign(ValidatorKey, header) is { } own)
+        {
+            return FinalityCertificate.Of(own);
+        }
+        return Options.IsConsortium
+            ? FinalityCertificate.Of()
+            : throw new InvalidOperationException($"the validator key attested block {Signer.Height} ({Signer.BlockHash}) already and will not sign another block {header.Height}");
+    }
 
     /// <summary>
     /// Executes and durably commits the next block, then tells admission, waiters, finality,
@@ -169,6 +240,11 @@ public sealed partial class LedgerNode : IDisposable
             ? Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, Attest)
             : Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, _ => fetched.Certificate, fetched.Header);
         RefreshValidators();
+        if (CatchingUpTo is { } target && head.Height >= target)
+        {
+            CatchingUpTo = null;
+            Health.Clear(FaultCause.CatchingUp);
+        }
         Admission.OnCommitted(txs, executed.Receipts);
         Tracker.OnCommitted(head.Height, txs, executed.Receipts);
         Finality.OnCommitted(head);
@@ -190,6 +266,9 @@ public sealed partial class LedgerNode : IDisposable
         Store.Dispose();
         ValidatorKey.Dispose();
     }
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The ledger is at block {Height}, behind block {Target} that this node's other stores reached: catching up from the consortium before accepting anything")]
+    private static partial void LogCatchingUp(ILogger logger, ulong height, ulong target);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Opening the data directory: {Message}")]
     private static partial void LogOpening(ILogger logger, string message);

@@ -21,7 +21,7 @@ public sealed partial class ConsortiumService : BackgroundService
         _logger = logger;
         _node.Finality.Diverged += reason =>
         {
-            _node.Admission.Fault = $"diverged from the consortium: {reason}";
+            _node.Health.Set(FaultCause.Diverged, $"diverged from the consortium: {reason}");
             LogDiverged(reason);
         };
     }

@@ -82,8 +82,11 @@ public sealed class FinalityTracker
         Evaluate(header.Height);
     }
 
-    /// <summary>Re-publishes this peer's attestations of blocks committed but not yet final (after a restart).</summary>
-    public void Republish(KeyPair validator)
+    /// <summary>
+    /// Re-publishes this peer's attestations of blocks committed but not yet final (after a
+    /// restart): the ones stored with each block, never new signatures.
+    /// </summary>
+    public void Republish(PublicKey validator)
     {
         var head = _store.Head;
         if (!IsConsortium || head is null)
@@ -94,7 +97,7 @@ public sealed class FinalityTracker
         {
             if (block.Height > FinalizedHeight)
             {
-                OnCommitted(block with { Certificate = FinalityCertificate.Of(Attestation.Sign(validator, block.Header)) });
+                OnCommitted(block with { Certificate = FinalityCertificate.Of([.. block.Certificate.Attestations.Where(a => a.Validator.Equals(validator))]) });
             }
         }
     }

@@ -7,7 +7,7 @@ namespace ThingLedger.Node.Json;
 /// The node's own JSON types (problem details). The API contract types are serialised with
 /// the SDK's <see cref="Client.ClientJsonContext"/>, so node and SDK share one definition.
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class NodeJsonContext : JsonSerializerContext;

@@ -27,11 +27,13 @@ public sealed partial class Anchorer : BackgroundService
     public const int MaxReadingsPerRound = 500_000;
 
     private readonly LedgerNode _node;
+    private readonly DiskWatch _disk;
     private readonly ILogger<Anchorer> _logger;
 
-    public Anchorer(LedgerNode node, ILogger<Anchorer> logger)
+    public Anchorer(LedgerNode node, DiskWatch disk, ILogger<Anchorer> logger)
     {
         _node = node;
+        _disk = disk;
         _logger = logger;
     }
 
@@ -49,11 +51,18 @@ public sealed partial class Anchorer : BackgroundService
             {
                 if (_node.Fault is not null)
                 {
-                    return;
+                    // Nothing can commit now (disk full, catching up, diverged): try again next tick.
+                    continue;
                 }
                 try
                 {
                     await AnchorBacklogAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (StorageException e)
+                {
+                    // The readings stay queued; the next round starts by repairing the record from the chain.
+                    _node.ReportStorageFailure(e, _disk);
+                    LogRoundFailedStorage(e.Message);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -175,6 +184,9 @@ public sealed partial class Anchorer : BackgroundService
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "An anchoring round failed; the readings stay queued for the next round")]
     private partial void LogRoundFailed(Exception exception);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "An anchoring round failed to write; the readings stay queued for the next round: {Reason}")]
+    private partial void LogRoundFailedStorage(string reason);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Recorded {Count} anchors found on chain but missing locally (the chain has anchored up to reading {LastIngest})")]
     private partial void LogRepaired(int count, ulong lastIngest);
