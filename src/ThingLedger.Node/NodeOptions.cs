@@ -35,6 +35,12 @@ public sealed class NodeOptions
     /// <summary>How far ahead of the node's clock a reading's timestamp may be, in milliseconds.</summary>
     public long MaxClockSkewMs { get; set; } = 5 * 60 * 1000;
 
+    /// <summary>
+    /// How far ahead of this peer's clock a block's time may be for the peer to attest it, in
+    /// milliseconds (consortium); a block dated later is attested only once the clock gets there.
+    /// </summary>
+    public long MaxBlockClockSkewMs { get; set; } = 5_000;
+
     /// <summary>How far behind the node's clock a reading's timestamp may be, in milliseconds.</summary>
     public long MaxReadingAgeMs { get; set; } = 7L * 24 * 60 * 60 * 1000;
 

@@ -355,8 +355,8 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var first = await etcd.GetAsync(OrderingLog.CutKey($"thingledger/{fixture.Genesis.ChainId}", 1), CancellationToken.None);
-            if (first is null)
+            var first = await etcd.GetPrefixAsync(OrderingLog.CutKey($"thingledger/{fixture.Genesis.ChainId}", 1) + "/", CancellationToken.None);
+            if (first.Count == 0)
             {
                 break;
             }
@@ -369,5 +369,65 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
             {
             }
         });
+    }
+
+    [Fact]
+    public async Task Only_a_validator_can_cut_a_block_and_no_peer_attests_one_dated_ahead_of_its_clock()
+    {
+        await fixture.UpAsync();
+        await fixture.LoadAsync([0], 1, TimeSpan.FromSeconds(10));
+        var height = await fixture.MaxHeightAsync([0, 1, 2]);
+        await fixture.WaitFinalAsync([0, 1, 2], height);
+        var prefix = $"thingledger/{fixture.Genesis.ChainId}";
+        using var etcd = new EtcdClient([.. Network.Manifest.Etcd.Select(e => new Uri(e.ClientUrl))], TimeSpan.FromSeconds(5));
+        var year2036 = (ulong)new DateTimeOffset(2036, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+        // Anyone who can write to etcd: an unsigned cut where the old format had it, and a cut
+        // signed by a key that is no validator, in its own slot. Both name the next height.
+        byte[] unsigned = [1, 2, .. BitConverter.GetBytes(height + 1).Reverse(), .. BitConverter.GetBytes(year2036).Reverse()];
+        await etcd.PutAsync(OrderingLog.CutKey(prefix, height + 1), unsigned, CancellationToken.None);
+        using var outsider = KeyPair.Generate();
+        var forged = CutMessage.Sign(fixture.Genesis.ChainId, outsider, height + 1, ulong.MaxValue);
+        await etcd.PutAsync(OrderingLog.CutSlotKey(prefix, height + 1, outsider.PublicKey), OrderingLog.EncodeCut(forged), CancellationToken.None);
+        var ids = await fixture.LoadAsync([1], 1, TimeSpan.FromSeconds(10));
+        await fixture.AssertCommittedEverywhereAsync([0, 1, 2], ids);
+        using var first = fixture.Peer(0);
+        var tx = await first.GetTxAsync(ids[0]);
+        Assert.Equal(height + 1, tx!.Height);
+        var block = await first.GetBlockAsync(height + 1);
+        Assert.InRange((long)block!.Timestamp, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddSeconds(10).ToUnixTimeMilliseconds());
+        await fixture.WaitFinalAsync([0, 1, 2], height + 1);
+
+        // A validator whose clock runs ahead (here its key, used by hand) cuts the next block
+        // 20 s ahead: every peer commits it, none attests it until its own clock is within
+        // Node:MaxBlockClockSkewMs (5 s) of it, so it cannot become final earlier.
+        height = await fixture.MaxHeightAsync([0, 1, 2]);
+        await fixture.WaitFinalAsync([0, 1, 2], height);
+        using var validator = KeyPair.ImportPem(File.ReadAllText(Path.Combine(Network.Manifest.Peers[2].DataDir, "node.key")));
+        var ahead = (ulong)DateTimeOffset.UtcNow.AddSeconds(20).ToUnixTimeMilliseconds();
+        var cut = CutMessage.Sign(fixture.Genesis.ChainId, validator, height + 1, ahead);
+        await etcd.CreateAsync(OrderingLog.CutSlotKey(prefix, height + 1, validator.PublicKey), OrderingLog.EncodeCut(cut), CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+        foreach (var i in new[] { 0, 1, 2 })
+        {
+            using var client = fixture.Peer(i);
+            Client.Contracts.FinalityView view;
+            while ((view = await client.GetFinalityAsync()).Height <= height)
+            {
+                Assert.True(clock.Elapsed < LocalNetworkFixture.Settle, $"peer {i} did not commit the block cut ahead\n{fixture.Logs()}");
+                await Task.Delay(100);
+            }
+            Assert.Equal(ahead, (await client.GetBlockAsync(height + 1))!.Timestamp);
+            if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 5_000 < (long)ahead - 2_000)
+            {
+                Assert.Equal(height, view.FinalizedHeight);
+                Assert.Equal("not-attesting", view.Status);
+                Assert.Contains($"block {height + 1} is dated", view.Problem);
+            }
+        }
+        await fixture.WaitFinalAsync([0, 1, 2], height + 1);
+        Assert.True(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() >= (long)ahead - 5_000, "the block dated ahead became final before any peer's clock was within the skew of its time");
+        using var any = fixture.Peer(1);
+        Assert.Equal("healthy", (await any.GetFinalityAsync()).Status);
     }
 }

@@ -112,7 +112,7 @@ public sealed record TelemetryStatusView(ulong Readings, int Devices, ulong Anch
 /// <summary>
 /// A peer's view of finality (GET /v1/finality): its head, its highest final block, how far
 /// finality lags, and whether it is healthy (status "healthy", "ordering-unavailable" while etcd
-/// cannot be reached, "unhealthy" with the reason once it has stopped).
+/// cannot be reached, "not-attesting" while it holds back its attestation of a block dated ahead of its clock, "unhealthy" with the reason once it has stopped).
 /// </summary>
 public sealed record FinalityView(
     string ChainId, string Ordering, string Org, string Validator, ulong Height, ulong FinalizedHeight, ulong FinalityLag,

@@ -10,4 +10,5 @@ public static class DomainTags
     public const string Attestation = "thingledger/attest/v1";
     public const string Address = "thingledger/address/v1";
     public const string Genesis = "thingledger/genesis/v1";
+    public const string Cut = "thingledger/cut/v1";
 }

@@ -54,6 +54,7 @@ internal static class SyncApi
         var org = set.OrgOf(node.ValidatorKey.PublicKey) ?? string.Empty;
         var (status, problem) = node.Fault is { } fault ? ("unhealthy", fault)
             : node.OrderingProblem is { } ordering ? ("ordering-unavailable", ordering)
+            : node.AttestationProblem is { } attesting ? ("not-attesting", attesting)
             : ("healthy", (string?)null);
         return new FinalityView(node.Genesis.ChainId, node.Options.Ordering, org, node.ValidatorKey.PublicKey.ToHex(), head, final, head - final,
             set.Quorum, set.Validators.Count, status, problem, set.Epoch);

@@ -51,6 +51,7 @@ public sealed partial class ChainRunner : BackgroundService
                 return;
             }
             _node.Finality.Republish(_node.ValidatorKey.PublicKey);
+            _node.ResumeAttesting();
             while (!stoppingToken.IsCancellationRequested && _node.Finality.Divergence is null)
             {
                 try

@@ -21,7 +21,9 @@ public sealed partial class LedgerNode : IDisposable
         void Progress(string message) => LogOpening(logger, message);
         var settings = options.Value;
         settings.Validate();
+        _logger = logger;
         Options = settings;
+        _clock = clock;
         Genesis = DataDirectory.LoadGenesis(settings.DataDirectory);
         ValidatorKey = DataDirectory.LoadNodeKey(settings.DataDirectory);
         Signer = SignerState.Open(settings.DataDirectory);
@@ -76,7 +78,8 @@ public sealed partial class LedgerNode : IDisposable
                     MaxPending = settings.MaxPendingTxs,
                 },
                 clock,
-                () => new LogPosition(Math.Min(Finality.FinalizedHeight, Head.Height), Head.Height, Head.Header.Timestamp));
+                () => new LogPosition(Math.Min(Finality.FinalizedHeight, Head.Height), Head.Height, Head.Header.Timestamp),
+                new CutAuthority(Genesis.ChainId, ValidatorKey, MayCutAsync));
             Sequencer = Log;
             Peers = PeerSync.ParsePeers(settings.Peers);
         }
@@ -181,7 +184,11 @@ public sealed partial class LedgerNode : IDisposable
             history = history.TryAppend(record.Set, out var problem) ?? throw new InvalidDataException($"validator epoch {n} in state: {problem}");
         }
         Volatile.Write(ref _validators, history);
+        Volatile.Write(ref _validatorsThrough, Store.Head!.Height);
     }
+
+    /// <summary>The height of the last block whose validator changes <see cref="Validators"/> holds.</summary>
+    private ulong _validatorsThrough;
 
     /// <summary>Why the node refuses writes now (see <see cref="NodeHealth"/>), or null while healthy.</summary>
     public string? Fault => Health.Fault;
@@ -217,6 +224,10 @@ public sealed partial class LedgerNode : IDisposable
     /// </remarks>
     public FinalityCertificate Attest(BlockHeader header)
     {
+        if (Options.IsConsortium && DeferAttestation(header))
+        {
+            return FinalityCertificate.Of();
+        }
         if (Signer.TrySign(ValidatorKey, header) is { } own)
         {
             return FinalityCertificate.Of(own);
@@ -224,6 +235,110 @@ public sealed partial class LedgerNode : IDisposable
         return Options.IsConsortium
             ? FinalityCertificate.Of()
             : throw new InvalidOperationException($"the validator key attested block {Signer.Height} ({Signer.BlockHash}) already and will not sign another block {header.Height}");
+    }
+
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Queue<BlockHeader> _unattested = new();
+    private readonly object _attestLock = new();
+
+    /// <summary>
+    /// Why this peer is holding back its attestations (a block dated ahead of its clock by more
+    /// than Node:MaxBlockClockSkewMs), or null. Writes go on; finality waits for the clock or a quorum of others.
+    /// </summary>
+    public string? AttestationProblem { get; private set; }
+
+    /// <summary>
+    /// A consortium peer attests a block only when its time is at most Node:MaxBlockClockSkewMs
+    /// ahead of the peer's own clock; a later-dated block, and every block after it (never
+    /// signing out of order), waits in order until <see cref="AttestDue"/> finds the clock there.
+    /// </summary>
+    private bool DeferAttestation(BlockHeader header)
+    {
+        lock (_attestLock)
+        {
+            var aheadMs = (long)(header.Timestamp - Math.Min(header.Timestamp, (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            if (_unattested.Count == 0 && aheadMs <= Options.MaxBlockClockSkewMs)
+            {
+                return false;
+            }
+            _unattested.Enqueue(header);
+            if (aheadMs > Options.MaxBlockClockSkewMs && AttestationProblem is null)
+            {
+                AttestationProblem = $"block {header.Height} is dated {DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(header.Timestamp, (ulong)DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())):O}, " +
+                    $"{aheadMs / 1000} s ahead of this peer's clock (at most {Options.MaxBlockClockSkewMs} ms): not attested until the clock gets there";
+                LogBlockAhead(_logger, header.Height, aheadMs, Options.MaxBlockClockSkewMs);
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Signs, in order, the held-back blocks whose time the clock has now reached; returns their
+    /// attestations for finality to count and publish.
+    /// </summary>
+    public List<AttestationMessage> AttestDue()
+    {
+        var signed = new List<AttestationMessage>();
+        lock (_attestLock)
+        {
+            var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
+            while (_unattested.TryPeek(out var header) && header.Timestamp <= now + (ulong)Options.MaxBlockClockSkewMs)
+            {
+                _unattested.Dequeue();
+                if (Signer.TrySign(ValidatorKey, header) is { } own)
+                {
+                    signed.Add(new AttestationMessage(header.Height, header.Hash, header.StateRoot, own));
+                }
+            }
+            if (_unattested.Count == 0)
+            {
+                AttestationProblem = null;
+            }
+        }
+        return signed;
+    }
+
+    /// <summary>
+    /// After a restart: blocks committed without this peer's attestation, above what its key
+    /// signed and not final, were held back; they wait again, in order.
+    /// </summary>
+    public void ResumeAttesting()
+    {
+        var from = Math.Max(Finality.FinalizedHeight, Signer.Height ?? 0);
+        if (!Options.IsConsortium || Head.Height <= from)
+        {
+            return;
+        }
+        var held = Store.RecentBlocks(Head.Height, (int)Math.Min(Head.Height - from, 10_000))
+            .Where(b => b.Height > from && !b.Certificate.Attestations.Any(a => a.Validator.Equals(ValidatorKey.PublicKey)))
+            .OrderBy(b => b.Height);
+        lock (_attestLock)
+        {
+            foreach (var block in held)
+            {
+                _unattested.Enqueue(block.Header);
+            }
+        }
+    }
+
+    private TaskCompletionSource _headMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Whether <paramref name="key"/> may end block <paramref name="height"/>: a validator in
+    /// force at that height. Waits until block height − 1 is committed, which fixes the set.
+    /// </summary>
+    private async ValueTask<bool> MayCutAsync(ulong height, PublicKey key, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var moved = Volatile.Read(ref _headMoved).Task;
+            if (Volatile.Read(ref _validatorsThrough) + 1 >= height)
+            {
+                return Validators.At(height).Contains(key);
+            }
+            await moved.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -240,6 +355,7 @@ public sealed partial class LedgerNode : IDisposable
             ? Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, Attest)
             : Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, _ => fetched.Certificate, fetched.Header);
         RefreshValidators();
+        Interlocked.Exchange(ref _headMoved, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (CatchingUpTo is { } target && head.Height >= target)
         {
             CatchingUpTo = null;
@@ -266,6 +382,9 @@ public sealed partial class LedgerNode : IDisposable
         Store.Dispose();
         ValidatorKey.Dispose();
     }
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Block {Height} is dated {AheadMs} ms ahead of this peer's clock (at most {MaxMs}): its attestation waits until the clock gets there")]
+    private static partial void LogBlockAhead(ILogger logger, ulong height, long aheadMs, long maxMs);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The ledger is at block {Height}, behind block {Target} that this node's other stores reached: catching up from the consortium before accepting anything")]
     private static partial void LogCatchingUp(ILogger logger, ulong height, ulong target);

@@ -6,7 +6,7 @@ namespace ThingLedger.Node.Consortium;
 /// <summary>
 /// A consortium peer's finality work beside the chain runner: publishes this peer's attestations
 /// to the log (in order, retrying while etcd is away), counts the others' as they arrive, halts
-/// the peer when a quorum disagrees with it, and compacts the log once blocks are final
+/// the peer when a quorum disagrees with it, attests blocks it held back once its clock reaches their time, and compacts the log once blocks are final
 /// (etcd keeps the last Node:RetainBlocks final blocks; older ones are served by peers).
 /// </summary>
 public sealed partial class ConsortiumService : BackgroundService
@@ -34,7 +34,7 @@ public sealed partial class ConsortiumService : BackgroundService
         }
         try
         {
-            await Task.WhenAll(PublishAsync(log, stoppingToken), CollectAsync(log, stoppingToken), CompactAsync(log, stoppingToken)).ConfigureAwait(false);
+            await Task.WhenAll(PublishAsync(log, stoppingToken), CollectAsync(log, stoppingToken), CompactAsync(log, stoppingToken), AttestHeldBackAsync(stoppingToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -66,6 +66,19 @@ public sealed partial class ConsortiumService : BackgroundService
         await foreach (var attestation in log.Attestations.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             _node.Finality.OnAttestation(attestation);
+        }
+    }
+
+    /// <summary>Attests blocks held back while dated ahead of this peer's clock, once the clock gets there.</summary>
+    private async Task AttestHeldBackAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(250, stoppingToken).ConfigureAwait(false);
+            foreach (var own in _node.AttestDue())
+            {
+                _node.Finality.OnOwnAttestation(own);
+            }
         }
     }
 

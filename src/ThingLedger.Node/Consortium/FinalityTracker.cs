@@ -102,6 +102,21 @@ public sealed class FinalityTracker
         }
     }
 
+    /// <summary>This peer's attestation of a block it committed earlier without one (held back while the block was dated ahead of its clock).</summary>
+    public void OnOwnAttestation(AttestationMessage message)
+    {
+        lock (_lock)
+        {
+            if (_certified.Contains(message.Height))
+            {
+                return;
+            }
+            Add(message);
+            _outbox.Writer.TryWrite(message);
+        }
+        Evaluate(message.Height);
+    }
+
     /// <summary>
     /// An attestation read from the log: kept when its signature holds; counted once this peer
     /// executed the block, if its signer is a validator at that height (the set may be scheduled

@@ -146,6 +146,25 @@ public sealed class EtcdClient : IDisposable
         return null;
     }
 
+    /// <summary>Every key under <paramref name="prefix"/> with its value, in key order.</summary>
+    public async Task<List<EtcdKeyValue>> GetPrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        using var body = await PostAsync("/v3/kv/range", w =>
+        {
+            w.WriteString("key", Base64(prefix));
+            w.WriteString("range_end", Base64(PrefixEnd(prefix)));
+        }, cancellationToken).ConfigureAwait(false);
+        var found = new List<EtcdKeyValue>();
+        if (body.RootElement.TryGetProperty("kvs", out var kvs))
+        {
+            foreach (var kv in kvs.EnumerateArray())
+            {
+                found.Add(ReadKeyValue(kv));
+            }
+        }
+        return found;
+    }
+
     /// <summary>Deletes the keys in [from, to).</summary>
     public async Task DeleteRangeAsync(string from, string to, CancellationToken cancellationToken)
     {

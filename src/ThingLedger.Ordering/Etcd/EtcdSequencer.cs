@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using ThingLedger.Core;
+using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 
 namespace ThingLedger.Ordering.Etcd;
@@ -31,6 +32,13 @@ public sealed class EtcdOrderingOptions
 /// </summary>
 public readonly record struct LogPosition(ulong From, ulong Head, ulong HeadTimestamp);
 
+/// <summary>
+/// Who may end a block: this peer's validator key signs the cuts it proposes; <see cref="MayCutAsync"/>
+/// says whether a key is a validator in force at a height, waiting until the peer has executed
+/// the block before it (the set of block h is scheduled by a block below h).
+/// </summary>
+public sealed record CutAuthority(string ChainId, KeyPair Key, Func<ulong, PublicKey, CancellationToken, ValueTask<bool>> MayCutAsync);
+
 /// <summary>The log no longer holds the cut a peer must resume from: it must fetch blocks from other peers first.</summary>
 public sealed class OrderingGapException(ulong height)
     : Exception($"the etcd log no longer holds block {height}'s cut (compacted); blocks must be fetched from other peers")
@@ -41,11 +49,13 @@ public sealed class OrderingGapException(ulong height)
 /// <summary>
 /// Ordering on an etcd cluster, shared by every peer of a consortium (docs/CONSORTIUM.md).
 /// Peers write admitted txs as entries under one key ({prefix}/log); etcd's revision order is the
-/// total order. Block h is every tx entry after the cut of h−1 up to the cut of h, a key
-/// ({prefix}/cut/h) that any peer may create once (an etcd transaction), when txs have waited
-/// a block interval or a block's worth waits. The block time is the cut's timestamp, never
-/// earlier than the previous block's: it comes from the log, not from the executing peer.
-/// Every peer derives the same blocks from the same log.
+/// total order. Block h is every tx entry after the cut of h−1 up to the cut of h: the first
+/// cut of height h in revision order that a validator in force at h signed. Each validator
+/// proposes at most one, in its own slot ({prefix}/cut/h/{validator}, created once), when txs
+/// have waited a block interval or a block's worth waits; a cut nobody can attribute is
+/// ignored. The block time is the cut's timestamp, never earlier than the previous block's: it
+/// comes from the log, not from the executing peer. Every peer derives the same blocks from the
+/// same log.
 /// </summary>
 public sealed class EtcdSequencer : ISequencer, IDisposable
 {
@@ -53,6 +63,7 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
     private readonly EtcdOrderingOptions _options;
     private readonly TimeProvider _clock;
     private readonly Func<LogPosition> _position;
+    private readonly CutAuthority _authority;
     private readonly Channel<AttestationMessage> _attestations = Channel.CreateBounded<AttestationMessage>(
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -69,8 +80,9 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
     private readonly Task _flusher;
     private Task? _cutter;
 
-    public EtcdSequencer(EtcdClient etcd, EtcdOrderingOptions options, TimeProvider clock, Func<LogPosition> position)
+    public EtcdSequencer(EtcdClient etcd, EtcdOrderingOptions options, TimeProvider clock, Func<LogPosition> position, CutAuthority authority)
     {
+        _authority = authority;
         _etcd = etcd;
         _options = options;
         _clock = clock;
@@ -200,13 +212,14 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
     /// </summary>
     public async Task<bool> CompactBeforeAsync(ulong height, CancellationToken cancellationToken)
     {
-        var cut = await _etcd.GetAsync(OrderingLog.CutKey(_options.Prefix, height), cancellationToken).ConfigureAwait(false);
-        if (cut is null)
+        // The earliest proposal of that height is at or before the cut that ended it.
+        var slots = await _etcd.GetPrefixAsync(OrderingLog.CutKey(_options.Prefix, height) + "/", cancellationToken).ConfigureAwait(false);
+        if (slots.Count == 0)
         {
             return false;
         }
         await _etcd.DeleteRangeAsync(OrderingLog.CutKey(_options.Prefix, 1), OrderingLog.CutKey(_options.Prefix, height), cancellationToken).ConfigureAwait(false);
-        return await _etcd.CompactAsync(cut.ModRevision, cancellationToken).ConfigureAwait(false);
+        return await _etcd.CompactAsync(slots.Min(s => s.ModRevision), cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<OrderedBatch> ReadBatchesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -251,11 +264,35 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
         if (position.From == 0)
         {
             // The first peer to start creates the cut of block 0: the log begins after it.
-            var (_, revision) = await _etcd.CreateAsync(OrderingLog.CutKey(_options.Prefix, 0), OrderingLog.EncodeCut(0, 0), cancellationToken).ConfigureAwait(false);
+            var (_, revision) = await _etcd.CreateAsync(OrderingLog.CutKey(_options.Prefix, 0), OrderingLog.EncodeGenesisCut(), cancellationToken).ConfigureAwait(false);
             return revision;
         }
-        var cut = await _etcd.GetAsync(OrderingLog.CutKey(_options.Prefix, position.From), cancellationToken).ConfigureAwait(false);
-        return cut?.ModRevision ?? throw new OrderingGapException(position.From);
+        // The cut that ended block From is the first valid one of its height, as the pump chose it.
+        var slots = await _etcd.GetPrefixAsync(OrderingLog.CutKey(_options.Prefix, position.From) + "/", cancellationToken).ConfigureAwait(false);
+        foreach (var slot in slots.OrderBy(s => s.ModRevision))
+        {
+            if (await IsValidCutAsync(slot.Key, slot.Value, position.From, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return slot.ModRevision;
+            }
+        }
+        throw new OrderingGapException(position.From);
+    }
+
+    /// <summary>
+    /// The cut stored under <paramref name="key"/> when it ends block <paramref name="height"/>:
+    /// it names that height, sits in its signer's slot, its signature holds and its signer is a
+    /// validator in force at that height. Anything else is null, the same on every peer.
+    /// </summary>
+    private async ValueTask<CutMessage?> IsValidCutAsync(string key, byte[] value, ulong height, CancellationToken cancellationToken)
+    {
+        if (!OrderingLog.TryParseCutKey(_options.Prefix, key, out var keyHeight, out var slot) || slot is null || keyHeight != height ||
+            OrderingLog.TryDecodeCut(value) is not { } cut || cut.Height != height || OrderingLog.Short(cut.Cutter) != slot ||
+            !cut.Verify(_authority.ChainId))
+        {
+            return null;
+        }
+        return await _authority.MayCutAsync(height, cut.Cutter, cancellationToken).ConfigureAwait(false) ? cut : null;
     }
 
     private async Task PumpAsync(LogPosition position, long startRevision, ChannelWriter<OrderedBatch> batches, CancellationToken cancellationToken)
@@ -281,15 +318,15 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
                         NoteUncut(txs.Count);
                     }
                 }
-                else if (OrderingLog.TryParseCutHeight(_options.Prefix, e.Key, out var height))
+                else if (OrderingLog.TryParseCutKey(_options.Prefix, e.Key, out var height, out _))
                 {
-                    if (height != next || !OrderingLog.TryDecodeCut(e.Value, out var cutHeight, out var cutTime) || cutHeight != height)
+                    if (height != next || await IsValidCutAsync(e.Key, e.Value, height, cancellationToken).ConfigureAwait(false) is not { } cut)
                     {
                         continue;
                     }
                     if (next > position.Head)
                     {
-                        lastTimestamp = Math.Max(lastTimestamp, cutTime);
+                        lastTimestamp = Math.Max(lastTimestamp, cut.Timestamp);
                         await batches.WriteAsync(new OrderedBatch(next, lastTimestamp, block, SignaturesVerified: false), cancellationToken).ConfigureAwait(false);
                         block = [];
                     }
@@ -335,7 +372,8 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
 
     /// <summary>
     /// Proposes the next cut when txs have waited a block interval or a block's worth waits.
-    /// Every peer does this; etcd lets exactly one cut per height exist, so racing is harmless.
+    /// Every peer does this, in its own slot; the first valid cut in the log wins, so racing is
+    /// harmless (a peer whose key is not a validator proposes cuts nobody takes).
     /// </summary>
     private async Task CutLoopAsync()
     {
@@ -365,7 +403,8 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
             }
             try
             {
-                await _etcd.CreateAsync(OrderingLog.CutKey(_options.Prefix, height), OrderingLog.EncodeCut(height, Now()), token).ConfigureAwait(false);
+                var cut = CutMessage.Sign(_authority.ChainId, _authority.Key, height, Now());
+                await _etcd.CreateAsync(OrderingLog.CutSlotKey(_options.Prefix, height, _authority.Key.PublicKey), OrderingLog.EncodeCut(cut), token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is EtcdException or OperationCanceledException)
             {
