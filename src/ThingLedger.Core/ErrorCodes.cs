@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string NonceReused = "NONCE_REUSED";
     public const string NonceGap = "NONCE_GAP";
     public const string MempoolFull = "MEMPOOL_FULL";
+    public const string SignerPendingLimit = "SIGNER_PENDING_LIMIT";
     public const string OrderingUnavailable = "ORDERING_UNAVAILABLE";
     public const string UnknownModule = "UNKNOWN_MODULE";
     public const string UnknownOperation = "UNKNOWN_OPERATION";

@@ -10,10 +10,11 @@ public interface IModule
 {
     string Name { get; }
 
-    IReadOnlyCollection<string> Operations { get; }
-
-    /// <summary>Runs one operation; on failure the state machine discards every write it made.</summary>
-    Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload);
+    /// <summary>
+    /// Its operations, each with its payload decoder, access and handler. On failure of a
+    /// handler the state machine discards every write it made.
+    /// </summary>
+    OperationTable Operations { get; }
 
     /// <summary>Writes the module's genesis state.</summary>
     void InitGenesis(Genesis genesis, StateView state);

@@ -55,11 +55,26 @@ public sealed class StateMachine
 
     public IReadOnlyList<IModule> Modules => _modulesByName;
 
-    /// <summary>The error code admission should return for an unroutable tx, or null when a module takes it.</summary>
-    public string? Route(string module, string operation) =>
-        !_modules.TryGetValue(module, out var m) ? ErrorCodes.UnknownModule
-        : m.Operations.Contains(operation) ? null
-        : ErrorCodes.UnknownOperation;
+    /// <summary>
+    /// What admission refuses a tx for before ordering, or null: an unknown module or operation,
+    /// a payload that does not decode for its operation, or a members-only operation from a key
+    /// that is no member in <paramref name="committed"/> state at <paramref name="height"/>.
+    /// Nothing is written.
+    /// </summary>
+    public string? Admit(Transaction tx, IStateReader committed, ulong height)
+    {
+        if (!_modules.TryGetValue(tx.Module, out var module))
+        {
+            return ErrorCodes.UnknownModule;
+        }
+        if (module.Operations.Check(tx.Operation, tx.Payload) is { } refused)
+        {
+            return refused;
+        }
+        return module.Operations.AccessOf(tx.Operation) == Access.Members && _members.Find(new StateView(committed), tx.SignerAddress, height) is null
+            ? ErrorCodes.Unauthorised
+            : null;
+    }
 
     public static string NonceKey(Address address) => $"core/nonce/{address}";
 
@@ -126,7 +141,7 @@ public sealed class StateMachine
         Outcome outcome;
         try
         {
-            outcome = module.Execute(context, tx.Operation, tx.Payload);
+            outcome = module.Operations.Execute(context, tx.Operation, tx.Payload);
         }
         catch (OverflowException)
         {

@@ -17,6 +17,9 @@ public sealed class NodeOptions
     /// <summary>Txs admitted but not yet in a block beyond which submissions get MEMPOOL_FULL.</summary>
     public int MaxPendingTxs { get; set; } = 200_000;
 
+    /// <summary>Txs of one signer admitted but not yet in a block beyond which its next ones get SIGNER_PENDING_LIMIT.</summary>
+    public int MaxPendingPerSigner { get; set; } = 10_000;
+
     /// <summary>Txs in one submission.</summary>
     public int MaxBatchTxs { get; set; } = 10_000;
 
@@ -94,9 +97,13 @@ public sealed class NodeOptions
         {
             throw new InvalidOperationException("Node:DataDirectory is required (run `thingledger init` to create one)");
         }
-        if (MaxBatchTxs < 1 || MaxRequestBytes < 1024 || MaxWaitMs < 1)
+        if (MaxBatchTxs < 1 || MaxRequestBytes < 1024 || MaxWaitMs < 1 || MaxPendingPerSigner < 1)
         {
-            throw new InvalidOperationException("Node:MaxBatchTxs, Node:MaxRequestBytes and Node:MaxWaitMs must be positive");
+            throw new InvalidOperationException("Node:MaxBatchTxs, Node:MaxRequestBytes, Node:MaxWaitMs and Node:MaxPendingPerSigner must be positive");
+        }
+        if (MaxBlockClockSkewMs < 0)
+        {
+            throw new InvalidOperationException("Node:MaxBlockClockSkewMs must not be negative");
         }
         if (MaxUploadReadings < 1 || MaxDeviceBatchReadings is < 1 or > Core.Telemetry.DeviceBatch.MaxReadings ||
             MaxClockSkewMs < 0 || MaxReadingAgeMs < 0 || AnchorIntervalMs < 1 || MinFreeDiskBytes < 0)

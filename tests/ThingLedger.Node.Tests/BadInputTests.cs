@@ -147,15 +147,21 @@ public sealed class BadInputTests : IClassFixture<TestNode>
     }
 
     [Fact]
-    public async Task Unauthorised_roles_fail_in_execution_and_change_nothing()
+    public async Task Members_only_operations_from_a_stranger_are_refused_at_admission_and_a_member_without_the_role_fails_in_execution()
     {
         using var stranger = KeyPair.Generate();
         using var client = _node.Client();
         var stray = KeyPair.Generate().Address;
-        Assert.Equal(ErrorCodes.Unauthorised, await ExecutionCodeAsync(Operations.AddMember("voltmotors", stray, Roles.Admin).Sign(ChainId, stranger, 1)));
-        Assert.Null((await client.GetAccountAsync(stray)).Member);
+        var refused = await RefusedAsync(Operations.AddMember("voltmotors", stray, Roles.Admin).Sign(ChainId, stranger, 1));
+        Assert.Equal((ErrorCodes.Unauthorised, 403), (refused.Code, refused.Status));
         using var device = KeyPair.Generate();
-        Assert.Equal(ErrorCodes.Unauthorised, await ExecutionCodeAsync(Operations.RegisterDevice(device.PublicKey, "EV-1", "S-1", stranger.Address).Sign(ChainId, stranger, 2)));
+        // Nothing was ordered: the stranger's nonce 1 is still unused.
+        Assert.Equal(ErrorCodes.Unauthorised, (await RefusedAsync(Operations.RegisterDevice(device.PublicKey, "EV-1", "S-1", stranger.Address).Sign(ChainId, stranger, 1))).Code);
+        Assert.Equal(1UL, (await client.GetAccountAsync(stranger.Address)).Nonce);
+
+        var gridcoAdmin = await _node.AccountAsync(_node.Admin("gridco"));
+        Assert.Equal(ErrorCodes.Unauthorised, await ExecutionCodeAsync(gridcoAdmin.Sign(Operations.AddMember("voltmotors", stray, Roles.Admin))));
+        Assert.Null((await client.GetAccountAsync(stray)).Member);
         Assert.Null(await client.GetDeviceAsync(device.Address));
         await AssertStillServingAsync();
     }

@@ -28,6 +28,8 @@ internal static class Problems
         ErrorCodes.SignatureInvalid or ErrorCodes.SignatureHighS => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.MempoolFull or ErrorCodes.NodeUnavailable or ErrorCodes.OrderingUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ErrorCodes.SignerPendingLimit => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.Unauthorised => StatusCodes.Status403Forbidden,
         ErrorCodes.Timeout => StatusCodes.Status408RequestTimeout,
         ErrorCodes.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,

@@ -9,9 +9,10 @@ using ThingLedger.Storage;
 namespace ThingLedger.Node.Chain;
 
 /// <summary>
-/// The gate in front of ordering. Decodes strictly, checks chain, routing and expiry, verifies
+/// The gate in front of ordering. Decodes strictly, checks chain, routing, the payload's
+/// decoding, members-only operations and expiry, verifies
 /// all signatures of a batch on every core (first come, first served: <see cref="VerificationPool"/>), then checks each signer's next nonce
-/// against committed state plus what is already waiting. Only accepted txs reach ordering;
+/// against committed state plus what is already waiting, within a per-signer bound. Only accepted txs reach ordering;
 /// a rejected tx changes nothing.
 /// </summary>
 public sealed class Admission
@@ -25,8 +26,9 @@ public sealed class Admission
     private readonly Dictionary<Address, ulong> _nextNonce = [];
     private readonly Dictionary<Hash, Transaction> _pendingIds = [];
 
-    public Admission(LedgerStore store, StateMachine machine, ISequencer sequencer, NodeMetrics metrics, VerificationPool verifier, NodeHealth health)
+    public Admission(LedgerStore store, StateMachine machine, ISequencer sequencer, NodeMetrics metrics, VerificationPool verifier, NodeHealth health, int maxPendingPerSigner)
     {
+        _maxPendingPerSigner = (ulong)maxPendingPerSigner;
         _health = health;
         _verifier = verifier;
         _store = store;
@@ -36,6 +38,7 @@ public sealed class Admission
     }
 
     private readonly NodeHealth _health;
+    private readonly ulong _maxPendingPerSigner;
 
     public Task<AdmissionResult[]> AdmitAsync(IReadOnlyList<byte[]> encoded) => AdmitAsync(encoded, verify: true);
 
@@ -96,10 +99,15 @@ public sealed class Admission
         {
             return AdmissionResult.Reject(decoded.Id, ErrorCodes.WrongChain, $"the tx is for chain '{decoded.ChainId}', this node serves '{_machine.ChainId}'");
         }
-        var route = _machine.Route(decoded.Module, decoded.Operation);
-        if (route is not null)
+        if (_machine.Admit(decoded, _store, nextHeight) is { } refused)
         {
-            return AdmissionResult.Reject(decoded.Id, route, $"no operation '{decoded.Operation}' in module '{decoded.Module}'");
+            return AdmissionResult.Reject(decoded.Id, refused, refused switch
+            {
+                ErrorCodes.UnknownModule => $"no module '{decoded.Module}'",
+                ErrorCodes.UnknownOperation => $"no operation '{decoded.Operation}' in module '{decoded.Module}'",
+                ErrorCodes.PayloadMalformed => $"the payload does not decode as {decoded.Module}/{decoded.Operation}'s (docs/WIRE-FORMAT.md \"Module payloads\")",
+                _ => $"{decoded.Module}/{decoded.Operation} is for members of an organisation; {decoded.SignerAddress} is not one",
+            });
         }
         if (decoded.ExpiryHeight < nextHeight)
         {
@@ -151,6 +159,12 @@ public sealed class Admission
                 if (!hasPending)
                 {
                     expected = StateMachine.LastNonce(_store, tx.SignerAddress) + 1;
+                }
+                if (hasPending && expected - 1 - StateMachine.LastNonce(_store, tx.SignerAddress) >= _maxPendingPerSigner)
+                {
+                    results[i] = AdmissionResult.Reject(tx.Id, ErrorCodes.SignerPendingLimit,
+                        $"{tx.SignerAddress} already has {_maxPendingPerSigner} txs waiting for a block (Node:MaxPendingPerSigner); retry once some commit");
+                    continue;
                 }
                 if (tx.Nonce != expected)
                 {

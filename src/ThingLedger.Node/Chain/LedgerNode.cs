@@ -98,7 +98,7 @@ public sealed partial class LedgerNode : IDisposable
         Schemas = new SchemaCache(Store);
         Metrics = new NodeMetrics();
         Verifier = new VerificationPool(Environment.ProcessorCount);
-        Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier, Health);
+        Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier, Health, settings.MaxPendingPerSigner);
         Tracker = new CommitTracker(Store, id => Admission.FindPending(id) is not null);
         if (catchUpTo is { } target)
         {

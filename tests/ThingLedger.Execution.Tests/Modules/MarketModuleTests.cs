@@ -19,18 +19,14 @@ public sealed class MarketModuleTests
     {
         public string Name => "test-credits";
 
-        public IReadOnlyCollection<string> Operations { get; } = ["issue"];
+        public OperationTable Operations { get; } = new OperationTable().Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, Issue);
 
         public void InitGenesis(Genesis genesis, StateView state)
         {
         }
 
-        public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload)
+        private static Outcome Issue(TxContext context, TokenAmountPayload p)
         {
-            if (!Payload.TryDecode(payload, TokenAmountPayload.Read, out var p))
-            {
-                return ErrorCodes.PayloadMalformed;
-            }
             if (!context.State.Contains(CarbonModule.CreditKey(p.Symbol)))
             {
                 TokenLedger.CreateIssued(context, p.Symbol, "acme", "Test credits", CarbonModule.CreditDecimals);

@@ -13,25 +13,13 @@ public class TokenLedgerTests
     {
         public string Name => "issuer";
 
-        public IReadOnlyCollection<string> Operations { get; } = ["create", "issue", "destroy"];
+        public OperationTable Operations { get; } = new OperationTable()
+            .Add<TokenAmountPayload>("create", TokenAmountPayload.Read, (context, p) => TokenLedger.CreateIssued(context, p.Symbol, "acme", "Issued credits", 0))
+            .Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, (context, p) => TokenLedger.Issue(context, p.Symbol, p.To, p.Amount))
+            .Add<TokenAmountPayload>("destroy", TokenAmountPayload.Read, (context, p) => TokenLedger.Destroy(context, p.Symbol, p.To, p.Amount));
 
         public void InitGenesis(Genesis genesis, StateView state)
         {
-        }
-
-        public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload)
-        {
-            if (!Payload.TryDecode(payload, TokenAmountPayload.Read, out var p))
-            {
-                return ErrorCodes.PayloadMalformed;
-            }
-            return operation switch
-            {
-                "create" => TokenLedger.CreateIssued(context, p.Symbol, "acme", "Issued credits", 0),
-                "issue" => TokenLedger.Issue(context, p.Symbol, p.To, p.Amount),
-                "destroy" => TokenLedger.Destroy(context, p.Symbol, p.To, p.Amount),
-                _ => ErrorCodes.UnknownOperation,
-            };
         }
     }
 

@@ -37,7 +37,14 @@ public sealed class CarbonModule : IModule
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [RegisterMethodology, Claim, Verify, Reject, Retire];
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(RegisterMethodology, Methodology.Read, DoRegister, Access.Members)
+        .Add(Claim, ClaimPayload.Read, DoClaim, Access.Members)
+        .Add(Verify, ClaimPayload.Read, (context, v) => Decide(context, v, issue: true), Access.Members)
+        .Add(Reject, ClaimPayload.Read, (context, r) => Decide(context, r, issue: false), Access.Members)
+        .Add(Retire, RetirePayload.Read, DoRetire);
+
+    private OperationTable? _operations;
 
     public const string MethodologiesPrefix = "carbon/methodology/";
     public static string MethodologyKey(string id) => MethodologiesPrefix + id;
@@ -65,15 +72,6 @@ public sealed class CarbonModule : IModule
     {
     }
 
-    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
-    {
-        RegisterMethodology => Payload.TryDecode(payload, Methodology.Read, out var m) ? DoRegister(context, m) : ErrorCodes.PayloadMalformed,
-        Claim => Payload.TryDecode(payload, ClaimPayload.Read, out var c) ? DoClaim(context, c) : ErrorCodes.PayloadMalformed,
-        Verify => Payload.TryDecode(payload, ClaimPayload.Read, out var v) ? Decide(context, v, issue: true) : ErrorCodes.PayloadMalformed,
-        Reject => Payload.TryDecode(payload, ClaimPayload.Read, out var r) ? Decide(context, r, issue: false) : ErrorCodes.PayloadMalformed,
-        Retire => Payload.TryDecode(payload, RetirePayload.Read, out var t) ? DoRetire(context, t) : ErrorCodes.PayloadMalformed,
-        _ => ErrorCodes.UnknownOperation,
-    };
 
     private static Outcome DoRegister(TxContext context, Methodology m)
     {

@@ -21,7 +21,12 @@ public sealed class DevicesModule : IModule
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [Register, Transfer, Revoke];
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(Register, RegisterDevicePayload.Read, DoRegister, Access.Members)
+        .Add(Transfer, TransferDevicePayload.Read, DoTransfer)
+        .Add(Revoke, RevokeDevicePayload.Read, DoRevoke, Access.Members);
+
+    private OperationTable? _operations;
 
     public static string DeviceKey(Address id) => $"devices/device/{id}";
     public static string SerialKey(string org, string serial) => $"devices/serial/{org}/{serial}";
@@ -35,13 +40,6 @@ public sealed class DevicesModule : IModule
     {
     }
 
-    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
-    {
-        Register => Payload.TryDecode(payload, RegisterDevicePayload.Read, out var r) ? DoRegister(context, r) : ErrorCodes.PayloadMalformed,
-        Transfer => Payload.TryDecode(payload, TransferDevicePayload.Read, out var t) ? DoTransfer(context, t) : ErrorCodes.PayloadMalformed,
-        Revoke => Payload.TryDecode(payload, RevokeDevicePayload.Read, out var v) ? DoRevoke(context, v) : ErrorCodes.PayloadMalformed,
-        _ => ErrorCodes.UnknownOperation,
-    };
 
     private static Outcome DoRegister(TxContext context, RegisterDevicePayload p)
     {

@@ -20,7 +20,14 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [AddMember, UpdateMember, RemoveMember, ProposeMembership, ApproveMembership];
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(AddMember, MemberRolesPayload.Read, Add, Access.Members)
+        .Add(UpdateMember, MemberRolesPayload.Read, Update, Access.Members)
+        .Add(RemoveMember, RemoveMemberPayload.Read, Remove, Access.Members)
+        .Add(ProposeMembership, MembershipProposal.Read, Propose, Access.Members)
+        .Add(ApproveMembership, ApproveMembershipPayload.Read, Approve, Access.Members);
+
+    private OperationTable? _operations;
 
     public static string OrgKey(string org) => $"identity/org/{org}";
     public static string MemberKey(Address member) => $"identity/member/{member}";
@@ -53,15 +60,6 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
         InitEpochs(genesis, state);
     }
 
-    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
-    {
-        AddMember => Payload.TryDecode(payload, MemberRolesPayload.Read, out var add) ? Add(context, add) : ErrorCodes.PayloadMalformed,
-        UpdateMember => Payload.TryDecode(payload, MemberRolesPayload.Read, out var update) ? Update(context, update) : ErrorCodes.PayloadMalformed,
-        RemoveMember => Payload.TryDecode(payload, RemoveMemberPayload.Read, out var remove) ? Remove(context, remove) : ErrorCodes.PayloadMalformed,
-        ProposeMembership => Payload.TryDecode(payload, MembershipProposal.Read, out var proposal) ? Propose(context, proposal) : ErrorCodes.PayloadMalformed,
-        ApproveMembership => Payload.TryDecode(payload, ApproveMembershipPayload.Read, out var approval) ? Approve(context, approval) : ErrorCodes.PayloadMalformed,
-        _ => ErrorCodes.UnknownOperation,
-    };
 
     private static Outcome Add(TxContext context, MemberRolesPayload p)
     {

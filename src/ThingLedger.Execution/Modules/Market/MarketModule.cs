@@ -24,7 +24,11 @@ public sealed class MarketModule : IModule
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [Place, Cancel];
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(Place, PlaceOrderPayload.Read, DoPlace)
+        .Add(Cancel, CancelOrderPayload.Read, DoCancel);
+
+    private OperationTable? _operations;
 
     /// <summary>Where escrowed tokens wait: an address derived from a fixed text, whose key nobody holds.</summary>
     public static Address Escrow { get; } = TokenLedger.ModuleAccount("thingledger/market/escrow");
@@ -53,12 +57,6 @@ public sealed class MarketModule : IModule
     {
     }
 
-    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
-    {
-        Place => Payload.TryDecode(payload, PlaceOrderPayload.Read, out var p) ? DoPlace(context, p) : ErrorCodes.PayloadMalformed,
-        Cancel => Payload.TryDecode(payload, CancelOrderPayload.Read, out var c) ? DoCancel(context, c) : ErrorCodes.PayloadMalformed,
-        _ => ErrorCodes.UnknownOperation,
-    };
 
     /// <summary>A pair is a carbon credit priced in another existing token.</summary>
     public static bool IsPair(IStateReader state, string @base, string quote) =>

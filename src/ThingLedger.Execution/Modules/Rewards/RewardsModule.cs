@@ -29,7 +29,13 @@ public sealed class RewardsModule : IModule, ISummaryObserver
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [CreateOp, Enrol, ClaimOnboarding, Refer];
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(CreateOp, Programme.Read, DoCreate, Access.Members)
+        .Add(Enrol, ProgrammeDevicePayload.Read, DoEnrol)
+        .Add(ClaimOnboarding, ProgrammeDevicePayload.Read, DoOnboarding)
+        .Add(Refer, ReferPayload.Read, DoRefer);
+
+    private OperationTable? _operations;
 
     public const string ProgrammesPrefix = "rewards/programme/";
     public static string ProgrammeKey(string id) => ProgrammesPrefix + id;
@@ -54,14 +60,6 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     {
     }
 
-    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
-    {
-        CreateOp => Payload.TryDecode(payload, Programme.Read, out var p) ? DoCreate(context, p) : ErrorCodes.PayloadMalformed,
-        Enrol => Payload.TryDecode(payload, ProgrammeDevicePayload.Read, out var e) ? DoEnrol(context, e) : ErrorCodes.PayloadMalformed,
-        ClaimOnboarding => Payload.TryDecode(payload, ProgrammeDevicePayload.Read, out var o) ? DoOnboarding(context, o) : ErrorCodes.PayloadMalformed,
-        Refer => Payload.TryDecode(payload, ReferPayload.Read, out var r) ? DoRefer(context, r) : ErrorCodes.PayloadMalformed,
-        _ => ErrorCodes.UnknownOperation,
-    };
 
     private static Outcome DoCreate(TxContext context, Programme p)
     {

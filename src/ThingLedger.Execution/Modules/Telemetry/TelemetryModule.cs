@@ -26,7 +26,12 @@ public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers =
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [RegisterSchema, Anchor, RegisterModel];
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(RegisterSchema, TelemetrySchema.Read, DoRegister, Access.Members)
+        .Add(Anchor, AnchorPayload.Read, DoAnchor)
+        .Add(RegisterModel, ModelRegistration.Read, DoRegisterModel, Access.Members);
+
+    private OperationTable? _operations;
 
     public const string SchemasPrefix = "telemetry/schema/";
     public static string SchemaKey(string id, ushort version) => $"{SchemasPrefix}{id}@{version}";
@@ -63,13 +68,6 @@ public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers =
         }
     }
 
-    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
-    {
-        RegisterSchema => Payload.TryDecode(payload, TelemetrySchema.Read, out var s) ? DoRegister(context, s) : ErrorCodes.PayloadMalformed,
-        Anchor => Payload.TryDecode(payload, AnchorPayload.Read, out var a) ? DoAnchor(context, a) : ErrorCodes.PayloadMalformed,
-        RegisterModel => Payload.TryDecode(payload, ModelRegistration.Read, out var m) ? DoRegisterModel(context, m) : ErrorCodes.PayloadMalformed,
-        _ => ErrorCodes.UnknownOperation,
-    };
 
     private static Outcome DoRegister(TxContext context, TelemetrySchema schema)
     {

@@ -22,7 +22,13 @@ public sealed class TokensModule : IModule
 
     public string Name => ModuleName;
 
-    public IReadOnlyCollection<string> Operations { get; } = [Create, Mint, TransferOp, Burn];
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(Create, CreateTokenPayload.Read, DoCreate, Access.Members)
+        .Add(Mint, TokenAmountPayload.Read, DoMint, Access.Members)
+        .Add(TransferOp, TokenAmountPayload.Read, DoTransfer)
+        .Add(Burn, BurnPayload.Read, DoBurn);
+
+    private OperationTable? _operations;
 
     public const string TokensPrefix = "tokens/token/";
     public static string TokenKey(string symbol) => TokensPrefix + symbol;
@@ -38,14 +44,6 @@ public sealed class TokensModule : IModule
     {
     }
 
-    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) => operation switch
-    {
-        Create => Payload.TryDecode(payload, CreateTokenPayload.Read, out var c) ? DoCreate(context, c) : ErrorCodes.PayloadMalformed,
-        Mint => Payload.TryDecode(payload, TokenAmountPayload.Read, out var m) ? DoMint(context, m) : ErrorCodes.PayloadMalformed,
-        TransferOp => Payload.TryDecode(payload, TokenAmountPayload.Read, out var t) ? DoTransfer(context, t) : ErrorCodes.PayloadMalformed,
-        Burn => Payload.TryDecode(payload, BurnPayload.Read, out var b) ? DoBurn(context, b) : ErrorCodes.PayloadMalformed,
-        _ => ErrorCodes.UnknownOperation,
-    };
 
     private static Outcome DoCreate(TxContext context, CreateTokenPayload p)
     {

@@ -1,0 +1,56 @@
+using ThingLedger.Core;
+
+namespace ThingLedger.Execution;
+
+/// <summary>Who may submit an operation, checked at admission against committed state (and again by its handler).</summary>
+public enum Access
+{
+    /// <summary>Any key, registered or not (a holder moving its tokens, a device owner claiming).</summary>
+    Anyone,
+
+    /// <summary>Only a member of an organisation in force; the handler checks the roles it needs.</summary>
+    Members,
+}
+
+/// <summary>
+/// A module's operations: for each, the payload's strict decoder, who may submit it, and its
+/// handler. One table serves admission (<see cref="Check"/>: route, decode and access, with no
+/// state written) and execution (<see cref="Execute"/>), so the two cannot disagree about what
+/// an operation's payload is.
+/// </summary>
+public sealed class OperationTable
+{
+    private delegate Outcome Runner(TxContext context, ReadOnlySpan<byte> payload);
+
+    private delegate bool Decoder(ReadOnlySpan<byte> payload);
+
+    private sealed record Entry(Runner Run, Decoder Decodes, Access Access);
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Adds an operation whose payload <paramref name="read"/> decodes strictly, run by <paramref name="run"/>.</summary>
+    public OperationTable Add<T>(string name, Payload.Reader<T> read, Func<TxContext, T, Outcome> run, Access access = Access.Anyone)
+    {
+        _entries.Add(name, new Entry(
+            (context, payload) => Payload.TryDecode(payload, read, out var value) ? run(context, value) : ErrorCodes.PayloadMalformed,
+            payload => Payload.TryDecode(payload, read, out _),
+            access));
+        return this;
+    }
+
+    public IReadOnlyCollection<string> Names => _entries.Keys;
+
+    public bool Contains(string operation) => _entries.ContainsKey(operation);
+
+    /// <summary>Who may submit <paramref name="operation"/> (<see cref="Access.Anyone"/> for an unknown one).</summary>
+    public Access AccessOf(string operation) => _entries.TryGetValue(operation, out var entry) ? entry.Access : Access.Anyone;
+
+    /// <summary>UNKNOWN_OPERATION, PAYLOAD_MALFORMED or null: what admission can tell without state.</summary>
+    public string? Check(string operation, ReadOnlySpan<byte> payload) =>
+        !_entries.TryGetValue(operation, out var entry) ? ErrorCodes.UnknownOperation
+        : entry.Decodes(payload) ? null
+        : ErrorCodes.PayloadMalformed;
+
+    public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) =>
+        _entries.TryGetValue(operation, out var entry) ? entry.Run(context, payload) : ErrorCodes.UnknownOperation;
+}
