@@ -82,6 +82,16 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         tampered.Receipt = Convert.ToHexStringLower(receipt);
         Assert.Equal("receipt-inclusion", tampered.Verify(_node.Genesis).Link);
 
+        // The labels say what the bytes prove: a chain id label that differs, or is missing, is refused.
+        var relabelled = ProofDocument.Parse(proof.ToJson());
+        relabelled.ChainId = "other-chain";
+        Assert.Equal("header", relabelled.Verify(_node.Genesis).Link);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(proof.ToJson())!.AsObject();
+        Assert.True(json.Remove("chainId"));
+        var unlabelled = ProofDocument.Parse(json.ToJsonString());
+        Assert.Equal("header", unlabelled.Verify(_node.Genesis).Link);
+        Assert.True(ProofDocument.Parse(proof.ToJson()).Verify(_node.Genesis).Ok);
+
         var state = (await client.GetStateAsync(TokensModule.TokenKey(symbol), proof: true)).Proof!;
         state.Value = "00" + state.Value![2..];
         Assert.Equal("state-proof", state.Verify(_node.Genesis).Link);

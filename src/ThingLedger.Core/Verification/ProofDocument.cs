@@ -121,6 +121,10 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("header", $"the document says height {Height}, the header says {header.Height}");
         }
+        if (!string.Equals(header.ChainId, ChainId, StringComparison.Ordinal))
+        {
+            return VerificationResult.Broken("header", $"the document says chain '{ChainId}', the header says '{header.ChainId}'");
+        }
         if (!TryBytes(Certificate, out var certBytes) || FinalityCertificate.TryDecode(certBytes, out certificate) != CodecError.None)
         {
             return VerificationResult.Broken("certificate", "the certificate is not a canonical finality certificate");
