@@ -82,6 +82,8 @@ public sealed class TelemetryTests : IClassFixture<TelemetryFixture>
         Assert.Equal("certificate", Broken(single, d => d.Certificate = Flip(d.Certificate!, d.Certificate!.Length - 3)));
         Assert.Equal("signature", Broken(batched, d => d.BatchSignature = Flip(d.BatchSignature!, 6)));
         Assert.Equal("signature", Broken(batched, d => d.BatchProof = Flip(d.BatchProof!, d.BatchProof!.Length - 4)));
+        // A batch receipt carrying a reading signature too (which would go unchecked) is refused whole.
+        Assert.Equal("signature", Broken(batched, d => d.Signature = single.Signature));
     }
 
     [Fact]

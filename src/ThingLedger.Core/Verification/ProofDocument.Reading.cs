@@ -106,6 +106,11 @@ public sealed partial class ProofDocument
 
     private VerificationResult VerifyDeviceSignature(string chainId, Reading reading, PublicKey key, in Hash leaf, LinkTrace? trace)
     {
+        if (BatchProof is not null && Signature is not null)
+        {
+            // One of the two is not checked: a document must not carry bytes that prove nothing.
+            return VerificationResult.Broken("signature", "the document gives both the reading's own signature and a device-batch path; a reading is signed one way");
+        }
         if (BatchProof is null)
         {
             if (!TryBytes(Signature, out var signature) || !SignatureVerifier.Verify(key, reading.SigningDigest(chainId), signature))
