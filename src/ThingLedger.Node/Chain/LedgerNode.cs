@@ -224,13 +224,17 @@ public sealed partial class LedgerNode : IDisposable
     /// </remarks>
     public FinalityCertificate Attest(BlockHeader header)
     {
-        if (Options.IsConsortium && DeferAttestation(header))
+        // Under the same lock as AttestDue: held-back blocks are signed before any later one.
+        lock (_attestLock)
         {
-            return FinalityCertificate.Of();
-        }
-        if (Signer.TrySign(ValidatorKey, header) is { } own)
-        {
-            return FinalityCertificate.Of(own);
+            if (Options.IsConsortium && DeferAttestation(header))
+            {
+                return FinalityCertificate.Of();
+            }
+            if (Signer.TrySign(ValidatorKey, header) is { } own)
+            {
+                return FinalityCertificate.Of(own);
+            }
         }
         return Options.IsConsortium
             ? FinalityCertificate.Of()
