@@ -91,6 +91,9 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         var unlabelled = ProofDocument.Parse(json.ToJsonString());
         Assert.Equal("header", unlabelled.Verify(_node.Genesis).Link);
         Assert.True(ProofDocument.Parse(proof.ToJson()).Verify(_node.Genesis).Ok);
+        var upper = ProofDocument.Parse(proof.ToJson());
+        upper.Header = upper.Header!.ToUpperInvariant();
+        Assert.Equal("header", upper.Verify(_node.Genesis).Link);
 
         var state = (await client.GetStateAsync(TokensModule.TokenKey(symbol), proof: true)).Proof!;
         state.Value = "00" + state.Value![2..];

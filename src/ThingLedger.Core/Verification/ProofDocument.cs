@@ -185,7 +185,18 @@ public sealed partial class ProofDocument
         return reader.Finish() == CodecError.None;
     }
 
-    private static bool TryBytes(string? hex, out byte[] bytes) => Codec.Hex.TryDecode(hex, out bytes);
+    /// <summary>Lower-case hex only, as documents are written: one document, one spelling.</summary>
+    private static bool TryBytes(string? hex, out byte[] bytes)
+    {
+        if (hex is not null && hex.AsSpan().ContainsAny(UpperHex))
+        {
+            bytes = [];
+            return false;
+        }
+        return Codec.Hex.TryDecode(hex, out bytes);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> UpperHex = System.Buffers.SearchValues.Create("ABCDEF");
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
