@@ -261,13 +261,15 @@ public sealed partial class LedgerNode : IDisposable
     {
         lock (_attestLock)
         {
-            var aheadMs = (long)(header.Timestamp - Math.Min(header.Timestamp, (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds()));
-            if (_unattested.Count == 0 && aheadMs <= Options.MaxBlockClockSkewMs)
+            // Unsigned arithmetic throughout: a block dated 2^64 - 1 must not wrap to "behind".
+            var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var aheadMs = header.Timestamp > now ? header.Timestamp - now : 0UL;
+            if (_unattested.Count == 0 && aheadMs <= (ulong)Options.MaxBlockClockSkewMs)
             {
                 return false;
             }
             _unattested.Enqueue(header);
-            if (aheadMs > Options.MaxBlockClockSkewMs && AttestationProblem is null)
+            if (aheadMs > (ulong)Options.MaxBlockClockSkewMs && AttestationProblem is null)
             {
                 AttestationProblem = $"block {header.Height} is dated {DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(header.Timestamp, (ulong)DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())):O}, " +
                     $"{aheadMs / 1000} s ahead of this peer's clock (at most {Options.MaxBlockClockSkewMs} ms): not attested until the clock gets there";
@@ -388,7 +390,7 @@ public sealed partial class LedgerNode : IDisposable
     }
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Block {Height} is dated {AheadMs} ms ahead of this peer's clock (at most {MaxMs}): its attestation waits until the clock gets there")]
-    private static partial void LogBlockAhead(ILogger logger, ulong height, long aheadMs, long maxMs);
+    private static partial void LogBlockAhead(ILogger logger, ulong height, ulong aheadMs, long maxMs);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The ledger is at block {Height}, behind block {Target} that this node's other stores reached: catching up from the consortium before accepting anything")]
     private static partial void LogCatchingUp(ILogger logger, ulong height, ulong target);
