@@ -27,6 +27,7 @@ public static class ErrorCodes
     // Execution: the tx is in a block, recorded as failed, its changes not applied.
     public const string NonceMismatch = "NONCE_MISMATCH";
     public const string PayloadMalformed = "PAYLOAD_MALFORMED";
+    public const string StateNotOwned = "STATE_NOT_OWNED";
     public const string InvalidArgument = "INVALID_ARGUMENT";
     public const string Unauthorised = "UNAUTHORISED";
     public const string OrgNotFound = "ORG_NOT_FOUND";

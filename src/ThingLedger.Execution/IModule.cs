@@ -19,13 +19,3 @@ public interface IModule
     /// <summary>Writes the module's genesis state.</summary>
     void InitGenesis(Genesis genesis, StateView state);
 }
-
-/// <summary>
-/// Told of every device summary an anchor applies, inside the anchor tx, after telemetry has
-/// recorded it (so telemetry knows no other module). An observer never fails the anchor: it
-/// records what it can and says what it could not in events.
-/// </summary>
-public interface ISummaryObserver
-{
-    void OnSummary(TxContext context, Core.Telemetry.DeviceSummary summary);
-}

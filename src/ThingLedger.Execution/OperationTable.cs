@@ -1,4 +1,5 @@
 using ThingLedger.Core;
+using ThingLedger.Core.Ledger;
 
 namespace ThingLedger.Execution;
 
@@ -29,8 +30,17 @@ public sealed class OperationTable
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>Adds an operation whose payload <paramref name="read"/> decodes strictly, run by <paramref name="run"/>.</summary>
+    /// <exception cref="ModuleRegistrationException">The name is taken or is not an operation name.</exception>
     public OperationTable Add<T>(string name, Payload.Reader<T> read, Func<TxContext, T, Outcome> run, Access access = Access.Anyone)
     {
+        if (!Identifiers.IsModuleName(name))
+        {
+            throw new ModuleRegistrationException($"operation name '{name}' is not 1–32 of a-z, 0-9 and '-' starting with a letter");
+        }
+        if (_entries.ContainsKey(name))
+        {
+            throw new ModuleRegistrationException($"operation '{name}' is added twice to one module");
+        }
         _entries.Add(name, new Entry(
             (context, payload) => Payload.TryDecode(payload, read, out var value) ? run(context, value) : ErrorCodes.PayloadMalformed,
             payload => Payload.TryDecode(payload, read, out _),

@@ -3,13 +3,6 @@ using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
-using ThingLedger.Execution.Modules.Carbon;
-using ThingLedger.Execution.Modules.Devices;
-using ThingLedger.Execution.Modules.Identity;
-using ThingLedger.Execution.Modules.Market;
-using ThingLedger.Execution.Modules.Rewards;
-using ThingLedger.Execution.Modules.Telemetry;
-using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Execution;
 
@@ -31,29 +24,42 @@ public sealed class StateMachine
     private readonly IModule[] _modulesByName;
     private readonly IMembershipDirectory _members;
 
+    /// <exception cref="ModuleRegistrationException">Two modules share a name, or a name is not a module name.</exception>
     public StateMachine(string chainId, IEnumerable<IModule> modules, IMembershipDirectory members)
     {
         ChainId = chainId;
         foreach (var module in modules)
         {
-            _modules.Add(module.Name, module);
+            if (!Identifiers.IsModuleName(module.Name) || module.Name == KernelPrefix)
+            {
+                throw new ModuleRegistrationException($"module name '{module.Name}' is not 1–32 of a-z, 0-9 and '-' starting with a letter, or is the kernel's ('{KernelPrefix}')");
+            }
+            if (!_modules.TryAdd(module.Name, module))
+            {
+                throw new ModuleRegistrationException($"two modules are registered as '{module.Name}' ({_modules[module.Name].GetType().Name} and {module.GetType().Name}): each module owns the keys under its name, so names are unique");
+            }
         }
         _modulesByName = [.. _modules.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
         _members = members;
     }
 
-    /// <summary>The state machine with every built-in module.</summary>
-    public static StateMachine Create(string chainId)
+    /// <summary>The keys only the kernel writes ("core/nonce/…").</summary>
+    public const string KernelPrefix = "core";
+
+    /// <summary>The state machine with every module of <paramref name="catalog"/> (the built-in ones by default).</summary>
+    public static StateMachine Create(string chainId, ModuleCatalog? catalog = null)
     {
-        var identity = new IdentityModule();
-        var rewards = new RewardsModule();
-        return new StateMachine(chainId,
-            [identity, new DevicesModule(), new TokensModule(), new TelemetryModule([rewards]), new CarbonModule(), new MarketModule(), rewards], identity);
+        catalog ??= ModuleCatalog.Create();
+        return new StateMachine(chainId, catalog.All, catalog.Identity);
     }
 
     public string ChainId { get; }
 
     public IReadOnlyList<IModule> Modules => _modulesByName;
+
+    /// <summary>The registered module of type <typeparamref name="T"/> (its queries serve the node's API and explorer).</summary>
+    public T Module<T>() where T : class, IModule =>
+        _modulesByName.OfType<T>().SingleOrDefault() ?? throw new InvalidOperationException($"no {typeof(T).Name} is registered");
 
     /// <summary>
     /// What admission refuses a tx for before ordering, or null: an unknown module or operation,
@@ -91,6 +97,7 @@ public sealed class StateMachine
         var view = new StateView(empty);
         foreach (var module in _modulesByName)
         {
+            using var owned = view.Own(module.Name);
             module.InitGenesis(genesis, view);
         }
         return view.SortedChanges();
@@ -141,11 +148,16 @@ public sealed class StateMachine
         Outcome outcome;
         try
         {
+            using var owned = view.Own(module.Name);
             outcome = module.Operations.Execute(context, tx.Operation, tx.Payload);
         }
         catch (OverflowException)
         {
             outcome = ErrorCodes.AmountOverflow;
+        }
+        catch (StateNotOwnedException)
+        {
+            outcome = ErrorCodes.StateNotOwned;
         }
         cost += (view.Reads * CostPerRead) + (view.Writes * CostPerWrite) + view.WrittenBytes;
         if (!outcome.Succeeded)
@@ -158,6 +170,9 @@ public sealed class StateMachine
 
     private static Receipt Failed(Transaction tx, string code, ulong cost) => new(tx.Id, TxStatus.Failed, code, cost, []);
 }
+
+/// <summary>A module set the kernel cannot run: refused when the node starts, with what to fix.</summary>
+public sealed class ModuleRegistrationException(string message) : InvalidOperationException(message);
 
 /// <summary>Decodes a module payload strictly: any codec error is <see cref="ErrorCodes.PayloadMalformed"/>.</summary>
 public static class Payload

@@ -11,8 +11,37 @@ public sealed class StateView : IStateReader
 {
     private readonly IStateReader _parent;
     private readonly Dictionary<string, byte[]?> _writes = new(StringComparer.Ordinal);
+    private string? _owner;
 
     public StateView(IStateReader parent) => _parent = parent;
+
+    /// <summary>
+    /// The module whose keys this view may write (null: the kernel, which writes anywhere). A
+    /// write under another module's prefix throws <see cref="StateNotOwnedException"/>, which
+    /// fails the tx with STATE_NOT_OWNED.
+    /// </summary>
+    public string? Owner => _owner;
+
+    /// <summary>Lets only <paramref name="module"/>'s keys ("{module}/…") be written until the returned scope ends.</summary>
+    internal OwnerScope Own(string? module)
+    {
+        var previous = _owner;
+        _owner = module;
+        return new OwnerScope(this, previous);
+    }
+
+    internal readonly struct OwnerScope(StateView view, string? previous) : IDisposable
+    {
+        public void Dispose() => view._owner = previous;
+    }
+
+    private void CheckOwner(string key)
+    {
+        if (_owner is { } owner && !(key.Length > owner.Length && key[owner.Length] == '/' && key.StartsWith(owner, StringComparison.Ordinal)))
+        {
+            throw new StateNotOwnedException(owner, key);
+        }
+    }
 
     public ulong Reads { get; private set; }
 
@@ -30,6 +59,7 @@ public sealed class StateView : IStateReader
 
     public void Set(string key, byte[] value)
     {
+        CheckOwner(key);
         Writes++;
         WrittenBytes += (ulong)(key.Length + value.Length);
         _writes[key] = value;
@@ -37,6 +67,7 @@ public sealed class StateView : IStateReader
 
     public void Delete(string key)
     {
+        CheckOwner(key);
         Writes++;
         _writes[key] = null;
     }
@@ -62,6 +93,15 @@ public sealed class StateView : IStateReader
         Array.Sort(changes, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         return changes;
     }
+}
+
+/// <summary>A module wrote a key outside its own prefix; the tx fails with STATE_NOT_OWNED and none of its writes land.</summary>
+public sealed class StateNotOwnedException(string owner, string key)
+    : InvalidOperationException($"module '{owner}' may write only keys under '{owner}/', not '{key}'")
+{
+    public string Owner { get; } = owner;
+
+    public string Key { get; } = key;
 }
 
 /// <summary>One key's new value, or null when the key is deleted.</summary>

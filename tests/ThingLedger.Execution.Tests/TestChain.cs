@@ -16,13 +16,13 @@ internal sealed class TestChain : IStateReader
     private readonly SortedDictionary<string, byte[]> _state = new(StringComparer.Ordinal);
     private readonly Dictionary<Address, ulong> _nonces = [];
 
-    /// <param name="extraModules">Test-only modules to run beside the built-in ones.</param>
-    public TestChain(params IModule[] extraModules)
+    /// <param name="extraModules">Test-only modules to run beside the built-in ones, built from the catalog's surfaces.</param>
+    public TestChain(params Func<ModuleCatalog, IModule>[] extraModules)
         : this([KeyPair.Generate(), KeyPair.Generate()], ["acme", "grid"], 1, quorum: 1, extraModules)
     {
     }
 
-    private TestChain(KeyPair[] admins, string[] orgs, int validatorOrgs, int quorum, IModule[]? extraModules = null)
+    private TestChain(KeyPair[] admins, string[] orgs, int validatorOrgs, int quorum, Func<ModuleCatalog, IModule>[]? extraModules = null)
     {
         Admins = admins;
         Validators = [.. admins.Take(validatorOrgs).Select(_ => KeyPair.Generate())];
@@ -33,12 +33,7 @@ internal sealed class TestChain : IStateReader
         Genesis = new Genesis(ChainId, 1_700_000_000_000,
             orgs.Select((org, i) => new GenesisOrg(org, $"Org {org}", [admins[i].PublicKey])),
             validatorKeys.Select((key, i) => new GenesisValidator(orgs[i], key.PublicKey)), quorum);
-        Machine = StateMachine.Create(ChainId);
-        if (extraModules is { Length: > 0 })
-        {
-            var identity = (Execution.Modules.Identity.IdentityModule)Machine.Modules.First(m => m.Name == Execution.Modules.Identity.IdentityModule.ModuleName);
-            Machine = new StateMachine(ChainId, [.. Machine.Modules, .. extraModules], identity);
-        }
+        Machine = StateMachine.Create(ChainId, ModuleCatalog.Create(extraModules ?? []));
         Apply(Machine.Genesis(Genesis, this));
     }
 

@@ -7,6 +7,9 @@ public static class Identifiers
     public static bool IsOrgId(string? value) =>
         value is { Length: >= 1 and <= 32 } && char.IsAsciiLetterLower(value[0]) && AllOf(value, static c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
+    /// <summary>Module and operation names: the same rule as organisation ids.</summary>
+    public static bool IsModuleName(string? value) => IsOrgId(value);
+
     /// <summary>Model names and serial numbers: 1–64 of A-Z, a-z, 0-9 and '.', '_', ':', '-'.</summary>
     public static bool IsLabel(string? value) =>
         value is { Length: >= 1 and <= 64 } && AllOf(value, static c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');

@@ -20,7 +20,7 @@ internal static class MarketApi
 
     private static Results<Ok<OrderBookView>, ProblemHttpResult> Book(string @base, string quote, LedgerNode node)
     {
-        if (!MarketModule.IsPair(node.Store, @base, quote))
+        if (!node.Machine.Module<MarketModule>().IsPair(node.Store, @base, quote))
         {
             return Problems.NotFound($"no market {@base}/{quote}: the base is a carbon credit, the quote another token");
         }
@@ -32,7 +32,7 @@ internal static class MarketApi
 
     private static Results<Ok<Page<TradeView>>, ProblemHttpResult> Trades(string @base, string quote, LedgerNode node, ulong? before, int? limit)
     {
-        if (!MarketModule.IsPair(node.Store, @base, quote))
+        if (!node.Machine.Module<MarketModule>().IsPair(node.Store, @base, quote))
         {
             return Problems.NotFound($"no market {@base}/{quote}");
         }

@@ -1,5 +1,4 @@
 using ThingLedger.Core;
-using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution.Modules.Carbon;
@@ -14,32 +13,33 @@ namespace ThingLedger.Execution.Tests.Modules;
 /// </summary>
 public sealed class MarketModuleTests
 {
-    /// <summary>Creates CTEST0 as the carbon module would and issues it: the market only needs the credit record and the token.</summary>
-    private sealed class CreditIssuer : IModule
+    /// <summary>Creates CTEST0 as the carbon module would and issues it: the market trades any two tokens.</summary>
+    private sealed class CreditIssuer(ITokenLedger tokens) : IModule
     {
         public string Name => "test-credits";
 
-        public OperationTable Operations { get; } = new OperationTable().Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, Issue);
+        public OperationTable Operations => _operations ??= new OperationTable().Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, Issue);
+
+        private OperationTable? _operations;
 
         public void InitGenesis(Genesis genesis, StateView state)
         {
         }
 
-        private static Outcome Issue(TxContext context, TokenAmountPayload p)
+        private Outcome Issue(TxContext context, TokenAmountPayload p)
         {
-            if (!context.State.Contains(CarbonModule.CreditKey(p.Symbol)))
+            if (tokens.Find(context.State, p.Symbol) is null)
             {
-                TokenLedger.CreateIssued(context, p.Symbol, "acme", "Test credits", CarbonModule.CreditDecimals);
-                context.State.Set(CarbonModule.CreditKey(p.Symbol), Canonical.Encode(new CreditRecord("TEST", 0, UInt128.Zero, UInt128.Zero)));
+                tokens.CreateIssued(context, p.Symbol, "acme", "Test credits", CarbonModule.CreditDecimals);
             }
-            return TokenLedger.Issue(context, p.Symbol, p.To, p.Amount);
+            return tokens.Issue(context, p.Symbol, p.To, p.Amount);
         }
     }
 
     private const string Credit = "CTEST0";
     private const string Pay = "PAY";
 
-    private readonly TestChain _chain = new(new CreditIssuer());
+    private readonly TestChain _chain = new(c => new CreditIssuer(c.Tokens.Ledger));
     private readonly KeyPair[] _traders = [KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate()];
 
     public MarketModuleTests()
@@ -128,11 +128,25 @@ public sealed class MarketModuleTests
         _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Sell, 10, -1));
         _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, (OrderSide)7, 10, 1));
         _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, quote: Credit));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, @base: Pay, quote: Credit));
         _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, quote: "NOPE"));
+        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, @base: "NOPE"));
         _chain.AssertRefused(ErrorCodes.InsufficientBalance, () => Order(trader, OrderSide.Buy, 101, 10));
         _chain.AssertRefused(ErrorCodes.InsufficientBalance, () => Order(trader, OrderSide.Sell, 1, 1_001));
         Assert.Equal(0ul, MarketModule.Count(_chain, MarketModule.OrderCountKey));
+    }
+
+    [Fact]
+    public void Any_two_tokens_trade_not_only_credits()
+    {
+        // PAY (an organisation's token) priced in CTEST0, and two organisation tokens against each other.
+        Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TokensModule.ModuleName, TokensModule.Create, new CreateTokenPayload("KWH", "Energy", 0, Roles.Admin, 0))).Succeeded);
+        Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TokensModule.ModuleName, TokensModule.Mint, new TokenAmountPayload("KWH", _traders[0].Address, 50))).Succeeded);
+        Assert.True(Order(_traders[0], OrderSide.Sell, 3, 50, @base: "KWH").Succeeded);
+        Assert.True(Order(_traders[1], OrderSide.Buy, 3, 20, @base: "KWH").Succeeded);
+        Assert.Equal((UInt128)20, Balance("KWH", _traders[1]));
+        Assert.Equal((UInt128)1_060, Balance(Pay, _traders[0]));
+        Assert.True(Order(_traders[2], OrderSide.Buy, 2, 5, @base: Pay, quote: Credit).Succeeded);
+        Assert.Equal((UInt128)990, Balance(Credit, _traders[2]));
     }
 
     [Fact]

@@ -9,21 +9,21 @@ namespace ThingLedger.Execution.Tests.Modules;
 public class TokenLedgerTests
 {
     /// <summary>A module that issues its own token, as the carbon module issues credits.</summary>
-    private sealed class IssuerModule : IModule
+    private sealed class IssuerModule(ITokenLedger tokens) : IModule
     {
         public string Name => "issuer";
 
         public OperationTable Operations { get; } = new OperationTable()
-            .Add<TokenAmountPayload>("create", TokenAmountPayload.Read, (context, p) => TokenLedger.CreateIssued(context, p.Symbol, "acme", "Issued credits", 0))
-            .Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, (context, p) => TokenLedger.Issue(context, p.Symbol, p.To, p.Amount))
-            .Add<TokenAmountPayload>("destroy", TokenAmountPayload.Read, (context, p) => TokenLedger.Destroy(context, p.Symbol, p.To, p.Amount));
+            .Add<TokenAmountPayload>("create", TokenAmountPayload.Read, (context, p) => tokens.CreateIssued(context, p.Symbol, "acme", "Issued credits", 0))
+            .Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, (context, p) => tokens.Issue(context, p.Symbol, p.To, p.Amount))
+            .Add<TokenAmountPayload>("destroy", TokenAmountPayload.Read, (context, p) => tokens.Destroy(context, p.Symbol, p.To, p.Amount));
 
         public void InitGenesis(Genesis genesis, StateView state)
         {
         }
     }
 
-    private readonly TestChain _chain = new(new IssuerModule());
+    private readonly TestChain _chain = new(c => new IssuerModule(c.Tokens.Ledger));
     private readonly KeyPair _holder = KeyPair.Generate();
 
     private Receipt Issuer(string operation, UInt128 amount) =>

@@ -5,7 +5,6 @@ using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
 using ThingLedger.Execution.Modules.Devices;
-using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 
@@ -20,7 +19,7 @@ namespace ThingLedger.Execution.Modules.Carbon;
 /// once, ever. Holders transfer credits like any token and retire them here, which burns them
 /// and leaves a public record.
 /// </summary>
-public sealed class CarbonModule : IModule
+public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, ITelemetryRecords telemetry, IMembershipDirectory members) : IModule
 {
     public const string ModuleName = "carbon";
     public const string RegisterMethodology = "register-methodology";
@@ -73,18 +72,18 @@ public sealed class CarbonModule : IModule
     }
 
 
-    private static Outcome DoRegister(TxContext context, Methodology m)
+    private Outcome DoRegister(TxContext context, Methodology m)
     {
         if (context.SignerMembership is not { } signer || !signer.Has(Roles.Admin))
         {
             return ErrorCodes.Unauthorised;
         }
         // The verifier must be another organisation that exists: nobody verifies their own methodology.
-        if (!m.IsValid() || m.VerifierOrg == signer.Org || !context.State.Contains(IdentityModule.OrgKey(m.VerifierOrg)))
+        if (!m.IsValid() || m.VerifierOrg == signer.Org || !members.OrgExists(context.State, m.VerifierOrg))
         {
             return ErrorCodes.CarbonMethodologyInvalid;
         }
-        var schema = TelemetryModule.ReadSchema(context.State, m.Schema, m.SchemaVersion)?.Schema;
+        var schema = telemetry.Schema(context.State, m.Schema, m.SchemaVersion)?.Schema;
         if (schema is null)
         {
             return ErrorCodes.SchemaNotFound;
@@ -107,7 +106,7 @@ public sealed class CarbonModule : IModule
     private static int AdditiveIndex(Core.Telemetry.TelemetrySchema schema, string name) =>
         Array.FindIndex(schema.AdditiveFields(), i => schema.Fields[i].Name == name);
 
-    private static Outcome DoClaim(TxContext context, ClaimPayload p)
+    private Outcome DoClaim(TxContext context, ClaimPayload p)
     {
         if (ReadMethodology(context.State, p.Methodology)?.Methodology is not { } m)
         {
@@ -125,7 +124,7 @@ public sealed class CarbonModule : IModule
         {
             return ErrorCodes.CarbonPeriodOpen;
         }
-        if (DevicesModule.ReadDevice(context.State, p.Vehicle) is not { } vehicle)
+        if (devices.Find(context.State, p.Vehicle) is not { } vehicle)
         {
             return ErrorCodes.DeviceNotFound;
         }
@@ -139,9 +138,7 @@ public sealed class CarbonModule : IModule
             return ErrorCodes.CarbonAlreadyClaimed;
         }
         // The custodian is the organisation whose node anchored the vehicle's readings last.
-        var custodianOrg = TelemetryModule.ReadDevice(context.State, p.Vehicle) is { } anchored
-            ? TelemetryModule.ReadCustodian(context.State, anchored.Custodian)?.Org
-            : null;
+        var custodianOrg = telemetry.CustodianOrgOf(context.State, p.Vehicle);
         if (custodianOrg is null)
         {
             return ErrorCodes.CarbonNothingToCredit;
@@ -181,15 +178,15 @@ public sealed class CarbonModule : IModule
     /// The vehicle's clean distance and energy over the period's days. Refused when a device-level
     /// flag (duplicate stream, impossible travel) marks any day, or when every reading was flagged.
     /// </summary>
-    private static Outcome SumPeriod(IStateReader state, Methodology m, Address vehicle, ushort period, out PeriodTotals totals)
+    private Outcome SumPeriod(IStateReader state, Methodology m, Address vehicle, ushort period, out PeriodTotals totals)
     {
         totals = default;
-        var schema = TelemetryModule.ReadSchema(state, m.Schema, m.SchemaVersion)!.Schema;
+        var schema = telemetry.Schema(state, m.Schema, m.SchemaVersion)!.Schema;
         int distance = AdditiveIndex(schema, Methodology.DistanceField), energy = AdditiveIndex(schema, Methodology.EnergyField);
         var first = m.FirstDay(period);
         for (var day = first; day < first + m.PeriodDays; day++)
         {
-            if (TelemetryModule.ReadDay(state, vehicle, m.SchemaRef, day) is not { } d)
+            if (telemetry.Day(state, vehicle, m.SchemaRef, day) is not { } d)
             {
                 continue;
             }
@@ -220,7 +217,7 @@ public sealed class CarbonModule : IModule
 
     private static string? MetadataValue(DeviceRecord device, string key) => Array.Find(device.Metadata, e => e.Key == key).Value;
 
-    private static Outcome Decide(TxContext context, ClaimPayload p, bool issue)
+    private Outcome Decide(TxContext context, ClaimPayload p, bool issue)
     {
         if (ReadMethodology(context.State, p.Methodology) is not { } record)
         {
@@ -261,13 +258,13 @@ public sealed class CarbonModule : IModule
         return IssueCredits(context, record, decided, signer.Org);
     }
 
-    private static Outcome IssueCredits(TxContext context, MethodologyRecord record, ClaimRecord claim, string verifierOrg)
+    private Outcome IssueCredits(TxContext context, MethodologyRecord record, ClaimRecord claim, string verifierOrg)
     {
         var symbol = claim.Symbol;
         var credit = ReadCredit(context.State, symbol);
         if (credit is null)
         {
-            var created = TokenLedger.CreateIssued(context, symbol, record.Org,
+            var created = tokens.CreateIssued(context, symbol, record.Org,
                 $"{record.Methodology.Name}, vintage {claim.Period} (t CO2e)", CreditDecimals);
             if (!created.Succeeded)
             {
@@ -275,7 +272,7 @@ public sealed class CarbonModule : IModule
             }
             credit = new CreditRecord(claim.Methodology, claim.Period, UInt128.Zero, UInt128.Zero);
         }
-        var issued = TokenLedger.Issue(context, symbol, claim.Owner, claim.Grams);
+        var issued = tokens.Issue(context, symbol, claim.Owner, claim.Grams);
         if (!issued.Succeeded)
         {
             return issued;
@@ -287,7 +284,7 @@ public sealed class CarbonModule : IModule
         return Outcome.Ok;
     }
 
-    private static Outcome DoRetire(TxContext context, RetirePayload p)
+    private Outcome DoRetire(TxContext context, RetirePayload p)
     {
         if (ReadCredit(context.State, p.Symbol) is not { } credit)
         {
@@ -306,7 +303,7 @@ public sealed class CarbonModule : IModule
         {
             return ErrorCodes.RetireExceedsBalance;
         }
-        var burned = TokenLedger.Destroy(context, p.Symbol, context.Signer, p.Amount);
+        var burned = tokens.Destroy(context, p.Symbol, context.Signer, p.Amount);
         if (!burned.Succeeded)
         {
             return burned;

@@ -12,7 +12,7 @@ namespace ThingLedger.Execution.Modules.Devices;
 /// A device id is the address of its key, so a key can be registered once; serials are
 /// unique within an organisation.
 /// </summary>
-public sealed class DevicesModule : IModule
+public sealed class DevicesModule : IModule, IDeviceRegistry
 {
     public const string ModuleName = "devices";
     public const string Register = "register";
@@ -35,6 +35,8 @@ public sealed class DevicesModule : IModule
     public const string DevicesPrefix = "devices/device/";
 
     public static DeviceRecord? ReadDevice(IStateReader state, Address id) => Payload.Get(state, DeviceKey(id), DeviceRecord.Read);
+
+    DeviceRecord? IDeviceRegistry.Find(IStateReader state, Address id) => ReadDevice(state, id);
 
     public void InitGenesis(Genesis genesis, StateView state)
     {

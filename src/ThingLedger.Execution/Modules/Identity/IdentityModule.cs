@@ -35,6 +35,8 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
     public static string OrgMemberKey(string org, Address member) => OrgMembersPrefix(org) + member;
     public const string OrgsPrefix = "identity/org/";
 
+    public bool OrgExists(Core.State.IStateReader state, string org) => state.Get(OrgKey(org)) is not null;
+
     public Membership? Find(StateView state, Address address, ulong height)
     {
         var record = ReadMember(state, address);

@@ -4,7 +4,6 @@ using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
-using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Execution.Modules.Market;
@@ -16,7 +15,7 @@ namespace ThingLedger.Execution.Modules.Market;
 /// more gets the difference back at once; what is left rests in the book. Every trade moves
 /// both tokens in the same tx or not at all. Cancelling refunds what is left.
 /// </summary>
-public sealed class MarketModule : IModule
+public sealed class MarketModule(ITokenLedger tokens) : IModule
 {
     public const string ModuleName = "market";
     public const string Place = "place";
@@ -58,12 +57,12 @@ public sealed class MarketModule : IModule
     }
 
 
-    /// <summary>A pair is a carbon credit priced in another existing token.</summary>
-    public static bool IsPair(IStateReader state, string @base, string quote) =>
+    /// <summary>A pair is any two different tokens the ledger knows (a carbon credit, an org's token, any module's): base priced in quote.</summary>
+    public bool IsPair(IStateReader state, string @base, string quote) =>
         Identifiers.IsSymbol(@base) && Identifiers.IsSymbol(quote) && @base != quote &&
-        CarbonModule.ReadCredit(state, @base) is not null && TokensModule.ReadToken(state, quote) is not null;
+        tokens.Find(state, @base) is not null && tokens.Find(state, quote) is not null;
 
-    private static Outcome DoPlace(TxContext context, PlaceOrderPayload p)
+    private Outcome DoPlace(TxContext context, PlaceOrderPayload p)
     {
         if (p.Price <= 0 || p.Amount <= 0 || p.Side is not (OrderSide.Buy or OrderSide.Sell) || !IsPair(context.State, p.Base, p.Quote))
         {
@@ -71,8 +70,8 @@ public sealed class MarketModule : IModule
         }
         // Escrow what the order could spend: the credits it sells, or price × amount of the payment token.
         var escrowed = p.Side == OrderSide.Sell
-            ? TokenLedger.Move(context, p.Base, context.Signer, Escrow, (UInt128)p.Amount)
-            : TokenLedger.Move(context, p.Quote, context.Signer, Escrow, (UInt128)p.Price * (UInt128)p.Amount);
+            ? tokens.Move(context, p.Base, context.Signer, Escrow, (UInt128)p.Amount)
+            : tokens.Move(context, p.Quote, context.Signer, Escrow, (UInt128)p.Price * (UInt128)p.Amount);
         if (!escrowed.Succeeded)
         {
             return escrowed;
@@ -107,7 +106,7 @@ public sealed class MarketModule : IModule
     /// Trades <paramref name="taker"/> against the opposite side while prices cross. Refuses the
     /// whole tx with SELF_TRADE when the first crossing order of the taker's own would be met.
     /// </summary>
-    private static Outcome Match(TxContext context, OrderRecord taker, out OrderRecord after)
+    private Outcome Match(TxContext context, OrderRecord taker, out OrderRecord after)
     {
         after = taker;
         var makerSide = taker.Side == OrderSide.Buy ? OrderSide.Sell : OrderSide.Buy;
@@ -157,22 +156,22 @@ public sealed class MarketModule : IModule
         return Outcome.Ok;
     }
 
-    private static bool Crosses(OrderRecord taker, long makerPrice) =>
+    private bool Crosses(OrderRecord taker, long makerPrice) =>
         taker.Side == OrderSide.Buy ? makerPrice <= taker.Price : makerPrice >= taker.Price;
 
     /// <summary>
     /// One fill at the maker's price, out of escrow: credits to the buyer, payment to the seller,
     /// and to a taking buyer the difference between its limit and the trade price.
     /// </summary>
-    private static Outcome Settle(TxContext context, OrderRecord taker, OrderRecord maker, long price, long amount)
+    private Outcome Settle(TxContext context, OrderRecord taker, OrderRecord maker, long price, long amount)
     {
         var (buy, sell) = taker.Side == OrderSide.Buy ? (taker, maker) : (maker, taker);
         var payment = (UInt128)price * (UInt128)amount;
-        var outcome = TokenLedger.Move(context, taker.Base, Escrow, buy.Owner, (UInt128)amount);
-        outcome = outcome.Succeeded ? TokenLedger.Move(context, taker.Quote, Escrow, sell.Owner, payment) : outcome;
+        var outcome = tokens.Move(context, taker.Base, Escrow, buy.Owner, (UInt128)amount);
+        outcome = outcome.Succeeded ? tokens.Move(context, taker.Quote, Escrow, sell.Owner, payment) : outcome;
         if (outcome.Succeeded && buy.Price > price)
         {
-            outcome = TokenLedger.Move(context, taker.Quote, Escrow, buy.Owner, (UInt128)(buy.Price - price) * (UInt128)amount);
+            outcome = tokens.Move(context, taker.Quote, Escrow, buy.Owner, (UInt128)(buy.Price - price) * (UInt128)amount);
         }
         if (!outcome.Succeeded)
         {
@@ -188,7 +187,7 @@ public sealed class MarketModule : IModule
     }
 
     /// <summary>The book side with <paramref name="id"/> appended to its price level, a new level inserted where the price sorts.</summary>
-    private static BookSide Insert(BookSide book, OrderSide side, long price, ulong id)
+    private BookSide Insert(BookSide book, OrderSide side, long price, ulong id)
     {
         var levels = new List<PriceLevel>(book.Levels);
         var at = levels.FindIndex(l => l.Price == price);
@@ -202,7 +201,7 @@ public sealed class MarketModule : IModule
         return new BookSide([.. levels]);
     }
 
-    private static Outcome DoCancel(TxContext context, CancelOrderPayload p)
+    private Outcome DoCancel(TxContext context, CancelOrderPayload p)
     {
         if (ReadOrder(context.State, p.Order) is not { Status: OrderStatus.Open } order)
         {
@@ -218,8 +217,8 @@ public sealed class MarketModule : IModule
             .Where(l => l.Orders.Length > 0).ToArray();
         context.State.Set(BookKey(order.Base, order.Quote, order.Side), Canonical.Encode(new BookSide(levels)));
         var refund = order.Side == OrderSide.Sell
-            ? TokenLedger.Move(context, order.Base, Escrow, order.Owner, (UInt128)order.Remaining)
-            : TokenLedger.Move(context, order.Quote, Escrow, order.Owner, (UInt128)order.Price * (UInt128)order.Remaining);
+            ? tokens.Move(context, order.Base, Escrow, order.Owner, (UInt128)order.Remaining)
+            : tokens.Move(context, order.Quote, Escrow, order.Owner, (UInt128)order.Price * (UInt128)order.Remaining);
         if (!refund.Succeeded)
         {
             return refund;

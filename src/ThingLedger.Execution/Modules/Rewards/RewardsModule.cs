@@ -19,7 +19,7 @@ namespace ThingLedger.Execution.Modules.Rewards;
 /// Onboarding and referral rewards are claimed by the owner. Caps apply per account and period;
 /// nothing is paid beyond the budget.
 /// </summary>
-public sealed class RewardsModule : IModule, ISummaryObserver
+public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, ITelemetryRecords telemetry) : ISummaryObserver
 {
     public const string ModuleName = "rewards";
     public const string CreateOp = "create";
@@ -61,14 +61,14 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     }
 
 
-    private static Outcome DoCreate(TxContext context, Programme p)
+    private Outcome DoCreate(TxContext context, Programme p)
     {
         if (context.SignerMembership is not { } signer || !signer.Has(Roles.Admin))
         {
             return ErrorCodes.Unauthorised;
         }
         // The programme pays its own organisation's token, and per-unit rules name an additive field of a registered schema.
-        if (!p.IsValid() || TokensModule.ReadToken(context.State, p.Token) is not { } token || token.Org != signer.Org ||
+        if (!p.IsValid() || tokens.Find(context.State, p.Token) is not { } token || token.Org != signer.Org ||
             (p.PerUnit != UInt128.Zero && UnitIndex(context.State, p) < 0))
         {
             return ErrorCodes.ProgrammeInvalid;
@@ -77,7 +77,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
         {
             return ErrorCodes.ProgrammeExists;
         }
-        var funded = TokenLedger.Move(context, p.Token, context.Signer, Escrow(p.Id), p.Budget);
+        var funded = tokens.Move(context, p.Token, context.Signer, Escrow(p.Id), p.Budget);
         if (!funded.Succeeded)
         {
             return funded;
@@ -88,16 +88,16 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     }
 
     /// <summary>The position of the programme's unit field among its schema's additive fields, or -1.</summary>
-    private static int UnitIndex(IStateReader state, Programme p)
+    private int UnitIndex(IStateReader state, Programme p)
     {
-        var schema = TelemetryModule.ReadSchema(state, p.Schema, p.SchemaVersion)?.Schema;
+        var schema = telemetry.Schema(state, p.Schema, p.SchemaVersion)?.Schema;
         return schema is null ? -1 : Array.FindIndex(schema.AdditiveFields(), i => schema.Fields[i].Name == p.UnitField);
     }
 
     /// <summary>The device, when the signer owns it and it is not revoked; otherwise null and why.</summary>
-    private static DeviceRecord? OwnedDevice(TxContext context, Address id, out Outcome refusal)
+    private DeviceRecord? OwnedDevice(TxContext context, Address id, out Outcome refusal)
     {
-        var device = DevicesModule.ReadDevice(context.State, id);
+        var device = devices.Find(context.State, id);
         refusal = device is null ? ErrorCodes.DeviceNotFound
             : device.Owner != context.Signer ? ErrorCodes.NotDeviceOwner
             : device.Status == DeviceStatus.Revoked ? ErrorCodes.DeviceRevoked
@@ -105,7 +105,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
         return refusal.Succeeded ? device : null;
     }
 
-    private static Outcome DoEnrol(TxContext context, ProgrammeDevicePayload p)
+    private Outcome DoEnrol(TxContext context, ProgrammeDevicePayload p)
     {
         if (ReadProgramme(context.State, p.Programme) is null)
         {
@@ -129,11 +129,11 @@ public sealed class RewardsModule : IModule, ISummaryObserver
         return Outcome.Ok;
     }
 
-    private static Outcome DoOnboarding(TxContext context, ProgrammeDevicePayload p) =>
+    private Outcome DoOnboarding(TxContext context, ProgrammeDevicePayload p) =>
         ClaimOnce(context, p.Programme, static r => r.Onboarding, p.Device, OnboardedKey(p.Programme, p.Device), context.Signer, "onboarding");
 
     /// <summary>The new owner proves ownership with a device of theirs, and is referred once.</summary>
-    private static Outcome DoRefer(TxContext context, ReferPayload p) =>
+    private Outcome DoRefer(TxContext context, ReferPayload p) =>
         p.Referrer == context.Signer
             ? ErrorCodes.SelfReferral
             : ClaimOnce(context, p.Programme, static r => r.Referral, p.Device, ReferredKey(p.Programme, context.Signer), p.Referrer, "referral");
@@ -142,7 +142,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     /// A reward paid once per <paramref name="marker"/> key, all or nothing, for a device the
     /// signer owns: the programme must offer it, and the cap and budget must cover it.
     /// </summary>
-    private static Outcome ClaimOnce(TxContext context, string id, Func<Programme, UInt128> reward, Address device, string marker, Address payee, string reason)
+    private Outcome ClaimOnce(TxContext context, string id, Func<Programme, UInt128> reward, Address device, string marker, Address payee, string reason)
     {
         if (ReadProgramme(context.State, id) is not { } record)
         {
@@ -170,7 +170,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     }
 
     /// <summary>A claimed reward is all or nothing: refused when the cap or the budget cannot cover it.</summary>
-    private static Outcome PayInFull(TxContext context, ProgrammeRecord record, Address account, UInt128 amount, string reason, Address device)
+    private Outcome PayInFull(TxContext context, ProgrammeRecord record, Address account, UInt128 amount, string reason, Address device)
     {
         var (cap, budget) = Room(context, record, account);
         if (cap < amount)
@@ -185,17 +185,17 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     }
 
     /// <summary>What <paramref name="account"/> may still receive this period, and what is left of the budget.</summary>
-    private static (UInt128 Cap, UInt128 Budget) Room(TxContext context, ProgrammeRecord record, Address account)
+    private (UInt128 Cap, UInt128 Budget) Room(TxContext context, ProgrammeRecord record, Address account)
     {
         var p = record.Programme;
         var paid = PaidIn(context.State, p.Id, account, p.PeriodOf(context.Timestamp));
-        return (paid >= p.CapPerPeriod ? UInt128.Zero : p.CapPerPeriod - paid, TokensModule.ReadBalance(context.State, p.Token, Escrow(p.Id)));
+        return (paid >= p.CapPerPeriod ? UInt128.Zero : p.CapPerPeriod - paid, tokens.BalanceOf(context.State, p.Token, Escrow(p.Id)));
     }
 
-    private static Outcome Pay(TxContext context, ProgrammeRecord record, Address account, UInt128 amount, string reason, Address device)
+    private Outcome Pay(TxContext context, ProgrammeRecord record, Address account, UInt128 amount, string reason, Address device)
     {
         var p = record.Programme;
-        var moved = TokenLedger.Move(context, p.Token, Escrow(p.Id), account, amount);
+        var moved = tokens.Move(context, p.Token, Escrow(p.Id), account, amount);
         if (!moved.Succeeded)
         {
             return moved;
@@ -212,7 +212,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     public void OnSummary(TxContext context, DeviceSummary summary)
     {
         var enrolled = ReadEnrolments(context.State, summary.Device);
-        if (enrolled.Length == 0 || DevicesModule.ReadDevice(context.State, summary.Device) is not { Status: DeviceStatus.Active } device)
+        if (enrolled.Length == 0 || devices.Find(context.State, summary.Device) is not { Status: DeviceStatus.Active } device)
         {
             return;
         }
@@ -253,7 +253,7 @@ public sealed class RewardsModule : IModule, ISummaryObserver
     /// per-unit amount for whole units of the clean field sum, carrying what is left over to the
     /// device's next summary.
     /// </summary>
-    private static UInt128 Due(StateView state, Programme p, DeviceSummary summary)
+    private UInt128 Due(StateView state, Programme p, DeviceSummary summary)
     {
         var due = summary.Flagged == 0 ? p.PerCleanSummary : UInt128.Zero;
         if (p.PerUnit == UInt128.Zero || summary.Schema != p.Schema || summary.SchemaVersion != p.SchemaVersion)

@@ -15,9 +15,12 @@ namespace ThingLedger.Execution.Modules.Telemetry;
 /// if it continues its custodian's ingest range without gap or overlap and every device's
 /// sequence range starts after what was anchored for it before, so no reading counts twice.
 /// </summary>
-public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers = null) : IModule
+public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemetryRecords
 {
-    private readonly IReadOnlyList<ISummaryObserver> _observers = observers ?? [];
+    private readonly List<ISummaryObserver> _observers = [];
+
+    /// <summary>Tells <paramref name="observer"/> of every summary applied from now on, after those registered before it.</summary>
+    public void Observe(ISummaryObserver observer) => _observers.Add(observer);
 
     public const string ModuleName = "telemetry";
     public const string RegisterSchema = "register-schema";
@@ -56,6 +59,13 @@ public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers =
 
     public static TotalsRecord? ReadTotals(IStateReader state, Address device, string schemaRef) =>
         Payload.Get(state, TotalsKey(device, schemaRef), TotalsRecord.Read);
+
+    SchemaRecord? ITelemetryRecords.Schema(IStateReader state, string id, ushort version) => ReadSchema(state, id, version);
+
+    DayTotalsRecord? ITelemetryRecords.Day(IStateReader state, Address device, string schemaRef, uint day) => ReadDay(state, device, schemaRef, day);
+
+    string? ITelemetryRecords.CustodianOrgOf(IStateReader state, Address device) =>
+        ReadDevice(state, device) is { } anchored ? ReadCustodian(state, anchored.Custodian)?.Org : null;
 
     public static DayTotalsRecord? ReadDay(IStateReader state, Address device, string schemaRef, uint day) =>
         Payload.Get(state, DayKey(device, schemaRef, day), DayTotalsRecord.Read);
@@ -143,6 +153,7 @@ public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers =
             }
             foreach (var observer in _observers)
             {
+                using var owned = context.State.Own(observer.Name);
                 observer.OnSummary(context, s);
             }
             total += s.Count;
@@ -174,14 +185,14 @@ public sealed class TelemetryModule(IReadOnlyList<ISummaryObserver>? observers =
         return byDevice < 0 || (byDevice == 0 && previous.LastSequence < next.FirstSequence);
     }
 
-    private static Outcome ApplySummary(TxContext context, DeviceSummary s)
+    private Outcome ApplySummary(TxContext context, DeviceSummary s)
     {
         var schema = ReadSchema(context.State, s.Schema, s.SchemaVersion)?.Schema;
         if (schema is null)
         {
             return ErrorCodes.SchemaNotFound;
         }
-        if (DevicesModule.ReadDevice(context.State, s.Device) is null)
+        if (devices.Find(context.State, s.Device) is null)
         {
             return ErrorCodes.DeviceNotFound;
         }

@@ -2,23 +2,20 @@ using ThingLedger.Core;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
 
 namespace ThingLedger.Execution.Modules.Tokens;
 
-/// <summary>
-/// The token balances as other modules use them: create a token that only the calling module
-/// issues and destroys (carbon credits), and move, issue or destroy amounts. Every change emits
-/// the same tokens events as the tokens module's own operations, so holders, histories and the
-/// explorer see one ledger. Keeps the invariant: the sum of balances equals the supply.
-/// </summary>
-public static class TokenLedger
+/// <summary>The tokens module's <see cref="ITokenLedger"/>: what its own operations and every other module use.</summary>
+public sealed class TokenLedger : ITokenLedger
 {
-    /// <summary>
-    /// Creates <paramref name="symbol"/> owned by <paramref name="org"/> with no mint roles: the
-    /// tokens module's mint and burn refuse it; only the module that created it issues and destroys.
-    /// </summary>
-    public static Outcome CreateIssued(TxContext context, string symbol, string org, string name, byte decimals)
+    public TokenRecord? Find(IStateReader state, string symbol) => TokensModule.ReadToken(state, symbol);
+
+    public UInt128 BalanceOf(IStateReader state, string symbol, Address holder) => TokensModule.ReadBalance(state, symbol, holder);
+
+    public Outcome CreateIssued(TxContext context, string symbol, string org, string name, byte decimals)
     {
+        using var owned = context.State.Own(TokensModule.ModuleName);
         if (!Identifiers.IsSymbol(symbol) || !Identifiers.IsText(name, 128) || name.Length == 0 || decimals > CreateTokenPayload.MaxDecimals)
         {
             return ErrorCodes.InvalidArgument;
@@ -32,10 +29,10 @@ public static class TokenLedger
         return Outcome.Ok;
     }
 
-    /// <summary>Adds <paramref name="amount"/> to the supply and to <paramref name="to"/>'s balance, within the cap.</summary>
-    public static Outcome Issue(TxContext context, string symbol, Address to, UInt128 amount)
+    public Outcome Issue(TxContext context, string symbol, Address to, UInt128 amount)
     {
-        if (Find(context, symbol, amount, out var refusal) is not { } token)
+        using var owned = context.State.Own(TokensModule.ModuleName);
+        if (Issued(context, symbol, amount, out var refusal) is not { } token)
         {
             return refusal;
         }
@@ -55,9 +52,9 @@ public static class TokenLedger
         return Outcome.Ok;
     }
 
-    /// <summary>Moves <paramref name="amount"/> from one holder to another.</summary>
-    public static Outcome Move(TxContext context, string symbol, Address from, Address to, UInt128 amount)
+    public Outcome Move(TxContext context, string symbol, Address from, Address to, UInt128 amount)
     {
+        using var owned = context.State.Own(TokensModule.ModuleName);
         if (!context.State.Contains(TokensModule.TokenKey(symbol)))
         {
             return ErrorCodes.TokenNotFound;
@@ -80,10 +77,10 @@ public static class TokenLedger
         return Outcome.Ok;
     }
 
-    /// <summary>Takes <paramref name="amount"/> out of <paramref name="from"/>'s balance and the supply.</summary>
-    public static Outcome Destroy(TxContext context, string symbol, Address from, UInt128 amount)
+    public Outcome Destroy(TxContext context, string symbol, Address from, UInt128 amount)
     {
-        if (Find(context, symbol, amount, out var refusal) is not { } token)
+        using var owned = context.State.Own(TokensModule.ModuleName);
+        if (Issued(context, symbol, amount, out var refusal) is not { } token)
         {
             return refusal;
         }
@@ -99,7 +96,7 @@ public static class TokenLedger
     }
 
     /// <summary>The token, when it exists and <paramref name="amount"/> is not zero; otherwise null and why.</summary>
-    private static TokenRecord? Find(TxContext context, string symbol, UInt128 amount, out Outcome refusal)
+    private static TokenRecord? Issued(TxContext context, string symbol, UInt128 amount, out Outcome refusal)
     {
         var token = TokensModule.ReadToken(context.State, symbol);
         refusal = token is null ? ErrorCodes.TokenNotFound : amount == UInt128.Zero ? ErrorCodes.AmountZero : Outcome.Ok;

@@ -22,6 +22,11 @@ public sealed class TokensModule : IModule
 
     public string Name => ModuleName;
 
+    /// <summary>The surface other modules move, issue and destroy tokens through.</summary>
+    public ITokenLedger Ledger => _ledger;
+
+    private readonly TokenLedger _ledger = new();
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Create, CreateTokenPayload.Read, DoCreate, Access.Members)
         .Add(Mint, TokenAmountPayload.Read, DoMint, Access.Members)
@@ -65,7 +70,7 @@ public sealed class TokensModule : IModule
         return Outcome.Ok;
     }
 
-    private static Outcome DoMint(TxContext context, TokenAmountPayload p)
+    private Outcome DoMint(TxContext context, TokenAmountPayload p)
     {
         var token = ReadToken(context.State, p.Symbol);
         if (token is null)
@@ -80,14 +85,14 @@ public sealed class TokensModule : IModule
         {
             return ErrorCodes.Unauthorised;
         }
-        return TokenLedger.Issue(context, p.Symbol, p.To, p.Amount);
+        return _ledger.Issue(context, p.Symbol, p.To, p.Amount);
     }
 
-    private static Outcome DoTransfer(TxContext context, TokenAmountPayload p) =>
-        TokenLedger.Move(context, p.Symbol, context.Signer, p.To, p.Amount);
+    private Outcome DoTransfer(TxContext context, TokenAmountPayload p) =>
+        _ledger.Move(context, p.Symbol, context.Signer, p.To, p.Amount);
 
-    private static Outcome DoBurn(TxContext context, BurnPayload p) =>
-        ReadToken(context.State, p.Symbol) is { IsModuleIssued: true } ? ErrorCodes.TokenModuleIssued : TokenLedger.Destroy(context, p.Symbol, context.Signer, p.Amount);
+    private Outcome DoBurn(TxContext context, BurnPayload p) =>
+        ReadToken(context.State, p.Symbol) is { IsModuleIssued: true } ? ErrorCodes.TokenModuleIssued : _ledger.Destroy(context, p.Symbol, context.Signer, p.Amount);
 
     public static string Text(UInt128 amount) => amount.ToString(CultureInfo.InvariantCulture);
 }
