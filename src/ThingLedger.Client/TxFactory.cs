@@ -104,7 +104,7 @@ public static class Operations
     public static Operation Refer(string programme, Address referrer, Address device) =>
         Operation.Of(RewardsModule.ModuleName, RewardsModule.Refer, new ReferPayload(programme, referrer, device));
 
-    /// <summary>Signs an operation into a transaction.</summary>
-    public static Transaction Sign(this Operation operation, string chainId, KeyPair signer, ulong nonce, ulong expiryHeight = ulong.MaxValue) =>
-        Transaction.Create(chainId, operation.Module, operation.Name, operation.Payload, signer, nonce, expiryHeight);
+    /// <summary>Signs an operation into a transaction that may use at most <paramref name="gasLimit"/> (docs/WIRE-FORMAT.md "Gas").</summary>
+    public static Transaction Sign(this Operation operation, string chainId, KeyPair signer, ulong nonce, ulong expiryHeight = ulong.MaxValue, ulong gasLimit = Gas.DefaultTxLimit) =>
+        Transaction.Create(chainId, operation.Module, operation.Name, operation.Payload, signer, nonce, expiryHeight, gasLimit);
 }

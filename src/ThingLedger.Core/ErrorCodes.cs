@@ -15,6 +15,9 @@ public static class ErrorCodes
     public const string SignatureInvalid = "SIGNATURE_INVALID";
     public const string SignatureHighS = "SIGNATURE_HIGH_S";
     public const string TxExpired = "TX_EXPIRED";
+    public const string TxVersionRetired = "TX_VERSION_RETIRED";
+    public const string GasLimitTooLow = "GAS_LIMIT_TOO_LOW";
+    public const string GasLimitAboveBlock = "GAS_LIMIT_ABOVE_BLOCK";
     public const string TxDuplicate = "TX_DUPLICATE";
     public const string NonceReused = "NONCE_REUSED";
     public const string NonceGap = "NONCE_GAP";
@@ -28,6 +31,8 @@ public static class ErrorCodes
     public const string NonceMismatch = "NONCE_MISMATCH";
     public const string PayloadMalformed = "PAYLOAD_MALFORMED";
     public const string StateNotOwned = "STATE_NOT_OWNED";
+    public const string OutOfGas = "OUT_OF_GAS";
+    public const string BlockGasExhausted = "BLOCK_GAS_EXHAUSTED";
     public const string InvalidArgument = "INVALID_ARGUMENT";
     public const string Unauthorised = "UNAUTHORISED";
     public const string OrgNotFound = "ORG_NOT_FOUND";

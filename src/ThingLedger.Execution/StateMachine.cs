@@ -15,11 +15,6 @@ public sealed record BlockExecution(Receipt[] Receipts, StateChange[] Changes);
 /// </summary>
 public sealed class StateMachine
 {
-    public const ulong BaseCost = 1_000;
-    public const ulong CostPerPayloadByte = 10;
-    public const ulong CostPerRead = 100;
-    public const ulong CostPerWrite = 500;
-
     private readonly Dictionary<string, IModule> _modules = new(StringComparer.Ordinal);
     private readonly IModule[] _modulesByName;
     private readonly IMembershipDirectory _members;
@@ -62,13 +57,26 @@ public sealed class StateMachine
         _modulesByName.OfType<T>().SingleOrDefault() ?? throw new InvalidOperationException($"no {typeof(T).Name} is registered");
 
     /// <summary>
-    /// What admission refuses a tx for before ordering, or null: an unknown module or operation,
+    /// What admission refuses a tx for before ordering, or null: a version-1 tx (no gas limit), a
+    /// gas limit below the tx's intrinsic cost or above the block's, an unknown module or operation,
     /// a payload that does not decode for its operation, or a members-only operation from a key
     /// that is no member in <paramref name="committed"/> state at <paramref name="height"/>.
     /// Nothing is written.
     /// </summary>
     public string? Admit(Transaction tx, IStateReader committed, ulong height)
     {
+        if (!tx.IsMetered)
+        {
+            return ErrorCodes.TxVersionRetired;
+        }
+        if (tx.GasLimit < Gas.Intrinsic(tx.Payload.Length))
+        {
+            return ErrorCodes.GasLimitTooLow;
+        }
+        if (tx.GasLimit > Gas.BlockLimit)
+        {
+            return ErrorCodes.GasLimitAboveBlock;
+        }
         if (!_modules.TryGetValue(tx.Module, out var module))
         {
             return ErrorCodes.UnknownModule;
@@ -103,48 +111,68 @@ public sealed class StateMachine
         return view.SortedChanges();
     }
 
+    /// <summary>
+    /// Executes <paramref name="txs"/> in order. Together the metered txs of a block use at most
+    /// <see cref="Gas.BlockLimit"/>: a tx whose limit no longer fits in what is left fails with
+    /// BLOCK_GAS_EXHAUSTED (its nonce consumed, no gas used).
+    /// </summary>
     public BlockExecution ExecuteBlock(IStateReader committed, ulong height, ulong timestamp, IReadOnlyList<Transaction> txs)
     {
         var block = new StateView(committed);
         var receipts = new Receipt[txs.Count];
+        ulong blockGas = 0;
         for (var i = 0; i < txs.Count; i++)
         {
-            receipts[i] = Execute(block, height, timestamp, txs[i]);
+            receipts[i] = Execute(block, height, timestamp, txs[i], Gas.BlockLimit - blockGas);
+            if (txs[i].IsMetered)
+            {
+                blockGas += receipts[i].GasUsed;
+            }
         }
         return new BlockExecution(receipts, block.SortedChanges());
     }
 
-    private Receipt Execute(StateView block, ulong height, ulong timestamp, Transaction tx)
+    private Receipt Execute(StateView block, ulong height, ulong timestamp, Transaction tx, ulong blockGasLeft)
     {
-        var cost = BaseCost + ((ulong)tx.Payload.Length * CostPerPayloadByte);
+        var meter = new GasMeter(tx);
+        // Admission refuses a limit below this (GAS_LIMIT_TOO_LOW); the checks below still come first, so an expired or replayed tx says so.
+        var coversIntrinsic = meter.TryCharge(Gas.Intrinsic(tx.Payload.Length));
         if (tx.ChainId != ChainId)
         {
-            return Failed(tx, ErrorCodes.WrongChain, cost);
+            return Failed(tx, ErrorCodes.WrongChain, meter);
         }
         if (height > tx.ExpiryHeight)
         {
-            return Failed(tx, ErrorCodes.TxExpired, cost);
+            return Failed(tx, ErrorCodes.TxExpired, meter);
         }
         var last = LastNonce(block, tx.SignerAddress);
         if (last == ulong.MaxValue || tx.Nonce != last + 1)
         {
-            return Failed(tx, ErrorCodes.NonceMismatch, cost);
+            return Failed(tx, ErrorCodes.NonceMismatch, meter);
         }
         // From here the nonce is consumed, whatever the module says: the tx cannot be replayed.
         var nonce = new byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(nonce, tx.Nonce);
         block.Set(NonceKey(tx.SignerAddress), nonce);
 
+        if (tx.IsMetered && tx.GasLimit > blockGasLeft)
+        {
+            return new Receipt(tx.Id, TxStatus.Failed, ErrorCodes.BlockGasExhausted, 0, []);
+        }
+        if (!coversIntrinsic)
+        {
+            return Failed(tx, ErrorCodes.OutOfGas, meter);
+        }
         if (!_modules.TryGetValue(tx.Module, out var module))
         {
-            return Failed(tx, ErrorCodes.UnknownModule, cost);
+            return Failed(tx, ErrorCodes.UnknownModule, meter);
         }
         if (!module.Operations.Contains(tx.Operation))
         {
-            return Failed(tx, ErrorCodes.UnknownOperation, cost);
+            return Failed(tx, ErrorCodes.UnknownOperation, meter);
         }
-        var view = new StateView(block);
-        var context = new TxContext(tx, height, timestamp, view, _members);
+        var view = new StateView(block, meter);
+        var context = new TxContext(tx, height, timestamp, view, _members, meter);
         Outcome outcome;
         try
         {
@@ -159,16 +187,19 @@ public sealed class StateMachine
         {
             outcome = ErrorCodes.StateNotOwned;
         }
-        cost += (view.Reads * CostPerRead) + (view.Writes * CostPerWrite) + view.WrittenBytes;
+        catch (OutOfGasException)
+        {
+            outcome = ErrorCodes.OutOfGas;
+        }
         if (!outcome.Succeeded)
         {
-            return Failed(tx, outcome.ErrorCode!, cost);
+            return Failed(tx, outcome.ErrorCode!, meter);
         }
         view.MergeInto(block);
-        return new Receipt(tx.Id, TxStatus.Success, string.Empty, cost, [.. context.Events]);
+        return new Receipt(tx.Id, TxStatus.Success, string.Empty, meter.Used, [.. context.Events]);
     }
 
-    private static Receipt Failed(Transaction tx, string code, ulong cost) => new(tx.Id, TxStatus.Failed, code, cost, []);
+    private static Receipt Failed(Transaction tx, string code, GasMeter meter) => new(tx.Id, TxStatus.Failed, code, meter.Used, []);
 }
 
 /// <summary>A module set the kernel cannot run: refused when the node starts, with what to fix.</summary>

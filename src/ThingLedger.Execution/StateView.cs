@@ -13,7 +13,16 @@ public sealed class StateView : IStateReader
     private readonly Dictionary<string, byte[]?> _writes = new(StringComparer.Ordinal);
     private string? _owner;
 
+    private readonly GasMeter? _meter;
+
     public StateView(IStateReader parent) => _parent = parent;
+
+    /// <summary>A tx's view: every read and write is charged to <paramref name="meter"/>.</summary>
+    public StateView(IStateReader parent, GasMeter meter)
+    {
+        _parent = parent;
+        _meter = meter;
+    }
 
     /// <summary>
     /// The module whose keys this view may write (null: the kernel, which writes anywhere). A
@@ -43,16 +52,11 @@ public sealed class StateView : IStateReader
         }
     }
 
-    public ulong Reads { get; private set; }
-
-    public ulong WrittenBytes { get; private set; }
-
-    public ulong Writes { get; private set; }
-
     public byte[]? Get(string key)
     {
-        Reads++;
-        return _writes.TryGetValue(key, out var value) ? value : _parent.Get(key);
+        var value = _writes.TryGetValue(key, out var written) ? written : _parent.Get(key);
+        _meter?.ChargeRead(value?.Length ?? 0);
+        return value;
     }
 
     public bool Contains(string key) => Get(key) is not null;
@@ -60,15 +64,14 @@ public sealed class StateView : IStateReader
     public void Set(string key, byte[] value)
     {
         CheckOwner(key);
-        Writes++;
-        WrittenBytes += (ulong)(key.Length + value.Length);
+        _meter?.ChargeWrite(key.Length + value.Length, delete: false);
         _writes[key] = value;
     }
 
     public void Delete(string key)
     {
         CheckOwner(key);
-        Writes++;
+        _meter?.ChargeWrite(key.Length, delete: true);
         _writes[key] = null;
     }
 

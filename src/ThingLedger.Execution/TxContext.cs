@@ -8,8 +8,9 @@ public sealed class TxContext
 {
     private readonly List<LedgerEvent> _events = [];
 
-    internal TxContext(Transaction tx, ulong height, ulong timestamp, StateView state, IMembershipDirectory members)
+    internal TxContext(Transaction tx, ulong height, ulong timestamp, StateView state, IMembershipDirectory members, GasMeter gas)
     {
+        Gas = gas;
         Tx = tx;
         Height = height;
         Timestamp = timestamp;
@@ -29,6 +30,9 @@ public sealed class TxContext
 
     public StateView State { get; }
 
+    /// <summary>The tx's gas: state access and events charge it themselves; a handler charges <see cref="GasMeter.Steps"/> for the stored elements it walks.</summary>
+    public GasMeter Gas { get; }
+
     public IMembershipDirectory Members { get; }
 
     public IReadOnlyList<LedgerEvent> Events => _events;
@@ -38,6 +42,10 @@ public sealed class TxContext
     /// <summary>The validator set in force for this block.</summary>
     public ValidatorSet Validators => Members.ValidatorsAt(State, Height);
 
-    public void Emit(string module, string name, params EventAttribute[] attributes) =>
-        _events.Add(new LedgerEvent(module, name, attributes));
+    public void Emit(string module, string name, params EventAttribute[] attributes)
+    {
+        var e = new LedgerEvent(module, name, attributes);
+        Gas.ChargeEvent(e);
+        _events.Add(e);
+    }
 }

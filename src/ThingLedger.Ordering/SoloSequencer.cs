@@ -37,7 +37,8 @@ public sealed class SoloOptions
 /// <summary>
 /// The embedded sequencer: arrival order, a block cut once its first tx has waited
 /// <see cref="SoloOptions.BlockInterval"/> since it was enqueued (counting time the chain spent
-/// on earlier blocks) or <see cref="SoloOptions.MaxBlockTxs"/> wait, block time from the injected
+/// on earlier blocks), <see cref="SoloOptions.MaxBlockTxs"/> wait, or the next tx's gas limit
+/// would take the block's past <see cref="Gas.BlockLimit"/>, block time from the injected
 /// clock, never going backwards. Empty blocks are never cut.
 /// </summary>
 public sealed class SoloSequencer : ISequencer
@@ -92,10 +93,18 @@ public sealed class SoloSequencer : ISequencer
             }
             var deadline = first.Arrived + (long)(_options.BlockInterval.TotalSeconds * _clock.TimestampFrequency);
             var batch = new List<Transaction>(Math.Min(_options.MaxBlockTxs, 1024));
+            ulong gas = 0;
             while (batch.Count < _options.MaxBlockTxs)
             {
-                if (reader.TryRead(out var queued))
+                if (reader.TryPeek(out var queued))
                 {
+                    // The block's gas limit holds for the limits its txs ask for, so execution never runs out of block gas.
+                    if (queued.Tx.GasLimit > Gas.BlockLimit - gas)
+                    {
+                        break;
+                    }
+                    reader.TryRead(out _);
+                    gas += queued.Tx.GasLimit;
                     batch.Add(queued.Tx);
                     continue;
                 }

@@ -60,7 +60,7 @@ internal sealed class TestChain : IStateReader
 
     public IReadOnlyDictionary<string, byte[]> State => _state;
 
-    public Transaction Tx<T>(KeyPair signer, string module, string operation, T payload, ulong? nonce = null, ulong expiry = ulong.MaxValue)
+    public Transaction Tx<T>(KeyPair signer, string module, string operation, T payload, ulong? nonce = null, ulong expiry = ulong.MaxValue, ulong gasLimit = Gas.DefaultTxLimit)
         where T : ICanonical
     {
         var n = nonce ?? (_nonces.GetValueOrDefault(signer.Address) + 1);
@@ -68,7 +68,7 @@ internal sealed class TestChain : IStateReader
         {
             _nonces[signer.Address] = n;
         }
-        return Transaction.Create(ChainId, module, operation, Canonical.Encode(payload), signer, n, expiry);
+        return Transaction.Create(ChainId, module, operation, Canonical.Encode(payload), signer, n, expiry, gasLimit);
     }
 
     /// <summary>Executes one block and commits its changes; returns the receipts.</summary>

@@ -26,7 +26,7 @@ internal static class ChainCommands
                 }
                 Output.Fields($"tx {tx.Id}", ("status", tx.Status), ("block", tx.Height?.ToString(CultureInfo.InvariantCulture)),
                     ("index", tx.Index?.ToString(CultureInfo.InvariantCulture)), ("module", tx.Module), ("operation", tx.Operation),
-                    ("signer", tx.Signer), ("nonce", tx.Nonce), ("error code", tx.Receipt?.Code), ("cost", tx.Receipt?.Cost),
+                    ("signer", tx.Signer), ("nonce", tx.Nonce), ("error code", tx.Receipt?.Code), ("gas used", tx.Receipt?.GasUsed), ("gas limit", tx.GasLimit),
                     ("events", tx.Receipt is null ? null : string.Join("; ", tx.Receipt.Events.Select(e => $"{e.Module}.{e.Name}({string.Join(", ", e.Attributes.Select(a => $"{a.Key}={a.Value}"))})"))));
                 return 0;
             });

@@ -15,11 +15,11 @@ public sealed record SubmitResponse(int Accepted, int Rejected, List<TxResultVie
 
 public sealed record EventView(string Module, string Name, Dictionary<string, string> Attributes);
 
-public sealed record ReceiptView(string Status, string? Code, ulong Cost, List<EventView> Events);
+public sealed record ReceiptView(string Status, string? Code, ulong GasUsed, List<EventView> Events);
 
 public sealed record TxView(
     string Id, string Status, ulong? Height, int? Index, string Module, string Operation, string Signer,
-    ulong Nonce, ulong ExpiryHeight, string Payload, ReceiptView? Receipt);
+    ulong Nonce, ulong ExpiryHeight, int Version, ulong GasLimit, string Payload, ReceiptView? Receipt);
 
 public sealed record AttestationView(string Validator, string Signature);
 

@@ -65,7 +65,7 @@ public sealed record LedgerEvent(string Module, string Name, EventAttribute[] At
 }
 
 /// <summary>The outcome of one transaction: status, stable error code, events and execution cost.</summary>
-public sealed record Receipt(Hash TxId, TxStatus Status, string ErrorCode, ulong Cost, LedgerEvent[] Events) : ICanonical
+public sealed record Receipt(Hash TxId, TxStatus Status, string ErrorCode, ulong GasUsed, LedgerEvent[] Events) : ICanonical
 {
     public const byte CurrentVersion = 1;
     public const int MaxEvents = 64;
@@ -92,7 +92,7 @@ public sealed record Receipt(Hash TxId, TxStatus Status, string ErrorCode, ulong
         writer.WriteHash(TxId);
         writer.WriteU8((byte)Status);
         writer.WriteString(ErrorCode);
-        writer.WriteU64(Cost);
+        writer.WriteU64(GasUsed);
         writer.WriteVarUInt((ulong)Events.Length);
         foreach (var e in Events)
         {
@@ -108,7 +108,7 @@ public sealed record Receipt(Hash TxId, TxStatus Status, string ErrorCode, ulong
         TxId = original.TxId;
         Status = original.Status;
         ErrorCode = original.ErrorCode;
-        Cost = original.Cost;
+        GasUsed = original.GasUsed;
         Events = original.Events;
     }
 
@@ -146,7 +146,7 @@ public sealed record Receipt(Hash TxId, TxStatus Status, string ErrorCode, ulong
 
     public bool Equals(Receipt? other) =>
         other is not null && TxId == other.TxId && Status == other.Status && ErrorCode == other.ErrorCode &&
-        Cost == other.Cost && Events.AsSpan().SequenceEqual(other.Events);
+        GasUsed == other.GasUsed && Events.AsSpan().SequenceEqual(other.Events);
 
-    public override int GetHashCode() => HashCode.Combine(TxId, Status, ErrorCode, Cost);
+    public override int GetHashCode() => HashCode.Combine(TxId, Status, ErrorCode, GasUsed);
 }

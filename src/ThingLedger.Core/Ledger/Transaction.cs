@@ -7,17 +7,28 @@ namespace ThingLedger.Core.Ledger;
 /// A signed transaction. The body is every field but the signature; the signature covers
 /// SigningDigest("thingledger/tx/v1", chainId, body), and that digest is also the tx id, so
 /// the id does not depend on which of the signer's valid signatures was attached.
+/// Version 2 adds the gas limit; version 1 (no limit, unmetered) still decodes and executes
+/// as it did, so blocks written before version 2 replay to the same receipts, but admission
+/// takes only version 2.
 /// </summary>
 public sealed class Transaction : ICanonical
 {
-    public const byte CurrentVersion = 1;
+    public const byte CurrentVersion = 2;
+    public const byte UnmeteredVersion = 1;
     public const int MaxChainIdBytes = 64;
     public const int MaxNameBytes = 32;
     public const int MaxPayloadBytes = 32 * 1024;
     public const int MaxEncodedBytes = 34 * 1024;
 
-    public Transaction(string chainId, string module, string operation, byte[] payload, PublicKey signer, ulong nonce, ulong expiryHeight, byte[] signature)
+    public Transaction(string chainId, string module, string operation, byte[] payload, PublicKey signer, ulong nonce, ulong expiryHeight, ulong gasLimit, byte[] signature)
+        : this(CurrentVersion, chainId, module, operation, payload, signer, nonce, expiryHeight, gasLimit, signature)
     {
+    }
+
+    private Transaction(byte version, string chainId, string module, string operation, byte[] payload, PublicKey signer, ulong nonce, ulong expiryHeight, ulong gasLimit, byte[] signature)
+    {
+        Version = version;
+        GasLimit = version == UnmeteredVersion ? 0 : gasLimit;
         ChainId = chainId;
         Module = module;
         Operation = operation;
@@ -27,12 +38,18 @@ public sealed class Transaction : ICanonical
         ExpiryHeight = expiryHeight;
         Signature = signature;
         BodyLength = 1 + CanonicalSizes.String(chainId) + CanonicalSizes.String(module) + CanonicalSizes.String(operation)
-            + CanonicalSizes.Bytes(payload.Length) + PublicKey.Size + 8 + 8;
+            + CanonicalSizes.Bytes(payload.Length) + PublicKey.Size + 8 + 8 + (version == UnmeteredVersion ? 0 : 8);
         Id = SigningDigest.Compute(DomainTags.Transaction, chainId, EncodeBody());
         SignerAddress = signer.ToAddress();
     }
 
-    public byte Version => CurrentVersion;
+    public byte Version { get; }
+
+    /// <summary>Whether execution meters this tx against <see cref="GasLimit"/> (every version-2 tx).</summary>
+    public bool IsMetered => Version != UnmeteredVersion;
+
+    /// <summary>The most gas execution may use for this tx (0 for an unmetered version-1 tx).</summary>
+    public ulong GasLimit { get; }
     public string ChainId { get; }
     public string Module { get; }
     public string Operation { get; }
@@ -56,14 +73,21 @@ public sealed class Transaction : ICanonical
     public int EncodedLength => BodyLength + Crypto.Signature.Size;
 
     /// <summary>Builds and signs a transaction with <paramref name="key"/>.</summary>
-    public static Transaction Create(string chainId, string module, string operation, byte[] payload, KeyPair key, ulong nonce, ulong expiryHeight)
+    public static Transaction Create(string chainId, string module, string operation, byte[] payload, KeyPair key, ulong nonce, ulong expiryHeight, ulong gasLimit = Gas.DefaultTxLimit)
     {
-        var unsigned = new Transaction(chainId, module, operation, payload, key.PublicKey, nonce, expiryHeight, new byte[Crypto.Signature.Size]);
+        var unsigned = new Transaction(chainId, module, operation, payload, key.PublicKey, nonce, expiryHeight, gasLimit, new byte[Crypto.Signature.Size]);
+        return unsigned.WithSignature(key.Sign(unsigned.Id));
+    }
+
+    /// <summary>A version-1 tx (no gas limit), as blocks written before version 2 hold them; for tests of replay and migration.</summary>
+    public static Transaction CreateUnmetered(string chainId, string module, string operation, byte[] payload, KeyPair key, ulong nonce, ulong expiryHeight)
+    {
+        var unsigned = new Transaction(UnmeteredVersion, chainId, module, operation, payload, key.PublicKey, nonce, expiryHeight, 0, new byte[Crypto.Signature.Size]);
         return unsigned.WithSignature(key.Sign(unsigned.Id));
     }
 
     public Transaction WithSignature(byte[] signature) =>
-        new(ChainId, Module, Operation, Payload, Signer, Nonce, ExpiryHeight, signature);
+        new(Version, ChainId, Module, Operation, Payload, Signer, Nonce, ExpiryHeight, GasLimit, signature);
 
     /// <summary>True when the signature is a valid low-S signature by the signer over <see cref="Id"/>.</summary>
     public bool VerifySignature() => SignatureVerifier.Verify(Signer, Id, Signature);
@@ -86,6 +110,10 @@ public sealed class Transaction : ICanonical
         writer.WritePublicKey(Signer);
         writer.WriteU64(Nonce);
         writer.WriteU64(ExpiryHeight);
+        if (IsMetered)
+        {
+            writer.WriteU64(GasLimit);
+        }
     }
 
     public void Write(ref SpanWriter writer)
@@ -142,7 +170,8 @@ public sealed class Transaction : ICanonical
 
     public static Transaction? Read(ref SpanReader reader)
     {
-        if (reader.ReadU8() != CurrentVersion)
+        var version = reader.ReadU8();
+        if (version is not (CurrentVersion or UnmeteredVersion))
         {
             reader.Fail(CodecError.UnknownVersion);
             return null;
@@ -154,7 +183,8 @@ public sealed class Transaction : ICanonical
         var signer = reader.ReadPublicKey();
         var nonce = reader.ReadU64();
         var expiry = reader.ReadU64();
+        var gasLimit = version == UnmeteredVersion ? 0 : reader.ReadU64();
         var signature = reader.ReadFixed(Crypto.Signature.Size).ToArray();
-        return reader.Ok ? new Transaction(chainId, module, operation, payload, signer!, nonce, expiry, signature) : null;
+        return reader.Ok ? new Transaction(version, chainId, module, operation, payload, signer!, nonce, expiry, gasLimit, signature) : null;
     }
 }

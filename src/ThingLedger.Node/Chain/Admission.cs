@@ -103,6 +103,9 @@ public sealed class Admission
         {
             return AdmissionResult.Reject(decoded.Id, refused, refused switch
             {
+                ErrorCodes.TxVersionRetired => $"tx version {decoded.Version} carries no gas limit; sign version {Transaction.CurrentVersion} (docs/WIRE-FORMAT.md \"Transaction\")",
+                ErrorCodes.GasLimitTooLow => $"gas limit {decoded.GasLimit} is below the {Gas.Intrinsic(decoded.Payload.Length)} this tx costs before it runs (1000 + 10 per payload byte)",
+                ErrorCodes.GasLimitAboveBlock => $"gas limit {decoded.GasLimit} is above the block gas limit {Gas.BlockLimit}",
                 ErrorCodes.UnknownModule => $"no module '{decoded.Module}'",
                 ErrorCodes.UnknownOperation => $"no operation '{decoded.Operation}' in module '{decoded.Module}'",
                 ErrorCodes.PayloadMalformed => $"the payload does not decode as {decoded.Module}/{decoded.Operation}'s (docs/WIRE-FORMAT.md \"Module payloads\")",

@@ -17,12 +17,12 @@ public static class ViewMapper
     public static ReceiptView Receipt(Receipt r) => new(
         r.Succeeded ? "success" : "failed",
         r.Succeeded ? null : r.ErrorCode,
-        r.Cost,
+        r.GasUsed,
         [.. r.Events.Select(e => new EventView(e.Module, e.Name, e.Attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal)))]);
 
     public static TxView Tx(Transaction tx, string status, ulong? height, int? index, Receipt? receipt) => new(
         tx.Id.ToString(), status, height, index, tx.Module, tx.Operation, tx.SignerAddress.ToString(), tx.Nonce, tx.ExpiryHeight,
-        Convert.ToHexStringLower(tx.Payload), receipt is null ? null : Receipt(receipt));
+        tx.Version, tx.GasLimit, Convert.ToHexStringLower(tx.Payload), receipt is null ? null : Receipt(receipt));
 
     public static TxView Committed(StoredTx s) => Tx(s.Transaction, s.Receipt.Succeeded ? "committed" : "failed", s.Height, s.Index, s.Receipt);
 

@@ -111,7 +111,7 @@ public sealed partial class Anchorer : BackgroundService
         foreach (var payload in payloads)
         {
             txs.Add(Transaction.Create(_node.Genesis.ChainId, TelemetryModule.ModuleName, TelemetryModule.Anchor, Canonical.Encode(payload),
-                _node.ValidatorKey, ++nonce, ulong.MaxValue));
+                _node.ValidatorKey, ++nonce, ulong.MaxValue, Gas.AnchorTxLimit));
         }
         var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var admitted = await _node.Admission.AdmitSignedHereAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);

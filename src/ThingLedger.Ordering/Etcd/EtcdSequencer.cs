@@ -74,6 +74,7 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
     private TaskCompletionSource<string?> _bufferDone = NewCompletion();
     private int _buffered;
     private int _uncut;
+    private ulong _uncutGas;
     private long _firstUncutAt;
     private ulong _nextHeight;
     private ulong _cutProposedFor;
@@ -232,6 +233,7 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
         {
             _nextHeight = position.From + 1;
             _uncut = 0;
+            _uncutGas = 0;
             _cutProposedFor = 0;
         }
         _cutter ??= Task.Run(CutLoopAsync, CancellationToken.None);
@@ -315,7 +317,7 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
                     if (OrderingLog.TryDecodeTxs(e.Value, out _, out var txs) && next > position.Head)
                     {
                         block.AddRange(txs);
-                        NoteUncut(txs.Count);
+                        NoteUncut(txs);
                     }
                 }
                 else if (OrderingLog.TryParseCutKey(_options.Prefix, e.Key, out var height, out _))
@@ -335,6 +337,7 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
                     {
                         _nextHeight = next;
                         _uncut = 0;
+                        _uncutGas = 0;
                     }
                 }
                 else if (e.Key.StartsWith(attestationPrefix, StringComparison.Ordinal) && OrderingLog.TryDecodeAttestation(e.Value) is { } attestation)
@@ -354,16 +357,27 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
         }
     }
 
-    private void NoteUncut(int count)
+    /// <summary>
+    /// Counts txs appended since the last cut, and the gas they may use: a block is due at
+    /// <see cref="EtcdOrderingOptions.MaxBlockTxs"/> or when the next entry could take its gas past
+    /// the block limit (cuts race with appends, so execution still enforces the limit per tx).
+    /// </summary>
+    private void NoteUncut(IReadOnlyList<Transaction> txs)
     {
+        ulong gas = 0;
+        foreach (var tx in txs)
+        {
+            gas += tx.GasLimit;
+        }
         lock (_lock)
         {
             if (_uncut == 0)
             {
                 _firstUncutAt = _clock.GetTimestamp();
             }
-            _uncut += count;
-            if (_uncut >= _options.MaxBlockTxs)
+            _uncut += txs.Count;
+            _uncutGas += gas;
+            if (_uncut >= _options.MaxBlockTxs || _uncutGas >= Gas.BlockLimit / 2)
             {
                 _cutSignal.Release();
             }
@@ -392,7 +406,7 @@ public sealed class EtcdSequencer : ISequencer, IDisposable
             ulong height;
             lock (_lock)
             {
-                var due = _uncut >= _options.MaxBlockTxs ||
+                var due = _uncut >= _options.MaxBlockTxs || _uncutGas >= Gas.BlockLimit / 2 ||
                     (_uncut > 0 && _clock.GetElapsedTime(_firstUncutAt) >= _options.BlockInterval);
                 if (!due || _cutProposedFor == _nextHeight)
                 {

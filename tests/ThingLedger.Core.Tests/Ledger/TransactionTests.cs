@@ -13,12 +13,27 @@ public class TransactionTests
     public void Fixed_vector_body_id_and_signature_match()
     {
         var signature = Convert.FromHexString(FixedVectors.TxSignatureHex);
-        var tx = new Transaction("vector-chain", "tokens", "transfer", [1, 2, 3], Key.PublicKey, 1, 100, signature);
+        var tx = new Transaction("vector-chain", "tokens", "transfer", [1, 2, 3], Key.PublicKey, 1, 100, 1_000_000, signature);
         Assert.Equal(FixedVectors.TxBodyHex, Convert.ToHexStringLower(tx.EncodeBody()));
         Assert.Equal(FixedVectors.TxIdHex, tx.Id.ToString());
         Assert.True(tx.VerifySignature());
         Assert.Equal(CodecError.None, Transaction.TryDecode(Convert.FromHexString(FixedVectors.TxBodyHex + FixedVectors.TxSignatureHex), out var decoded));
         Assert.Equal(tx.Id, decoded!.Id);
+        Assert.Equal((2, 1_000_000ul), (decoded.Version, decoded.GasLimit));
+    }
+
+    [Fact]
+    public void A_version_1_tx_still_decodes_verifies_and_re_encodes_unmetered()
+    {
+        var bytes = Convert.FromHexString(FixedVectors.TxV1BodyHex + FixedVectors.TxV1SignatureHex);
+        Assert.Equal(CodecError.None, Transaction.TryDecode(bytes, out var v1));
+        Assert.Equal(FixedVectors.TxV1IdHex, v1!.Id.ToString());
+        Assert.True(v1.VerifySignature());
+        Assert.Equal((1, false, 0ul), (v1.Version, v1.IsMetered, v1.GasLimit));
+        Assert.Equal(bytes, v1.Encode());
+        Assert.Equal(bytes, v1.WithSignature(v1.Signature).Encode());
+        var again = Transaction.CreateUnmetered("vector-chain", "tokens", "transfer", [1, 2, 3], Key, 1, 100);
+        Assert.Equal(v1.Id, again.Id);
     }
 
     [Fact]
@@ -62,7 +77,7 @@ public class TransactionTests
     public void Unknown_versions_and_oversized_input_are_refused()
     {
         var bytes = Transaction.Create("chain", "tokens", "transfer", [1], Key, 1, 1).Encode();
-        bytes[0] = 2;
+        bytes[0] = 3;
         Assert.Equal(CodecError.UnknownVersion, Transaction.TryDecode(bytes, out _));
         Assert.Equal(CodecError.LengthTooLarge, Transaction.TryDecode(new byte[Transaction.MaxEncodedBytes + 1], out _));
     }
@@ -79,7 +94,7 @@ public class TransactionTests
     public void A_signature_for_another_chain_does_not_verify()
     {
         var tx = Transaction.Create("chain-a", "tokens", "transfer", [1], Key, 1, 1);
-        var moved = new Transaction("chain-b", tx.Module, tx.Operation, tx.Payload, tx.Signer, tx.Nonce, tx.ExpiryHeight, tx.Signature);
+        var moved = new Transaction("chain-b", tx.Module, tx.Operation, tx.Payload, tx.Signer, tx.Nonce, tx.ExpiryHeight, tx.GasLimit, tx.Signature);
         Assert.False(moved.VerifySignature());
     }
 }

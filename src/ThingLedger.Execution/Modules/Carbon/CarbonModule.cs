@@ -153,7 +153,7 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         {
             return ErrorCodes.CarbonNotEligible;
         }
-        var outcome = SumPeriod(context.State, m, p.Vehicle, p.Period, out var totals);
+        var outcome = SumPeriod(context, m, p.Vehicle, p.Period, out var totals);
         if (!outcome.Succeeded)
         {
             return outcome;
@@ -178,14 +178,16 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
     /// The vehicle's clean distance and energy over the period's days. Refused when a device-level
     /// flag (duplicate stream, impossible travel) marks any day, or when every reading was flagged.
     /// </summary>
-    private Outcome SumPeriod(IStateReader state, Methodology m, Address vehicle, ushort period, out PeriodTotals totals)
+    private Outcome SumPeriod(TxContext context, Methodology m, Address vehicle, ushort period, out PeriodTotals totals)
     {
+        var state = context.State;
         totals = default;
         var schema = telemetry.Schema(state, m.Schema, m.SchemaVersion)!.Schema;
         int distance = AdditiveIndex(schema, Methodology.DistanceField), energy = AdditiveIndex(schema, Methodology.EnergyField);
         var first = m.FirstDay(period);
         for (var day = first; day < first + m.PeriodDays; day++)
         {
+            context.Gas.Steps(1);
             if (telemetry.Day(state, vehicle, m.SchemaRef, day) is not { } d)
             {
                 continue;

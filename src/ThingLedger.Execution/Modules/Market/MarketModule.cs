@@ -119,6 +119,7 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
             var orders = new List<ulong>(level.Orders);
             while (after.Remaining > 0 && orders.Count > 0)
             {
+                context.Gas.Steps(1);
                 var maker = ReadOrder(context.State, orders[0])!;
                 if (maker.Owner == taker.Owner)
                 {

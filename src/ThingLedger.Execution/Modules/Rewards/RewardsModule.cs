@@ -218,6 +218,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
         }
         foreach (var id in enrolled)
         {
+            context.Gas.Steps(1);
             if (ReadProgramme(context.State, id) is not { } record)
             {
                 continue;
