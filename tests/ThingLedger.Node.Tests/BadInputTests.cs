@@ -57,7 +57,7 @@ public sealed class BadInputTests : IClassFixture<TestNode>
         Assert.Equal(ErrorCodes.TxMalformed, (await RefusedRawAsync("zz")).Code);
         Assert.Equal(ErrorCodes.TxMalformed, (await RefusedRawAsync(good[..^2])).Code);
         Assert.Equal(ErrorCodes.TxMalformed, (await RefusedRawAsync(good + "00")).Code);
-        Assert.Equal(ErrorCodes.TxMalformed, (await RefusedRawAsync("02" + good[2..])).Code);
+        Assert.Equal(ErrorCodes.TxMalformed, (await RefusedRawAsync("03" + good[2..])).Code);
         await AssertStillServingAsync();
     }
 
