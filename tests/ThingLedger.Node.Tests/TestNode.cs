@@ -20,6 +20,16 @@ public sealed class TestNode : WebApplicationFactory<Program>
         Keys = DevChain.Keys(Directory);
     }
 
+    /// <summary>A node over an existing data directory (left in place on dispose when <see cref="KeepDirectory"/>).</summary>
+    public static TestNode Over(string directory, bool keepDirectory) => new(directory) { KeepDirectory = keepDirectory };
+
+    private TestNode(string directory)
+    {
+        Directory = directory;
+        Genesis = DataDirectory.LoadGenesis(directory);
+        Keys = DevChain.Keys(directory);
+    }
+
     /// <summary>A second node of the same chain with the same validator key, starting from genesis.</summary>
     public static TestNode SameChainAs(TestNode other) => new(other);
 

@@ -155,7 +155,7 @@ public static class NodeRepair
     /// Re-executes the blocks of <paramref name="damaged"/> into a new ledger in <paramref name="target"/>:
     /// returns the last block reproduced and, when it stopped early, why.
     /// </summary>
-    private static (ulong Height, string? StoppedBecause) Rebuild(string damaged, string target, Genesis genesis, Action<string> progress)
+    internal static (ulong Height, string? StoppedBecause) Rebuild(string damaged, string target, Genesis genesis, Action<string> progress)
     {
         using var source = Connect(damaged);
         var machine = StateMachine.Create(genesis.ChainId);

@@ -1,0 +1,73 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Microsoft.Data.Sqlite;
+using ThingLedger.Client;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Execution;
+using ThingLedger.Node.Repair;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Tests;
+
+/// <summary>
+/// Fixtures/datadir-v1.tar.gz is a demo data directory written by the release before tx
+/// version 2 (every tx in it is version 1: no gas limit): 22 blocks of organisations, devices,
+/// tokens, anchors, rewards and carbon credits.
+/// </summary>
+public sealed class DataDirectoryMigrationTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tl-v1-").FullName;
+
+    public DataDirectoryMigrationTests()
+    {
+        using var file = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "datadir-v1.tar.gz"));
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        TarFile.ExtractToDirectory(gzip, _directory, overwriteFiles: false);
+    }
+
+    [Fact]
+    public void Every_version_1_block_executes_again_to_its_stored_header()
+    {
+        var genesis = DataDirectory.LoadGenesis(_directory);
+        var target = Directory.CreateTempSubdirectory("tl-v1-replay-").FullName;
+        try
+        {
+            var (height, stopped) = NodeRepair.Rebuild(Path.Combine(_directory, LedgerStore.DatabaseFileName), target, genesis, _ => { });
+            Assert.Null(stopped);
+            Assert.Equal(22ul, height);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_node_opens_it_as_it_is_serves_its_version_1_txs_and_appends_version_2_ones()
+    {
+        var ledger = Path.Combine(_directory, LedgerStore.DatabaseFileName);
+        await using var node = TestNode.Over(_directory, keepDirectory: true);
+        var client = node.Client();
+        var head = await client.GetHeadAsync();
+        Assert.True(head.Height >= 22);
+        var old = (await client.GetBlockAsync(5))!.Txs!;
+        Assert.NotEmpty(old);
+        Assert.All(old, tx => Assert.Equal((1, 0ul), (tx.Version, tx.GasLimit)));
+
+        var admin = await Account.OpenAsync(client, node.Keys.Load("gridco-admin"), node.Genesis.ChainId);
+        var added = await client.SubmitAsync(admin.Sign(Operations.AddMember("gridco", KeyPair.Generate().Address, Roles.Auditor)), wait: true);
+        Assert.Equal("committed", added.Status);
+        var tx = (await client.GetTxAsync(Hash.Parse(added.Id!)))!;
+        Assert.Equal((2, Gas.DefaultTxLimit), (tx.Version, tx.GasLimit));
+        Assert.InRange(tx.Receipt!.GasUsed, Gas.Base, Gas.DefaultTxLimit);
+        Assert.True(File.Exists(ledger));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
