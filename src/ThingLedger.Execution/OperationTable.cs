@@ -25,13 +25,18 @@ public sealed class OperationTable
 
     private delegate bool Decoder(ReadOnlySpan<byte> payload);
 
-    private sealed record Entry(Runner Run, Decoder Decodes, Access Access);
+    private delegate IReadOnlyList<PayloadField>? Describer(ReadOnlySpan<byte> payload);
+
+    private sealed record Entry(Runner Run, Decoder Decodes, Describer Describes, Access Access);
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>Adds an operation whose payload <paramref name="read"/> decodes strictly, run by <paramref name="run"/>.</summary>
+    /// <summary>
+    /// Adds an operation whose payload <paramref name="read"/> decodes strictly, run by
+    /// <paramref name="run"/>, and shown field by field by <paramref name="describe"/> (explorer, CLI).
+    /// </summary>
     /// <exception cref="ModuleRegistrationException">The name is taken or is not an operation name.</exception>
-    public OperationTable Add<T>(string name, Payload.Reader<T> read, Func<TxContext, T, Outcome> run, Access access = Access.Anyone)
+    public OperationTable Add<T>(string name, Payload.Reader<T> read, Func<TxContext, T, Outcome> run, Func<T, PayloadField[]> describe, Access access = Access.Anyone)
     {
         if (!Identifiers.IsModuleName(name))
         {
@@ -44,6 +49,7 @@ public sealed class OperationTable
         _entries.Add(name, new Entry(
             (context, payload) => Payload.TryDecode(payload, read, out var value) ? run(context, value) : ErrorCodes.PayloadMalformed,
             payload => Payload.TryDecode(payload, read, out _),
+            payload => Payload.TryDecode(payload, read, out var value) ? describe(value) : null,
             access));
         return this;
     }
@@ -60,6 +66,10 @@ public sealed class OperationTable
         !_entries.TryGetValue(operation, out var entry) ? ErrorCodes.UnknownOperation
         : entry.Decodes(payload) ? null
         : ErrorCodes.PayloadMalformed;
+
+    /// <summary>The payload's fields, or null when the operation is unknown or the payload does not decode for it.</summary>
+    public IReadOnlyList<PayloadField>? Describe(string operation, ReadOnlySpan<byte> payload) =>
+        _entries.TryGetValue(operation, out var entry) ? entry.Describes(payload) : null;
 
     public Outcome Execute(TxContext context, string operation, ReadOnlySpan<byte> payload) =>
         _entries.TryGetValue(operation, out var entry) ? entry.Run(context, payload) : ErrorCodes.UnknownOperation;

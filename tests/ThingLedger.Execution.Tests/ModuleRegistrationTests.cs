@@ -12,10 +12,10 @@ public class ModuleRegistrationTests
         public string Name => name;
 
         public OperationTable Operations => _operations ??= new OperationTable()
-            .Add<TokenAmountPayload>("own", TokenAmountPayload.Read, (context, _) => Write(context, $"{name}/mine"))
-            .Add<TokenAmountPayload>("tokens", TokenAmountPayload.Read, (context, p) => Write(context, TokensModule.BalanceKey(p.Symbol, p.To)))
-            .Add<TokenAmountPayload>("prefix", TokenAmountPayload.Read, (context, _) => Write(context, $"{name}x/look-alike"))
-            .Add<TokenAmountPayload>("kernel", TokenAmountPayload.Read, (context, _) => Write(context, "core/nonce/anything"));
+            .Add<TokenAmountPayload>("own", TokenAmountPayload.Read, (context, _) => Write(context, $"{name}/mine"), TestChain.Describe)
+            .Add<TokenAmountPayload>("tokens", TokenAmountPayload.Read, (context, p) => Write(context, TokensModule.BalanceKey(p.Symbol, p.To)), TestChain.Describe)
+            .Add<TokenAmountPayload>("prefix", TokenAmountPayload.Read, (context, _) => Write(context, $"{name}x/look-alike"), TestChain.Describe)
+            .Add<TokenAmountPayload>("kernel", TokenAmountPayload.Read, (context, _) => Write(context, "core/nonce/anything"), TestChain.Describe);
 
         private OperationTable? _operations;
 
@@ -60,8 +60,8 @@ public class ModuleRegistrationTests
     [Fact]
     public void An_operation_added_twice_or_misnamed_is_refused()
     {
-        var table = new OperationTable().Add<TokenAmountPayload>("send", TokenAmountPayload.Read, (_, _) => Outcome.Ok);
-        Assert.Contains("added twice", Assert.Throws<ModuleRegistrationException>(() => table.Add<TokenAmountPayload>("send", TokenAmountPayload.Read, (_, _) => Outcome.Ok)).Message, StringComparison.Ordinal);
-        Assert.Throws<ModuleRegistrationException>(() => table.Add<TokenAmountPayload>("Send Now", TokenAmountPayload.Read, (_, _) => Outcome.Ok));
+        var table = new OperationTable().Add<TokenAmountPayload>("send", TokenAmountPayload.Read, (_, _) => Outcome.Ok, TestChain.Describe);
+        Assert.Contains("added twice", Assert.Throws<ModuleRegistrationException>(() => table.Add<TokenAmountPayload>("send", TokenAmountPayload.Read, (_, _) => Outcome.Ok, TestChain.Describe)).Message, StringComparison.Ordinal);
+        Assert.Throws<ModuleRegistrationException>(() => table.Add<TokenAmountPayload>("Send Now", TokenAmountPayload.Read, (_, _) => Outcome.Ok, TestChain.Describe));
     }
 }

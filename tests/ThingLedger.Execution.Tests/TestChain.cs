@@ -41,6 +41,9 @@ internal sealed class TestChain : IStateReader
     public static TestChain Consortium(int validatorOrgs, int quorum) =>
         new([KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate()], ["a", "b", "c", "d"], validatorOrgs, quorum);
 
+    /// <summary>The describer of test modules' token-amount payloads.</summary>
+    public static PayloadField[] Describe(Execution.Modules.Tokens.TokenAmountPayload p) => [PayloadField.Token(p.Symbol), PayloadField.Account("to", p.To)];
+
     public Genesis Genesis { get; }
     public StateMachine Machine { get; }
     public KeyPair AcmeAdmin { get; }

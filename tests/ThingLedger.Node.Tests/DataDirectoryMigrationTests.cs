@@ -65,6 +65,24 @@ public sealed class DataDirectoryMigrationTests : IDisposable
         Assert.True(File.Exists(ledger));
     }
 
+    [Fact]
+    public void Every_tx_of_the_demo_chain_decodes_field_by_field_for_the_explorer()
+    {
+        var genesis = DataDirectory.LoadGenesis(_directory);
+        var machine = Execution.StateMachine.Create(genesis.ChainId);
+        using (var store = LedgerStore.Open(_directory, genesis))
+        {
+            var txs = store.RecentTxs(null, 10_000);
+            Assert.Equal(155, txs.Count);
+            var undecoded = txs.Where(t => Node.Explorer.PayloadFields.Describe(machine, t.Transaction) is not { Count: > 0 })
+                .Select(t => $"{t.Transaction.Module}/{t.Transaction.Operation}").Distinct().ToList();
+            Assert.True(undecoded.Count == 0, "undecoded: " + string.Join(", ", undecoded));
+            var operations = txs.Select(t => $"{t.Transaction.Module}/{t.Transaction.Operation}").ToHashSet();
+            Assert.Superset(new HashSet<string> { "carbon/register-methodology", "carbon/claim", "carbon/verify", "rewards/create", "rewards/enrol", "telemetry/anchor", "tokens/create", "devices/register" }, operations);
+        }
+        SqliteConnection.ClearAllPools();
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

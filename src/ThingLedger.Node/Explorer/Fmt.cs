@@ -11,8 +11,7 @@ public static class Fmt
 
     public static string Short<T>(T value, int keep = 14) where T : notnull => Short(value.ToString() ?? string.Empty, keep);
 
-    public static string Time(ulong unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(unixMs, 253_402_300_799_999)).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+    public static string Time(ulong unixMs) => Execution.PayloadField.Time(unixMs);
 
     public static string Number(double value) => value.ToString(value < 10 ? "0.0" : "#,0", CultureInfo.InvariantCulture);
 
@@ -21,9 +20,9 @@ public static class Fmt
     public static string Number(ulong value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     /// <summary>The first decoded payload fields of a tx, for one table cell.</summary>
-    public static string Summary(Transaction tx)
+    public static string Summary(Execution.StateMachine machine, Transaction tx)
     {
-        var fields = PayloadFields.Describe(tx);
+        var fields = PayloadFields.Describe(machine, tx);
         if (fields is null)
         {
             return $"{tx.Payload.Length} payload bytes";

@@ -1,4 +1,4 @@
-using ThingLedger.Core.Codec;
+using ThingLedger.Client;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution;
@@ -110,8 +110,7 @@ public sealed partial class Anchorer : BackgroundService
         var txs = new List<Transaction>(payloads.Count);
         foreach (var payload in payloads)
         {
-            txs.Add(Transaction.Create(_node.Genesis.ChainId, TelemetryModule.ModuleName, TelemetryModule.Anchor, Canonical.Encode(payload),
-                _node.ValidatorKey, ++nonce, ulong.MaxValue, Gas.AnchorTxLimit));
+            txs.Add(Operations.Anchor(payload).Sign(_node.Genesis.ChainId, _node.ValidatorKey, ++nonce, ulong.MaxValue, Gas.AnchorTxLimit));
         }
         var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var admitted = await _node.Admission.AdmitSignedHereAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);

@@ -18,7 +18,7 @@ public sealed class MarketModuleTests
     {
         public string Name => "test-credits";
 
-        public OperationTable Operations => _operations ??= new OperationTable().Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, Issue);
+        public OperationTable Operations => _operations ??= new OperationTable().Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, Issue, TestChain.Describe);
 
         private OperationTable? _operations;
 

@@ -14,9 +14,9 @@ public class TokenLedgerTests
         public string Name => "issuer";
 
         public OperationTable Operations { get; } = new OperationTable()
-            .Add<TokenAmountPayload>("create", TokenAmountPayload.Read, (context, p) => tokens.CreateIssued(context, p.Symbol, "acme", "Issued credits", 0))
-            .Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, (context, p) => tokens.Issue(context, p.Symbol, p.To, p.Amount))
-            .Add<TokenAmountPayload>("destroy", TokenAmountPayload.Read, (context, p) => tokens.Destroy(context, p.Symbol, p.To, p.Amount));
+            .Add<TokenAmountPayload>("create", TokenAmountPayload.Read, (context, p) => tokens.CreateIssued(context, p.Symbol, "acme", "Issued credits", 0), TestChain.Describe)
+            .Add<TokenAmountPayload>("issue", TokenAmountPayload.Read, (context, p) => tokens.Issue(context, p.Symbol, p.To, p.Amount), TestChain.Describe)
+            .Add<TokenAmountPayload>("destroy", TokenAmountPayload.Read, (context, p) => tokens.Destroy(context, p.Symbol, p.To, p.Amount), TestChain.Describe);
 
         public void InitGenesis(Genesis genesis, StateView state)
         {

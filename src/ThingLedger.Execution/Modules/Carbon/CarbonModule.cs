@@ -7,6 +7,7 @@ using ThingLedger.Core.State;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Carbon;
 
@@ -37,11 +38,23 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
     public string Name => ModuleName;
 
     public OperationTable Operations => _operations ??= new OperationTable()
-        .Add(RegisterMethodology, Methodology.Read, DoRegister, Access.Members)
-        .Add(Claim, ClaimPayload.Read, DoClaim, Access.Members)
-        .Add(Verify, ClaimPayload.Read, (context, v) => Decide(context, v, issue: true), Access.Members)
-        .Add(Reject, ClaimPayload.Read, (context, r) => Decide(context, r, issue: false), Access.Members)
-        .Add(Retire, RetirePayload.Read, DoRetire);
+        .Add(RegisterMethodology, Methodology.Read, DoRegister, static m =>
+            [F.Text("methodology", m.Id), F.Text("name", m.Name), F.Text("schema", m.SchemaRef), F.Org(m.VerifierOrg, "verifier"),
+             F.Text("periods", $"{m.Periods} of {m.PeriodDays} days from day {m.StartDay}"),
+             .. m.Baselines.Select(b => F.Text("baseline " + b.VehicleClass, $"{b.GramsPerKm} g/km")),
+             .. m.GridFactors.Select(g => F.Text("grid " + g.Region, $"{g.GramsPerKwh} g/kWh from period {g.FromPeriod}"))], Access.Members)
+        .Add(Claim, ClaimPayload.Read, DoClaim, static p => DescribeClaim(p, null), Access.Members)
+        .Add(Verify, ClaimPayload.Read, (context, v) => Decide(context, v, issue: true), static p => DescribeClaim(p, "note"), Access.Members)
+        .Add(Reject, ClaimPayload.Read, (context, r) => Decide(context, r, issue: false), static p => DescribeClaim(p, "reason"), Access.Members)
+        .Add(Retire, RetirePayload.Read, DoRetire, static p =>
+            [F.Token(p.Symbol, "credit"), F.Text("grams", TokensModule.Text(p.Amount)), F.Text("beneficiary", p.Beneficiary), F.Text("reason", p.Reason)]);
+
+    private static F[] DescribeClaim(ClaimPayload p, string? note) =>
+    [
+        new("claim", $"{p.Methodology} period {p.Period}", $"/credits/{p.Methodology}/{p.Vehicle}/{p.Period}"),
+        F.Device(p.Vehicle, "vehicle"),
+        .. note is null ? Array.Empty<F>() : [F.Text(note, p.Note)],
+    ];
 
     private OperationTable? _operations;
 

@@ -3,6 +3,7 @@ using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Devices;
 
@@ -22,9 +23,11 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
     public string Name => ModuleName;
 
     public OperationTable Operations => _operations ??= new OperationTable()
-        .Add(Register, RegisterDevicePayload.Read, DoRegister, Access.Members)
-        .Add(Transfer, TransferDevicePayload.Read, DoTransfer)
-        .Add(Revoke, RevokeDevicePayload.Read, DoRevoke, Access.Members);
+        .Add(Register, RegisterDevicePayload.Read, DoRegister, static p =>
+            [F.Device(p.PublicKey.ToAddress()), F.Text("model", p.Model), F.Text("serial", p.Serial), F.Account("owner", p.Owner),
+             .. p.Metadata.Select(m => F.Text("meta " + m.Key, m.Value))], Access.Members)
+        .Add(Transfer, TransferDevicePayload.Read, DoTransfer, static p => [F.Device(p.Device), F.Account("new owner", p.NewOwner)])
+        .Add(Revoke, RevokeDevicePayload.Read, DoRevoke, static p => [F.Device(p.Device), F.Text("reason", p.Reason)], Access.Members);
 
     private OperationTable? _operations;
 

@@ -2,6 +2,7 @@ using ThingLedger.Core;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Identity;
 
@@ -21,11 +22,16 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
     public string Name => ModuleName;
 
     public OperationTable Operations => _operations ??= new OperationTable()
-        .Add(AddMember, MemberRolesPayload.Read, Add, Access.Members)
-        .Add(UpdateMember, MemberRolesPayload.Read, Update, Access.Members)
-        .Add(RemoveMember, RemoveMemberPayload.Read, Remove, Access.Members)
-        .Add(ProposeMembership, MembershipProposal.Read, Propose, Access.Members)
-        .Add(ApproveMembership, ApproveMembershipPayload.Read, Approve, Access.Members);
+        .Add(AddMember, MemberRolesPayload.Read, Add, DescribeRoles, Access.Members)
+        .Add(UpdateMember, MemberRolesPayload.Read, Update, DescribeRoles, Access.Members)
+        .Add(RemoveMember, RemoveMemberPayload.Read, Remove, static p => [F.Org(p.Org), F.Account("member", p.Member)], Access.Members)
+        .Add(ProposeMembership, MembershipProposal.Read, Propose, static p =>
+            [F.Text("action", MembershipProposal.ActionName(p.Action)), F.Org(p.Org), F.Number("quorum", p.Quorum),
+             F.Block("effective height", p.EffectiveHeight),
+             F.Text("admins", p.Admins.Length == 0 ? "none" : string.Join(", ", p.Admins.Select(a => a.ToAddress().ToString())))], Access.Members)
+        .Add(ApproveMembership, ApproveMembershipPayload.Read, Approve, static p => [F.Tx("proposal", p.Proposal)], Access.Members);
+
+    private static F[] DescribeRoles(MemberRolesPayload p) => [F.Org(p.Org), F.Account("member", p.Member), F.Text("roles", RoleNames.Format(p.Roles))];
 
     private OperationTable? _operations;
 

@@ -5,6 +5,7 @@ using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
 using ThingLedger.Execution.Modules.Tokens;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Market;
 
@@ -24,8 +25,10 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
     public string Name => ModuleName;
 
     public OperationTable Operations => _operations ??= new OperationTable()
-        .Add(Place, PlaceOrderPayload.Read, DoPlace)
-        .Add(Cancel, CancelOrderPayload.Read, DoCancel);
+        .Add(Place, PlaceOrderPayload.Read, DoPlace, static p =>
+            [new("pair", $"{p.Base}/{p.Quote}", $"/market/{p.Base}/{p.Quote}"), F.Text("side", p.Side switch { OrderSide.Buy => "buy", OrderSide.Sell => "sell", _ => $"unknown ({(byte)p.Side})" }),
+             F.Number("price", p.Price), F.Number("amount", p.Amount)])
+        .Add(Cancel, CancelOrderPayload.Read, DoCancel, static p => [F.Number("order", p.Order)]);
 
     private OperationTable? _operations;
 

@@ -7,6 +7,7 @@ using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Rewards;
 
@@ -30,10 +31,17 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
     public string Name => ModuleName;
 
     public OperationTable Operations => _operations ??= new OperationTable()
-        .Add(CreateOp, Programme.Read, DoCreate, Access.Members)
-        .Add(Enrol, ProgrammeDevicePayload.Read, DoEnrol)
-        .Add(ClaimOnboarding, ProgrammeDevicePayload.Read, DoOnboarding)
-        .Add(Refer, ReferPayload.Read, DoRefer);
+        .Add(CreateOp, Programme.Read, DoCreate, static p =>
+            [F.Text("programme", p.Id), F.Token(p.Token), F.Text("budget", TokensModule.Text(p.Budget)),
+             F.Text("cap per period", $"{TokensModule.Text(p.CapPerPeriod)} per {p.PeriodDays} days"), F.Text("schema", p.SchemaRef),
+             F.Text("per unit", p.PerUnit == UInt128.Zero ? "none" : $"{TokensModule.Text(p.PerUnit)} per {p.UnitSize} of {p.UnitField}"),
+             F.Text("per clean summary", TokensModule.Text(p.PerCleanSummary)), F.Text("onboarding", TokensModule.Text(p.Onboarding)),
+             F.Text("referral", TokensModule.Text(p.Referral))], Access.Members)
+        .Add(Enrol, ProgrammeDevicePayload.Read, DoEnrol, DescribeDevice)
+        .Add(ClaimOnboarding, ProgrammeDevicePayload.Read, DoOnboarding, DescribeDevice)
+        .Add(Refer, ReferPayload.Read, DoRefer, static p => [F.Text("programme", p.Programme), F.Account("referrer", p.Referrer), F.Device(p.Device)]);
+
+    private static F[] DescribeDevice(ProgrammeDevicePayload p) => [F.Text("programme", p.Programme), F.Device(p.Device)];
 
     private OperationTable? _operations;
 

@@ -5,6 +5,7 @@ using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Devices;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Telemetry;
 
@@ -30,9 +31,17 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
     public string Name => ModuleName;
 
     public OperationTable Operations => _operations ??= new OperationTable()
-        .Add(RegisterSchema, TelemetrySchema.Read, DoRegister, Access.Members)
-        .Add(Anchor, AnchorPayload.Read, DoAnchor)
-        .Add(RegisterModel, ModelRegistration.Read, DoRegisterModel, Access.Members);
+        .Add(RegisterSchema, TelemetrySchema.Read, DoRegister, static p =>
+            [F.Text("schema", p.Ref), .. p.Fields.Select(f => F.Text("field " + f.Name,
+                $"{f.Unit}, {TelemetrySchema.FormatValue(f.Min, f.Decimals)} to {TelemetrySchema.FormatValue(f.Max, f.Decimals)}{(f.Additive ? ", additive" : string.Empty)}"))],
+            Access.Members)
+        .Add(Anchor, AnchorPayload.Read, DoAnchor, static p =>
+            [F.Text("root", p.Root.ToString()), F.Number("readings", p.Count),
+             F.Text("measured", $"{F.Time(p.FromTime)} to {F.Time(p.ToTime)}"), F.Text("ingest numbers", $"{p.FirstIngest} to {p.LastIngest}"),
+             F.Number("devices", p.Summaries.Length),
+             .. p.Summaries.Take(20).Select(s => new F("device " + s.Device, $"{s.SchemaRef}: {s.Count} readings, seq {s.FirstSequence} to {s.LastSequence}", $"/devices/{s.Device}"))])
+        .Add(RegisterModel, ModelRegistration.Read, DoRegisterModel, static p =>
+            [F.Text("model", p.Name), F.Text("schema", $"{p.Schema}@{p.SchemaVersion}"), F.Text("parameters hash", p.ParametersHash.ToString())], Access.Members);
 
     private OperationTable? _operations;
 

@@ -4,6 +4,7 @@ using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.State;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Tokens;
 
@@ -28,10 +29,14 @@ public sealed class TokensModule : IModule
     private readonly TokenLedger _ledger = new();
 
     public OperationTable Operations => _operations ??= new OperationTable()
-        .Add(Create, CreateTokenPayload.Read, DoCreate, Access.Members)
-        .Add(Mint, TokenAmountPayload.Read, DoMint, Access.Members)
-        .Add(TransferOp, TokenAmountPayload.Read, DoTransfer)
-        .Add(Burn, BurnPayload.Read, DoBurn);
+        .Add(Create, CreateTokenPayload.Read, DoCreate, static p =>
+            [F.Token(p.Symbol), F.Text("name", p.Name), F.Number("decimals", p.Decimals), F.Text("mint roles", RoleNames.Format(p.MintRoles)),
+             F.Text("cap", p.Cap == 0 ? "none" : Text(p.Cap))], Access.Members)
+        .Add(Mint, TokenAmountPayload.Read, DoMint, DescribeAmount, Access.Members)
+        .Add(TransferOp, TokenAmountPayload.Read, DoTransfer, DescribeAmount)
+        .Add(Burn, BurnPayload.Read, DoBurn, static p => [F.Token(p.Symbol), F.Text("amount", Text(p.Amount))]);
+
+    private static F[] DescribeAmount(TokenAmountPayload p) => [F.Token(p.Symbol), F.Account("to", p.To), F.Text("amount", Text(p.Amount))];
 
     private OperationTable? _operations;
 

@@ -1,0 +1,32 @@
+using System.Globalization;
+using ThingLedger.Core.Crypto;
+
+namespace ThingLedger.Execution;
+
+/// <summary>
+/// One decoded field of a tx payload, as the explorer shows it, with the explorer page it points
+/// to (docs/EXPLORER.md lists the routes). Every operation describes its payload with these
+/// (<see cref="OperationTable.Add{T}"/> requires it), so no tx shows up as undecoded bytes.
+/// </summary>
+public sealed record PayloadField(string Name, string Value, string? Href = null)
+{
+    public static PayloadField Text(string name, string value) => new(name, value);
+
+    public static PayloadField Number<T>(string name, T value) where T : IFormattable => new(name, value.ToString(null, CultureInfo.InvariantCulture));
+
+    public static PayloadField Token(string symbol, string name = "token") => new(name, symbol, $"/tokens/{symbol}");
+
+    public static PayloadField Org(string org, string name = "organisation") => new(name, org, $"/orgs/{org}");
+
+    public static PayloadField Device(Address device, string name = "device") => new(name, device.ToString(), $"/devices/{device}");
+
+    public static PayloadField Account(string name, Address address) => new(name, address.ToString(), $"/accounts/{address}");
+
+    public static PayloadField Tx(string name, Hash id) => new(name, id.ToString(), $"/txs/{id}");
+
+    /// <summary>A time in ms since the Unix epoch, as the explorer writes times.</summary>
+    public static string Time(ulong unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(unixMs, 253_402_300_799_999)).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+
+    public static PayloadField Block(string name, ulong height) => new(name, height.ToString(CultureInfo.InvariantCulture), $"/blocks/{height}");
+}

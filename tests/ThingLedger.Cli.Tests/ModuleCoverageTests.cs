@@ -1,0 +1,90 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using ThingLedger.Core;
+using ThingLedger.Execution;
+
+namespace ThingLedger.Cli.Tests;
+
+/// <summary>
+/// Every operation of every registered module has what a user reaches it through: an SDK
+/// builder, a wire-format entry, and every error code a documented meaning. (Its explorer
+/// describer is required by <see cref="OperationTable.Add{T}"/> itself.)
+/// </summary>
+public sealed partial class ModuleCoverageTests
+{
+    private static readonly StateMachine Machine = StateMachine.Create("coverage");
+
+    private static IEnumerable<(string Module, string Operation)> RegisteredOperations() =>
+        Machine.Modules.SelectMany(m => m.Operations.Names.Select(o => (m.Name, o)));
+
+    private static string Doc(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ThingLedger.slnx")))
+            {
+                return File.ReadAllText(Path.Combine(dir.FullName, "docs", name));
+            }
+        }
+        throw new InvalidOperationException("the repository root (ThingLedger.slnx) is not above the test's folder");
+    }
+
+    [Fact]
+    public void Every_operation_has_an_sdk_builder()
+    {
+        var built = typeof(Client.Operations).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Select(m => m.GetCustomAttribute<Client.BuildsAttribute>())
+            .OfType<Client.BuildsAttribute>()
+            .Select(b => (b.Module, b.Operation))
+            .ToHashSet();
+        None("operations without an SDK builder ([Builds] in Client/TxFactory.cs)", RegisteredOperations().Where(o => !built.Contains(o)));
+        None("SDK builders for operations no module registers", built.Where(b => !RegisteredOperations().Contains(b)));
+    }
+
+    [Fact]
+    public void Every_operation_has_a_row_in_the_wire_format_payload_table()
+    {
+        var doc = Doc("WIRE-FORMAT.md");
+        var table = doc[doc.IndexOf("## Module payloads", StringComparison.Ordinal)..doc.IndexOf("## Genesis", StringComparison.Ordinal)];
+        var documented = new HashSet<(string, string)>();
+        foreach (Match row in TableRow().Matches(table))
+        {
+            var names = Code().Matches(row.Groups["first"].Value).Select(m => m.Groups[1].Value).ToList();
+            foreach (var operation in names.Skip(1))
+            {
+                documented.Add((names[0], operation));
+            }
+        }
+        None("operations without a row in WIRE-FORMAT.md \"Module payloads\"", RegisteredOperations().Where(o => !documented.Contains(o)));
+    }
+
+    [Fact]
+    public void Every_error_code_is_documented()
+    {
+        var doc = Doc("ERRORS.md");
+        var codes = typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!);
+        var missing = codes.Where(c => !doc.Contains($"`{c}`", StringComparison.Ordinal) && !Prefixed(doc, c)).ToList();
+        Assert.True(missing.Count == 0, "error codes ERRORS.md does not explain: " + string.Join(", ", missing));
+    }
+
+    private static void None(string what, IEnumerable<(string Module, string Operation)> operations)
+    {
+        var names = operations.Select(o => $"{o.Module}/{o.Operation}").ToList();
+        Assert.True(names.Count == 0, $"{what}: {string.Join(", ", names)}");
+    }
+
+    /// <summary>ERRORS.md writes families as `CARBON_METHODOLOGY_INVALID|EXISTS|NOT_FOUND`.</summary>
+    private static bool Prefixed(string doc, string code) =>
+        Family().Matches(doc).Any(m => m.Groups["alternatives"].Value.Split('|').Select((part, i) => i == 0 ? part : m.Groups["stem"].Value + part).Contains(code));
+
+    [GeneratedRegex(@"^\| (?<first>[^|]+) \|", RegexOptions.Multiline)]
+    private static partial Regex TableRow();
+
+    [GeneratedRegex(@"`([a-z0-9-]+)`")]
+    private static partial Regex Code();
+
+    [GeneratedRegex(@"`(?<alternatives>(?<stem>[A-Z_]+_)[A-Z]+(?:\|[A-Z_]+)+)`")]
+    private static partial Regex Family();
+}
