@@ -77,6 +77,9 @@ public sealed class RewardsModuleTests
         Assert.Equal((UInt128)11, Points(_owner));
         var paid = Assert.Single(anchor.Events, e => e.Module == "rewards" && e.Name == "paid");
         Assert.Contains(paid.Attributes, a => a.Key == "device" && a.Value == _car.Address.ToString());
+        // Named under "symbol", where the activity index and the explorer read every module's token, so the payout is in PTS's history.
+        Assert.Equal("PTS", paid["symbol"]);
+        Assert.Null(paid["token"]);
         Assert.True(Anchor(600).Succeeded); // 1,100 m: 1 km, 100 m carried
         Assert.Equal((UInt128)17, Points(_owner));
         Assert.Equal((UInt128)17, RewardsModule.ReadProgramme(_chain, "drive")!.Paid);

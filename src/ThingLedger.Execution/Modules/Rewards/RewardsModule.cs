@@ -91,9 +91,15 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
             return funded;
         }
         context.State.Set(ProgrammeKey(p.Id), Canonical.Encode(new ProgrammeRecord(p, signer.Org, context.Signer, context.Height, UInt128.Zero)));
-        context.Emit(ModuleName, "created", new("programme", p.Id), new("org", signer.Org), new("token", p.Token), new("budget", TokensModule.Text(p.Budget)));
+        context.Emit(ModuleName, "created", new("programme", p.Id), new("org", signer.Org), TokenAttribute(context, p.Token), new("budget", TokensModule.Text(p.Budget)));
         return Outcome.Ok;
     }
+
+    /// <summary>
+    /// The token an event names, under "symbol" as every module's events name tokens (so the
+    /// activity index and the explorer find it); version-1 txs emitted "token" and replay so.
+    /// </summary>
+    private static EventAttribute TokenAttribute(TxContext context, string symbol) => new(context.Tx.IsMetered ? "symbol" : "token", symbol);
 
     /// <summary>The position of the programme's unit field among its schema's additive fields, or -1.</summary>
     private int UnitIndex(IStateReader state, Programme p)
@@ -212,7 +218,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
         Amounts.Write(context.State, PaidKey(p.Id, account, period), PaidIn(context.State, p.Id, account, period) + amount);
         context.State.Set(ProgrammeKey(p.Id), Canonical.Encode(record with { Paid = record.Paid + amount }));
         context.Emit(ModuleName, "paid", new("programme", p.Id), new("account", account.ToString()), new("amount", TokensModule.Text(amount)),
-            new("token", p.Token), new("reason", reason), new("device", device.ToString()));
+            TokenAttribute(context, p.Token), new("reason", reason), new("device", device.ToString()));
         return Outcome.Ok;
     }
 
