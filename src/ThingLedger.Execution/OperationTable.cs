@@ -47,8 +47,8 @@ public sealed class OperationTable
             throw new ModuleRegistrationException($"operation '{name}' is added twice to one module");
         }
         _entries.Add(name, new Entry(
-            (context, payload) => Payload.TryDecode(payload, read, out var value) ? run(context, value) : ErrorCodes.PayloadMalformed,
-            payload => Payload.TryDecode(payload, read, out _),
+            (context, payload) => Payload.TryDecode(payload, read, out var value, plainText: context.Tx.IsMetered) ? run(context, value) : ErrorCodes.PayloadMalformed,
+            payload => Payload.TryDecode(payload, read, out _, plainText: true),
             payload => Payload.TryDecode(payload, read, out var value) ? describe(value) : null,
             access));
         return this;
@@ -61,7 +61,7 @@ public sealed class OperationTable
     /// <summary>Who may submit <paramref name="operation"/> (<see cref="Access.Anyone"/> for an unknown one).</summary>
     public Access AccessOf(string operation) => _entries.TryGetValue(operation, out var entry) ? entry.Access : Access.Anyone;
 
-    /// <summary>UNKNOWN_OPERATION, PAYLOAD_MALFORMED or null: what admission can tell without state.</summary>
+    /// <summary>UNKNOWN_OPERATION, PAYLOAD_MALFORMED (also for text with format characters) or null: what admission can tell without state.</summary>
     public string? Check(string operation, ReadOnlySpan<byte> payload) =>
         !_entries.TryGetValue(operation, out var entry) ? ErrorCodes.UnknownOperation
         : entry.Decodes(payload) ? null

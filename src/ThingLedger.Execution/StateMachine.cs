@@ -210,9 +210,10 @@ public static class Payload
 {
     public delegate T Reader<out T>(ref SpanReader reader);
 
-    public static bool TryDecode<T>(ReadOnlySpan<byte> bytes, Reader<T> read, out T value)
+    /// <param name="plainText">Refuse strings holding format characters (Cf), as version-2 txs require (<see cref="SpanReader.PlainText"/>).</param>
+    public static bool TryDecode<T>(ReadOnlySpan<byte> bytes, Reader<T> read, out T value, bool plainText = false)
     {
-        var reader = new SpanReader(bytes);
+        var reader = new SpanReader(bytes) { PlainText = plainText };
         value = read(ref reader);
         return reader.Finish() == CodecError.None;
     }

@@ -16,4 +16,7 @@ public enum CodecError : byte
     NotSorted = 10,
     /// <summary>More elements in total than the caller allows (e.g. readings in one upload): refused before they are read.</summary>
     OverLimit = 11,
+
+    /// <summary>A string holds a Unicode format character (Cf) where plain text is required.</summary>
+    FormatCharacter = 12,
 }

@@ -31,6 +31,14 @@ public ref struct SpanReader
 
     public readonly bool Ok => Error == CodecError.None;
 
+    /// <summary>
+    /// When set, a string holding a format character (Unicode category Cf: bidirectional
+    /// overrides and isolates, zero-width spaces and joiners, the byte-order mark, soft hyphens)
+    /// fails with <see cref="CodecError.FormatCharacter"/>: text that shows other than it reads.
+    /// Set for the payloads of version-2 txs; version-1 payloads decode as they did.
+    /// </summary>
+    public bool PlainText { get; init; }
+
     public readonly int Position => _position;
 
     public readonly int Remaining => _buffer.Length - _position;
@@ -158,7 +166,37 @@ public ref struct SpanReader
     public string ReadString(int maxBytes)
     {
         var bytes = ReadBytes(maxBytes);
-        return Ok ? DecodeUtf8(bytes) : string.Empty;
+        if (!Ok)
+        {
+            return string.Empty;
+        }
+        var text = DecodeUtf8(bytes);
+        if (PlainText && Ok && HasFormatCharacter(text))
+        {
+            Fail(CodecError.FormatCharacter);
+            return string.Empty;
+        }
+        return text;
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds a format character (Cf), in any plane.</summary>
+    public static bool HasFormatCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c >= 0x80)
+            {
+                foreach (var rune in text.EnumerateRunes())
+                {
+                    if (Rune.GetUnicodeCategory(rune) == System.Globalization.UnicodeCategory.Format)
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        return false;
     }
 
     /// <summary>

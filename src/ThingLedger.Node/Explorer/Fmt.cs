@@ -11,6 +11,32 @@ public static class Fmt
 
     public static string Short<T>(T value, int keep = 14) where T : notnull => Short(value.ToString() ?? string.Empty, keep);
 
+    /// <summary>
+    /// Text as it reads: each format character (bidirectional overrides, zero-width spaces and
+    /// joiners, byte-order marks) written as ⟨U+202E⟩ instead of acting on what follows. Version-2
+    /// txs cannot carry them; version-1 txs could.
+    /// </summary>
+    public static string Visible(string text)
+    {
+        if (!Core.Codec.SpanReader.HasFormatCharacter(text))
+        {
+            return text;
+        }
+        var visible = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (System.Text.Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format)
+            {
+                visible.Append(CultureInfo.InvariantCulture, $"⟨U+{rune.Value:X4}⟩");
+            }
+            else
+            {
+                visible.Append(rune.ToString());
+            }
+        }
+        return visible.ToString();
+    }
+
     public static string Time(ulong unixMs) => Execution.PayloadField.Time(unixMs);
 
     public static string Number(double value) => value.ToString(value < 10 ? "0.0" : "#,0", CultureInfo.InvariantCulture);

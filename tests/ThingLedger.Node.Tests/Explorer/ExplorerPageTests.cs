@@ -85,6 +85,14 @@ public sealed class ExplorerPageTests : IDisposable
     }
 
     [Fact]
+    public void Format_characters_that_version_1_txs_could_carry_are_shown_not_obeyed()
+    {
+        Assert.Equal("Points⟨U+202E⟩STP⟨U+200B⟩", Node.Explorer.Fmt.Visible("Points\u202eSTP\u200b"));
+        Assert.Equal("tag⟨U+E0041⟩", Node.Explorer.Fmt.Visible("tag\U000E0041"));
+        Assert.Equal("Énergie ⚡ 電力", Node.Explorer.Fmt.Visible("Énergie ⚡ 電力"));
+    }
+
+    [Fact]
     public async Task Assets_are_served_from_the_node_with_an_etag()
     {
         using var http = _node.CreateClient();
