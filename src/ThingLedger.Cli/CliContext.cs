@@ -51,6 +51,17 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
     }
 
     /// <summary>A public key given as 130 hex digits (04‖X‖Y), a PEM file (public or private), or a key name in the store.</summary>
+    /// <summary>The key pair <paramref name="value"/> names (a PEM file with a private key, or a key name in the key store), or null when it names only a public key.</summary>
+    public KeyPair? ResolveKeyPair(string value)
+    {
+        if (File.Exists(value))
+        {
+            var pem = File.ReadAllText(value);
+            return pem.Contains("PRIVATE KEY", StringComparison.Ordinal) ? KeyPair.ImportPem(pem) : null;
+        }
+        return Identifiers.IsLabel(value) && Keys.Contains(value) ? Keys.Load(value) : null;
+    }
+
     public PublicKey ResolvePublicKey(string option, string value)
     {
         if (PublicKey.TryParseHex(value, out var hex))

@@ -52,11 +52,21 @@ public static class Operations
     public static Operation ApproveMembership(Hash proposal) =>
         Operation.Of(IdentityModule.ModuleName, IdentityModule.ApproveMembership, new ApproveMembershipPayload(proposal));
 
-    /// <summary>Registers a device; metadata keys are sorted here so the payload is canonical.</summary>
+    /// <summary>
+    /// Registers a device for organisation <paramref name="org"/>, signing its proof of possession with
+    /// the device key; metadata keys are sorted here so the payload is canonical.
+    /// </summary>
+    public static Operation RegisterDevice(KeyPair device, string chainId, string org, string model, string serial, Address owner, IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
+        RegisterDevice(device.PublicKey, DeviceRegistration.Prove(device, chainId, org, serial), model, serial, owner, metadata);
+
+    /// <summary>
+    /// Registers a device whose key signed <paramref name="possession"/> itself (a secure element:
+    /// <see cref="DeviceRegistration.Digest"/> over chain, organisation and serial).
+    /// </summary>
     [Builds(DevicesModule.ModuleName, DevicesModule.Register)]
-    public static Operation RegisterDevice(PublicKey deviceKey, string model, string serial, Address owner, IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
+    public static Operation RegisterDevice(PublicKey deviceKey, byte[] possession, string model, string serial, Address owner, IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
         Operation.Of(DevicesModule.ModuleName, DevicesModule.Register, new RegisterDevicePayload(deviceKey, model, serial, owner,
-            [.. (metadata ?? []).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MetadataEntry(m.Key, m.Value))]));
+            [.. (metadata ?? []).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MetadataEntry(m.Key, m.Value))], possession));
 
     [Builds(DevicesModule.ModuleName, DevicesModule.Transfer)]
     public static Operation TransferDevice(Address device, Address newOwner) =>

@@ -42,6 +42,7 @@ public static class ErrorCodes
     public const string AdminSelfChange = "ADMIN_SELF_CHANGE";
     public const string DeviceNotFound = "DEVICE_NOT_FOUND";
     public const string DeviceKeyExists = "DEVICE_KEY_EXISTS";
+    public const string DevicePossessionInvalid = "DEVICE_POSSESSION_INVALID";
     public const string DeviceSerialExists = "DEVICE_SERIAL_EXISTS";
     public const string DeviceRevoked = "DEVICE_REVOKED";
     public const string NotDeviceOwner = "NOT_DEVICE_OWNER";

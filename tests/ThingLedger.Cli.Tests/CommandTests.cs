@@ -1,4 +1,5 @@
 using ThingLedger.Core.Verification;
+using ThingLedger.Node;
 
 namespace ThingLedger.Cli.Tests;
 
@@ -227,15 +228,57 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("state-proof", bad.Out, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Membership_commands_propose_enact_show_and_refuse_bad_input()
+    /// <summary>A fresh chain (init) with its node running; the options every command against it takes.</summary>
+    private async Task<(string Data, NodeProcess Node, string[] Common)> StartChainAsync()
     {
         var data = Path.Combine(_directory, "chain");
         Assert.Equal(0, (await CliProcess.RunAsync(Limit, "init", "--data", data)).Code);
-        var port = CliProcess.FreePort();
-        using var node = await NodeProcess.StartAsync(data, port);
+        var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        return (data, node, ["--data", data, "--node", node.Url]);
+    }
+
+    [Fact]
+    public async Task Device_register_proves_possession_with_the_device_key_or_a_proof_made_where_the_key_is()
+    {
+        var (data, node, common) = await StartChainAsync();
+        using var _ = node;
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, ["keys", "new", "car1", .. common])).Code);
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, ["keys", "new", "car2", .. common])).Code);
+
+        // A key in the key store signs its own proof.
+        var own = await CliProcess.RunAsync(Limit, ["device", "register", "--device-key", "car1", "--model", "EV-7", "--serial", "VIN-1",
+            "--owner", "voltmotors-admin", "--as", "voltmotors-admin", .. common]);
+        Assert.True(own.Code == 0, own.Err + own.Out);
+
+        // Only a public key: refused before anything is sent, unless the device's proof comes with it.
+        using var car2 = DevChain.Keys(data).Load("car2");
+        var hex = car2.PublicKey.ToHex();
+        var bare = await CliProcess.RunAsync(Limit, ["device", "register", "--device-key", hex, "--model", "EV-7", "--serial", "VIN-2",
+            "--owner", "voltmotors-admin", "--as", "voltmotors-admin", .. common]);
+        Assert.Equal(2, bare.Code);
+        Assert.Contains("--possession", bare.Err, StringComparison.Ordinal);
+        var proof = await CliProcess.RunAsync(Limit, ["device", "prove", "--device-key", "car2", "--org", "voltmotors", "--serial", "VIN-2", .. common]);
+        Assert.True(proof.Code == 0, proof.Err);
+        var proven = await CliProcess.RunAsync(Limit, ["device", "register", "--device-key", hex, "--possession", proof.Out.Trim(), "--model", "EV-7",
+            "--serial", "VIN-2", "--owner", "voltmotors-admin", "--as", "voltmotors-admin", .. common]);
+        Assert.True(proven.Code == 0, proven.Err + proven.Out);
+
+        // A proof for another serial is refused in execution, with its code.
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, ["keys", "new", "car3", .. common])).Code);
+        using var car3 = DevChain.Keys(data).Load("car3");
+        var other = await CliProcess.RunAsync(Limit, ["device", "prove", "--device-key", "car3", "--org", "voltmotors", "--serial", "VIN-9", .. common]);
+        var wrong = await CliProcess.RunAsync(Limit, ["device", "register", "--device-key", car3.PublicKey.ToHex(), "--possession", other.Out.Trim(),
+            "--model", "EV-7", "--serial", "VIN-3", "--owner", "voltmotors-admin", "--as", "voltmotors-admin", .. common]);
+        Assert.Equal(1, wrong.Code);
+        Assert.Contains("DEVICE_POSSESSION_INVALID", wrong.Err + wrong.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Membership_commands_propose_enact_show_and_refuse_bad_input()
+    {
+        var (_, node, common) = await StartChainAsync();
+        using var _ = node;
         using var admin = Core.Crypto.KeyPair.Generate();
-        string[] common = ["--data", data, "--node", node.Url];
 
         // The chain's one validating organisation (quorum 1) proposes: enacted at once.
         var proposed = await CliProcess.RunAsync(Limit, ["membership", "propose", "add-org", "solarco", "--name", "Solar Co",

@@ -107,7 +107,7 @@ public sealed class CrashRecoveryTests : IDisposable
             using var client = new ThingLedgerClient(node.Url);
             var admin = await Account.OpenAsync(client, DevChain.Keys(_directory).Load(DevChain.AdminKeyName("voltmotors")), genesis.ChainId);
             var setup = new List<Core.Ledger.Transaction> { admin.Sign(Operations.RegisterSchema(Execution.Modules.Telemetry.BuiltInSchemas.SmartMeter)) };
-            setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d.PublicKey, "meter", $"M-{i}", admin.Address))));
+            setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d, admin.ChainId, "voltmotors", "meter", $"M-{i}", admin.Address))));
             Assert.All((await client.SubmitAsync(setup, wait: true)).Results, r => Assert.Equal("committed", r.Status));
 
             using var stopLoad = new CancellationTokenSource();

@@ -106,7 +106,7 @@ public sealed class HardeningTests : IDisposable
             var admin = await Account.OpenAsync(client, DevChain.Keys(data).Load(DevChain.AdminKeyName("voltmotors")), genesis.ChainId);
             Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)), wait: true)).Status);
             using var car = KeyPair.Generate();
-            var register = admin.Sign(Operations.RegisterDevice(car.PublicKey, "ev-x1", "SN-H-1", admin.Address));
+            var register = admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "ev-x1", "SN-H-1", admin.Address));
             deviceTx = register.Id;
             Assert.Equal("committed", (await client.SubmitAsync(register, wait: true)).Status);
             var signer = new DeviceSigner(car, genesis.ChainId);
@@ -162,7 +162,7 @@ public sealed class HardeningTests : IDisposable
             var admin = await Account.OpenAsync(client, DevChain.Keys(data).Load(DevChain.AdminKeyName("voltmotors")), genesis.ChainId);
             Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)), wait: true)).Status);
             using var car = KeyPair.Generate();
-            Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car.PublicKey, "ev-x1", "SN-F-1", admin.Address)), wait: true)).Status);
+            Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "ev-x1", "SN-F-1", admin.Address)), wait: true)).Status);
             var signer = new DeviceSigner(car, genesis.ChainId);
 
             var filler = Path.Combine(mount, "filler");

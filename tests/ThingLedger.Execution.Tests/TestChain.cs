@@ -41,6 +41,9 @@ internal sealed class TestChain : IStateReader
     public static TestChain Consortium(int validatorOrgs, int quorum) =>
         new([KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate(), KeyPair.Generate()], ["a", "b", "c", "d"], validatorOrgs, quorum);
 
+    /// <summary>The device's proof of possession for a registration by <paramref name="org"/> under <paramref name="serial"/> on this chain.</summary>
+    public static byte[] Possession(KeyPair device, string org, string serial) => Execution.Modules.Devices.DeviceRegistration.Prove(device, ChainId, org, serial);
+
     /// <summary>The describer of test modules' token-amount payloads.</summary>
     public static PayloadField[] Describe(Execution.Modules.Tokens.TokenAmountPayload p) => [PayloadField.Token(p.Symbol), PayloadField.Account("to", p.To)];
 

@@ -62,7 +62,7 @@ public sealed class AnchorRepairTests
     {
         var admin = await node.AccountAsync(node.Admin("voltmotors"));
         var setup = await client.SubmitAsync(
-            [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Washer)), admin.Sign(Operations.RegisterDevice(device.PublicKey, "wm", "WM-1", admin.Address))], wait: true);
+            [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Washer)), admin.Sign(Operations.RegisterDevice(device, admin.ChainId, "voltmotors", "wm", "WM-1", admin.Address))], wait: true);
         Assert.All(setup.Results, r => Assert.Equal("committed", r.Status));
         var signer = new DeviceSigner(device, node.Genesis.ChainId);
         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -156,7 +156,7 @@ public sealed class BadInputTests : IClassFixture<TestNode>
         Assert.Equal((ErrorCodes.Unauthorised, 403), (refused.Code, refused.Status));
         using var device = KeyPair.Generate();
         // Nothing was ordered: the stranger's nonce 1 is still unused.
-        Assert.Equal(ErrorCodes.Unauthorised, (await RefusedAsync(Operations.RegisterDevice(device.PublicKey, "EV-1", "S-1", stranger.Address).Sign(ChainId, stranger, 1))).Code);
+        Assert.Equal(ErrorCodes.Unauthorised, (await RefusedAsync(Operations.RegisterDevice(device, ChainId, "voltmotors", "EV-1", "S-1", stranger.Address).Sign(ChainId, stranger, 1))).Code);
         Assert.Equal(1UL, (await client.GetAccountAsync(stranger.Address)).Nonce);
 
         var gridcoAdmin = await _node.AccountAsync(_node.Admin("gridco"));
@@ -174,9 +174,9 @@ public sealed class BadInputTests : IClassFixture<TestNode>
         using var car = KeyPair.Generate();
         using var owner = KeyPair.Generate();
         var serial = "VIN-" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car.PublicKey, "EV-7", serial, owner.Address)), wait: true)).Status);
-        Assert.Equal(ErrorCodes.DeviceKeyExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(car.PublicKey, "EV-7", serial + "b", owner.Address))));
-        Assert.Equal(ErrorCodes.DeviceSerialExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(KeyPair.Generate().PublicKey, "EV-7", serial, owner.Address))));
+        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "EV-7", serial, owner.Address)), wait: true)).Status);
+        Assert.Equal(ErrorCodes.DeviceKeyExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "EV-7", serial + "b", owner.Address))));
+        Assert.Equal(ErrorCodes.DeviceSerialExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(KeyPair.Generate(), admin.ChainId, "voltmotors", "EV-7", serial, owner.Address))));
         Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RevokeDevice(car.Address, "stolen")), wait: true)).Status);
         var ownerAccount = await _node.AccountAsync(owner);
         Assert.Equal(ErrorCodes.DeviceRevoked, await ExecutionCodeAsync(ownerAccount.Sign(Operations.TransferDevice(car.Address, admin.Address))));

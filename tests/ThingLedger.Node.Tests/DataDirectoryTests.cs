@@ -28,7 +28,7 @@ public sealed class DataDirectoryTests : IAsyncLifetime
         var admin = await node.AccountAsync(node.Admin("voltmotors"));
         Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)), wait: true)).Status);
         using var car = KeyPair.Generate();
-        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car.PublicKey, "ev-x1", "SN-DD-1", admin.Address)), wait: true)).Status);
+        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "ev-x1", "SN-DD-1", admin.Address)), wait: true)).Status);
         var signer = new DeviceSigner(car, node.Genesis.ChainId);
         var readings = Enumerable.Range(0, 10).Select(_ => signer.Measure(BuiltInSchemas.Ev, TelemetryFixture.Now, 1_000 + (long)signer.NextSequence, 523, 1_250, 800, 95, 7_500, 0, 0)).ToList();
         Assert.Equal(10, (await client.UploadReadingsAsync([], [signer.SignBatch(readings)])).Accepted);

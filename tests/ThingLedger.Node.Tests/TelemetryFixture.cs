@@ -26,7 +26,7 @@ public sealed class TelemetryFixture : IAsyncLifetime
         var key = KeyPair.Generate();
         using var client = Node.Client();
         var admin = await Node.AccountAsync(Node.Admin(org));
-        var result = await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(key.PublicKey, "ev-x1", "SN-" + key.Address.ToString()[2..14], admin.Address)), wait: true);
+        var result = await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(key, admin.ChainId, org, "ev-x1", "SN-" + key.Address.ToString()[2..14], admin.Address)), wait: true);
         Assert.Equal("committed", result.Status);
         return (key, new DeviceSigner(key, Node.Genesis.ChainId));
     }

@@ -48,7 +48,9 @@ internal sealed class IngestBenchmark
             admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)),
             admin.Sign(Operations.RegisterModel(Node.Screening.BuiltInScreeningModels.Ev.Registration())),
         };
-        setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d.PublicKey, "ev-bench", $"BENCH-{i}", admin.Address))));
+        var org = Execution.Modules.Identity.IdentityModule.ReadMember(_node.Store, admin.Address)?.Org
+            ?? throw new InvalidOperationException($"{admin.Address} is no member of an organisation");
+        setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d, admin.ChainId, org, "ev-bench", $"BENCH-{i}", admin.Address))));
         await _client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);
 
         progress($"signing {_options.Readings} readings ({(_options.BatchSize == 1 ? "each alone" : $"in device batches of {_options.BatchSize}")})");

@@ -3,44 +3,94 @@ using System.Globalization;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
+using ThingLedger.Execution.Modules.Devices;
 
 namespace ThingLedger.Cli.Commands;
 
-/// <summary>device register|list|show|transfer|revoke.</summary>
+/// <summary>device register|prove|list|show|transfer|revoke.</summary>
 internal static class DeviceCommands
 {
     public static Command Device() =>
         new Command("device", "Device identities: register, transfer ownership, revoke, query.")
-            .With(Register(), ListDevices(), Show(), Transfer(), Revoke(), TelemetryCommands.History(), TelemetryCommands.Latest(), TelemetryCommands.Receipt());
+            .With(Register(), Prove(), ListDevices(), Show(), Transfer(), Revoke(), TelemetryCommands.History(), TelemetryCommands.Latest(), TelemetryCommands.Receipt());
 
     private static Command Register()
     {
-        var key = new Option<string>("--device-key") { Description = "The device's public key: 130 hex digits (04‖X‖Y), a PEM file, or a key name in <data>/keys", Required = true };
+        var key = new Option<string>("--device-key") { Description = "The device's key: a key name in <data>/keys or a PEM file (its private key signs the proof of possession), or its public key (130 hex digits, 04‖X‖Y, or a public PEM) with --possession", Required = true };
+        var possession = new Option<string>("--possession") { Description = "The device's proof of possession in hex, when --device-key is only a public key (what `thingledger device prove` prints, or the device's secure element signs)" };
         var model = new Option<string>("--model") { Description = "Model name", Required = true };
         var serial = new Option<string>("--serial") { Description = "Serial number, unique within the organisation", Required = true };
         var owner = new Option<string>("--owner") { Description = "Owner address (tl…) or key name", Required = true };
         var meta = new Option<string[]>("--meta") { Description = "Metadata as key=value (repeatable)" };
         var signer = CommonOptions.As();
         var noWait = CommonOptions.Wait();
-        return new Command("register", "Register a device (needs the device-manager role).\n" +
+        return new Command("register", "Register a device (needs the device-manager role). The device key proves it is being registered by whoever holds it.\n" +
                 "Example: thingledger device register --device-key car1 --model EV-7 --serial VIN123 --owner alice --meta firmware=2.4.1 --as voltmotors-admin")
-            .With(key, model, serial, owner, meta, signer, noWait)
+            .With(key, possession, model, serial, owner, meta, signer, noWait)
             .Runs(async (parse, cli, ct) =>
             {
-                var publicKey = cli.ResolvePublicKey("--device-key", parse.GetValue(key)!);
                 var metadata = (parse.GetValue(meta) ?? []).Select(m =>
                 {
                     var parts = m.Split('=', 2);
                     return parts.Length == 2 ? new KeyValuePair<string, string>(parts[0], parts[1]) : throw new FormatException($"--meta '{m}' must look like key=value");
-                });
+                }).ToList();
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(Operations.RegisterDevice(publicKey, parse.GetValue(model)!, parse.GetValue(serial)!, cli.ResolveAddress(parse.GetValue(owner)!), metadata));
+                var org = (await cli.Client.GetAccountAsync(account.Address, ct).ConfigureAwait(false)).Member?.Org
+                    ?? throw new FormatException($"--as {parse.GetValue(signer)} ({account.Address}) is no member of an organisation; devices are registered by one");
+                var deviceSerial = parse.GetValue(serial)!;
+                using var device = cli.ResolveKeyPair(parse.GetValue(key)!);
+                var publicKey = device?.PublicKey ?? cli.ResolvePublicKey("--device-key", parse.GetValue(key)!);
+                var proof = device is not null ? DeviceRegistration.Prove(device, account.ChainId, org, deviceSerial)
+                    : parse.GetValue(possession) is { } hex ? ParsePossession(hex)
+                    : throw new FormatException($"--device-key '{parse.GetValue(key)}' is only a public key: give the device's --possession (thingledger device prove, run where its private key is)");
+                var tx = account.Sign(Operations.RegisterDevice(publicKey, proof, parse.GetValue(model)!, deviceSerial, cli.ResolveAddress(parse.GetValue(owner)!), metadata));
                 var code = await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
                 if (code == 0 && !cli.Json)
                 {
                     Console.WriteLine($"device id: {publicKey.ToAddress()}");
                 }
                 return code;
+            });
+    }
+
+    private static byte[] ParsePossession(string hex)
+    {
+        try
+        {
+            var bytes = Convert.FromHexString(hex);
+            return bytes.Length == Signature.Size ? bytes : throw new FormatException($"--possession is {Signature.Size} bytes ({2 * Signature.Size} hex digits), not {bytes.Length}");
+        }
+        catch (FormatException e) when (!e.Message.StartsWith("--possession", StringComparison.Ordinal))
+        {
+            throw new FormatException($"--possession '{hex}' is not hex");
+        }
+    }
+
+    private static Command Prove()
+    {
+        var key = new Option<string>("--device-key") { Description = "The device's private key: a key name in <data>/keys or a PEM file", Required = true };
+        var org = new Option<string>("--org") { Description = "The organisation that will register it", Required = true };
+        var serial = new Option<string>("--serial") { Description = "The serial it will be registered under", Required = true };
+        var chain = new Option<string>("--chain") { Description = "The chain id (default: the node's)" };
+        return new Command("prove", "Sign a device's proof of possession for its registration (run where the device key is; hand the hex to whoever registers it).\n" +
+                "Example: thingledger device prove --device-key car1 --org voltmotors --serial VIN123")
+            .With(key, org, serial, chain)
+            .Runs(async (parse, cli, ct) =>
+            {
+                using var device = cli.ResolveKeyPair(parse.GetValue(key)!)
+                    ?? throw new FormatException($"--device-key '{parse.GetValue(key)}' names no private key (a key name in {cli.Keys.Directory} or a PEM file with a private key)");
+                var chainId = parse.GetValue(chain) ?? (await cli.Client.GetStatusAsync(ct).ConfigureAwait(false)).ChainId;
+                var proof = Convert.ToHexStringLower(DeviceRegistration.Prove(device, chainId, parse.GetValue(org)!, parse.GetValue(serial)!));
+                if (cli.Json)
+                {
+                    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(
+                        new Dictionary<string, string> { ["device"] = device.Address.ToString(), ["possession"] = proof }, CliJsonContext.Default.DictionaryStringString));
+                }
+                else
+                {
+                    Console.WriteLine(proof);
+                }
+                return 0;
             });
     }
 

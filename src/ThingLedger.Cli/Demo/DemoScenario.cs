@@ -82,7 +82,7 @@ internal sealed class DemoScenario
                         metadata["class"] = "car";
                         metadata["region"] = DemoCredits.Region;
                     }
-                    registrations.Add(Admins[org].Sign(Operations.RegisterDevice(key.PublicKey, model, $"{prefix}-{i:D4}", Owners[owner % Owners.Count].Address, metadata)));
+                    registrations.Add(Admins[org].Sign(Operations.RegisterDevice(key, Admins[org].ChainId, org, model, $"{prefix}-{i:D4}", Owners[owner % Owners.Count].Address, metadata)));
                 }
                 owner++;
             }

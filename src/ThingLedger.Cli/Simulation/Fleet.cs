@@ -113,7 +113,7 @@ internal sealed class Fleet
         foreach (var device in Devices)
         {
             var admin = admins[device.Org];
-            txs.Add(admin.Sign(Operations.RegisterDevice(device.Key.PublicKey, device.Model.Schema.Id + "-sim", "SIM-" + device.Key.Address.ToString()[2..18], admin.Address)));
+            txs.Add(admin.Sign(Operations.RegisterDevice(device.Key, admin.ChainId, device.Org, device.Model.Schema.Id + "-sim", "SIM-" + device.Key.Address.ToString()[2..18], admin.Address)));
         }
         await client.SubmitAllCommittedAsync(txs, "registering simulated devices", cancellationToken: cancellationToken).ConfigureAwait(false);
     }

@@ -11,4 +11,5 @@ public static class DomainTags
     public const string Address = "thingledger/address/v1";
     public const string Genesis = "thingledger/genesis/v1";
     public const string Cut = "thingledger/cut/v1";
+    public const string DeviceRegistration = "thingledger/device-registration/v1";
 }

@@ -27,6 +27,9 @@ public static class Gas
     public const ulong Event = 100;
     public const ulong PerEventByte = 1;
 
+    /// <summary>One ECDSA P-256 verification a handler makes (a device's proof of possession at registration).</summary>
+    public const ulong SignatureCheck = 3_000;
+
     /// <summary>One element of a stored list or range a handler walks (orders of a book level, days of a period, enrolments).</summary>
     public const ulong Step = 20;
 

@@ -40,7 +40,7 @@ public sealed class CarbonModuleTests
 
     private Receipt Register(KeyPair device, string serial, params (string Key, string Value)[] metadata) =>
         _chain.Run(_chain.Tx(_chain.AcmeAdmin, DevicesModule.ModuleName, DevicesModule.Register, new RegisterDevicePayload(
-            device.PublicKey, "EV", serial, _owner.Address, [.. metadata.Select(m => new MetadataEntry(m.Key, m.Value))])));
+            device.PublicKey, "EV", serial, _owner.Address, [.. metadata.Select(m => new MetadataEntry(m.Key, m.Value))], TestChain.Possession(device, "acme", serial))));
 
     private Receipt Methodology(KeyPair signer, Methodology m) =>
         _chain.Run(_chain.Tx(signer, CarbonModule.ModuleName, CarbonModule.RegisterMethodology, m));

@@ -17,7 +17,7 @@ public class DevicesModuleTests
     }
 
     private static RegisterDevicePayload Device(KeyPair device, Address owner, string serial = "SN-001") =>
-        new(device.PublicKey, "EV-7", serial, owner, [new MetadataEntry("firmware", "2.4.1"), new MetadataEntry("region", "KR")]);
+        new(device.PublicKey, "EV-7", serial, owner, [new MetadataEntry("firmware", "2.4.1"), new MetadataEntry("region", "KR")], TestChain.Possession(device, "acme", serial));
 
     [Fact]
     public void A_device_manager_registers_a_device_that_is_queryable_by_id_owner_and_org()
@@ -56,11 +56,54 @@ public class DevicesModuleTests
     }
 
     [Fact]
+    public void A_key_is_registered_only_with_its_proof_of_possession_for_this_chain_org_and_serial()
+    {
+        var (chain, manager, owner) = Setup();
+        using var device = KeyPair.Generate();
+        using var other = KeyPair.Generate();
+        RegisterDevicePayload With(byte[]? possession) => Device(device, owner.Address) with { Possession = possession };
+        var refusals = new[]
+        {
+            With(null),                                                     // squatting: no proof
+            With(TestChain.Possession(other, "acme", "SN-001")),            // signed by another key
+            With(TestChain.Possession(device, "grid", "SN-001")),           // for another organisation
+            With(TestChain.Possession(device, "acme", "SN-002")),           // for another serial
+            With(DeviceRegistration.Prove(device, "other-chain", "acme", "SN-001")),
+            With(device.Sign(Core.Crypto.Hash.Sha256([1]))),                // a signature of something else
+        };
+        foreach (var payload in refusals)
+        {
+            chain.AssertRefused(ErrorCodes.DevicePossessionInvalid, () => chain.Run(chain.Tx(manager, "devices", "register", payload)));
+        }
+        // Nor can anyone claim the validator's key, which they do not hold.
+        var validator = Device(device, owner.Address) with { PublicKey = chain.AcmeAdmin.PublicKey, Possession = TestChain.Possession(device, "acme", "SN-001") };
+        chain.AssertRefused(ErrorCodes.DevicePossessionInvalid, () => chain.Run(chain.Tx(manager, "devices", "register", validator)));
+        Assert.True(chain.Run(chain.Tx(manager, "devices", "register", With(TestChain.Possession(device, "acme", "SN-001")))).Succeeded);
+    }
+
+    [Fact]
+    public void The_possession_digest_matches_its_fixed_vector() =>
+        Assert.Equal("d9e596850853d4adb5218ed05f74ce342726eb12e03959a5f446149fc792e1d7", DeviceRegistration.Digest("vector-chain", "acme", "SN-1").ToString());
+
+    [Fact]
+    public void A_version_1_registration_needs_no_proof_and_may_not_carry_one()
+    {
+        var (chain, manager, owner) = Setup();
+        using var device = KeyPair.Generate();
+        var bare = Core.Codec.Canonical.Encode(Device(device, owner.Address) with { Possession = null });
+        var proven = Core.Codec.Canonical.Encode(Device(device, owner.Address));
+        var nonce = StateMachine.LastNonce(chain, manager.Address);
+        var withProof = Core.Ledger.Transaction.CreateUnmetered(TestChain.ChainId, "devices", "register", proven, manager, nonce + 1, ulong.MaxValue);
+        Assert.Equal(ErrorCodes.PayloadMalformed, chain.Run(withProof).ErrorCode);
+        Assert.True(chain.Run(Core.Ledger.Transaction.CreateUnmetered(TestChain.ChainId, "devices", "register", bare, manager, nonce + 2, ulong.MaxValue)).Succeeded);
+    }
+
+    [Fact]
     public void Unsorted_metadata_is_a_malformed_payload()
     {
         var (chain, manager, owner) = Setup();
         using var device = KeyPair.Generate();
-        var payload = new RegisterDevicePayload(device.PublicKey, "EV-7", "SN-9", owner.Address, [new MetadataEntry("z", "1"), new MetadataEntry("a", "2")]);
+        var payload = new RegisterDevicePayload(device.PublicKey, "EV-7", "SN-9", owner.Address, [new MetadataEntry("z", "1"), new MetadataEntry("a", "2")], TestChain.Possession(device, "acme", "SN-9"));
         Assert.Equal(ErrorCodes.PayloadMalformed, chain.Run(chain.Tx(manager, "devices", "register", payload)).ErrorCode);
     }
 

@@ -34,7 +34,8 @@ public sealed class RewardsModuleTests
 
     private Receipt Register(KeyPair device, KeyPair? owner = null) =>
         _chain.Run(_chain.Tx(_chain.AcmeAdmin, DevicesModule.ModuleName, DevicesModule.Register,
-            new RegisterDevicePayload(device.PublicKey, "EV", "SN-" + device.Address.ToString()[2..10], (owner ?? _owner).Address, [])));
+            new RegisterDevicePayload(device.PublicKey, "EV", "SN-" + device.Address.ToString()[2..10], (owner ?? _owner).Address, [],
+                TestChain.Possession(device, "acme", "SN-" + device.Address.ToString()[2..10]))));
 
     private Receipt Create(Programme p, KeyPair? signer = null) =>
         _chain.Run(_chain.Tx(signer ?? _chain.AcmeAdmin, RewardsModule.ModuleName, RewardsModule.CreateOp, p));

@@ -16,7 +16,7 @@ public sealed class TelemetryModuleTests
     {
         Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.Ev)).Succeeded);
         Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, DevicesModule.ModuleName, DevicesModule.Register,
-            new RegisterDevicePayload(_device.PublicKey, "EV", "SN-1", _chain.AcmeAdmin.Address, []))).Succeeded);
+            new RegisterDevicePayload(_device.PublicKey, "EV", "SN-1", _chain.AcmeAdmin.Address, [], TestChain.Possession(_device, "acme", "SN-1")))).Succeeded);
     }
 
     private DeviceSummary Summary(ulong first, ulong last, uint count, long distance = 100) =>

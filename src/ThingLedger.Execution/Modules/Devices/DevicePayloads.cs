@@ -48,10 +48,17 @@ internal static class Metadata
     }
 }
 
-/// <summary>Payload of devices "register". The device id is the address of <see cref="PublicKey"/>.</summary>
-public sealed record RegisterDevicePayload(PublicKey PublicKey, string Model, string Serial, Address Owner, MetadataEntry[] Metadata) : ICanonical
+/// <summary>
+/// Payload of devices "register". The device id is the address of <see cref="PublicKey"/>.
+/// <see cref="Possession"/> is the device key's signature of <see cref="DeviceRegistration.Digest"/>
+/// (chain, registering organisation, serial): proof that the registrant holds the device, so no
+/// one can register a key that is not theirs. Version-2 txs must carry it; version-1 payloads
+/// end after the metadata.
+/// </summary>
+public sealed record RegisterDevicePayload(PublicKey PublicKey, string Model, string Serial, Address Owner, MetadataEntry[] Metadata, byte[]? Possession = null) : ICanonical
 {
-    public int EncodedLength => PublicKey.Size + CanonicalSizes.String(Model) + CanonicalSizes.String(Serial) + Address.Size + Devices.Metadata.Size(Metadata);
+    public int EncodedLength => PublicKey.Size + CanonicalSizes.String(Model) + CanonicalSizes.String(Serial) + Address.Size + Devices.Metadata.Size(Metadata)
+        + (Possession is null ? 0 : Signature.Size);
 
     public void Write(ref SpanWriter writer)
     {
@@ -60,10 +67,32 @@ public sealed record RegisterDevicePayload(PublicKey PublicKey, string Model, st
         writer.WriteString(Serial);
         writer.WriteAddress(Owner);
         Devices.Metadata.Write(ref writer, Metadata);
+        if (Possession is not null)
+        {
+            writer.WriteFixed(Possession);
+        }
     }
 
     public static RegisterDevicePayload Read(ref SpanReader reader) =>
-        new(reader.ReadPublicKey()!, reader.ReadString(256), reader.ReadString(256), reader.ReadAddress(), Devices.Metadata.Read(ref reader));
+        new(reader.ReadPublicKey()!, reader.ReadString(256), reader.ReadString(256), reader.ReadAddress(), Devices.Metadata.Read(ref reader),
+            reader.Ok && reader.Remaining > 0 ? reader.ReadFixed(Signature.Size).ToArray() : null);
+}
+
+/// <summary>What a device key signs to prove it is being registered by whoever holds it.</summary>
+public static class DeviceRegistration
+{
+    /// <summary>SigningDigest("thingledger/device-registration/v1", chainId, str org ‖ str serial).</summary>
+    public static Hash Digest(string chainId, string org, string serial)
+    {
+        var body = new byte[CanonicalSizes.String(org) + CanonicalSizes.String(serial)];
+        var writer = new SpanWriter(body);
+        writer.WriteString(org);
+        writer.WriteString(serial);
+        return SigningDigest.Compute(DomainTags.DeviceRegistration, chainId, body);
+    }
+
+    /// <summary>The device's proof of possession, signed with its key (in a secure element this runs on the device).</summary>
+    public static byte[] Prove(KeyPair device, string chainId, string org, string serial) => device.Sign(Digest(chainId, org, serial));
 }
 
 /// <summary>Payload of devices "transfer": the current owner hands the device to a new owner.</summary>

@@ -25,6 +25,7 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Register, RegisterDevicePayload.Read, DoRegister, static p =>
             [F.Device(p.PublicKey.ToAddress()), F.Text("model", p.Model), F.Text("serial", p.Serial), F.Account("owner", p.Owner),
+             F.Text("possession", p.Possession is null ? "none (version 1)" : "signed by the device key"),
              .. p.Metadata.Select(m => F.Text("meta " + m.Key, m.Value))], Access.Members)
         .Add(Transfer, TransferDevicePayload.Read, DoTransfer, static p => [F.Device(p.Device), F.Account("new owner", p.NewOwner)])
         .Add(Revoke, RevokeDevicePayload.Read, DoRevoke, static p => [F.Device(p.Device), F.Text("reason", p.Reason)], Access.Members);
@@ -55,6 +56,18 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
         if (!Identifiers.IsLabel(p.Model) || !Identifiers.IsLabel(p.Serial) || !ValidMetadata(p.Metadata) || !p.PublicKey.IsOnCurve())
         {
             return ErrorCodes.InvalidArgument;
+        }
+        if (!context.Tx.IsMetered && p.Possession is not null)
+        {
+            return ErrorCodes.PayloadMalformed; // version 1 had no such field: the bytes were trailing
+        }
+        if (context.Tx.IsMetered)
+        {
+            context.Gas.Charge(Gas.SignatureCheck);
+            if (p.Possession is null || !SignatureVerifier.Verify(p.PublicKey, DeviceRegistration.Digest(context.Tx.ChainId, signer.Org, p.Serial), p.Possession))
+            {
+                return ErrorCodes.DevicePossessionInvalid;
+            }
         }
         var id = p.PublicKey.ToAddress();
         if (context.State.Contains(DeviceKey(id)))
