@@ -107,9 +107,6 @@ public sealed class StateNotOwnedException(string owner, string key)
     public string Key { get; } = key;
 }
 
-/// <summary>One key's new value, or null when the key is deleted.</summary>
-public readonly record struct StateChange(string Key, byte[]? Value);
-
 /// <summary>
 /// Token amounts in state: a u128 (big-endian) under a key, zero when absent. Zero is never
 /// stored, so absence and zero are the same state.

@@ -1,6 +1,5 @@
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.State;
-using ThingLedger.Execution;
 
 namespace ThingLedger.Storage;
 

@@ -1,6 +1,6 @@
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
-using ThingLedger.Execution;
+using ThingLedger.Core.State;
 
 namespace ThingLedger.Storage;
 

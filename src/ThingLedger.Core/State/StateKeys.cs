@@ -22,3 +22,6 @@ public interface IStateReader
     /// <summary>The committed value at <paramref name="key"/>, or null when absent.</summary>
     byte[]? Get(string key);
 }
+
+/// <summary>One key's new value, or null when the key is deleted: what executing a block hands to storage.</summary>
+public readonly record struct StateChange(string Key, byte[]? Value);
