@@ -31,26 +31,26 @@ public sealed class BuildsAttribute(string module, string operation) : Attribute
 /// <summary>The built-in modules' operations, ready to sign.</summary>
 public static class Operations
 {
-    [Builds(IdentityModule.ModuleName, IdentityModule.AddMember)]
+    [Builds(IdentityNames.ModuleName, IdentityNames.AddMember)]
     public static Operation AddMember(string org, Address member, Roles roles) =>
-        Operation.Of(IdentityModule.ModuleName, IdentityModule.AddMember, new MemberRolesPayload(org, member, roles));
+        Operation.Of(IdentityNames.ModuleName, IdentityNames.AddMember, new MemberRolesPayload(org, member, roles));
 
-    [Builds(IdentityModule.ModuleName, IdentityModule.UpdateMember)]
+    [Builds(IdentityNames.ModuleName, IdentityNames.UpdateMember)]
     public static Operation UpdateMember(string org, Address member, Roles roles) =>
-        Operation.Of(IdentityModule.ModuleName, IdentityModule.UpdateMember, new MemberRolesPayload(org, member, roles));
+        Operation.Of(IdentityNames.ModuleName, IdentityNames.UpdateMember, new MemberRolesPayload(org, member, roles));
 
-    [Builds(IdentityModule.ModuleName, IdentityModule.RemoveMember)]
+    [Builds(IdentityNames.ModuleName, IdentityNames.RemoveMember)]
     public static Operation RemoveMember(string org, Address member) =>
-        Operation.Of(IdentityModule.ModuleName, IdentityModule.RemoveMember, new RemoveMemberPayload(org, member));
+        Operation.Of(IdentityNames.ModuleName, IdentityNames.RemoveMember, new RemoveMemberPayload(org, member));
 
     /// <summary>Proposes a consortium membership change (docs/CONSORTIUM.md "Membership"); the proposal's id is this tx's id.</summary>
-    [Builds(IdentityModule.ModuleName, IdentityModule.ProposeMembership)]
+    [Builds(IdentityNames.ModuleName, IdentityNames.ProposeMembership)]
     public static Operation ProposeMembership(MembershipProposal proposal) =>
-        Operation.Of(IdentityModule.ModuleName, IdentityModule.ProposeMembership, proposal);
+        Operation.Of(IdentityNames.ModuleName, IdentityNames.ProposeMembership, proposal);
 
-    [Builds(IdentityModule.ModuleName, IdentityModule.ApproveMembership)]
+    [Builds(IdentityNames.ModuleName, IdentityNames.ApproveMembership)]
     public static Operation ApproveMembership(Hash proposal) =>
-        Operation.Of(IdentityModule.ModuleName, IdentityModule.ApproveMembership, new ApproveMembershipPayload(proposal));
+        Operation.Of(IdentityNames.ModuleName, IdentityNames.ApproveMembership, new ApproveMembershipPayload(proposal));
 
     /// <summary>
     /// Registers a device for organisation <paramref name="org"/>, signing its proof of possession with
@@ -63,95 +63,95 @@ public static class Operations
     /// Registers a device whose key signed <paramref name="possession"/> itself (a secure element:
     /// <see cref="DeviceRegistration.Digest"/> over chain, organisation and serial).
     /// </summary>
-    [Builds(DevicesModule.ModuleName, DevicesModule.Register)]
+    [Builds(DevicesNames.ModuleName, DevicesNames.Register)]
     public static Operation RegisterDevice(PublicKey deviceKey, byte[] possession, string model, string serial, Address owner, IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
-        Operation.Of(DevicesModule.ModuleName, DevicesModule.Register, new RegisterDevicePayload(deviceKey, model, serial, owner,
+        Operation.Of(DevicesNames.ModuleName, DevicesNames.Register, new RegisterDevicePayload(deviceKey, model, serial, owner,
             [.. (metadata ?? []).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MetadataEntry(m.Key, m.Value))], possession));
 
-    [Builds(DevicesModule.ModuleName, DevicesModule.Transfer)]
+    [Builds(DevicesNames.ModuleName, DevicesNames.Transfer)]
     public static Operation TransferDevice(Address device, Address newOwner) =>
-        Operation.Of(DevicesModule.ModuleName, DevicesModule.Transfer, new TransferDevicePayload(device, newOwner));
+        Operation.Of(DevicesNames.ModuleName, DevicesNames.Transfer, new TransferDevicePayload(device, newOwner));
 
-    [Builds(DevicesModule.ModuleName, DevicesModule.Revoke)]
+    [Builds(DevicesNames.ModuleName, DevicesNames.Revoke)]
     public static Operation RevokeDevice(Address device, string reason) =>
-        Operation.Of(DevicesModule.ModuleName, DevicesModule.Revoke, new RevokeDevicePayload(device, reason));
+        Operation.Of(DevicesNames.ModuleName, DevicesNames.Revoke, new RevokeDevicePayload(device, reason));
 
-    [Builds(TelemetryModule.ModuleName, TelemetryModule.RegisterSchema)]
+    [Builds(TelemetryNames.ModuleName, TelemetryNames.RegisterSchema)]
     public static Operation RegisterSchema(TelemetrySchema schema) =>
-        Operation.Of(TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, schema);
+        Operation.Of(TelemetryNames.ModuleName, TelemetryNames.RegisterSchema, schema);
 
     /// <summary>A custodian's anchor of the readings it ingested (a node builds and submits these itself).</summary>
-    [Builds(TelemetryModule.ModuleName, TelemetryModule.Anchor)]
+    [Builds(TelemetryNames.ModuleName, TelemetryNames.Anchor)]
     public static Operation Anchor(AnchorPayload anchor) =>
-        Operation.Of(TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor);
+        Operation.Of(TelemetryNames.ModuleName, TelemetryNames.Anchor, anchor);
 
-    [Builds(TelemetryModule.ModuleName, TelemetryModule.RegisterModel)]
+    [Builds(TelemetryNames.ModuleName, TelemetryNames.RegisterModel)]
     public static Operation RegisterModel(ModelRegistration model) =>
-        Operation.Of(TelemetryModule.ModuleName, TelemetryModule.RegisterModel, model);
+        Operation.Of(TelemetryNames.ModuleName, TelemetryNames.RegisterModel, model);
 
-    [Builds(TokensModule.ModuleName, TokensModule.Create)]
+    [Builds(TokensNames.ModuleName, TokensNames.Create)]
     public static Operation CreateToken(string symbol, string name, byte decimals, Roles mintRoles, UInt128 cap) =>
-        Operation.Of(TokensModule.ModuleName, TokensModule.Create, new CreateTokenPayload(symbol, name, decimals, mintRoles, cap));
+        Operation.Of(TokensNames.ModuleName, TokensNames.Create, new CreateTokenPayload(symbol, name, decimals, mintRoles, cap));
 
-    [Builds(TokensModule.ModuleName, TokensModule.Mint)]
+    [Builds(TokensNames.ModuleName, TokensNames.Mint)]
     public static Operation Mint(string symbol, Address to, UInt128 amount) =>
-        Operation.Of(TokensModule.ModuleName, TokensModule.Mint, new TokenAmountPayload(symbol, to, amount));
+        Operation.Of(TokensNames.ModuleName, TokensNames.Mint, new TokenAmountPayload(symbol, to, amount));
 
-    [Builds(TokensModule.ModuleName, TokensModule.TransferOp)]
+    [Builds(TokensNames.ModuleName, TokensNames.TransferOp)]
     public static Operation Transfer(string symbol, Address to, UInt128 amount) =>
-        Operation.Of(TokensModule.ModuleName, TokensModule.TransferOp, new TokenAmountPayload(symbol, to, amount));
+        Operation.Of(TokensNames.ModuleName, TokensNames.TransferOp, new TokenAmountPayload(symbol, to, amount));
 
-    [Builds(TokensModule.ModuleName, TokensModule.Burn)]
+    [Builds(TokensNames.ModuleName, TokensNames.Burn)]
     public static Operation Burn(string symbol, UInt128 amount) =>
-        Operation.Of(TokensModule.ModuleName, TokensModule.Burn, new BurnPayload(symbol, amount));
+        Operation.Of(TokensNames.ModuleName, TokensNames.Burn, new BurnPayload(symbol, amount));
 
-    [Builds(CarbonModule.ModuleName, CarbonModule.RegisterMethodology)]
+    [Builds(CarbonNames.ModuleName, CarbonNames.RegisterMethodology)]
     public static Operation RegisterMethodology(Methodology methodology) =>
-        Operation.Of(CarbonModule.ModuleName, CarbonModule.RegisterMethodology, methodology);
+        Operation.Of(CarbonNames.ModuleName, CarbonNames.RegisterMethodology, methodology);
 
-    [Builds(CarbonModule.ModuleName, CarbonModule.Claim)]
+    [Builds(CarbonNames.ModuleName, CarbonNames.Claim)]
     public static Operation ClaimCredits(string methodology, Address vehicle, ushort period) =>
-        Operation.Of(CarbonModule.ModuleName, CarbonModule.Claim, new ClaimPayload(methodology, vehicle, period, string.Empty));
+        Operation.Of(CarbonNames.ModuleName, CarbonNames.Claim, new ClaimPayload(methodology, vehicle, period, string.Empty));
 
     /// <summary>The verifier's co-signature: issues the claimed credits.</summary>
-    [Builds(CarbonModule.ModuleName, CarbonModule.Verify)]
+    [Builds(CarbonNames.ModuleName, CarbonNames.Verify)]
     public static Operation VerifyClaim(string methodology, Address vehicle, ushort period, string note) =>
-        Operation.Of(CarbonModule.ModuleName, CarbonModule.Verify, new ClaimPayload(methodology, vehicle, period, note));
+        Operation.Of(CarbonNames.ModuleName, CarbonNames.Verify, new ClaimPayload(methodology, vehicle, period, note));
 
-    [Builds(CarbonModule.ModuleName, CarbonModule.Reject)]
+    [Builds(CarbonNames.ModuleName, CarbonNames.Reject)]
     public static Operation RejectClaim(string methodology, Address vehicle, ushort period, string reason) =>
-        Operation.Of(CarbonModule.ModuleName, CarbonModule.Reject, new ClaimPayload(methodology, vehicle, period, reason));
+        Operation.Of(CarbonNames.ModuleName, CarbonNames.Reject, new ClaimPayload(methodology, vehicle, period, reason));
 
-    [Builds(CarbonModule.ModuleName, CarbonModule.Retire)]
+    [Builds(CarbonNames.ModuleName, CarbonNames.Retire)]
     public static Operation RetireCredits(string symbol, UInt128 grams, string beneficiary, string reason) =>
-        Operation.Of(CarbonModule.ModuleName, CarbonModule.Retire, new RetirePayload(symbol, grams, beneficiary, reason));
+        Operation.Of(CarbonNames.ModuleName, CarbonNames.Retire, new RetirePayload(symbol, grams, beneficiary, reason));
 
     /// <summary>A limit order; price in quote units per base unit, amount in base units (both above zero).</summary>
-    [Builds(MarketModule.ModuleName, MarketModule.Place)]
+    [Builds(MarketNames.ModuleName, MarketNames.Place)]
     public static Operation PlaceOrder(string @base, string quote, OrderSide side, long price, long amount) =>
-        Operation.Of(MarketModule.ModuleName, MarketModule.Place, new PlaceOrderPayload(@base, quote, side, price, amount));
+        Operation.Of(MarketNames.ModuleName, MarketNames.Place, new PlaceOrderPayload(@base, quote, side, price, amount));
 
-    [Builds(MarketModule.ModuleName, MarketModule.Cancel)]
+    [Builds(MarketNames.ModuleName, MarketNames.Cancel)]
     public static Operation CancelOrder(ulong order) =>
-        Operation.Of(MarketModule.ModuleName, MarketModule.Cancel, new CancelOrderPayload(order));
+        Operation.Of(MarketNames.ModuleName, MarketNames.Cancel, new CancelOrderPayload(order));
 
-    [Builds(RewardsModule.ModuleName, RewardsModule.CreateOp)]
+    [Builds(RewardsNames.ModuleName, RewardsNames.CreateOp)]
     public static Operation CreateProgramme(Programme programme) =>
-        Operation.Of(RewardsModule.ModuleName, RewardsModule.CreateOp, programme);
+        Operation.Of(RewardsNames.ModuleName, RewardsNames.CreateOp, programme);
 
     /// <summary>The device's owner shares its data with a programme, which pays them for it.</summary>
-    [Builds(RewardsModule.ModuleName, RewardsModule.Enrol)]
+    [Builds(RewardsNames.ModuleName, RewardsNames.Enrol)]
     public static Operation Enrol(string programme, Address device) =>
-        Operation.Of(RewardsModule.ModuleName, RewardsModule.Enrol, new ProgrammeDevicePayload(programme, device));
+        Operation.Of(RewardsNames.ModuleName, RewardsNames.Enrol, new ProgrammeDevicePayload(programme, device));
 
-    [Builds(RewardsModule.ModuleName, RewardsModule.ClaimOnboarding)]
+    [Builds(RewardsNames.ModuleName, RewardsNames.ClaimOnboarding)]
     public static Operation ClaimOnboarding(string programme, Address device) =>
-        Operation.Of(RewardsModule.ModuleName, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload(programme, device));
+        Operation.Of(RewardsNames.ModuleName, RewardsNames.ClaimOnboarding, new ProgrammeDevicePayload(programme, device));
 
     /// <summary>The signer, owner of <paramref name="device"/>, names who referred them.</summary>
-    [Builds(RewardsModule.ModuleName, RewardsModule.Refer)]
+    [Builds(RewardsNames.ModuleName, RewardsNames.Refer)]
     public static Operation Refer(string programme, Address referrer, Address device) =>
-        Operation.Of(RewardsModule.ModuleName, RewardsModule.Refer, new ReferPayload(programme, referrer, device));
+        Operation.Of(RewardsNames.ModuleName, RewardsNames.Refer, new ReferPayload(programme, referrer, device));
 
     /// <summary>Signs an operation into a transaction that may use at most <paramref name="gasLimit"/> (docs/WIRE-FORMAT.md "Gas").</summary>
     public static Transaction Sign(this Operation operation, string chainId, KeyPair signer, ulong nonce, ulong expiryHeight = ulong.MaxValue, ulong gasLimit = Gas.DefaultTxLimit) =>

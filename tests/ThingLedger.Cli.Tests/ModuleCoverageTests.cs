@@ -30,6 +30,15 @@ public sealed partial class ModuleCoverageTests
     }
 
     [Fact]
+    public void Dependencies_point_one_way_the_sdk_and_storage_never_reach_the_state_machine()
+    {
+        static IEnumerable<string?> Ours(Type type) => type.Assembly.GetReferencedAssemblies().Select(a => a.Name).Where(n => n!.StartsWith("ThingLedger.", StringComparison.Ordinal));
+        Assert.Equal(["ThingLedger.Contracts", "ThingLedger.Core"], Ours(typeof(Client.ThingLedgerClient)).Order(StringComparer.Ordinal));
+        Assert.Equal(["ThingLedger.Core"], Ours(typeof(Storage.LedgerStore)));
+        Assert.Equal(["ThingLedger.Core"], Ours(typeof(Execution.Modules.Tokens.TokenAmountPayload)));
+    }
+
+    [Fact]
     public void Every_operation_has_an_sdk_builder()
     {
         var built = typeof(Client.Operations).GetMethods(BindingFlags.Public | BindingFlags.Static)

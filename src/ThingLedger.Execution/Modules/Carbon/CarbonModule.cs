@@ -22,12 +22,12 @@ namespace ThingLedger.Execution.Modules.Carbon;
 /// </summary>
 public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, ITelemetryRecords telemetry, IMembershipDirectory members) : IModule
 {
-    public const string ModuleName = "carbon";
-    public const string RegisterMethodology = "register-methodology";
-    public const string Claim = "claim";
-    public const string Verify = "verify";
-    public const string Reject = "reject";
-    public const string Retire = "retire";
+    public const string ModuleName = CarbonNames.ModuleName;
+    public const string RegisterMethodology = CarbonNames.RegisterMethodology;
+    public const string Claim = CarbonNames.Claim;
+    public const string Verify = CarbonNames.Verify;
+    public const string Reject = CarbonNames.Reject;
+    public const string Retire = CarbonNames.Retire;
 
     /// <summary>How long after its last day a period stays open, so a reading measured at its end can still be anchored.</summary>
     public const ulong SettlementMs = 3_600_000;

@@ -15,10 +15,10 @@ namespace ThingLedger.Execution.Modules.Devices;
 /// </summary>
 public sealed class DevicesModule : IModule, IDeviceRegistry
 {
-    public const string ModuleName = "devices";
-    public const string Register = "register";
-    public const string Transfer = "transfer";
-    public const string Revoke = "revoke";
+    public const string ModuleName = DevicesNames.ModuleName;
+    public const string Register = DevicesNames.Register;
+    public const string Transfer = DevicesNames.Transfer;
+    public const string Revoke = DevicesNames.Revoke;
 
     public string Name => ModuleName;
 

@@ -14,10 +14,10 @@ namespace ThingLedger.Execution.Modules.Identity;
 /// </summary>
 public sealed partial class IdentityModule : IModule, IMembershipDirectory
 {
-    public const string ModuleName = "identity";
-    public const string AddMember = "add-member";
-    public const string UpdateMember = "update-member";
-    public const string RemoveMember = "remove-member";
+    public const string ModuleName = IdentityNames.ModuleName;
+    public const string AddMember = IdentityNames.AddMember;
+    public const string UpdateMember = IdentityNames.UpdateMember;
+    public const string RemoveMember = IdentityNames.RemoveMember;
 
     public string Name => ModuleName;
 

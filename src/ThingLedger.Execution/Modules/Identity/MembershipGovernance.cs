@@ -17,8 +17,8 @@ namespace ThingLedger.Execution.Modules.Identity;
 /// </summary>
 public sealed partial class IdentityModule
 {
-    public const string ProposeMembership = "propose-membership";
-    public const string ApproveMembership = "approve-membership";
+    public const string ProposeMembership = IdentityNames.ProposeMembership;
+    public const string ApproveMembership = IdentityNames.ApproveMembership;
 
     public const string ProposalsPrefix = "identity/proposal/";
     public static string ProposalKey(in Hash id) => $"{ProposalsPrefix}{id}";

@@ -18,9 +18,9 @@ namespace ThingLedger.Execution.Modules.Market;
 /// </summary>
 public sealed class MarketModule(ITokenLedger tokens) : IModule
 {
-    public const string ModuleName = "market";
-    public const string Place = "place";
-    public const string Cancel = "cancel";
+    public const string ModuleName = MarketNames.ModuleName;
+    public const string Place = MarketNames.Place;
+    public const string Cancel = MarketNames.Cancel;
 
     public string Name => ModuleName;
 

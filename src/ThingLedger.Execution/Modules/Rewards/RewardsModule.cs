@@ -22,11 +22,11 @@ namespace ThingLedger.Execution.Modules.Rewards;
 /// </summary>
 public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, ITelemetryRecords telemetry) : ISummaryObserver
 {
-    public const string ModuleName = "rewards";
-    public const string CreateOp = "create";
-    public const string Enrol = "enrol";
-    public const string ClaimOnboarding = "claim-onboarding";
-    public const string Refer = "refer";
+    public const string ModuleName = RewardsNames.ModuleName;
+    public const string CreateOp = RewardsNames.CreateOp;
+    public const string Enrol = RewardsNames.Enrol;
+    public const string ClaimOnboarding = RewardsNames.ClaimOnboarding;
+    public const string Refer = RewardsNames.Refer;
 
     public string Name => ModuleName;
 

@@ -23,10 +23,10 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
     /// <summary>Tells <paramref name="observer"/> of every summary applied from now on, after those registered before it.</summary>
     public void Observe(ISummaryObserver observer) => _observers.Add(observer);
 
-    public const string ModuleName = "telemetry";
-    public const string RegisterSchema = "register-schema";
-    public const string Anchor = "anchor";
-    public const string RegisterModel = "register-model";
+    public const string ModuleName = TelemetryNames.ModuleName;
+    public const string RegisterSchema = TelemetryNames.RegisterSchema;
+    public const string Anchor = TelemetryNames.Anchor;
+    public const string RegisterModel = TelemetryNames.RegisterModel;
 
     public string Name => ModuleName;
 

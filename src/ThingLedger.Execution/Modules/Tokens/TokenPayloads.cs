@@ -57,7 +57,7 @@ public sealed record TokenRecord(string Org, string Name, byte Decimals, Roles M
 {
     public int EncodedLength => CanonicalSizes.String(Org) + CanonicalSizes.String(Name) + 1 + 1 + 16 + 16;
 
-    /// <summary>A token with no mint roles is issued and destroyed only by the module that created it (<see cref="TokenLedger"/>).</summary>
+    /// <summary>A token with no mint roles is issued and destroyed only by the module that created it (through the token ledger, ITokenLedger).</summary>
     public bool IsModuleIssued => MintRoles == Roles.None;
 
     public void Write(ref SpanWriter writer)

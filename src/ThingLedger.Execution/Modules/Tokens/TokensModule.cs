@@ -15,11 +15,11 @@ namespace ThingLedger.Execution.Modules.Tokens;
 /// </summary>
 public sealed class TokensModule : IModule
 {
-    public const string ModuleName = "tokens";
-    public const string Create = "create";
-    public const string Mint = "mint";
-    public const string TransferOp = "transfer";
-    public const string Burn = "burn";
+    public const string ModuleName = TokensNames.ModuleName;
+    public const string Create = TokensNames.Create;
+    public const string Mint = TokensNames.Mint;
+    public const string TransferOp = TokensNames.TransferOp;
+    public const string Burn = TokensNames.Burn;
 
     public string Name => ModuleName;
 
