@@ -32,7 +32,12 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
     {
         var key = Keys.Load(keyName);
         var chainId = await ChainIdAsync(cancellationToken).ConfigureAwait(false);
-        return new Account(key, chainId, await Client.GetNextNonceAsync(key.Address, cancellationToken).ConfigureAwait(false));
+        var gasLimit = parse.GetValue(CommonOptions.GasLimit);
+        if (gasLimit is 0 or > Gas.BlockLimit)
+        {
+            throw new FormatException($"--gas-limit must be between 1 and the block gas limit {Gas.BlockLimit}, not {gasLimit}");
+        }
+        return new Account(key, chainId, await Client.GetNextNonceAsync(key.Address, cancellationToken).ConfigureAwait(false)) { GasLimit = gasLimit };
     }
 
     /// <summary>An address given as text (tl…) or as the name of a key in the store.</summary>

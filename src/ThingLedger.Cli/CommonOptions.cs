@@ -27,6 +27,13 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<ulong> GasLimit = new("--gas-limit")
+    {
+        Description = "The most gas each tx signed may use (docs/WIRE-FORMAT.md \"Gas\"); raise it for a tx that fails with OUT_OF_GAS",
+        DefaultValueFactory = _ => Core.Ledger.Gas.DefaultTxLimit,
+        Recursive = true,
+    };
+
     /// <summary>The key (by name in the data directory's keys/ folder) that signs the tx.</summary>
     public static Option<string> As() => new("--as")
     {

@@ -10,6 +10,7 @@ var root = new RootCommand("thingledger — a permissioned ledger for connected 
 root.Options.Add(CommonOptions.Data);
 root.Options.Add(CommonOptions.Node);
 root.Options.Add(CommonOptions.Json);
+root.Options.Add(CommonOptions.GasLimit);
 root.With(
     DemoCommand.Create(),
     SimulateCommand.Create(),

@@ -274,6 +274,21 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tx_signed_with_too_little_gas_fails_out_of_gas_and_the_limit_is_an_option()
+    {
+        var (_, node, common) = await StartChainAsync();
+        using var _ = node;
+        var tight = await CliProcess.RunAsync(Limit, ["token", "create", "PTS", "--name", "Points", "--as", "voltmotors-admin", "--gas-limit", "1500", .. common]);
+        Assert.Equal(1, tight.Code);
+        Assert.Contains("OUT_OF_GAS", tight.Err + tight.Out, StringComparison.Ordinal);
+        var zero = await CliProcess.RunAsync(Limit, ["token", "create", "PTS", "--name", "Points", "--as", "voltmotors-admin", "--gas-limit", "0", .. common]);
+        Assert.Equal(2, zero.Code);
+        Assert.Contains("--gas-limit", zero.Err, StringComparison.Ordinal);
+        var ample = await CliProcess.RunAsync(Limit, ["token", "create", "PTS", "--name", "Points", "--as", "voltmotors-admin", .. common]);
+        Assert.True(ample.Code == 0, ample.Err + ample.Out);
+    }
+
+    [Fact]
     public async Task Membership_commands_propose_enact_show_and_refuse_bad_input()
     {
         var (_, node, common) = await StartChainAsync();
