@@ -6,4 +6,5 @@ namespace ThingLedger.Cli;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNameCaseInsensitive = true, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ThingLedger.Cli.Commands.TelemetrySchemaFile))]
+[JsonSerializable(typeof(ThingLedger.Cli.Commands.VerifyOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

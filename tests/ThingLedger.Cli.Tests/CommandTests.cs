@@ -219,6 +219,20 @@ public sealed class CommandTests : IDisposable
         var ok = await CliProcess.RunAsync(Limit, "verify", Path.Combine(_directory, "org.json"), "--genesis", Path.Combine(data, "genesis.json"));
         Assert.Equal(0, ok.Code);
 
+        // Whether it proves what the relying party needs, and booleans as booleans.
+        string[] org = ["verify", Path.Combine(_directory, "org.json"), "--genesis", Path.Combine(data, "genesis.json")];
+        var expected = await CliProcess.RunAsync(Limit, [.. org, "--expect-kind", "state", "--expect-key", "identity/org/voltmotors", "--json"]);
+        Assert.True(expected.Code == 0, expected.Err + expected.Out);
+        Assert.Contains("\"ok\": true", expected.Out, StringComparison.Ordinal);
+        var otherKey = await CliProcess.RunAsync(Limit, [.. org, "--expect-key", "identity/org/gridco", "--json"]);
+        Assert.Equal(1, otherKey.Code);
+        Assert.Contains("\"ok\": false", otherKey.Out, StringComparison.Ordinal);
+        Assert.Contains("\"link\": \"expectation\"", otherKey.Out, StringComparison.Ordinal);
+        Assert.Contains("identity/org/voltmotors", otherKey.Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await CliProcess.RunAsync(Limit, [.. org, "--expect-kind", "tx"])).Code);
+        Assert.Equal(1, (await CliProcess.RunAsync(Limit, [.. org, "--expect-device", Core.Crypto.KeyPair.Generate().Address.ToString()])).Code);
+        Assert.Equal(2, (await CliProcess.RunAsync(Limit, [.. org, "--expect-kind", "receipt"])).Code);
+
         var document = ProofDocument.Parse(proofJson);
         document.Value = "ff" + document.Value![2..];
         var tampered = Path.Combine(_directory, "tampered.json");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Verification;
 
 namespace ThingLedger.Cli.Tests;
@@ -42,7 +43,17 @@ public sealed class TelemetryCommandTests : IDisposable
         Assert.True(verified.Code == 0, verified.Err + verified.Out);
         Assert.Contains("signed by the device", verified.Out, StringComparison.Ordinal);
 
+        // It proves a reading of this car, included by its anchor tx; not of another device.
         var document = ProofDocument.Parse(await File.ReadAllTextAsync(receiptPath));
+        Assert.Equal(CodecError.None, Core.Ledger.Transaction.TryDecode(Convert.FromHexString(document.Tx!), out var anchorTx));
+        var about = await CliProcess.RunAsync(Limit, "verify", receiptPath, "--genesis", Path.Combine(data, "genesis.json"),
+            "--expect-kind", "reading", "--expect-device", car.ToString(), "--expect-tx", anchorTx!.Id.ToString());
+        Assert.True(about.Code == 0, about.Err + about.Out);
+        var otherCar = await CliProcess.RunAsync(Limit, "verify", receiptPath, "--genesis", Path.Combine(data, "genesis.json"),
+            "--expect-device", Core.Crypto.KeyPair.Generate().Address.ToString());
+        Assert.Equal(1, otherCar.Code);
+        Assert.Contains("expectation", otherCar.Out, StringComparison.Ordinal);
+
         document.AnchorProof = document.AnchorProof![..^2] + (document.AnchorProof[^1] == '0' ? "11" : "00");
         await File.WriteAllTextAsync(receiptPath, document.ToJson());
         var broken = await CliProcess.RunAsync(Limit, "verify", receiptPath, "--genesis", Path.Combine(data, "genesis.json"));

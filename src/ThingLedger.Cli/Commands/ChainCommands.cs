@@ -112,11 +112,15 @@ internal static class ChainCommands
 
     public static Command Verify()
     {
-        var file = new Argument<string>("file") { Description = "A proof document (from `tx proof` or `state get --proof --out`)" };
+        var file = new Argument<string>("file") { Description = "A proof document (from `tx proof`, `state get --proof --out` or `device receipt`)" };
         var genesis = new Option<string>("--genesis") { Description = "Genesis file to trust (default: <data>/genesis.json)" };
-        return new Command("verify", "Verify a proof offline, trusting only a genesis file; says which link broke if any.\n" +
-                "Example: thingledger verify receipt.json --genesis ./chain/genesis.json")
-            .With(file, genesis)
+        var kind = new Option<string>("--expect-kind") { Description = "Fail unless the proof is of this kind: state, tx or reading" };
+        var key = new Option<string>("--expect-key") { Description = "Fail unless it proves this state key" };
+        var device = new Option<string>("--expect-device") { Description = "Fail unless it proves a reading of this device (tl… address)" };
+        var tx = new Option<string>("--expect-tx") { Description = "Fail unless it proves this tx (a reading: its anchor tx), by id" };
+        return new Command("verify", "Verify a proof offline, trusting only a genesis file; says which link broke if any, and with --expect-* whether it proves what you need.\n" +
+                "Example: thingledger verify receipt.json --genesis ./chain/genesis.json --expect-device tl…")
+            .With(file, genesis, kind, key, device, tx)
             .Runs((parse, cli, _) =>
             {
                 var genesisPath = parse.GetValue(genesis) ?? Node.DataDirectory.GenesisPath(cli.DataDirectory);
@@ -124,17 +128,22 @@ internal static class ChainCommands
                 {
                     throw new FileNotFoundException($"genesis file {genesisPath} not found (pass --genesis)");
                 }
+                var expected = new ProofExpectation(
+                    parse.GetValue(kind) is { } k ? k is ProofDocument.StateKind or ProofDocument.TxKind or ProofDocument.ReadingKind ? k : throw new FormatException($"--expect-kind '{k}' is not state, tx or reading") : null,
+                    parse.GetValue(key),
+                    parse.GetValue(device) is { } d ? Address.TryParse(d, out var address) ? address : throw new FormatException($"--expect-device '{d}' is not an address (tl…)") : null,
+                    parse.GetValue(tx) is { } t ? Hash.TryParse(t, out var id) ? id : throw new FormatException($"--expect-tx '{t}' is not a tx id (64 hex digits)") : null);
                 var trusted = Genesis.Parse(File.ReadAllText(genesisPath));
                 var document = ProofDocument.Parse(File.ReadAllText(parse.GetValue(file)!));
                 var result = document.Verify(trusted);
+                if (result.Ok)
+                {
+                    var about = expected.Check(document);
+                    result = about.Ok ? result : about;
+                }
                 if (cli.Json)
                 {
-                    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
-                    {
-                        ["ok"] = result.Ok ? "true" : "false",
-                        ["link"] = result.Link,
-                        ["message"] = result.Message,
-                    }, CliJsonContext.Default.DictionaryStringString));
+                    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new VerifyOutput(result.Ok, result.Link, result.Message, document.Kind), CliJsonContext.Default.VerifyOutput));
                 }
                 else
                 {
@@ -170,3 +179,10 @@ internal static class ChainCommands
         return 0;
     }
 }
+
+/// <summary>What `verify --json` prints: `ok` is a JSON boolean; `link` names the broken link ("expectation" when it proves something else).</summary>
+public sealed record VerifyOutput(
+    [property: System.Text.Json.Serialization.JsonPropertyName("ok")] bool Ok,
+    [property: System.Text.Json.Serialization.JsonPropertyName("link")] string Link,
+    [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message,
+    [property: System.Text.Json.Serialization.JsonPropertyName("kind")] string Kind);
