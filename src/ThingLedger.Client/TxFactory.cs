@@ -26,6 +26,9 @@ public sealed class BuildsAttribute(string module, string operation) : Attribute
     public string Module { get; } = module;
 
     public string Operation { get; } = operation;
+
+    /// <summary>Submitted by nodes themselves (a custodian's anchors), so no CLI command submits it.</summary>
+    public bool ByNode { get; init; }
 }
 
 /// <summary>The built-in modules' operations, ready to sign.</summary>
@@ -81,7 +84,7 @@ public static class Operations
         Operation.Of(TelemetryNames.ModuleName, TelemetryNames.RegisterSchema, schema);
 
     /// <summary>A custodian's anchor of the readings it ingested (a node builds and submits these itself).</summary>
-    [Builds(TelemetryNames.ModuleName, TelemetryNames.Anchor)]
+    [Builds(TelemetryNames.ModuleName, TelemetryNames.Anchor, ByNode = true)]
     public static Operation Anchor(AnchorPayload anchor) =>
         Operation.Of(TelemetryNames.ModuleName, TelemetryNames.Anchor, anchor);
 

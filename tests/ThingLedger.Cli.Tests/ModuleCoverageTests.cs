@@ -7,8 +7,9 @@ namespace ThingLedger.Cli.Tests;
 
 /// <summary>
 /// Every operation of every registered module has what a user reaches it through: an SDK
-/// builder, a wire-format entry, and every error code a documented meaning. (Its explorer
-/// describer is required by <see cref="OperationTable.Add{T}"/> itself.)
+/// builder, a CLI command (unless nodes submit it themselves), a wire-format entry, and every
+/// error code a documented meaning. (Its explorer describer is required by
+/// <see cref="OperationTable.Add{T}"/> itself.)
 /// </summary>
 public sealed partial class ModuleCoverageTests
 {
@@ -17,16 +18,33 @@ public sealed partial class ModuleCoverageTests
     private static IEnumerable<(string Module, string Operation)> RegisteredOperations() =>
         Machine.Modules.SelectMany(m => m.Operations.Names.Select(o => (m.Name, o)));
 
-    private static string Doc(string name)
+    private static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "ThingLedger.slnx")))
             {
-                return File.ReadAllText(Path.Combine(dir.FullName, "docs", name));
+                return dir.FullName;
             }
         }
         throw new InvalidOperationException("the repository root (ThingLedger.slnx) is not above the test's folder");
+    }
+
+    private static string Doc(string name) => File.ReadAllText(Path.Combine(Root(), "docs", name));
+
+    private static IEnumerable<(MethodInfo Method, Client.BuildsAttribute Builds)> Builders() =>
+        typeof(Client.Operations).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Select(m => (m, m.GetCustomAttribute<Client.BuildsAttribute>()))
+            .Where(b => b.Item2 is not null)
+            .Select(b => (b.m, b.Item2!));
+
+    [Fact]
+    public void Every_operation_a_user_submits_has_a_cli_command()
+    {
+        var commands = string.Concat(Directory.GetFiles(Path.Combine(Root(), "src", "ThingLedger.Cli", "Commands"), "*.cs").Select(File.ReadAllText));
+        None("operations no CLI command submits (Cli/Commands calls no SDK builder of theirs)", Builders()
+            .Where(b => !b.Builds.ByNode && !Regex.IsMatch(commands, $@"\bOperations\.{b.Method.Name}\b"))
+            .Select(b => (b.Builds.Module, b.Builds.Operation)));
     }
 
     [Fact]
@@ -41,11 +59,7 @@ public sealed partial class ModuleCoverageTests
     [Fact]
     public void Every_operation_has_an_sdk_builder()
     {
-        var built = typeof(Client.Operations).GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Select(m => m.GetCustomAttribute<Client.BuildsAttribute>())
-            .OfType<Client.BuildsAttribute>()
-            .Select(b => (b.Module, b.Operation))
-            .ToHashSet();
+        var built = Builders().Select(b => (b.Builds.Module, b.Builds.Operation)).ToHashSet();
         None("operations without an SDK builder ([Builds] in Client/TxFactory.cs)", RegisteredOperations().Where(o => !built.Contains(o)));
         None("SDK builders for operations no module registers", built.Where(b => !RegisteredOperations().Contains(b)));
     }
