@@ -33,6 +33,11 @@ public static class DevChain
         {
             throw new InvalidOperationException($"{directory} already holds a chain; choose an empty directory");
         }
+        // As in every version-2 payload: a name shown to people shows what it reads.
+        if (orgs.FirstOrDefault(o => Core.Codec.SpanReader.HasFormatCharacter(o.Name)) is { } deceptive)
+        {
+            throw new FormatException($"organisation '{deceptive.Id}': its name holds a Unicode format character (a bidirectional override, zero-width character or the like)");
+        }
         Directory.CreateDirectory(directory);
         var keys = Keys(directory);
         using var validator = KeyPair.Generate();

@@ -199,6 +199,12 @@ public sealed class CommandTests : IDisposable
         var again = await CliProcess.RunAsync(Limit, "init", "--data", data);
         Assert.Equal(2, again.Code);
         Assert.Contains("already holds a chain", again.Err, StringComparison.Ordinal);
+
+        var reversed = Path.Combine(_directory, "reversed");
+        var deceptive = await CliProcess.RunAsync(Limit, "init", "--data", reversed, "--org", "acme=Acme\u202eseciveD");
+        Assert.Equal(2, deceptive.Code);
+        Assert.Contains("format character", deceptive.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(reversed));
     }
 
     [Fact]
