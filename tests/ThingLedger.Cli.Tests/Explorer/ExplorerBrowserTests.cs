@@ -90,6 +90,31 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
     }
 
     [Fact]
+    public async Task One_tx_of_each_operation_the_demo_ran_shows_its_payload_decoded()
+    {
+        using var client = new Client.ThingLedgerClient(explorer.Url);
+        var head = (await client.GetHeadAsync()).Height;
+        var firstOfEach = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (ulong height = 1; height <= head; height++)
+        {
+            foreach (var tx in (await client.GetBlockAsync(height))?.Txs ?? [])
+            {
+                firstOfEach.TryAdd($"{tx.Module}/{tx.Operation}", tx.Id);
+            }
+        }
+        Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { "devices/register", "tokens/create", "tokens/mint", "tokens/transfer",
+            "telemetry/register-schema", "telemetry/register-model", "telemetry/anchor", "rewards/create", "rewards/enrol", "rewards/claim-onboarding",
+            "carbon/register-methodology", "carbon/claim", "carbon/verify", "carbon/retire", "market/place" }, firstOfEach.Keys.ToHashSet(StringComparer.Ordinal));
+        foreach (var (operation, id) in firstOfEach)
+        {
+            var page = await explorer.OpenAsync($"/txs/{id}");
+            await Expect(page.Locator("[data-payload] dt").First).ToBeVisibleAsync();
+            Assert.False(await page.Locator("text=do not decode").IsVisibleAsync(), $"{operation}: the payload of {id} is shown undecoded");
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task Block_and_transaction_pages_show_receipts_and_decoded_payloads()
     {
         var page = await explorer.OpenAsync("/tokens/VOLT");
