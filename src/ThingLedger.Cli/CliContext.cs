@@ -55,7 +55,6 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
         throw new FormatException($"'{value}' is neither an address (tl + 48 hex digits) nor a key name in {Keys.Directory}");
     }
 
-    /// <summary>A public key given as 130 hex digits (04‖X‖Y), a PEM file (public or private), or a key name in the store.</summary>
     /// <summary>The key pair <paramref name="value"/> names (a PEM file with a private key, or a key name in the key store), or null when it names only a public key.</summary>
     public KeyPair? ResolveKeyPair(string value)
     {
@@ -67,26 +66,23 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
         return Identifiers.IsLabel(value) && Keys.Contains(value) ? Keys.Load(value) : null;
     }
 
+    /// <summary>A public key given as 130 hex digits (04‖X‖Y), a PEM file (public or private), or a key name in the store.</summary>
     public PublicKey ResolvePublicKey(string option, string value)
     {
         if (PublicKey.TryParseHex(value, out var hex))
         {
             return hex!;
         }
-        if (File.Exists(value))
+        using (var pair = ResolveKeyPair(value))
         {
-            var pem = File.ReadAllText(value);
-            if (pem.Contains("PRIVATE KEY", StringComparison.Ordinal))
+            if (pair is not null)
             {
-                using var pair = KeyPair.ImportPem(pem);
                 return pair.PublicKey;
             }
-            return PublicKey.ImportPem(pem);
         }
-        if (Identifiers.IsLabel(value) && Keys.Contains(value))
+        if (File.Exists(value))
         {
-            using var key = Keys.Load(value);
-            return key.PublicKey;
+            return PublicKey.ImportPem(File.ReadAllText(value));
         }
         throw new FormatException($"{option} '{value}' is not a hex public key, a PEM file or a key name in {Keys.Directory}");
     }

@@ -52,6 +52,10 @@ public sealed class StateMachine
 
     public IReadOnlyList<IModule> Modules => _modulesByName;
 
+    /// <summary>The payload of <paramref name="tx"/> field by field, as its operation describes it; null when the tx names no registered operation or its payload does not decode.</summary>
+    public IReadOnlyList<PayloadField>? Describe(Transaction tx) =>
+        _modules.TryGetValue(tx.Module, out var module) ? module.Operations.Describe(tx.Operation, tx.Payload) : null;
+
     /// <summary>The registered module of type <typeparamref name="T"/> (its queries serve the node's API and explorer).</summary>
     public T Module<T>() where T : class, IModule =>
         _modulesByName.OfType<T>().SingleOrDefault() ?? throw new InvalidOperationException($"no {typeof(T).Name} is registered");

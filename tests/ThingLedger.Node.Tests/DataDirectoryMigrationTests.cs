@@ -74,7 +74,7 @@ public sealed class DataDirectoryMigrationTests : IDisposable
         {
             var txs = store.RecentTxs(null, 10_000);
             Assert.Equal(155, txs.Count);
-            var undecoded = txs.Where(t => Node.Explorer.PayloadFields.Describe(machine, t.Transaction) is not { Count: > 0 })
+            var undecoded = txs.Where(t => machine.Describe(t.Transaction) is not { Count: > 0 })
                 .Select(t => $"{t.Transaction.Module}/{t.Transaction.Operation}").Distinct().ToList();
             Assert.True(undecoded.Count == 0, "undecoded: " + string.Join(", ", undecoded));
             var operations = txs.Select(t => $"{t.Transaction.Module}/{t.Transaction.Operation}").ToHashSet();

@@ -48,7 +48,7 @@ public static class Fmt
     /// <summary>The first decoded payload fields of a tx, for one table cell.</summary>
     public static string Summary(Execution.StateMachine machine, Transaction tx)
     {
-        var fields = PayloadFields.Describe(machine, tx);
+        var fields = machine.Describe(tx);
         if (fields is null)
         {
             return $"{tx.Payload.Length} payload bytes";
