@@ -76,5 +76,5 @@ public class BlockCommitBenchmarks
         return _store.CommitBlock(_genesis.Timestamp + height, txs, result.Receipts, result.Changes, Attest);
     }
 
-    private FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(_admin, header));
+    private FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(_admin, header, AttestationScope.Of(_genesis)));
 }

@@ -61,7 +61,7 @@ public sealed class SignerState
     /// it is above the recorded height (recorded first, durably) or it is the very block recorded.
     /// Returns null when the key must not sign it.
     /// </summary>
-    public Attestation? TrySign(KeyPair validator, BlockHeader header)
+    public Attestation? TrySign(KeyPair validator, BlockHeader header, AttestationScope scope)
     {
         lock (_lock)
         {
@@ -78,7 +78,7 @@ public sealed class SignerState
                 Height = header.Height;
                 BlockHash = header.Hash;
             }
-            return Attestation.Sign(validator, header);
+            return Attestation.Sign(validator, header, scope);
         }
     }
 

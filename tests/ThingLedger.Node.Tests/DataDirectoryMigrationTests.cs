@@ -63,6 +63,16 @@ public sealed class DataDirectoryMigrationTests : IDisposable
         Assert.Equal((2, Gas.DefaultTxLimit), (tx.Version, tx.GasLimit));
         Assert.InRange(tx.Receipt!.GasUsed, Gas.Base, Gas.DefaultTxLimit);
         Assert.True(File.Exists(ledger));
+
+        // Its genesis is version 1: attestations keep signing without the genesis hash, so
+        // proofs of old blocks and of the new one verify; the document names the genesis.
+        Assert.Equal(Genesis.UnboundVersion, node.Genesis.Version);
+        foreach (var id in new[] { old[0].Id, added.Id! })
+        {
+            var proof = await client.GetTxProofAsync(Hash.Parse(id));
+            Assert.Equal(node.Genesis.Hash.ToString(), proof.GenesisHash);
+            Assert.True(proof.Verify(DataDirectory.LoadGenesis(_directory)).Ok);
+        }
     }
 
     [Fact]

@@ -74,7 +74,22 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         var proof = await client.GetTxProofAsync(mint.Id);
 
         var otherGenesis = DevChain.Initialize(Directory.CreateTempSubdirectory().FullName, "node-test", DevChain.SampleOrgs, 1);
-        Assert.Equal("certificate", proof.Verify(otherGenesis).Link);
+        Assert.Equal("genesis", proof.Verify(otherGenesis).Link);
+        var forOther = ProofDocument.Parse(proof.ToJson());
+        forOther.GenesisHash = otherGenesis.Hash.ToString();
+        Assert.Equal("certificate", forOther.Verify(otherGenesis).Link);
+
+        // A genesis with the same chain id, validators and quorum but another start time is
+        // another chain: the attestations sign the genesis hash, so relabelling is not enough.
+        var g = _node.Genesis;
+        Assert.Equal(Genesis.CurrentVersion, g.Version);
+        var twin = new Genesis(g.ChainId, g.Timestamp + 1, g.Orgs, g.Validators, g.Quorum);
+        var forTwin = ProofDocument.Parse(proof.ToJson());
+        forTwin.GenesisHash = twin.Hash.ToString();
+        Assert.Equal("certificate", forTwin.Verify(twin).Link);
+        var nameless = ProofDocument.Parse(proof.ToJson());
+        nameless.GenesisHash = null;
+        Assert.Equal("genesis", nameless.Verify(g).Link);
 
         var receipt = Convert.FromHexString(proof.Receipt!);
         receipt[40] ^= 1; // inside the cost field: version(1) txId(32) status(1) code(1) cost(8)
@@ -96,6 +111,10 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         Assert.Equal("header", upper.Verify(_node.Genesis).Link);
 
         var state = (await client.GetStateAsync(TokensModule.TokenKey(symbol), proof: true)).Proof!;
+        // A key whose slashes are escaped names the same key, not a literal "%2F" one.
+        var escaped = (await client.GetStateAsync(TokensModule.TokenKey(symbol).Replace("/", "%2F", StringComparison.Ordinal), proof: true)).Proof!;
+        Assert.Equal((TokensModule.TokenKey(symbol), state.Value), (escaped.Key, escaped.Value));
+        Assert.NotNull(escaped.Value);
         state.Value = "00" + state.Value![2..];
         Assert.Equal("state-proof", state.Verify(_node.Genesis).Link);
     }

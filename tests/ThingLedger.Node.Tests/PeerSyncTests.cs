@@ -85,7 +85,7 @@ public sealed class PeerSyncTests : IDisposable
         // The validator itself signs a header with a state root that execution will not give.
         var forged = record.Header with { StateRoot = Hash.Sha256([1, 2, 3]) };
         using var validator = KeyPair.ImportPem(File.ReadAllText(DataDirectory.NodeKeyPath(_source.Directory)));
-        var lie = new BlockRecord(forged, FinalityCertificate.Of(Attestation.Sign(validator, forged)), record.Transactions);
+        var lie = new BlockRecord(forged, FinalityCertificate.Of(Attestation.Sign(validator, forged, Follower.Validators.Scope)), record.Transactions);
         var rootBefore = Follower.Head.Header.StateRoot;
         await Assert.ThrowsAsync<BlockMismatchException>(() => Sync().ApplyAsync(lie));
         Assert.Equal(0UL, Follower.Head.Height);

@@ -28,7 +28,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryFixture>
         Assert.True(result.Ok, result.Message);
         Assert.Equal(ProofDocument.ReadingKind, receipt.Kind);
         Assert.Equal(
-            ["header", "reading", "device-key", "signature", "anchor-tx", "certificate", "transaction", "tx-inclusion", "receipt-inclusion", "anchor-path", "anchor-summary"],
+            ["genesis", "header", "reading", "device-key", "signature", "anchor-tx", "certificate", "transaction", "tx-inclusion", "receipt-inclusion", "anchor-path", "anchor-summary"],
             trace.Checks.Select(c => c.Link));
         Assert.All(trace.Checks, c => Assert.True(c.Ok, c.Message));
 
@@ -37,7 +37,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryFixture>
         tampered.Signature = Flip(tampered.Signature!, 10);
         var brokenTrace = new LinkTrace();
         Assert.False(tampered.Verify(_fixture.Node.Genesis, brokenTrace).Ok);
-        Assert.Equal(["header:True", "reading:True", "device-key:True", "signature:False"], brokenTrace.Checks.Select(c => $"{c.Link}:{c.Ok}"));
+        Assert.Equal(["genesis:True", "header:True", "reading:True", "device-key:True", "signature:False"], brokenTrace.Checks.Select(c => $"{c.Link}:{c.Ok}"));
 
         var latest = await client.GetLatestReadingAsync(signer.Device);
         Assert.Equal(reading.Sequence, latest!.Seq);

@@ -14,6 +14,8 @@ public sealed class SignerStateTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
+    private static readonly AttestationScope Scope = new("signer-test", Hash.Sha256([9]));
+
     private static BlockHeader Header(ulong height, byte salt) =>
         new("signer-test", height, default, 1_700_000_000_000ul + salt, 0, default, default, Hash.Sha256([salt]));
 
@@ -22,17 +24,17 @@ public sealed class SignerStateTests : IDisposable
     {
         var state = SignerState.Open(_directory);
         Assert.Null(state.Height);
-        Assert.NotNull(state.TrySign(_key, Header(5, 1)));
+        Assert.NotNull(state.TrySign(_key, Header(5, 1), Scope));
 
         var reopened = SignerState.Open(_directory);
         Assert.Equal(5ul, reopened.Height);
         Assert.Equal(Header(5, 1).Hash, reopened.BlockHash);
-        Assert.Null(reopened.TrySign(_key, Header(5, 2)));
-        Assert.Null(reopened.TrySign(_key, Header(4, 1)));
-        Assert.Null(reopened.TrySign(_key, Header(0, 1)));
+        Assert.Null(reopened.TrySign(_key, Header(5, 2), Scope));
+        Assert.Null(reopened.TrySign(_key, Header(4, 1), Scope));
+        Assert.Null(reopened.TrySign(_key, Header(0, 1), Scope));
         // The very block recorded may be signed again (a commit retried after a full disk).
-        Assert.True(reopened.TrySign(_key, Header(5, 1))!.Verify(Header(5, 1)));
-        Assert.NotNull(reopened.TrySign(_key, Header(6, 9)));
+        Assert.True(reopened.TrySign(_key, Header(5, 1), Scope)!.Verify(Header(5, 1), Scope));
+        Assert.NotNull(reopened.TrySign(_key, Header(6, 9), Scope));
         Assert.Equal(6ul, SignerState.Open(_directory).Height);
     }
 

@@ -33,7 +33,7 @@ public abstract class SingleOrgChain : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(Admin, header));
+    protected FinalityCertificate Attest(BlockHeader header) => FinalityCertificate.Of(Attestation.Sign(Admin, header, AttestationScope.Of(Genesis)));
 
     protected ChainHead CommitGenesis(LedgerStore store) =>
         store.CommitBlock(Genesis.Timestamp, [], [], Machine.Genesis(Genesis, store), Attest);

@@ -3,25 +3,17 @@ using ThingLedger.Core.Crypto;
 
 namespace ThingLedger.Core.Ledger;
 
-/// <summary>One validator's signature over (chain id, height, block hash, state root).</summary>
+/// <summary>
+/// One validator's signature over (chain id, height, block hash, state root) and, on a chain
+/// whose genesis is version 2, the genesis hash (<see cref="AttestationScope"/>).
+/// </summary>
 public sealed record Attestation(PublicKey Validator, byte[] Signature)
 {
-    /// <summary>The bytes a validator signs after the domain tag and chain id.</summary>
-    public static byte[] Body(ulong height, in Hash blockHash, in Hash stateRoot)
-    {
-        var body = new byte[8 + Hash.Size + Hash.Size];
-        var writer = new SpanWriter(body);
-        writer.WriteU64(height);
-        writer.WriteHash(blockHash);
-        writer.WriteHash(stateRoot);
-        return body;
-    }
+    public static Attestation Sign(KeyPair validator, BlockHeader header, AttestationScope scope) =>
+        new(validator.PublicKey, scope.Sign(validator, header.Height, header.Hash, header.StateRoot));
 
-    public static Attestation Sign(KeyPair validator, BlockHeader header) =>
-        new(validator.PublicKey, validator.Sign(DomainTags.Attestation, header.ChainId, Body(header.Height, header.Hash, header.StateRoot)));
-
-    public bool Verify(BlockHeader header) =>
-        SignatureVerifier.Verify(Validator, DomainTags.Attestation, header.ChainId, Body(header.Height, header.Hash, header.StateRoot), Signature);
+    public bool Verify(BlockHeader header, AttestationScope scope) =>
+        scope.Verify(Validator, header.Height, header.Hash, header.StateRoot, Signature);
 
     public bool Equals(Attestation? other) =>
         other is not null && Validator.Equals(other.Validator) && Signature.AsSpan().SequenceEqual(other.Signature);

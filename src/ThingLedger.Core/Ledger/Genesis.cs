@@ -40,10 +40,22 @@ public sealed record GenesisValidator(string Org, PublicKey PublicKey)
 /// </summary>
 public sealed class Genesis : ICanonical
 {
-    public const byte CurrentVersion = 1;
+    /// <summary>The version <c>init</c> writes: its validators' attestations bind its hash.</summary>
+    public const byte CurrentVersion = 2;
 
-    public Genesis(string chainId, ulong timestamp, IEnumerable<GenesisOrg> orgs, IEnumerable<GenesisValidator> validators, int quorum)
+    /// <summary>From this version on, attestations sign the genesis hash too (<see cref="AttestationScope"/>).</summary>
+    public const byte BoundAttestationsVersion = 2;
+
+    /// <summary>The first version: attestations sign chain id, height, block hash and state root only. Still read.</summary>
+    public const byte UnboundVersion = 1;
+
+    public Genesis(string chainId, ulong timestamp, IEnumerable<GenesisOrg> orgs, IEnumerable<GenesisValidator> validators, int quorum, byte version = CurrentVersion)
     {
+        if (version is not (UnboundVersion or CurrentVersion))
+        {
+            throw new FormatException($"genesis: version {version} is not one this node reads ({UnboundVersion} or {CurrentVersion})");
+        }
+        Version = version;
         ChainId = chainId;
         Timestamp = timestamp;
         Orgs = [.. orgs.Select(o => o with { Admins = [.. o.Admins.OrderBy(k => k.ToHex(), StringComparer.Ordinal)] }).OrderBy(o => o.Id, StringComparer.Ordinal)];
@@ -53,6 +65,8 @@ public sealed class Genesis : ICanonical
         Hash = Hash.Sha256(Canonical.Encode(this));
     }
 
+    /// <summary>1 for chains initialised before attestations bound the genesis hash, else 2.</summary>
+    public byte Version { get; }
     public string ChainId { get; }
     public ulong Timestamp { get; }
     public IReadOnlyList<GenesisOrg> Orgs { get; }
@@ -159,7 +173,7 @@ public sealed class Genesis : ICanonical
 
     public void Write(ref SpanWriter writer)
     {
-        writer.WriteU8(CurrentVersion);
+        writer.WriteU8(Version);
         writer.WriteString(ChainId);
         writer.WriteU64(Timestamp);
         writer.WriteVarUInt((ulong)Orgs.Count);
@@ -180,6 +194,7 @@ public sealed class Genesis : ICanonical
     public string ToJson() => JsonSerializer.Serialize(
         new GenesisDocument
         {
+            Version = Version == UnboundVersion ? null : Version,
             ChainId = ChainId,
             Timestamp = Timestamp,
             Orgs = [.. Orgs.Select(o => new GenesisDocument.Org { Id = o.Id, Name = o.Name, Admins = [.. o.Admins.Select(a => a.ToHex())] })],
@@ -203,7 +218,11 @@ public sealed class Genesis : ICanonical
         var validators = doc.Validators.Select(v => new GenesisValidator(
             v.Org ?? throw new FormatException("genesis: a validator has no org"),
             ParseKey(v.PublicKey, $"validator of '{v.Org}'")));
-        return new Genesis(doc.ChainId, doc.Timestamp, orgs, validators, doc.Quorum);
+        if (doc.Version is { } version && version != CurrentVersion)
+        {
+            throw new FormatException($"genesis: version {version} is not one this node reads (absent for version {UnboundVersion}, or {CurrentVersion})");
+        }
+        return new Genesis(doc.ChainId, doc.Timestamp, orgs, validators, doc.Quorum, (byte)(doc.Version ?? UnboundVersion));
     }
 
     private static PublicKey ParseKey(string? hex, string what) =>
@@ -213,6 +232,10 @@ public sealed class Genesis : ICanonical
 /// <summary>The JSON shape of the genesis file.</summary>
 public sealed class GenesisDocument
 {
+    /// <summary>Absent in version 1 files (written before attestations bound the genesis hash).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Version { get; set; }
+
     public string? ChainId { get; set; }
     public ulong Timestamp { get; set; }
     public List<Org>? Orgs { get; set; }

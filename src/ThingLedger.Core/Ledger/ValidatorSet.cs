@@ -120,15 +120,18 @@ public sealed class ValidatorHistory
 {
     private readonly ValidatorSet[] _epochs;
 
-    private ValidatorHistory(string chainId, ValidatorSet[] epochs)
+    private ValidatorHistory(AttestationScope scope, ValidatorSet[] epochs)
     {
-        ChainId = chainId;
+        Scope = scope;
         _epochs = epochs;
     }
 
-    public static ValidatorHistory FromGenesis(Genesis genesis) => new(genesis.ChainId, [ValidatorSet.FromGenesis(genesis)]);
+    public static ValidatorHistory FromGenesis(Genesis genesis) => new(AttestationScope.Of(genesis), [ValidatorSet.FromGenesis(genesis)]);
 
-    public string ChainId { get; }
+    public string ChainId => Scope.ChainId;
+
+    /// <summary>What every validator of the chain signs in: its chain id and, from genesis version 2, its genesis hash.</summary>
+    public AttestationScope Scope { get; }
 
     public IReadOnlyList<ValidatorSet> Epochs => _epochs;
 
@@ -159,7 +162,7 @@ public sealed class ValidatorHistory
             : next.From <= Latest.From
                 ? $"epoch {next.Epoch} starts at height {next.From}, not after epoch {Latest.Epoch} (height {Latest.From})"
                 : next.Problem();
-        return problem is null ? new ValidatorHistory(ChainId, [.. _epochs, next]) : null;
+        return problem is null ? new ValidatorHistory(Scope, [.. _epochs, next]) : null;
     }
 }
 

@@ -21,8 +21,9 @@ public sealed partial class ProofDocument
     public static ProofDocument ForMembership(
         ValidatorSet set, BlockHeader header, FinalityCertificate certificate, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof)
     {
-        var document = ForTx(header, certificate, tx, receipt, txProof, receiptProof);
+        var document = ForTx(default, header, certificate, tx, receipt, txProof, receiptProof);
         document.Kind = MembershipKind;
+        document.GenesisHash = null;
         document.ValidatorSet = Hex(set.Encode());
         return document;
     }
@@ -38,6 +39,10 @@ public sealed partial class ProofDocument
         if (Kind != MembershipKind)
         {
             return VerificationResult.Broken("document", $"a membership link has kind '{Kind}', expected '{MembershipKind}'");
+        }
+        if (GenesisHash is not null)
+        {
+            return VerificationResult.Broken("document", "a membership link names no genesis: the document it belongs to does");
         }
         if (!TryBytes(ValidatorSet, out var setBytes) || Ledger.ValidatorSet.TryDecode(setBytes, out var set) != CodecError.None)
         {

@@ -25,10 +25,10 @@ public sealed partial class ProofDocument
     /// <paramref name="batchProof"/> with <paramref name="batchSignature"/> (its device batch) is given.
     /// </summary>
     public static ProofDocument ForReading(
-        Reading reading, PublicKey deviceKey, byte[]? signature, MerkleProof? batchProof, byte[]? batchSignature, MerkleProof anchorProof,
+        in Hash genesisHash, Reading reading, PublicKey deviceKey, byte[]? signature, MerkleProof? batchProof, byte[]? batchSignature, MerkleProof anchorProof,
         BlockHeader header, FinalityCertificate certificate, Transaction anchorTx, Receipt anchorReceipt, MerkleProof txProof, MerkleProof receiptProof)
     {
-        var document = ForTx(header, certificate, anchorTx, anchorReceipt, txProof, receiptProof);
+        var document = ForTx(genesisHash, header, certificate, anchorTx, anchorReceipt, txProof, receiptProof);
         document.Kind = ReadingKind;
         document.Reading = Hex(reading.Encoded.ToArray());
         document.DeviceKey = deviceKey.ToHex();
@@ -41,7 +41,7 @@ public sealed partial class ProofDocument
 
     /// <summary>
     /// Links, in order: reading → device-key → signature (or batch-path, then signature) →
-    /// anchor-tx → the anchor tx's inclusion and the block's finality → anchor-path.
+    /// anchor-tx → the block's finality and the anchor tx's inclusion → anchor-path → anchor-summary.
     /// </summary>
     private VerificationResult VerifyReading(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace)
     {
@@ -90,13 +90,14 @@ public sealed partial class ProofDocument
             return VerificationResult.Broken("anchor-path", $"the reading is not under anchor root {anchor.Root}");
         }
         trace?.Pass("anchor-path", $"the reading is leaf {anchorProof.LeafIndex} of {anchorProof.TreeSize} under anchor root {anchor.Root}");
-        if (!Covers(anchor, reading))
-        {
-            return VerificationResult.Broken("anchor-tx", $"no summary of the anchor covers sequence {reading.Sequence} of device {reading.Device}");
-        }
         if (!TryBytes(Receipt, out var receiptBytes) || Ledger.Receipt.TryDecode(receiptBytes, out var receipt) != CodecError.None || receipt!.Status != TxStatus.Success)
         {
-            return VerificationResult.Broken("anchor-tx", "the anchor tx did not succeed");
+            return VerificationResult.Broken("anchor-summary", "the anchor tx did not succeed, so none of its summaries counts");
+        }
+        if (!Covers(anchor, reading))
+        {
+            return VerificationResult.Broken("anchor-summary",
+                $"no summary of the anchor covers sequence {reading.Sequence} of device {reading.Device} ({reading.SchemaRef}, day {DeviceSummary.DayOf(reading.Timestamp)})");
         }
         trace?.Pass("anchor-summary", $"the anchor's summary of device {reading.Device} covers sequence {reading.Sequence}, and the anchor tx succeeded");
         return VerificationResult.Valid(
@@ -143,7 +144,7 @@ public sealed partial class ProofDocument
         foreach (var s in anchor.Summaries)
         {
             if (s.Device == reading.Device && s.Schema == reading.Schema && s.SchemaVersion == reading.SchemaVersion &&
-                s.FirstSequence <= reading.Sequence && reading.Sequence <= s.LastSequence)
+                s.Day == DeviceSummary.DayOf(reading.Timestamp) && s.FirstSequence <= reading.Sequence && reading.Sequence <= s.LastSequence)
             {
                 return true;
             }

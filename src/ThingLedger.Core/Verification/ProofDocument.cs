@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Merkle;
 using ThingLedger.Core.State;
@@ -22,6 +23,14 @@ public sealed partial class ProofDocument
 
     public string Kind { get; set; } = string.Empty;
     public string ChainId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The hash of the genesis the document's block descends from, in hex (absent in membership
+    /// links). Checked against the trusted genesis; required when that genesis is version 2,
+    /// whose attestations sign the same hash.
+    /// </summary>
+    public string? GenesisHash { get; set; }
+
     public ulong Height { get; set; }
     public string Header { get; set; } = string.Empty;
     public string Certificate { get; set; } = string.Empty;
@@ -37,10 +46,11 @@ public sealed partial class ProofDocument
     public string? TxProof { get; set; }
     public string? ReceiptProof { get; set; }
 
-    public static ProofDocument ForState(BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof) => new()
+    public static ProofDocument ForState(in Hash genesisHash, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof) => new()
     {
         Kind = StateKind,
         ChainId = header.ChainId,
+        GenesisHash = genesisHash.ToString(),
         Height = header.Height,
         Header = Hex(header.Encode()),
         Certificate = Hex(certificate.Encode()),
@@ -49,18 +59,20 @@ public sealed partial class ProofDocument
         Proof = Hex(Canonical.Encode(proof)),
     };
 
-    public static ProofDocument ForTx(BlockHeader header, FinalityCertificate certificate, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof) => new()
-    {
-        Kind = TxKind,
-        ChainId = header.ChainId,
-        Height = header.Height,
-        Header = Hex(header.Encode()),
-        Certificate = Hex(certificate.Encode()),
-        Tx = Hex(tx.Encode()),
-        Receipt = Hex(receipt.Encode()),
-        TxProof = Hex(Canonical.Encode(txProof)),
-        ReceiptProof = Hex(Canonical.Encode(receiptProof)),
-    };
+    public static ProofDocument ForTx(
+        in Hash genesisHash, BlockHeader header, FinalityCertificate certificate, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof) => new()
+        {
+            Kind = TxKind,
+            ChainId = header.ChainId,
+            GenesisHash = genesisHash.ToString(),
+            Height = header.Height,
+            Header = Hex(header.Encode()),
+            Certificate = Hex(certificate.Encode()),
+            Tx = Hex(tx.Encode()),
+            Receipt = Hex(receipt.Encode()),
+            TxProof = Hex(Canonical.Encode(txProof)),
+            ReceiptProof = Hex(Canonical.Encode(receiptProof)),
+        };
 
     /// <summary>
     /// Checks the whole chain of links against <paramref name="genesis"/>; trusts nothing else.
@@ -79,6 +91,12 @@ public sealed partial class ProofDocument
         {
             return VerificationResult.Broken("document", $"a '{MembershipKind}' link is only checked inside another proof's membership list");
         }
+        var named = VerifyGenesisLabel(genesis);
+        if (!named.Ok)
+        {
+            return named;
+        }
+        trace?.Pass("genesis", named.Message);
         for (var i = 0; i < (Membership?.Count ?? 0); i++)
         {
             var link = Membership![i].VerifyMembershipLink(validators, out var next);
@@ -90,6 +108,29 @@ public sealed partial class ProofDocument
             validators = next!;
         }
         return VerifyAgainst(validators, trace);
+    }
+
+    /// <summary>
+    /// The document names the trusted genesis. For a version-2 genesis the label is required
+    /// (its certificate will be checked against the same hash); a version-1 chain's older
+    /// documents may lack it, but a label that is there must match.
+    /// </summary>
+    private VerificationResult VerifyGenesisLabel(Genesis genesis)
+    {
+        var trusted = genesis.Hash.ToString();
+        if (GenesisHash is null)
+        {
+            return genesis.Version >= Genesis.BoundAttestationsVersion
+                ? VerificationResult.Broken("genesis", $"the document does not name its genesis; the trusted genesis is {trusted}")
+                : VerificationResult.Valid($"genesis {trusted} (version 1: the document does not name it, attestations do not bind it)");
+        }
+        if (!string.Equals(GenesisHash, trusted, StringComparison.Ordinal))
+        {
+            return VerificationResult.Broken("genesis", $"the document names genesis {GenesisHash}, the trusted genesis is {trusted}");
+        }
+        return VerificationResult.Valid(genesis.Version >= Genesis.BoundAttestationsVersion
+            ? $"the document names the trusted genesis {trusted}, which its validators' attestations bind"
+            : $"the document names the trusted genesis {trusted} (version 1: attestations do not bind it)");
     }
 
     private VerificationResult VerifyAgainst(ValidatorHistory validators, LinkTrace? trace)

@@ -32,7 +32,7 @@ public static class ProofVerifier
                     ? $"attestation by {attestation.Validator.ToHex()[..16]}…, which is not a genesis validator"
                     : $"attestation by {attestation.Validator.ToHex()[..16]}…, which is not a validator of epoch {set.Epoch} (from block {set.From})");
             }
-            if (!attestation.Verify(header))
+            if (!attestation.Verify(header, validators.Scope))
             {
                 return VerificationResult.Broken("certificate", $"attestation by {attestation.Validator.ToHex()[..16]}… does not match header {header.Height}");
             }

@@ -69,12 +69,15 @@ internal static class ChainApi
 
     private static Results<Ok<StateEntryView>, ProblemHttpResult> State(string key, LedgerNode node, bool? proof)
     {
+        // The server decodes every escape of a path but %2F; a key's slashes may come either way
+        // (no state key holds a '%', so the two spellings cannot name different keys).
+        key = key.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         if (key.Length is 0 or > Core.State.StateKeys.MaxKeyBytes)
         {
             return Problems.BadRequest($"a state key is 1-{Core.State.StateKeys.MaxKeyBytes} characters");
         }
         var (value, stateProof, head) = node.Store.GetWithProof(key);
-        var document = proof == true ? ProofDocument.ForState(head.Header, head.Certificate, key, value, stateProof) : null;
+        var document = proof == true ? ProofDocument.ForState(node.Genesis.Hash, head.Header, head.Certificate, key, value, stateProof) : null;
         if (document is not null)
         {
             document.Membership = node.MembershipProof(head.Height);

@@ -157,7 +157,7 @@ internal static class TxApi
         {
             return Problems.NotFound($"tx {id} is not committed");
         }
-        var document = ProofDocument.ForTx(inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
+        var document = ProofDocument.ForTx(node.Genesis.Hash, inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
             inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof);
         document.Membership = node.MembershipProof(inclusion.Header.Height);
         return TypedResults.Ok(document);

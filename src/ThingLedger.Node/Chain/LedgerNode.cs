@@ -50,11 +50,11 @@ public sealed partial class LedgerNode : IDisposable
             Store.Dispose();
             throw;
         }
+        _validators = ValidatorHistory.FromGenesis(Genesis);
         if (Store.Head is null)
         {
             Store.CommitBlock(Genesis.Timestamp, [], [], Machine.Genesis(Genesis, Store), Attest);
         }
-        _validators = ValidatorHistory.FromGenesis(Genesis);
         RefreshValidators();
         // A solo node certifies its blocks alone, so it must be a validator. A consortium peer of
         // an organisation added later starts from genesis and attests once its epoch begins.
@@ -231,7 +231,7 @@ public sealed partial class LedgerNode : IDisposable
             {
                 return FinalityCertificate.Of();
             }
-            if (Signer.TrySign(ValidatorKey, header) is { } own)
+            if (Signer.TrySign(ValidatorKey, header, Validators.Scope) is { } own)
             {
                 return FinalityCertificate.Of(own);
             }
@@ -292,7 +292,7 @@ public sealed partial class LedgerNode : IDisposable
             while (_unattested.TryPeek(out var header) && header.Timestamp <= now + (ulong)Options.MaxBlockClockSkewMs)
             {
                 _unattested.Dequeue();
-                if (Signer.TrySign(ValidatorKey, header) is { } own)
+                if (Signer.TrySign(ValidatorKey, header, Validators.Scope) is { } own)
                 {
                     signed.Add(new AttestationMessage(header.Height, header.Hash, header.StateRoot, own));
                 }

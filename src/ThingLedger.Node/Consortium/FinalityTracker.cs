@@ -126,7 +126,7 @@ public sealed class FinalityTracker
     {
         var head = _store.Head?.Height ?? 0;
         if (message.Height + MaxHeightsAhead < FinalizedHeight || message.Height > head + MaxHeightsAhead ||
-            !message.Verify(_validators().ChainId))
+            !message.Verify(_validators().Scope))
         {
             return;
         }

@@ -55,7 +55,7 @@ public static class ReceiptBuilder
             batchProof = MerkleTree.Prove(batchLeaves, index);
             batchSignature = batch.Signature;
         }
-        var receipt = ProofDocument.ForReading(stored.Reading, key, stored.Signature, batchProof, batchSignature, anchorProof,
+        var receipt = ProofDocument.ForReading(node.Genesis.Hash, stored.Reading, key, stored.Signature, batchProof, batchSignature, anchorProof,
             inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction, inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof);
         receipt.Membership = node.MembershipProof(inclusion.Header.Height);
         return (receipt, null, null);

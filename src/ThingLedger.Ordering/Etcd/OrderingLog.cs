@@ -7,9 +7,8 @@ namespace ThingLedger.Ordering.Etcd;
 /// <summary>A validator's attestation of one block as published on the ordering log.</summary>
 public sealed record AttestationMessage(ulong Height, Hash BlockHash, Hash StateRoot, Attestation Attestation)
 {
-    /// <summary>The signature is the validator's over (chain id, height, block hash, state root).</summary>
-    public bool Verify(string chainId) => SignatureVerifier.Verify(
-        Attestation.Validator, DomainTags.Attestation, chainId, Core.Ledger.Attestation.Body(Height, BlockHash, StateRoot), Attestation.Signature);
+    /// <summary>The signature is the validator's over (chain id, height, block hash, state root) in the chain's scope.</summary>
+    public bool Verify(AttestationScope scope) => scope.Verify(Attestation.Validator, Height, BlockHash, StateRoot, Attestation.Signature);
 }
 
 /// <summary>

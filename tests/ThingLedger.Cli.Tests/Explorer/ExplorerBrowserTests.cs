@@ -82,7 +82,7 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
         await Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "valid");
         var links = await page.Locator("[data-link]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.link + ':' + e.dataset.ok)");
         Assert.Equal(
-            ["header:true", "reading:true", "device-key:true", "signature:true", "anchor-tx:true", "certificate:true", "transaction:true",
+            ["genesis:true", "header:true", "reading:true", "device-key:true", "signature:true", "anchor-tx:true", "certificate:true", "transaction:true",
              "tx-inclusion:true", "receipt-inclusion:true", "anchor-path:true", "anchor-summary:true"],
             links);
         await ExplorerFixture.ScreenshotAsync(page, "verify-reading");

@@ -42,7 +42,7 @@ public class BlockAndReceiptTests
         using var a = KeyPair.Generate();
         using var b = KeyPair.Generate();
         var header = new BlockHeader("c", 1, Hash.Zero, 1, 0, Hash.Zero, Hash.Zero, Hash.Zero);
-        var certificate = FinalityCertificate.Of(Attestation.Sign(a, header), Attestation.Sign(b, header));
+        var certificate = FinalityCertificate.Of(Attestation.Sign(a, header, new AttestationScope("c", null)), Attestation.Sign(b, header, new AttestationScope("c", null)));
         Assert.Equal(CodecError.None, FinalityCertificate.TryDecode(certificate.Encode(), out var decoded));
         Assert.Equal(certificate, decoded);
         var reversed = new FinalityCertificate([.. certificate.Attestations.Reverse()]);
@@ -61,14 +61,15 @@ public class BlockAndReceiptTests
         var genesis = new Genesis("c", 0, [new GenesisOrg("org", "Org", [v1.PublicKey])],
             [new GenesisValidator("org", v1.PublicKey), new GenesisValidator("org", v2.PublicKey), new GenesisValidator("org", v3.PublicKey)], 2);
         var header = new BlockHeader("c", 4, Hash.Zero, 1, 0, Hash.Zero, Hash.Zero, Hash.Sha256([4]));
-        Assert.True(ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(v3, header))).Ok);
+        var scope = AttestationScope.Of(genesis);
+        Assert.True(ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header, scope), Attestation.Sign(v3, header, scope))).Ok);
 
-        var one = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header)));
+        var one = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header, scope)));
         Assert.Equal("certificate", one.Link);
-        var stranger = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(outsider, header)));
+        var stranger = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header, scope), Attestation.Sign(outsider, header, scope)));
         Assert.False(stranger.Ok);
         var otherBlock = header with { StateRoot = Hash.Sha256([5]) };
-        var moved = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), otherBlock, FinalityCertificate.Of(Attestation.Sign(v1, header), Attestation.Sign(v2, header)));
+        var moved = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), otherBlock, FinalityCertificate.Of(Attestation.Sign(v1, header, scope), Attestation.Sign(v2, header, scope)));
         Assert.False(moved.Ok);
     }
 }
