@@ -7,14 +7,22 @@ namespace ThingLedger.Storage;
 
 /// <summary>
 /// A validator's durable memory of the highest block it attested (file <c>signer-state</c> beside
-/// <c>node.key</c>): the height and block hash, written and fsynced before the signature leaves
-/// the process. The key never signs a different block at or below that height, whatever the
-/// ledger beside it says: a ledger restored from an old backup, replaced by an empty file or
-/// rebuilt from another source cannot make it certify two blocks at one height (the role
-/// CometBFT's priv_validator_state plays). The file is one line,
-/// <c>thingledger-signer/1 {height} {block hash}</c>; it is replaced atomically (write, fsync,
-/// rename, fsync the folder), so a crash leaves the old record or the new one, never a mix.
+/// <c>node.key</c>): the height and block hash. The key never signs a different block at or below
+/// that height, whatever the ledger beside it says: a ledger restored from an old backup, replaced
+/// by an empty file or rebuilt from another source cannot make it certify two blocks at one
+/// height (the role CometBFT's priv_validator_state plays).
 /// </summary>
+/// <remarks>
+/// An attestation leaves the node only inside a committed block (served from ledger.db, or
+/// published to the ordering log after the commit), so the record is written once the block it
+/// signs is committed (<see cref="Persist"/>) and before the node announces it (to waiters,
+/// subscribers, peers and the ordering log). A crash between
+/// signing and committing therefore leaves no record of a block nobody saw, and the node signs
+/// again whatever block it then builds at that height; a record above the ledger always means
+/// the ledger lost blocks it had. The file is one line,
+/// <c>thingledger-signer/1 {height} {block hash}</c>, replaced atomically (write, fsync, rename,
+/// fsync the folder), so a crash leaves the old record or the new one, never a mix.
+/// </remarks>
 public sealed class SignerState
 {
     public const string FileName = "signer-state";
@@ -22,12 +30,15 @@ public sealed class SignerState
 
     private readonly string _path;
     private readonly object _lock = new();
+    private bool _unwritten;
+    private ulong? _writtenHeight;
+    private Hash _writtenHash;
 
     private SignerState(string path, ulong? height, Hash hash)
     {
         _path = path;
-        Height = height;
-        BlockHash = hash;
+        Height = _writtenHeight = height;
+        BlockHash = _writtenHash = hash;
     }
 
     /// <summary>The highest height attested, or null when this key has attested nothing on record.</summary>
@@ -58,8 +69,9 @@ public sealed class SignerState
 
     /// <summary>
     /// Signs <paramref name="header"/> if that can never make a second block at its height final:
-    /// it is above the recorded height (recorded first, durably) or it is the very block recorded.
-    /// Returns null when the key must not sign it.
+    /// it is above the recorded height or it is the very block recorded. Returns null when the key
+    /// must not sign it. The height is taken at once in memory; call <see cref="Persist"/> once the
+    /// block is committed and before the attestation is published.
     /// </summary>
     public Attestation? TrySign(KeyPair validator, BlockHeader header, AttestationScope scope)
     {
@@ -74,11 +86,56 @@ public sealed class SignerState
             }
             if (Height != header.Height)
             {
-                Write(header.Height, header.Hash);
                 Height = header.Height;
                 BlockHash = header.Hash;
+                _unwritten = true;
             }
             return Attestation.Sign(validator, header, scope);
+        }
+    }
+
+    /// <summary>Writes the highest signed block durably, if it is not on disk yet.</summary>
+    public void Persist()
+    {
+        lock (_lock)
+        {
+            if (_unwritten && Height is { } height)
+            {
+                Write(height, BlockHash);
+                (_writtenHeight, _writtenHash, _unwritten) = (height, BlockHash, false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The block last signed was not committed (the commit failed): nobody can have its
+    /// attestation, so the record returns to what is on disk and another block may be signed there.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (_lock)
+        {
+            if (_unwritten)
+            {
+                (Height, BlockHash, _unwritten) = (_writtenHeight, _writtenHash, false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Raises the record to a block the ledger holds (at start, after a crash between a commit and
+    /// its <see cref="Persist"/>, or for blocks a consortium peer committed without signing), so
+    /// the key never signs at or below what the ledger already holds.
+    /// </summary>
+    public void RaiseTo(ulong height, in Hash blockHash)
+    {
+        lock (_lock)
+        {
+            if (Height is null || Height < height)
+            {
+                Write(height, blockHash);
+                (Height, BlockHash, _writtenHeight, _writtenHash, _unwritten) = (height, blockHash, height, blockHash, false);
+            }
         }
     }
 

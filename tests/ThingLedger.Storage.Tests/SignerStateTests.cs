@@ -25,6 +25,7 @@ public sealed class SignerStateTests : IDisposable
         var state = SignerState.Open(_directory);
         Assert.Null(state.Height);
         Assert.NotNull(state.TrySign(_key, Header(5, 1), Scope));
+        state.Persist();
 
         var reopened = SignerState.Open(_directory);
         Assert.Equal(5ul, reopened.Height);
@@ -35,7 +36,34 @@ public sealed class SignerStateTests : IDisposable
         // The very block recorded may be signed again (a commit retried after a full disk).
         Assert.True(reopened.TrySign(_key, Header(5, 1), Scope)!.Verify(Header(5, 1), Scope));
         Assert.NotNull(reopened.TrySign(_key, Header(6, 9), Scope));
+        reopened.Persist();
         Assert.Equal(6ul, SignerState.Open(_directory).Height);
+    }
+
+    [Fact]
+    public void A_signature_whose_block_was_never_committed_leaves_no_record()
+    {
+        var state = SignerState.Open(_directory);
+        state.TrySign(_key, Header(3, 1), Scope);
+        state.Persist();
+        // Block 4 signed, then the process dies before the commit (and so before Persist).
+        Assert.NotNull(state.TrySign(_key, Header(4, 1), Scope));
+        Assert.Null(state.TrySign(_key, Header(4, 2), Scope));
+        var restarted = SignerState.Open(_directory);
+        Assert.Equal(3ul, restarted.Height);
+        Assert.NotNull(restarted.TrySign(_key, Header(4, 2), Scope));
+
+        // A failed commit gives the height back at once; a block already recorded is never given back.
+        restarted.Abandon();
+        Assert.NotNull(restarted.TrySign(_key, Header(4, 3), Scope));
+        restarted.Persist();
+        restarted.Abandon();
+        Assert.Null(restarted.TrySign(_key, Header(4, 1), Scope));
+
+        // At start the record rises to the ledger's head, never falls.
+        restarted.RaiseTo(9, Header(9, 1).Hash);
+        restarted.RaiseTo(2, Header(2, 1).Hash);
+        Assert.Equal((9ul, Header(9, 1).Hash), (SignerState.Open(_directory).Height!.Value, SignerState.Open(_directory).BlockHash));
     }
 
     [Fact]

@@ -54,7 +54,10 @@ public sealed partial class LedgerNode : IDisposable
         if (Store.Head is null)
         {
             Store.CommitBlock(Genesis.Timestamp, [], [], Machine.Genesis(Genesis, Store), Attest);
+            Signer.Persist();
         }
+        // A crash after a commit and before its record leaves the record behind the ledger.
+        Signer.RaiseTo(Store.Head!.Height, Store.Head.Header.Hash);
         RefreshValidators();
         // A solo node certifies its blocks alone, so it must be a validator. A consortium peer of
         // an organisation added later starts from genesis and attests once its epoch begins.
@@ -301,6 +304,8 @@ public sealed partial class LedgerNode : IDisposable
             {
                 AttestationProblem = null;
             }
+            // These blocks are committed already and their attestations are published next.
+            Signer.Persist();
         }
         return signed;
     }
@@ -357,9 +362,19 @@ public sealed partial class LedgerNode : IDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var height = Head.Height + 1;
         var executed = Machine.ExecuteBlock(Store, height, timestamp, txs);
-        var head = fetched is null
-            ? Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, Attest)
-            : Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, _ => fetched.Certificate, fetched.Header);
+        ChainHead head;
+        try
+        {
+            head = fetched is null
+                ? Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, Attest)
+                : Store.CommitBlock(timestamp, txs, executed.Receipts, executed.Changes, _ => fetched.Certificate, fetched.Header);
+        }
+        catch
+        {
+            Signer.Abandon();
+            throw;
+        }
+        Signer.Persist();
         RefreshValidators();
         Interlocked.Exchange(ref _headMoved, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (CatchingUpTo is { } target && head.Height >= target)

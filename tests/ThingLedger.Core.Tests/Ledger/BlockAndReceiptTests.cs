@@ -68,6 +68,12 @@ public class BlockAndReceiptTests
         Assert.Equal("certificate", one.Link);
         var stranger = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header, FinalityCertificate.Of(Attestation.Sign(v1, header, scope), Attestation.Sign(outsider, header, scope)));
         Assert.False(stranger.Ok);
+        // A quorum is there, but a certificate is checked whole: an entry that proves nothing
+        // (a key outside the set in force) refuses it, as a wrong signature of a member does.
+        var padded = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), header,
+            FinalityCertificate.Of(Attestation.Sign(v1, header, scope), Attestation.Sign(v2, header, scope), Attestation.Sign(outsider, header, scope)));
+        Assert.Equal("certificate", padded.Link);
+        Assert.Contains("not a genesis validator", padded.Message, StringComparison.Ordinal);
         var otherBlock = header with { StateRoot = Hash.Sha256([5]) };
         var moved = ProofVerifier.VerifyCertificate(ValidatorHistory.FromGenesis(genesis), otherBlock, FinalityCertificate.Of(Attestation.Sign(v1, header, scope), Attestation.Sign(v2, header, scope)));
         Assert.False(moved.Ok);

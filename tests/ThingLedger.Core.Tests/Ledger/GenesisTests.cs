@@ -76,6 +76,20 @@ public class GenesisTests
         Assert.Contains($"version {version}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"1700000000000\"")]
+    [InlineData("1.7e12")]
+    [InlineData("1700000000000.0")]
+    [InlineData("-1")]
+    [InlineData("18446744073709551616")]
+    public void The_timestamp_is_a_plain_json_integer_of_64_unsigned_bits(string timestamp)
+    {
+        using var admin = KeyPair.Generate();
+        using var validator = KeyPair.Generate();
+        var json = Sample(admin, validator).ToJson().Replace("1700000000000", timestamp, StringComparison.Ordinal);
+        Assert.ThrowsAny<FormatException>(() => Genesis.Parse(json));
+    }
+
     [Fact]
     public void Attestations_of_a_version_2_chain_bind_its_genesis_and_those_of_a_version_1_chain_do_not()
     {
