@@ -21,9 +21,7 @@ public sealed partial class ProofDocument
     public static ProofDocument ForMembership(
         ValidatorSet set, BlockHeader header, FinalityCertificate certificate, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof)
     {
-        var document = ForTx(default, header, certificate, tx, receipt, txProof, receiptProof);
-        document.Kind = MembershipKind;
-        document.GenesisHash = null;
+        var document = WithTx(ForBlock(MembershipKind, null, header, certificate), tx, receipt, txProof, receiptProof);
         document.ValidatorSet = Hex(set.Encode());
         return document;
     }

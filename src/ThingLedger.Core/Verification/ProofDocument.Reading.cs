@@ -28,8 +28,7 @@ public sealed partial class ProofDocument
         in Hash genesisHash, Reading reading, PublicKey deviceKey, byte[]? signature, MerkleProof? batchProof, byte[]? batchSignature, MerkleProof anchorProof,
         BlockHeader header, FinalityCertificate certificate, Transaction anchorTx, Receipt anchorReceipt, MerkleProof txProof, MerkleProof receiptProof)
     {
-        var document = ForTx(genesisHash, header, certificate, anchorTx, anchorReceipt, txProof, receiptProof);
-        document.Kind = ReadingKind;
+        var document = WithTx(ForBlock(ReadingKind, genesisHash.ToString(), header, certificate), anchorTx, anchorReceipt, txProof, receiptProof);
         document.Reading = Hex(reading.Encoded.ToArray());
         document.DeviceKey = deviceKey.ToHex();
         document.Signature = signature is null ? null : Hex(signature);

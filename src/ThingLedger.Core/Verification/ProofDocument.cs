@@ -46,33 +46,38 @@ public sealed partial class ProofDocument
     public string? TxProof { get; set; }
     public string? ReceiptProof { get; set; }
 
-    public static ProofDocument ForState(in Hash genesisHash, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof) => new()
+    public static ProofDocument ForState(in Hash genesisHash, BlockHeader header, FinalityCertificate certificate, string key, byte[]? value, StateProof proof)
     {
-        Kind = StateKind,
+        var document = ForBlock(StateKind, genesisHash.ToString(), header, certificate);
+        document.Key = key;
+        document.Value = value is null ? null : Hex(value);
+        document.Proof = Hex(Canonical.Encode(proof));
+        return document;
+    }
+
+    public static ProofDocument ForTx(
+        in Hash genesisHash, BlockHeader header, FinalityCertificate certificate, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof) =>
+        WithTx(ForBlock(TxKind, genesisHash.ToString(), header, certificate), tx, receipt, txProof, receiptProof);
+
+    /// <summary>The labels and the block every kind starts from; <paramref name="genesisHash"/> is null in membership links.</summary>
+    private static ProofDocument ForBlock(string kind, string? genesisHash, BlockHeader header, FinalityCertificate certificate) => new()
+    {
+        Kind = kind,
         ChainId = header.ChainId,
-        GenesisHash = genesisHash.ToString(),
+        GenesisHash = genesisHash,
         Height = header.Height,
         Header = Hex(header.Encode()),
         Certificate = Hex(certificate.Encode()),
-        Key = key,
-        Value = value is null ? null : Hex(value),
-        Proof = Hex(Canonical.Encode(proof)),
     };
 
-    public static ProofDocument ForTx(
-        in Hash genesisHash, BlockHeader header, FinalityCertificate certificate, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof) => new()
-        {
-            Kind = TxKind,
-            ChainId = header.ChainId,
-            GenesisHash = genesisHash.ToString(),
-            Height = header.Height,
-            Header = Hex(header.Encode()),
-            Certificate = Hex(certificate.Encode()),
-            Tx = Hex(tx.Encode()),
-            Receipt = Hex(receipt.Encode()),
-            TxProof = Hex(Canonical.Encode(txProof)),
-            ReceiptProof = Hex(Canonical.Encode(receiptProof)),
-        };
+    private static ProofDocument WithTx(ProofDocument document, Transaction tx, Receipt receipt, MerkleProof txProof, MerkleProof receiptProof)
+    {
+        document.Tx = Hex(tx.Encode());
+        document.Receipt = Hex(receipt.Encode());
+        document.TxProof = Hex(Canonical.Encode(txProof));
+        document.ReceiptProof = Hex(Canonical.Encode(receiptProof));
+        return document;
+    }
 
     /// <summary>
     /// Checks the whole chain of links against <paramref name="genesis"/>; trusts nothing else.
