@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics;
 using ThingLedger.Client;
 using ThingLedger.Core;
+using ThingLedger.Execution;
 using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Consortium;
 using ThingLedger.Node.Explorer;
 using ThingLedger.Node.Json;
+using ThingLedger.Node.Modules;
 using ThingLedger.Node.Telemetry;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 
@@ -44,6 +46,12 @@ public static class NodeApp
         builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
+        // What queries read: committed state, stored readings and the modules' rules.
+        builder.Services.AddSingleton(services => services.GetRequiredService<LedgerNode>().Store);
+        builder.Services.AddSingleton(services => services.GetRequiredService<LedgerNode>().Readings);
+        builder.Services.AddSingleton(services => services.GetRequiredService<LedgerNode>().Machine);
+        var modules = NodeModules.Load(ModuleCatalog.Create());
+        builder.Services.AddModules(modules);
         builder.Services.AddHostedService<ChainRunner>();
         builder.Services.AddSingleton<DiskWatch>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DiskWatch>());
@@ -88,7 +96,7 @@ public static class NodeApp
             o.RoutePrefix = "swagger";
         });
         var api = app.MapGroup("/v1");
-        api.MapTxApi().MapChainApi().MapModuleApi().MapTelemetryApi().MapCarbonApi().MapMarketApi().MapRewardsApi().MapSyncApi();
+        api.MapTxApi().MapChainApi().MapAccountApi().MapSyncApi().MapModuleApis(modules);
         app.MapOpsApi();
         app.MapExplorer();
         // Resolve the ledger now: a bad data directory fails at start, not on the first request.

@@ -20,6 +20,9 @@ internal static class Problems
 
     public static ProblemHttpResult BadRequest(string detail) => Of(ErrorCodes.BadRequest, detail);
 
+    /// <summary>A list's page size: 50 unless asked, at most <see cref="ChainApi.MaxPage"/>.</summary>
+    public static int Limit(int? limit) => Math.Clamp(limit ?? 50, 1, ChainApi.MaxPage);
+
     public static int StatusFor(string code) => code switch
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,

@@ -1,7 +1,5 @@
 using ThingLedger.Execution;
-using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Identity;
-using ThingLedger.Execution.Modules.Rewards;
 using ThingLedger.Execution.Modules.Tokens;
 using ThingLedger.Storage;
 
@@ -19,12 +17,6 @@ public static class LedgerLists
     public static List<(string Id, OrgRecord Org)> Orgs(LedgerStore store) => Decoded(store, IdentityModule.OrgsPrefix, OrgRecord.Read);
 
     public static List<(string Symbol, TokenRecord Token)> Tokens(LedgerStore store) => Decoded(store, TokensModule.TokensPrefix, TokenRecord.Read);
-
-    public static List<(string Id, MethodologyRecord Record)> Methodologies(LedgerStore store) => Decoded(store, CarbonModule.MethodologiesPrefix, MethodologyRecord.Read);
-
-    public static List<(string Symbol, CreditRecord Credit)> Credits(LedgerStore store) => Decoded(store, CarbonModule.CreditsPrefix, CreditRecord.Read);
-
-    public static List<(string Id, ProgrammeRecord Record)> Programmes(LedgerStore store) => Decoded(store, RewardsModule.ProgrammesPrefix, ProgrammeRecord.Read);
 
     /// <summary>The records under <paramref name="prefix"/> after the key suffix <paramref name="after"/>, each with its key suffix (the next page's cursor).</summary>
     public static List<(string Id, T Record)> Decoded<T>(LedgerStore store, string prefix, Payload.Reader<T> read, string? after = null, int limit = MaxEntries)

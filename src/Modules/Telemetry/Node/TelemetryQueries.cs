@@ -1,0 +1,52 @@
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
+using ThingLedger.Node.Chain;
+using ThingLedger.Node.Telemetry;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Modules.Telemetry;
+
+/// <summary>
+/// Readings stored at this node, their anchors, and the schemas and screening models on chain:
+/// the one place the telemetry module's API and explorer pages read from.
+/// </summary>
+public sealed class TelemetryQueries(LedgerStore store, ReadingStore readings, LedgerNode node)
+{
+    private SchemaCache Schemas => node.Schemas;
+
+    public (long Readings, int Devices) Counts() => readings.Counts();
+
+    public ulong LastAnchoredIngest => readings.LastAnchoredIngest;
+
+    /// <summary>A device's readings, newest first, within [from, to] (ms) and below sequence <paramref name="before"/> when given.</summary>
+    public IReadOnlyList<StoredReading> History(Address device, ulong? from, ulong? to, ulong? before, int limit) => readings.History(device, from, to, before, limit);
+
+    public StoredReading? Latest(Address device) => readings.Latest(device);
+
+    public StoredReading? Reading(Address device, ulong sequence) => readings.Find(device, sequence);
+
+    /// <summary>The anchor that covers the reading stored at <paramref name="ingest"/>, or null while it is not anchored.</summary>
+    public AnchorRecord? Anchor(ulong ingest) => readings.FindAnchor(ingest);
+
+    /// <summary>The schema a reading was written in, or null when it is not on chain.</summary>
+    public TelemetrySchema? SchemaOf(Reading reading) => Schemas.Find(reading.Schema, reading.SchemaVersion);
+
+    public SchemaRecord? Schema(string id, ushort version) => TelemetryModule.ReadSchema(store, id, version);
+
+    public List<SchemaRecord> AllSchemas() => [.. LedgerLists.Decoded(store, TelemetryModule.SchemasPrefix, SchemaRecord.Read).Select(s => s.Record)];
+
+    public List<ModelRecord> Models() => [.. LedgerLists.Decoded(store, TelemetryModule.ModelsPrefix, ModelRecord.Read).Select(m => m.Record)];
+
+    /// <summary>What the chain records of a device's telemetry (anchored counts, daily summaries), or null before its first anchor.</summary>
+    public DeviceTelemetryRecord? Summary(Address device) => TelemetryModule.ReadDevice(store, device);
+
+    /// <summary>A reading's values named and scaled by its schema (v0, v1 … unscaled when the schema is unknown).</summary>
+    public List<(string Name, string Value)> Values(Reading reading)
+    {
+        var schema = SchemaOf(reading);
+        return [.. reading.Values.Select((v, i) => schema is null
+            ? ($"v{i}", TelemetrySchema.FormatValue(v, 0))
+            : (schema.Fields[i].Name, TelemetrySchema.FormatValue(v, schema.Fields[i].Decimals)))];
+    }
+}
