@@ -36,7 +36,7 @@ public class BlockCommitBenchmarks
         _directory = Directory.CreateTempSubdirectory("tl-bench-commit-").FullName;
         _genesis = new Genesis("bench-commit", 1_700_000_000_000, [new GenesisOrg("acme", "Acme", [_admin.PublicKey])], [new GenesisValidator("acme", _admin.PublicKey)], 1);
         _machine = StateMachine.Create(_genesis.ChainId);
-        _store = LedgerStore.Open(_directory, _genesis);
+        _store = LedgerStore.Open(_directory, _genesis, _machine.Events);
         _store.CommitBlock(_genesis.Timestamp, [], [], _machine.Genesis(_genesis, _store), Attest);
         var admin = new Account(_admin, _genesis.ChainId, 1);
         _accounts = [.. Enumerable.Range(0, 2_000).Select(_ => new Account(KeyPair.Generate(), _genesis.ChainId, 1))];

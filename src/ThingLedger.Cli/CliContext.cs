@@ -99,17 +99,17 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
         {
             Report(result);
         }
-        return result.Status == "failed" ? CliRunner.Refused : 0;
+        return result.Status == TxState.Failed ? CliRunner.Refused : 0;
     }
 
     private static void Report(TxResultView result)
     {
         switch (result.Status)
         {
-            case "committed":
+            case TxState.Committed:
                 CliRunner.Success($"committed in block {result.Height}: tx {result.Id}");
                 break;
-            case "failed":
+            case TxState.Failed:
                 CliRunner.Error($"{result.Code}: tx {result.Id} was recorded in block {result.Height} as failed; nothing changed");
                 break;
             default:

@@ -2,13 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
 using ThingLedger.Client;
+using ThingLedger.Core;
 
 namespace ThingLedger.Cli;
 
 /// <summary>Prints results as JSON (--json) or as readable tables.</summary>
 internal static class Output
 {
-    private static readonly JsonSerializerOptions Indented = new(ClientJsonContext.Default.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new(ClientJson.Options) { WriteIndented = true };
 
     /// <summary>Prints any API contract type as indented camelCase JSON.</summary>
     public static void Json<T>(T value) =>
@@ -20,7 +21,7 @@ internal static class Output
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title)).AddColumn("field").AddColumn("value");
         foreach (var (name, value) in fields)
         {
-            table.AddRow(Markup.Escape(name), Markup.Escape(value?.ToString() ?? "—"));
+            table.AddRow(Markup.Escape(name), Markup.Escape(value switch { null => "—", Enum e => CanonicalText.Text(e), _ => value.ToString() ?? "—" }));
         }
         AnsiConsole.Write(table);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Verification;
@@ -50,9 +51,9 @@ public sealed partial class ThingLedgerClient : IDisposable
         foreach (var chunk in txs.Chunk(batchSize))
         {
             var response = await SubmitAsync(chunk, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
-            if (response.Results.FirstOrDefault(r => r.Status != "committed") is { } failed)
+            if (response.Results.FirstOrDefault(r => r.Status != TxState.Committed) is { } failed)
             {
-                throw new InvalidOperationException($"{what} failed: tx {failed.Index} of a batch is {failed.Status} {failed.Code} {failed.Message}".TrimEnd());
+                throw new InvalidOperationException($"{what} failed: tx {failed.Index} of a batch is {failed.Status.Text()} {failed.Code} {failed.Message}".TrimEnd());
             }
         }
     }
@@ -129,39 +130,6 @@ public sealed partial class ThingLedgerClient : IDisposable
 
     public async Task<string> GetGenesisJsonAsync(CancellationToken cancellationToken = default) =>
         await _http.GetStringAsync("v1/genesis", cancellationToken).ConfigureAwait(false);
-
-    public Task<List<OrgView>> GetOrgsAsync(CancellationToken cancellationToken = default) => GetAsync("v1/orgs", Json.ListOrgView, cancellationToken);
-
-    /// <summary>The validator epochs and membership proposals.</summary>
-    public Task<MembershipView> GetMembershipAsync(CancellationToken cancellationToken = default) => GetAsync("v1/membership", Json.MembershipView, cancellationToken);
-
-    public Task<Page<MemberView>> GetMembersAsync(string org, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/orgs/{org}/members?limit=200", Json.PageMemberView, cancellationToken);
-
-    public Task<DeviceView?> GetDeviceAsync(Address id, CancellationToken cancellationToken = default) =>
-        GetOrNullAsync($"v1/devices/{id}", Json.DeviceView, cancellationToken);
-
-    public Task<Page<DeviceView>> ListDevicesAsync(Address? owner = null, string? org = null, string? after = null, int limit = 50, CancellationToken cancellationToken = default)
-    {
-        var query = $"v1/devices?limit={limit.ToString(CultureInfo.InvariantCulture)}";
-        query += owner is { } o ? $"&owner={o}" : string.Empty;
-        query += org is not null ? $"&org={Uri.EscapeDataString(org)}" : string.Empty;
-        query += after is not null ? $"&after={Uri.EscapeDataString(after)}" : string.Empty;
-        return GetAsync(query, Json.PageDeviceView, cancellationToken);
-    }
-
-    public Task<List<TokenView>> GetTokensAsync(CancellationToken cancellationToken = default) => GetAsync("v1/tokens", Json.ListTokenView, cancellationToken);
-
-    public Task<TokenView?> GetTokenAsync(string symbol, CancellationToken cancellationToken = default) =>
-        GetOrNullAsync($"v1/tokens/{symbol}", Json.TokenView, cancellationToken);
-
-    public Task<BalanceView> GetBalanceAsync(string symbol, Address holder, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/tokens/{symbol}/balances/{holder}", Json.BalanceView, cancellationToken);
-
-    /// <summary>A page of a token's holders with their balances, by address.</summary>
-    public Task<Page<BalanceView>> GetHoldersAsync(string symbol, string? after = null, int limit = 50, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/tokens/{symbol}/holders?limit={limit.ToString(CultureInfo.InvariantCulture)}" +
-            (after is null ? string.Empty : $"&after={Uri.EscapeDataString(after)}"), Json.PageBalanceView, cancellationToken);
 
     private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using ThingLedger.Core;
 using ThingLedger.Core.Ledger;
 
 namespace ThingLedger.Execution;
@@ -15,6 +16,15 @@ public interface IModule
     /// handler the state machine discards every write it made.
     /// </summary>
     OperationTable Operations { get; }
+
+    /// <summary>
+    /// Its error codes and their prefix (<see cref="ModuleErrors.Of"/> over its errors class). A
+    /// module that adds no codes of its own (it fails only with kernel codes) declares none.
+    /// </summary>
+    ModuleErrors? Errors => null;
+
+    /// <summary>The event types it emits (each of this module), with the index topic of each attribute.</summary>
+    IReadOnlyList<EventType> Events => [];
 
     /// <summary>Writes the module's genesis state.</summary>
     void InitGenesis(Genesis genesis, StateView state);

@@ -52,6 +52,33 @@ public sealed class ModuleCatalog
 
     public IReadOnlyList<IModule> All { get; }
 
+    /// <summary>
+    /// A host's parts for the registered modules (node parts, CLI parts: one instance of each
+    /// concrete <typeparamref name="TPart"/> in <paramref name="types"/>), in registration order.
+    /// A part naming no registered module, or two parts for one module, are refused with
+    /// <see cref="ModuleRegistrationException"/>, so the host does not start.
+    /// </summary>
+    public IReadOnlyList<TPart> Parts<TPart>(IEnumerable<Type> types, Func<TPart, string> module) where TPart : class
+    {
+        var parts = types
+            .Where(t => t.IsSubclassOf(typeof(TPart)) && !t.IsAbstract)
+            .Select(t => (TPart)Activator.CreateInstance(t, nonPublic: true)!)
+            .ToList();
+        var order = All.Select((m, i) => (m.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        foreach (var group in parts.GroupBy(module, StringComparer.Ordinal))
+        {
+            if (!order.ContainsKey(group.Key))
+            {
+                throw new ModuleRegistrationException($"{group.First().GetType().Name} is the {typeof(TPart).Name} of module '{group.Key}', which is not registered in ModuleCatalog");
+            }
+            if (group.Count() > 1)
+            {
+                throw new ModuleRegistrationException($"module '{group.Key}' has two of {typeof(TPart).Name}: {string.Join(", ", group.Select(p => p.GetType().Name))}");
+            }
+        }
+        return [.. parts.OrderBy(p => order[module(p)])];
+    }
+
     /// <summary>The built-in modules, and <paramref name="extra"/> ones (tests) built from the same surfaces.</summary>
     public static ModuleCatalog Create(params Func<ModuleCatalog, IModule>[] extra) => new(extra);
 }

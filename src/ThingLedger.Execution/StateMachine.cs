@@ -19,7 +19,7 @@ public sealed class StateMachine
     private readonly IModule[] _modulesByName;
     private readonly IMembershipDirectory _members;
 
-    /// <exception cref="ModuleRegistrationException">Two modules share a name, or a name is not a module name.</exception>
+    /// <exception cref="ModuleRegistrationException">Two modules share a name, or a name is not a module name, or their error codes or prefixes clash (<see cref="ModuleErrors.Conflict"/>).</exception>
     public StateMachine(string chainId, IEnumerable<IModule> modules, IMembershipDirectory members)
     {
         ChainId = chainId;
@@ -35,8 +35,30 @@ public sealed class StateMachine
             }
         }
         _modulesByName = [.. _modules.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
+        if (ModuleErrors.Conflict(_modulesByName.Where(m => m.Errors is not null).Select(m => (m.Name, m.Errors!))) is { } conflict)
+        {
+            throw new ModuleRegistrationException(conflict);
+        }
+        foreach (var module in _modulesByName)
+        {
+            if (module.Events.FirstOrDefault(e => e.Module != module.Name) is { } foreign)
+            {
+                throw new ModuleRegistrationException($"module '{module.Name}' declares the event {foreign}, which is another module's: a module declares only its own events");
+            }
+        }
+        try
+        {
+            Events = new EventCatalog(_modulesByName.SelectMany(m => m.Events));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModuleRegistrationException(e.Message);
+        }
         _members = members;
     }
+
+    /// <summary>Every event type the modules declare; the activity index reads receipts through it.</summary>
+    public EventCatalog Events { get; }
 
     /// <summary>The keys only the kernel writes ("core/nonce/…").</summary>
     public const string KernelPrefix = "core";
@@ -176,7 +198,7 @@ public sealed class StateMachine
             return Failed(tx, ErrorCodes.UnknownOperation, meter);
         }
         var view = new StateView(block, meter);
-        var context = new TxContext(tx, height, timestamp, view, _members, meter);
+        var context = new TxContext(tx, height, timestamp, view, _members, meter, Events);
         Outcome outcome;
         try
         {
@@ -190,6 +212,10 @@ public sealed class StateMachine
         catch (StateNotOwnedException)
         {
             outcome = ErrorCodes.StateNotOwned;
+        }
+        catch (EventNotDeclaredException)
+        {
+            outcome = ErrorCodes.EventNotDeclared;
         }
         catch (OutOfGasException)
         {

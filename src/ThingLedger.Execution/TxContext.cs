@@ -8,8 +8,11 @@ public sealed class TxContext
 {
     private readonly List<LedgerEvent> _events = [];
 
-    internal TxContext(Transaction tx, ulong height, ulong timestamp, StateView state, IMembershipDirectory members, GasMeter gas)
+    private readonly EventCatalog _declared;
+
+    internal TxContext(Transaction tx, ulong height, ulong timestamp, StateView state, IMembershipDirectory members, GasMeter gas, EventCatalog declared)
     {
+        _declared = declared;
         Gas = gas;
         Tx = tx;
         Height = height;
@@ -42,9 +45,18 @@ public sealed class TxContext
     /// <summary>The validator set in force for this block.</summary>
     public ValidatorSet Validators => Members.ValidatorsAt(State, Height);
 
-    public void Emit(string module, string name, params EventAttribute[] attributes)
+    /// <summary>
+    /// Emits an event of a type a registered module declares (<see cref="IModule.Events"/>), with
+    /// attributes that type declares; anything else is a faulty module: the tx fails with
+    /// <see cref="Core.ErrorCodes.EventNotDeclared"/>.
+    /// </summary>
+    public void Emit(EventType type, params EventAttribute[] attributes)
     {
-        var e = new LedgerEvent(module, name, attributes);
+        if (!_declared.Contains(type))
+        {
+            throw new EventNotDeclaredException($"event {type} is declared by no registered module");
+        }
+        var e = type.Create(attributes);
         Gas.ChargeEvent(e);
         _events.Add(e);
     }

@@ -64,7 +64,7 @@ public static class NodeApp
         builder.Services.AddHostedService(services => services.GetRequiredService<Anchorer>());
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ClientJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ClientJson.Resolver);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, NodeJsonContext.Default);
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -5,10 +5,11 @@ using ThingLedger.Core.Ledger;
 namespace ThingLedger.Storage;
 
 /// <summary>
-/// What a committed tx is about, for the activity index: every address its events name (a device,
-/// a sender, a recipient, an owner, a member) and every token symbol. A device's history, an
-/// account's transfers and a token's movements are then index lookups, never scans. Topics are
-/// short binary keys: a kind byte, then the address's 20 bytes or the symbol's UTF-8.
+/// What a committed tx is about, for the activity index: every address and token symbol its events
+/// name in attributes their event types declare as <see cref="Topic.Address"/> or
+/// <see cref="Topic.Token"/> (a device, a sender, a recipient, an owner, a member). A device's
+/// history, an account's transfers and a token's movements are then index lookups, never scans.
+/// Topics are short binary keys: a kind byte, then the address's 20 bytes or the symbol's UTF-8.
 /// </summary>
 public static class ActivityTopics
 {
@@ -33,23 +34,20 @@ public static class ActivityTopics
         return topic;
     }
 
-    /// <summary>The distinct topics of a receipt's events (none for a failed tx: it has no events).</summary>
-    public static void Collect(Receipt receipt, List<byte[]> topics)
+    /// <summary>The distinct topics of a receipt's events (none for a failed tx: it has no events), as <paramref name="events"/> declares them.</summary>
+    public static void Collect(Receipt receipt, EventCatalog events, List<byte[]> topics)
     {
         topics.Clear();
         foreach (var e in receipt.Events)
         {
             foreach (var attribute in e.Attributes)
             {
-                byte[]? topic = null;
-                if (attribute.Key == "symbol")
+                byte[]? topic = events.TopicOf(e, attribute) switch
                 {
-                    topic = OfToken(attribute.Value);
-                }
-                else if (attribute.Value.Length == Address.TextLength && Address.TryParse(attribute.Value, out var address))
-                {
-                    topic = OfAddress(address);
-                }
+                    Topic.Token => OfToken(attribute.Value),
+                    Topic.Address when Address.TryParse(attribute.Value, out var address) => OfAddress(address),
+                    _ => null,
+                };
                 if (topic is not null && !topics.Exists(t => t.AsSpan().SequenceEqual(topic)))
                 {
                     topics.Add(topic);

@@ -18,7 +18,7 @@ public sealed partial class LedgerStore
         var topics = new List<byte[]>(4);
         for (var n = 0; n < receipts.Count; n++)
         {
-            ActivityTopics.Collect(receipts[n], topics);
+            ActivityTopics.Collect(receipts[n], _events, topics);
             foreach (var topic in topics)
             {
                 if (!byTopic.TryGetValue(topic, out var positions))

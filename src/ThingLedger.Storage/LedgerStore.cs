@@ -23,8 +23,11 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     private volatile ChainHead? _head;
     private bool _faulted;
 
-    private LedgerStore(SqliteConnection writer, string readConnectionString, Genesis genesis)
+    private readonly EventCatalog _events;
+
+    private LedgerStore(SqliteConnection writer, string readConnectionString, Genesis genesis, EventCatalog events)
     {
+        _events = events;
         _writer = writer;
         _readConnectionString = readConnectionString;
         Genesis = genesis;
@@ -51,12 +54,13 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
     /// Opens (or creates) the ledger in <paramref name="directory"/> for <paramref name="genesis"/>.
     /// Refuses a database of another chain, another format, or whose state does not match its head.
     /// A database of the previous format is converted; <paramref name="progress"/> hears about long work.
+    /// The activity index reads receipts' events through <paramref name="events"/> (the modules' declarations).
     /// </summary>
-    public static LedgerStore Open(string directory, Genesis genesis, Action<string>? progress = null)
+    public static LedgerStore Open(string directory, Genesis genesis, EventCatalog events, Action<string>? progress = null)
     {
         var (writer, connectionString) = SqliteFile.Open(directory, DatabaseFileName, Schema.Create, "ThingLedger database");
         var path = Path.Combine(directory, DatabaseFileName);
-        var store = new LedgerStore(writer, connectionString, genesis);
+        var store = new LedgerStore(writer, connectionString, genesis, events);
         try
         {
             store.CheckOrWriteMeta(path);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using ThingLedger.Cli.Network;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Ordering.Etcd;
@@ -115,7 +116,7 @@ public abstract class LocalNetworkFixture : IAsyncLifetime
             try
             {
                 var response = await client.SubmitAsync(batch);
-                foreach (var result in response.Results.Where(r => r.Status is "accepted" or "committed"))
+                foreach (var result in response.Results.Where(r => r.Status is TxState.Accepted or TxState.Committed))
                 {
                     acknowledged.Add(Hash.Parse(result.Id!));
                 }
@@ -421,7 +422,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
             if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 5_000 < (long)ahead - 2_000)
             {
                 Assert.Equal(height, view.FinalizedHeight);
-                Assert.Equal("not-attesting", view.Status);
+                Assert.Equal(PeerStatus.NotAttesting, view.Status);
                 Assert.Contains($"block {height + 1} is dated", view.Problem);
             }
         }
@@ -431,7 +432,7 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
         foreach (var i in new[] { 0, 1, 2 })
         {
             using var client = fixture.Peer(i);
-            while ((await client.GetFinalityAsync()).Status != "healthy")
+            while ((await client.GetFinalityAsync()).Status != PeerStatus.Healthy)
             {
                 Assert.True(clock.Elapsed < LocalNetworkFixture.Settle, $"peer {i} still holds back its attestation\n{fixture.Logs()}");
                 await Task.Delay(100);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution;
 using ThingLedger.Node;
@@ -27,7 +28,7 @@ public sealed class CrashRecoveryTests : IDisposable
             var senders = Enumerable.Range(0, 4).Select(_ => new Account(KeyPair.Generate(), genesis.ChainId, 1)).ToArray();
             var setup = new List<Core.Ledger.Transaction> { admin.Sign(Operations.CreateToken("CRASH", "Crash test", 0, Roles.Admin, 0)) };
             setup.AddRange(senders.Select(s => admin.Sign(Operations.Mint("CRASH", s.Address, 1_000_000))));
-            Assert.All((await client.SubmitAsync(setup, wait: true)).Results, r => Assert.Equal("committed", r.Status));
+            Assert.All((await client.SubmitAsync(setup, wait: true)).Results, r => Assert.Equal(TxState.Committed, r.Status));
             foreach (var tx in setup)
             {
                 acknowledged.Add(tx.Id);
@@ -47,7 +48,7 @@ public sealed class CrashRecoveryTests : IDisposable
                         var response = await loadClient.SubmitAsync(batch, wait: true, timeoutMs: 10_000);
                         for (var i = 0; i < batch.Count; i++)
                         {
-                            if (response.Results[i].Status is "committed" or "failed")
+                            if (response.Results[i].Status is TxState.Committed or TxState.Failed)
                             {
                                 acknowledged.Add(batch[i].Id);
                             }
@@ -79,7 +80,7 @@ public sealed class CrashRecoveryTests : IDisposable
             foreach (var id in acknowledged)
             {
                 var tx = await client.GetTxAsync(id);
-                Assert.True(tx is not null && tx.Status is "committed" or "failed", $"acknowledged tx {id} is missing after restart");
+                Assert.True(tx is not null && tx.Status is TxState.Committed or TxState.Failed, $"acknowledged tx {id} is missing after restart");
             }
             var head = await client.GetHeadAsync();
             Assert.True(head.Height >= lastSeen.Height);
@@ -89,7 +90,7 @@ public sealed class CrashRecoveryTests : IDisposable
             // And it carries on: a new tx commits on top of the recovered chain.
             var admin = await Account.OpenAsync(client, DevChain.Keys(_directory).Load(DevChain.AdminKeyName("gridco")), genesis.ChainId);
             var after = await client.SubmitAsync(admin.Sign(Operations.AddMember("gridco", KeyPair.Generate().Address, Roles.Auditor)), wait: true);
-            Assert.Equal("committed", after.Status);
+            Assert.Equal(TxState.Committed, after.Status);
             Assert.True((await client.VerifyTxAsync(acknowledged.First(), genesis)).Ok);
         }
     }
@@ -108,7 +109,7 @@ public sealed class CrashRecoveryTests : IDisposable
             var admin = await Account.OpenAsync(client, DevChain.Keys(_directory).Load(DevChain.AdminKeyName("voltmotors")), genesis.ChainId);
             var setup = new List<Core.Ledger.Transaction> { admin.Sign(Operations.RegisterSchema(Execution.Modules.Telemetry.BuiltInSchemas.SmartMeter)) };
             setup.AddRange(devices.Select((d, i) => admin.Sign(Operations.RegisterDevice(d, admin.ChainId, "voltmotors", "meter", $"M-{i}", admin.Address))));
-            Assert.All((await client.SubmitAsync(setup, wait: true)).Results, r => Assert.Equal("committed", r.Status));
+            Assert.All((await client.SubmitAsync(setup, wait: true)).Results, r => Assert.Equal(TxState.Committed, r.Status));
 
             using var stopLoad = new CancellationTokenSource();
             var load = devices.Chunk(5).Select(mine => Task.Run(async () =>

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
@@ -104,11 +105,11 @@ public sealed class HardeningTests : IDisposable
         {
             using var client = new ThingLedgerClient(node.Url);
             var admin = await Account.OpenAsync(client, DevChain.Keys(data).Load(DevChain.AdminKeyName("voltmotors")), genesis.ChainId);
-            Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)), wait: true)).Status);
+            Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)), wait: true)).Status);
             using var car = KeyPair.Generate();
             var register = admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "ev-x1", "SN-H-1", admin.Address));
             deviceTx = register.Id;
-            Assert.Equal("committed", (await client.SubmitAsync(register, wait: true)).Status);
+            Assert.Equal(TxState.Committed, (await client.SubmitAsync(register, wait: true)).Status);
             var signer = new DeviceSigner(car, genesis.ChainId);
             var reading = signer.Measure(BuiltInSchemas.Ev, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1_000, 523, 1_250, 800, 95, 7_500, 0, 0);
             Assert.Equal(1, (await client.UploadReadingsAsync([signer.Sign(reading)], [])).Accepted);
@@ -143,7 +144,7 @@ public sealed class HardeningTests : IDisposable
         using (var node = await NodeProcess.StartAsync(data, port))
         {
             using var client = new ThingLedgerClient(node.Url);
-            Assert.Equal("committed", (await client.GetTxAsync(deviceTx))!.Status);
+            Assert.Equal(TxState.Committed, (await client.GetTxAsync(deviceTx))!.Status);
         }
     }
 
@@ -160,9 +161,9 @@ public sealed class HardeningTests : IDisposable
             using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort(), "--Node:MinFreeDiskBytes=0");
             using var client = new ThingLedgerClient(node.Url);
             var admin = await Account.OpenAsync(client, DevChain.Keys(data).Load(DevChain.AdminKeyName("voltmotors")), genesis.ChainId);
-            Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)), wait: true)).Status);
+            Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)), wait: true)).Status);
             using var car = KeyPair.Generate();
-            Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "ev-x1", "SN-F-1", admin.Address)), wait: true)).Status);
+            Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "ev-x1", "SN-F-1", admin.Address)), wait: true)).Status);
             var signer = new DeviceSigner(car, genesis.ChainId);
 
             var filler = Path.Combine(mount, "filler");
@@ -187,7 +188,7 @@ public sealed class HardeningTests : IDisposable
             }
             Assert.True((await http.GetAsync(node.Url + "/health")).IsSuccessStatusCode, node.Log);
             admin = await Account.OpenAsync(client, admin.Key, genesis.ChainId);
-            Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.CreateToken("ROOM", "Room again", 0, Execution.Roles.Admin, 0)), wait: true)).Status);
+            Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.CreateToken("ROOM", "Room again", 0, Execution.Roles.Admin, 0)), wait: true)).Status);
             var again = signer.Measure(BuiltInSchemas.Ev, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1_001, 523, 1_250, 800, 95, 7_500, 0, 0);
             Assert.Equal(1, (await client.UploadReadingsAsync([signer.Sign(again)], [])).Accepted);
         }

@@ -41,8 +41,12 @@ public sealed partial class ModuleCoverageTests
     [Fact]
     public void Every_operation_a_user_submits_has_a_cli_command()
     {
-        var commands = string.Concat(Directory.GetFiles(Path.Combine(Root(), "src", "ThingLedger.Cli", "Commands"), "*.cs").Select(File.ReadAllText));
-        None("operations no CLI command submits (Cli/Commands calls no SDK builder of theirs)", Builders()
+        var commands = string.Concat(Directory.GetDirectories(Path.Combine(Root(), "src", "Modules"))
+            .Select(module => Path.Combine(module, "Cli"))
+            .Where(Directory.Exists)
+            .SelectMany(cli => Directory.GetFiles(cli, "*.cs", SearchOption.AllDirectories))
+            .Select(File.ReadAllText));
+        None("operations no CLI command submits (no file in src/Modules/*/Cli calls their SDK builder)", Builders()
             .Where(b => !b.Builds.ByNode && !Regex.IsMatch(commands, $@"\bOperations\.{b.Method.Name}\b"))
             .Select(b => (b.Builds.Module, b.Builds.Operation)));
     }
@@ -60,7 +64,7 @@ public sealed partial class ModuleCoverageTests
     public void Every_operation_has_an_sdk_builder()
     {
         var built = Builders().Select(b => (b.Builds.Module, b.Builds.Operation)).ToHashSet();
-        None("operations without an SDK builder ([Builds] in Client/TxFactory.cs)", RegisteredOperations().Where(o => !built.Contains(o)));
+        None("operations without an SDK builder ([Builds] in src/Modules/*/Client)", RegisteredOperations().Where(o => !built.Contains(o)));
         None("SDK builders for operations no module registers", built.Where(b => !RegisteredOperations().Contains(b)));
     }
 
@@ -82,14 +86,47 @@ public sealed partial class ModuleCoverageTests
     }
 
     [Fact]
+    public void Every_declared_event_has_its_row_in_the_wire_format_events_table()
+    {
+        var doc = Doc("WIRE-FORMAT.md");
+        var table = doc[doc.IndexOf("### Events", StringComparison.Ordinal)..doc.IndexOf("## Block header", StringComparison.Ordinal)];
+        var declared = Machine.Modules.SelectMany(m => m.Events).ToList();
+        Assert.NotEmpty(declared);
+        var missing = declared.Where(e => !table.Contains(Row(e), StringComparison.Ordinal)).Select(e => Row(e)).ToList();
+        Assert.True(missing.Count == 0, "events whose row in WIRE-FORMAT.md \"Events\" is missing or differs; expected:\n" + string.Join("\n", missing));
+
+        static string Row(Core.Ledger.EventType e) =>
+            $"| `{e.Module}` | `{e.Name}` | {string.Join(", ", e.Fields.Select(f => $"`{f.Key}`" + f.Topic switch
+            {
+                Core.Ledger.Topic.Address => " (address)",
+                Core.Ledger.Topic.Token => " (token)",
+                _ => string.Empty,
+            }))} |";
+    }
+
+    [Fact]
     public void Every_error_code_is_documented()
     {
         var doc = Doc("ERRORS.md");
-        var codes = typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral)
-            .Select(f => (string)f.GetRawConstantValue()!);
-        var missing = codes.Where(c => !doc.Contains($"`{c}`", StringComparison.Ordinal) && !Prefixed(doc, c)).ToList();
-        Assert.True(missing.Count == 0, "error codes ERRORS.md does not explain: " + string.Join(", ", missing));
+        var missing = ModuleErrors.Kernel.Where(c => !doc.Contains($"`{c}`", StringComparison.Ordinal) && !Prefixed(doc, c)).ToList();
+        Assert.True(missing.Count == 0, "kernel error codes ERRORS.md does not explain: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Every_module_error_code_is_documented_in_its_module_section()
+    {
+        var doc = Doc("ERRORS.md");
+        foreach (var module in Machine.Modules)
+        {
+            var errors = Assert.IsType<ModuleErrors>(module.Errors);
+            var heading = $"### `{module.Name}` — prefix `{errors.Prefix}`";
+            var start = doc.IndexOf(heading, StringComparison.Ordinal);
+            Assert.True(start >= 0, $"ERRORS.md has no section \"{heading}\"");
+            var end = NextSection().Match(doc, start + heading.Length) is { Success: true } next ? next.Index : doc.Length;
+            var section = doc[start..end];
+            var missing = errors.Codes.Where(c => !section.Contains($"`{c}`", StringComparison.Ordinal) && !Prefixed(section, c)).ToList();
+            Assert.True(missing.Count == 0, $"codes of module '{module.Name}' its ERRORS.md section does not explain: " + string.Join(", ", missing));
+        }
     }
 
     private static void None(string what, IEnumerable<(string Module, string Operation)> operations)
@@ -101,6 +138,9 @@ public sealed partial class ModuleCoverageTests
     /// <summary>ERRORS.md writes families as `CARBON_METHODOLOGY_INVALID|EXISTS|NOT_FOUND`.</summary>
     private static bool Prefixed(string doc, string code) =>
         Family().Matches(doc).Any(m => m.Groups["alternatives"].Value.Split('|').Select((part, i) => i == 0 ? part : m.Groups["stem"].Value + part).Contains(code));
+
+    [GeneratedRegex(@"^#{2,3} ", RegexOptions.Multiline)]
+    private static partial Regex NextSection();
 
     [GeneratedRegex(@"^\| (?<first>[^|]+) \|", RegexOptions.Multiline)]
     private static partial Regex TableRow();

@@ -25,7 +25,7 @@ public class StateMachineTests
         var before = chain.State.Where(kv => !kv.Key.StartsWith("core/", StringComparison.Ordinal)).ToDictionary();
         var receipt = chain.Run(chain.Tx(chain.AcmeAdmin, "tokens", "transfer", Send(stranger.Address, 5_000)));
         Assert.Equal(TxStatus.Failed, receipt.Status);
-        Assert.Equal(ErrorCodes.InsufficientBalance, receipt.ErrorCode);
+        Assert.Equal(TokensErrors.InsufficientBalance, receipt.ErrorCode);
         Assert.Empty(receipt.Events);
         Assert.Equal(before, chain.State.Where(kv => !kv.Key.StartsWith("core/", StringComparison.Ordinal)).ToDictionary());
         Assert.Equal(3ul, StateMachine.LastNonce(chain, chain.AcmeAdmin.Address));

@@ -1,4 +1,5 @@
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
@@ -53,7 +54,7 @@ public sealed class AdmissionBoundsTests : IDisposable
         using var key = KeyPair.Generate();
         var txs = Enumerable.Range(1, 5).Select(n => Operations.Transfer("NONE", key.Address, 1).Sign(_node.Genesis.ChainId, key, (ulong)n)).ToList();
         var response = await client.SubmitAsync(txs);
-        Assert.Equal(["accepted", "accepted", "accepted", "rejected", "rejected"], response.Results.Select(r => r.Status));
+        Assert.Equal([TxState.Accepted, TxState.Accepted, TxState.Accepted, TxState.Rejected, TxState.Rejected], response.Results.Select(r => r.Status));
         Assert.Equal(ErrorCodes.SignerPendingLimit, response.Results[3].Code);
 
         // Once the three commit, the signer may send the next.
@@ -65,7 +66,7 @@ public sealed class AdmissionBoundsTests : IDisposable
             }
         }
         var next = await client.SubmitAsync(Operations.Transfer("NONE", key.Address, 1).Sign(_node.Genesis.ChainId, key, 4), wait: true);
-        Assert.Equal("failed", next.Status);
-        Assert.Equal(ErrorCodes.TokenNotFound, next.Code);
+        Assert.Equal(TxState.Failed, next.Status);
+        Assert.Equal(TokensErrors.TokenNotFound, next.Code);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
@@ -26,7 +27,7 @@ public sealed class AnchorRepairTests
         var payload = AnchorBuilder.Build(ledger.Readings.Unanchored(1, 100), (id, v) => TelemetryModule.ReadSchema(ledger.Store, id, v)?.Schema).Single();
         var anchor = Transaction.Create(ledger.Genesis.ChainId, TelemetryModule.ModuleName, TelemetryModule.Anchor, Canonical.Encode(payload),
             ledger.ValidatorKey, StateMachine.LastNonce(ledger.Store, ledger.ValidatorKey.Address) + 1, ulong.MaxValue);
-        Assert.Equal("committed", (await client.SubmitAsync(anchor, wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(anchor, wait: true)).Status);
         Assert.Equal(0ul, ledger.Readings.LastAnchoredIngest);
 
         var anchorer = node.Services.GetRequiredService<Anchorer>();
@@ -63,7 +64,7 @@ public sealed class AnchorRepairTests
         var admin = await node.AccountAsync(node.Admin("voltmotors"));
         var setup = await client.SubmitAsync(
             [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Washer)), admin.Sign(Operations.RegisterDevice(device, admin.ChainId, "voltmotors", "wm", "WM-1", admin.Address))], wait: true);
-        Assert.All(setup.Results, r => Assert.Equal("committed", r.Status));
+        Assert.All(setup.Results, r => Assert.Equal(TxState.Committed, r.Status));
         var signer = new DeviceSigner(device, node.Genesis.ChainId);
         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Assert.Equal(count, (await client.UploadReadingsAsync([], [signer.SignBatch([.. Enumerable.Range(0, count).Select(_ => signer.Measure(BuiltInSchemas.Washer, now, 500, 1))])])).Accepted);

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Text;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Node.Tests;
 
@@ -35,7 +38,7 @@ public sealed class BadInputTests : IClassFixture<TestNode>
     {
         using var client = _node.Client();
         var result = await client.SubmitAsync(tx, wait: true);
-        Assert.Equal("failed", result.Status);
+        Assert.Equal(TxState.Failed, result.Status);
         return result.Code;
     }
 
@@ -44,7 +47,7 @@ public sealed class BadInputTests : IClassFixture<TestNode>
         using var client = _node.Client();
         var admin = await _node.AccountAsync(_node.Admin("gridco"));
         var ok = await client.SubmitAsync(admin.Sign(Operations.AddMember("gridco", KeyPair.Generate().Address, Roles.Auditor)), wait: true);
-        Assert.Equal("committed", ok.Status);
+        Assert.Equal(TxState.Committed, ok.Status);
     }
 
     private string ChainId => _node.Genesis.ChainId;
@@ -97,7 +100,7 @@ public sealed class BadInputTests : IClassFixture<TestNode>
         var admin = await _node.AccountAsync(_node.Admin("homeappliance"));
         using var client = _node.Client();
         var first = admin.Sign(Operations.AddMember("homeappliance", KeyPair.Generate().Address, Roles.Operator));
-        Assert.Equal("committed", (await client.SubmitAsync(first, wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(first, wait: true)).Status);
         var reused = Operations.AddMember("homeappliance", KeyPair.Generate().Address, Roles.Operator).Sign(ChainId, admin.Key, first.Nonce);
         Assert.Equal(ErrorCodes.NonceReused, (await RefusedAsync(reused)).Code);
         var gap = Operations.AddMember("homeappliance", KeyPair.Generate().Address, Roles.Operator).Sign(ChainId, admin.Key, admin.NextNonce + 5);
@@ -174,14 +177,14 @@ public sealed class BadInputTests : IClassFixture<TestNode>
         using var car = KeyPair.Generate();
         using var owner = KeyPair.Generate();
         var serial = "VIN-" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "EV-7", serial, owner.Address)), wait: true)).Status);
-        Assert.Equal(ErrorCodes.DeviceKeyExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "EV-7", serial + "b", owner.Address))));
-        Assert.Equal(ErrorCodes.DeviceSerialExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(KeyPair.Generate(), admin.ChainId, "voltmotors", "EV-7", serial, owner.Address))));
-        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RevokeDevice(car.Address, "stolen")), wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "EV-7", serial, owner.Address)), wait: true)).Status);
+        Assert.Equal(DevicesErrors.DeviceKeyExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(car, admin.ChainId, "voltmotors", "EV-7", serial + "b", owner.Address))));
+        Assert.Equal(DevicesErrors.DeviceSerialExists, await ExecutionCodeAsync(admin.Sign(Operations.RegisterDevice(KeyPair.Generate(), admin.ChainId, "voltmotors", "EV-7", serial, owner.Address))));
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RevokeDevice(car.Address, "stolen")), wait: true)).Status);
         var ownerAccount = await _node.AccountAsync(owner);
-        Assert.Equal(ErrorCodes.DeviceRevoked, await ExecutionCodeAsync(ownerAccount.Sign(Operations.TransferDevice(car.Address, admin.Address))));
+        Assert.Equal(DevicesErrors.DeviceRevoked, await ExecutionCodeAsync(ownerAccount.Sign(Operations.TransferDevice(car.Address, admin.Address))));
         var device = await client.GetDeviceAsync(car.Address);
-        Assert.Equal(("revoked", owner.Address.ToString()), (device!.Status, device.Owner));
+        Assert.Equal((DeviceStatus.Revoked, owner.Address.ToString()), (device!.Status, device.Owner));
         var listed = await client.ListDevicesAsync(owner: owner.Address);
         Assert.Single(listed.Items);
     }
@@ -194,8 +197,8 @@ public sealed class BadInputTests : IClassFixture<TestNode>
         var symbol = "C" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
         await client.SubmitAsync(admin.Sign(Operations.CreateToken(symbol, "Capped", 0, Roles.Admin, 100)), wait: true);
         await client.SubmitAsync(admin.Sign(Operations.Mint(symbol, admin.Address, 100)), wait: true);
-        Assert.Equal(ErrorCodes.MintCapExceeded, await ExecutionCodeAsync(admin.Sign(Operations.Mint(symbol, admin.Address, 1))));
-        Assert.Equal(ErrorCodes.InsufficientBalance, await ExecutionCodeAsync(admin.Sign(Operations.Transfer(symbol, KeyPair.Generate().Address, 101))));
+        Assert.Equal(TokensErrors.MintCapExceeded, await ExecutionCodeAsync(admin.Sign(Operations.Mint(symbol, admin.Address, 1))));
+        Assert.Equal(TokensErrors.InsufficientBalance, await ExecutionCodeAsync(admin.Sign(Operations.Transfer(symbol, KeyPair.Generate().Address, 101))));
 
         var big = "U" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
         await client.SubmitAsync(admin.Sign(Operations.CreateToken(big, "Uncapped", 0, Roles.Admin, 0)), wait: true);

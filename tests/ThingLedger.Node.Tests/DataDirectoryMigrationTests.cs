@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using Microsoft.Data.Sqlite;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
@@ -58,7 +59,7 @@ public sealed class DataDirectoryMigrationTests : IDisposable
 
         var admin = await Account.OpenAsync(client, node.Keys.Load("gridco-admin"), node.Genesis.ChainId);
         var added = await client.SubmitAsync(admin.Sign(Operations.AddMember("gridco", KeyPair.Generate().Address, Roles.Auditor)), wait: true);
-        Assert.Equal("committed", added.Status);
+        Assert.Equal(TxState.Committed, added.Status);
         var tx = (await client.GetTxAsync(Hash.Parse(added.Id!)))!;
         Assert.Equal((2, Gas.DefaultTxLimit), (tx.Version, tx.GasLimit));
         Assert.InRange(tx.Receipt!.GasUsed, Gas.Base, Gas.DefaultTxLimit);
@@ -80,7 +81,7 @@ public sealed class DataDirectoryMigrationTests : IDisposable
     {
         var genesis = DataDirectory.LoadGenesis(_directory);
         var machine = Execution.StateMachine.Create(genesis.ChainId);
-        using (var store = LedgerStore.Open(_directory, genesis))
+        using (var store = LedgerStore.Open(_directory, genesis, machine.Events))
         {
             var txs = store.RecentTxs(null, 10_000);
             Assert.Equal(155, txs.Count);
@@ -92,6 +93,40 @@ public sealed class DataDirectoryMigrationTests : IDisposable
         }
         SqliteConnection.ClearAllPools();
     }
+
+    /// <summary>
+    /// The release that wrote the fixture indexed every attribute named "symbol" as a token and
+    /// every value that parses as an address as that address. Topics now come from the modules'
+    /// event declarations; over every receipt of the old chain they are the same.
+    /// </summary>
+    [Fact]
+    public void Declared_event_topics_index_the_version_1_chain_as_the_release_that_wrote_it()
+    {
+        var genesis = DataDirectory.LoadGenesis(_directory);
+        var machine = Execution.StateMachine.Create(genesis.ChainId);
+        using (var store = LedgerStore.Open(_directory, genesis, machine.Events))
+        {
+            var txs = store.RecentTxs(null, 10_000);
+            var topics = new List<byte[]>();
+            var events = 0;
+            foreach (var tx in txs)
+            {
+                ActivityTopics.Collect(tx.Receipt, machine.Events, topics);
+                Assert.Equal(LegacyTopics(tx.Receipt).Select(Convert.ToHexString).Order(), topics.Select(Convert.ToHexString).Order());
+                events += tx.Receipt.Events.Length;
+                Assert.All(tx.Receipt.Events, e => Assert.NotNull(machine.Events.Find(e.Module, e.Name)));
+            }
+            Assert.True(events > 150, $"only {events} events in the fixture");
+        }
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static IEnumerable<byte[]> LegacyTopics(Receipt receipt) =>
+        receipt.Events.SelectMany(e => e.Attributes)
+            .Select(a => a.Key == "symbol" ? ActivityTopics.OfToken(a.Value)
+                : a.Value.Length == Address.TextLength && Address.TryParse(a.Value, out var address) ? ActivityTopics.OfAddress(address) : null)
+            .OfType<byte[]>()
+            .DistinctBy(Convert.ToHexString);
 
     public void Dispose()
     {

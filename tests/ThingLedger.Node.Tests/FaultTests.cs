@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution;
@@ -50,7 +51,7 @@ public sealed class FaultTests
         using var client = node.Client();
         var admin = await node.AccountAsync(node.Admin("gridco"));
         var tx = admin.Sign(Operations.AddMember("gridco", KeyPair.Generate().Address, Roles.Auditor));
-        Assert.Equal("committed", (await client.SubmitAsync(tx, wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(tx, wait: true)).Status);
 
         DamagedFile.DamagePage(Path.Combine(node.Directory, "ledger.db"), "txs_by_id");
         SqliteConnection.ClearAllPools();   // the node's idle readers had the page cached; new ones read the file

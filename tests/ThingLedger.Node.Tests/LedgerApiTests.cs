@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
@@ -22,7 +23,7 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         var symbol = "T" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
         using var client = _node.Client();
         var created = await client.SubmitAsync(admin.Sign(Operations.CreateToken(symbol, "Test points", 0, Roles.Admin, cap)), wait: true);
-        Assert.Equal("committed", created.Status);
+        Assert.Equal(TxState.Committed, created.Status);
         return (admin, symbol);
     }
 
@@ -46,10 +47,10 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         var (admin, symbol) = await TokenAsync();
         using var bob = KeyPair.Generate();
         using var client = _node.Client();
-        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.Mint(symbol, admin.Address, 1_000)), wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.Mint(symbol, admin.Address, 1_000)), wait: true)).Status);
         var transfer = admin.Sign(Operations.Transfer(symbol, bob.Address, 250));
         var result = await client.SubmitAsync(transfer, wait: true);
-        Assert.Equal("committed", result.Status);
+        Assert.Equal(TxState.Committed, result.Status);
 
         Assert.Equal("250", (await client.GetBalanceAsync(symbol, bob.Address)).Balance);
         var proven = await client.GetVerifiedStateAsync(TokensModule.BalanceKey(symbol, bob.Address), _node.Genesis);
@@ -132,7 +133,7 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         }
         var response = await client.SubmitAsync(txs, wait: true, timeoutMs: 30_000);
         Assert.Equal(301, response.Accepted);
-        Assert.All(response.Results, r => Assert.Equal("committed", r.Status));
+        Assert.All(response.Results, r => Assert.Equal(TxState.Committed, r.Status));
         Assert.Equal("60", (await client.GetBalanceAsync(symbol, holders[3].Address)).Balance);
         Assert.Equal(admin.NextNonce, await client.GetNextNonceAsync(admin.Address));
     }

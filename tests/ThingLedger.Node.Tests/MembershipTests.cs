@@ -1,4 +1,5 @@
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Verification;
@@ -24,7 +25,7 @@ public sealed class MembershipTests : IDisposable
         var from = (await client.GetStatusAsync()).Height + 3;
         var propose = admin.Sign(Operations.ProposeMembership(
             new MembershipProposal(MembershipAction.AddOrg, "solarco", "Solar Co", [solarAdmin.PublicKey], validator, 0, from)));
-        Assert.Equal("committed", (await client.SubmitAsync(propose, wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(propose, wait: true)).Status);
         return (from, propose.Id);
     }
 
@@ -35,7 +36,7 @@ public sealed class MembershipTests : IDisposable
         {
             var tx = admin.Sign(Operations.CreateToken("S" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), "Points", 0, Execution.Roles.Admin, default));
             var result = await client.SubmitAsync(tx, wait: true);
-            Assert.Equal("committed", result.Status);
+            Assert.Equal(TxState.Committed, result.Status);
             if (result.Height >= height)
             {
                 return tx.Id;
@@ -55,7 +56,7 @@ public sealed class MembershipTests : IDisposable
         Assert.Equal(from, membership.Epochs[1].From);
         Assert.Contains(membership.Epochs[1].Validators, v => v.Org == "solarco" && v.PublicKey == validator.PublicKey.ToHex());
         var view = Assert.Single(membership.Proposals);
-        Assert.Equal((proposal.ToString(), "enacted", 1ul), (view.Id, view.Status, view.Epoch));
+        Assert.Equal((proposal.ToString(), ProposalStatus.Enacted, 1ul), (view.Id, view.Status, view.Epoch));
 
         var before = await client.GetTxProofAsync(await CommitPastAsync(client, 1));
         var after = await client.GetTxProofAsync(await CommitPastAsync(client, from));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Node.Chain;
@@ -40,7 +41,7 @@ public sealed class PeerSyncTests : IDisposable
         var response = await _source.Client().SubmitAsync(
             [admin.Sign(Operations.CreateToken("VOLT", "Volt points", 0, Execution.Roles.Admin, 0)), admin.Sign(Operations.Mint("VOLT", admin.Address, 5))],
             wait: true);
-        Assert.All(response.Results, r => Assert.Equal("committed", r.Status));
+        Assert.All(response.Results, r => Assert.Equal(TxState.Committed, r.Status));
         var block = Source.Store.GetBlock(response.Results[0].Height!.Value)!;
         Assert.Equal(1UL, block.Header.Height);
         Assert.Equal(2U, block.Header.TxCount);

@@ -1,4 +1,5 @@
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Merkle;
 using ThingLedger.Core.Telemetry;
@@ -27,7 +28,7 @@ public sealed class ReadingReceiptSummaryTests
         var setup = await client.SubmitAsync(
             [admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)),
              admin.Sign(Operations.RegisterDevice(deviceKey, admin.ChainId, "voltmotors", "ev-x1", "SN-SUMMARY", admin.Address))], wait: true);
-        Assert.All(setup.Results, r => Assert.Equal("committed", r.Status));
+        Assert.All(setup.Results, r => Assert.Equal(TxState.Committed, r.Status));
 
         var signer = new DeviceSigner(deviceKey, node.Genesis.ChainId);
         // Noon yesterday, so that the day before and after are both days execution accepts.
@@ -42,7 +43,7 @@ public sealed class ReadingReceiptSummaryTests
         using var nodeKey = KeyPair.ImportPem(File.ReadAllText(DataDirectory.NodeKeyPath(node.Directory)));
         var custodian = await node.AccountAsync(nodeKey);
         var anchorTx = custodian.Sign(Operations.Anchor(anchor));
-        Assert.Equal("committed", (await client.SubmitAsync(anchorTx, wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(anchorTx, wait: true)).Status);
 
         var receipt = await client.GetTxProofAsync(anchorTx.Id);
         receipt.Kind = ProofDocument.ReadingKind;

@@ -1,4 +1,5 @@
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution;
 using ThingLedger.Execution.Modules.Telemetry;
@@ -36,7 +37,7 @@ public sealed class ScreeningIngestTests : IClassFixture<TelemetryFixture>
         var admin = await _fixture.Node.AccountAsync(_fixture.Node.Admin("voltmotors"));
         var config = BuiltInScreeningModels.Ev;
         var registered = await client.SubmitAsync(admin.Sign(Operations.RegisterModel(config.Registration())), wait: true);
-        Assert.Equal("committed", registered.Status);
+        Assert.Equal(TxState.Committed, registered.Status);
         Assert.Contains(await client.GetScreeningModelsAsync(), m => m.Name == "ev-screen@1" && m.Parameters == config.ParametersHash.ToString());
         await Task.Delay(1_100); // the node looks for a newly registered model at most once a second
 

@@ -51,7 +51,7 @@ public sealed class StrictInputTests : IClassFixture<TelemetryFixture>
         using var client = Node.Client();
         Assert.Null(await client.GetTxAsync(a.Id));
         Assert.Null(await client.GetTxAsync(b.Id));
-        Assert.Equal("committed", (await client.SubmitAsync(a, wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(a, wait: true)).Status);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class StrictInputTests : IClassFixture<TelemetryFixture>
         var (_, signer) = await _fixture.NewDeviceAsync();
         var reading = _fixture.EvReading(signer);
         var json = ReadingJsonMapper.ToJson(reading, _fixture.Ev, signer.Sign(reading).Signature);
-        var text = JsonSerializer.Serialize(new ReadingUploadJson([json], null), ClientJsonContext.Default.ReadingUploadJson);
+        var text = JsonSerializer.Serialize(new ReadingUploadJson([json], null), TelemetryJson.Default.ReadingUploadJson);
         var field = _fixture.Ev.Fields[0].Name;
         var twiceValue = text.Replace($"\"{field}\":", $"\"{field}\":0,\"{field}\":", StringComparison.Ordinal);
         var twiceSeq = text.Replace("\"seq\":", "\"seq\":999,\"seq\":", StringComparison.Ordinal);

@@ -2,10 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Telemetry;
 
 namespace ThingLedger.Node.Tests;
 
@@ -27,7 +30,7 @@ public sealed class TelemetryBadInputTests : IClassFixture<TelemetryFixture>
         var (revokedKey, revokedSigner) = await _fixture.NewDeviceAsync();
         using var client = _fixture.Node.Client();
         var admin = await _fixture.Node.AccountAsync(_fixture.Node.Admin("voltmotors"));
-        Assert.Equal("committed", (await client.SubmitAsync(admin.Sign(Operations.RevokeDevice(revokedKey.Address, "stolen")), wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RevokeDevice(revokedKey.Address, "stolen")), wait: true)).Status);
         using var unknown = KeyPair.Generate();
         var unknownSigner = new DeviceSigner(unknown, _fixture.Node.Genesis.ChainId);
         var chain = _fixture.Node.Genesis.ChainId;
@@ -66,19 +69,19 @@ public sealed class TelemetryBadInputTests : IClassFixture<TelemetryFixture>
 
         string? CodeOf(int item, int index = 0) => response.Results.Single(r => r.Item == item && r.Index == index).Code;
         Assert.Null(CodeOf(0));
-        Assert.Equal(ErrorCodes.ReadingOutOfRange, CodeOf(1));
-        Assert.Equal(ErrorCodes.ReadingTimeSkew, CodeOf(2));
-        Assert.Equal(ErrorCodes.ReadingTimeSkew, CodeOf(3));
-        Assert.Equal(ErrorCodes.SchemaNotFound, CodeOf(4));
+        Assert.Equal(TelemetryErrors.ReadingOutOfRange, CodeOf(1));
+        Assert.Equal(TelemetryErrors.ReadingTimeSkew, CodeOf(2));
+        Assert.Equal(TelemetryErrors.ReadingTimeSkew, CodeOf(3));
+        Assert.Equal(TelemetryErrors.SchemaNotFound, CodeOf(4));
         Assert.Equal(ErrorCodes.SignatureInvalid, CodeOf(5));
         Assert.Equal(ErrorCodes.SignatureHighS, CodeOf(6));
         Assert.Equal(ErrorCodes.SignatureInvalid, CodeOf(7));
         Assert.Null(CodeOf(8));
-        Assert.Equal(ErrorCodes.ReadingDuplicateInBatch, CodeOf(9));
-        Assert.Equal(ErrorCodes.DeviceNotFound, CodeOf(10));
-        Assert.Equal(ErrorCodes.DeviceRevoked, CodeOf(11));
-        Assert.Equal(ErrorCodes.DeviceBatchRejected, CodeOf(12, 0));
-        Assert.Equal(ErrorCodes.ReadingDuplicateInBatch, CodeOf(12, 1));
+        Assert.Equal(TelemetryErrors.ReadingDuplicateInBatch, CodeOf(9));
+        Assert.Equal(DevicesErrors.DeviceNotFound, CodeOf(10));
+        Assert.Equal(DevicesErrors.DeviceRevoked, CodeOf(11));
+        Assert.Equal(TelemetryErrors.DeviceBatchRejected, CodeOf(12, 0));
+        Assert.Equal(TelemetryErrors.ReadingDuplicateInBatch, CodeOf(12, 1));
         Assert.Equal((2, 0, 12), (response.Accepted, response.Duplicates, response.Rejected));
 
         var stored = (await client.GetReadingHistoryAsync(signer.Device, limit: 100)).Items.Select(r => r.Seq).ToList();
@@ -90,7 +93,7 @@ public sealed class TelemetryBadInputTests : IClassFixture<TelemetryFixture>
         var replay = new Reading(signer.Device, good.Sequence, now, "ev", 1, [.. good.Values.Select(v => v + 1)]);
         var older = new Reading(signer.Device, good.Sequence - 1, now, "ev", 1, good.Values);
         var late = await client.UploadReadingsAsync([signer.Sign(replay), signer.Sign(older)], []);
-        Assert.All(late.Results, r => Assert.Equal(ErrorCodes.ReadingSequenceReplayed, r.Code));
+        Assert.All(late.Results, r => Assert.Equal(TelemetryErrors.ReadingSequenceReplayed, r.Code));
         Assert.Equal(good.Values, (await client.GetReadingHistoryAsync(signer.Device)).Items.Single(r => r.Seq == good.Sequence).Values.Values
             .Zip(_fixture.Ev.Fields, (v, f) => TelemetrySchema.TryParseValue(v, f.Decimals, out var x) ? x : -1));
     }
@@ -107,7 +110,7 @@ public sealed class TelemetryBadInputTests : IClassFixture<TelemetryFixture>
         var brokenReading = SingleFrame(good.Reading.Encoded.Span[..^1].ToArray(), good.Signature);
         var response = await PostBinaryAsync(http, brokenReading);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(ErrorCodes.ReadingMalformed, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(TelemetryErrors.ReadingMalformed, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // A truncated or padded frame: the whole upload.
         foreach (var body in new[] { upload[..^5], [.. upload, 0], Array.Empty<byte>() })
@@ -134,11 +137,11 @@ public sealed class TelemetryBadInputTests : IClassFixture<TelemetryFixture>
         Assert.Contains(ErrorCodes.BatchEmpty, await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var emptyBatch = await client.UploadReadingsAsync([], [new SignedBatch(signer.Device, [], new byte[64])]);
-        Assert.Equal(ErrorCodes.DeviceBatchEmpty, emptyBatch.Results.Single().Code);
+        Assert.Equal(TelemetryErrors.DeviceBatchEmpty, emptyBatch.Results.Single().Code);
 
         var tooLong = Enumerable.Range(0, 65).Select(_ => _fixture.EvReading(signer)).ToList();
         var longBatch = await client.UploadReadingsAsync([], [signer.SignBatch(tooLong)]);
-        Assert.All(longBatch.Results, r => Assert.Equal(ErrorCodes.DeviceBatchTooLarge, r.Code));
+        Assert.All(longBatch.Results, r => Assert.Equal(TelemetryErrors.DeviceBatchTooLarge, r.Code));
 
         var many = Enumerable.Range(0, 8).Select(_ => signer.SignBatch([.. Enumerable.Range(0, 64).Select(_ => _fixture.EvReading(signer))])).ToList();
         var oversized = await PostBinaryAsync(http, Canonical.Encode(new ReadingUpload([], many)));

@@ -1,4 +1,5 @@
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Telemetry;
@@ -17,7 +18,7 @@ public sealed class TelemetryFixture : IAsyncLifetime
         using var client = Node.Client();
         var admin = await Node.AccountAsync(Node.Admin("voltmotors"));
         var results = await client.SubmitAsync([.. BuiltInSchemas.All.Select(s => admin.Sign(Operations.RegisterSchema(s)))], wait: true);
-        Assert.All(results.Results, r => Assert.Equal("committed", r.Status));
+        Assert.All(results.Results, r => Assert.Equal(TxState.Committed, r.Status));
     }
 
     /// <summary>A newly registered EV owned by the org admin, with its signer.</summary>
@@ -27,7 +28,7 @@ public sealed class TelemetryFixture : IAsyncLifetime
         using var client = Node.Client();
         var admin = await Node.AccountAsync(Node.Admin(org));
         var result = await client.SubmitAsync(admin.Sign(Operations.RegisterDevice(key, admin.ChainId, org, "ev-x1", "SN-" + key.Address.ToString()[2..14], admin.Address)), wait: true);
-        Assert.Equal("committed", result.Status);
+        Assert.Equal(TxState.Committed, result.Status);
         return (key, new DeviceSigner(key, Node.Genesis.ChainId));
     }
 

@@ -95,7 +95,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryFixture>
         Assert.Equal(10, (await client.UploadReadingsAsync([], [batch])).Accepted);
         var again = await client.UploadReadingsAsync([], [batch]);
         Assert.Equal((0, 10, 0), (again.Accepted, again.Duplicates, again.Rejected));
-        Assert.All(again.Results, r => Assert.Equal("duplicate", r.Status));
+        Assert.All(again.Results, r => Assert.Equal(ReadingUploadStatus.Duplicate, r.Status));
         await client.GetVerifiedReceiptAsync(signer.Device, batch.Readings[^1].Sequence, _fixture.Node.Genesis, AnchorWait);
 
         var node = _fixture.Node.Services.GetRequiredService<Chain.LedgerNode>();

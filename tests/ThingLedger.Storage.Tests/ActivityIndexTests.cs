@@ -37,7 +37,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
     [Fact]
     public void Txs_are_found_by_the_addresses_and_tokens_their_events_name_newest_first()
     {
-        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         CommitSample(store);
 
         Assert.Equal(["2-2", "1-1"], Positions(store.Activity(ActivityTopics.OfAddress(_alice), null, 10)));
@@ -50,7 +50,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
     [Fact]
     public void Pages_continue_strictly_before_the_cursor()
     {
-        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         CommitSample(store);
 
         var first = store.Activity(ActivityTopics.OfToken("PTS"), null, 3);
@@ -65,7 +65,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
     [Fact]
     public void A_database_written_before_the_index_existed_is_indexed_once_on_open()
     {
-        using (var store = LedgerStore.Open(DataDirectory, Genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events))
         {
             CommitSample(store);
         }
@@ -77,7 +77,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
             cmd.ExecuteNonQuery();
         }
 
-        using var reopened = LedgerStore.Open(DataDirectory, Genesis);
+        using var reopened = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         Assert.Equal(["2-2", "1-1"], Positions(reopened.Activity(ActivityTopics.OfAddress(_alice), null, 10)));
         Assert.Equal(4, reopened.Activity(ActivityTopics.OfToken("PTS"), null, 10).Count);
     }
@@ -85,7 +85,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
     [Fact]
     public void A_format_2_database_is_converted_on_open_and_its_activity_indexed_again()
     {
-        using (var store = LedgerStore.Open(DataDirectory, Genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events))
         {
             CommitSample(store);
         }
@@ -94,7 +94,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
             "UPDATE meta SET value = 'thingledger-ledger/2' WHERE key = 'format';");
 
         var heard = new List<string>();
-        using (var reopened = LedgerStore.Open(DataDirectory, Genesis, heard.Add))
+        using (var reopened = LedgerStore.Open(DataDirectory, Genesis, Machine.Events, heard.Add))
         {
             Assert.Equal(["2-2", "1-1"], Positions(reopened.Activity(ActivityTopics.OfAddress(_alice), null, 10)));
             Assert.Equal(["2-2", "2-0", "1-1", "1-0"], Positions(reopened.Activity(ActivityTopics.OfToken("PTS"), null, 10)));
@@ -104,7 +104,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
         Assert.Equal("1", Sql("SELECT COUNT(*) FROM pragma_table_info('activity') WHERE name = 'positions'"));
 
         heard.Clear();
-        using (LedgerStore.Open(DataDirectory, Genesis, heard.Add))
+        using (LedgerStore.Open(DataDirectory, Genesis, Machine.Events, heard.Add))
         {
             Assert.Empty(heard);
         }
@@ -113,7 +113,7 @@ public sealed class ActivityIndexTests() : SingleOrgChain("activity-chain")
     [Fact]
     public void A_block_keeps_one_row_per_topic_and_pages_continue_inside_it()
     {
-        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         CommitGenesis(store);
         var txs = new List<Transaction> { Tx("create", new CreateTokenPayload("PTS", "Points", 0, Roles.Admin, 0), 1) };
         for (var n = 0; n < 300; n++)

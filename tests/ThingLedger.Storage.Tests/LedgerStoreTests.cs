@@ -19,13 +19,13 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
     public void Reopening_resumes_at_the_same_height_and_state_root()
     {
         ChainHead head;
-        using (var store = LedgerStore.Open(DataDirectory, Genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events))
         {
             Assert.Null(store.Head);
             CommitGenesis(store);
             head = CommitTxs(store, TokenTxs(1));
         }
-        using var reopened = LedgerStore.Open(DataDirectory, Genesis);
+        using var reopened = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         Assert.Equal(head.Header, reopened.Head!.Header);
         Assert.Equal((UInt128)77, TokensModule.ReadBalance(reopened, "PTS", Admin.Address));
         Assert.Equal(1ul, reopened.Head.Height);
@@ -34,7 +34,7 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
     [Fact]
     public void Block_zero_links_to_the_genesis_hash_and_blocks_chain_by_hash()
     {
-        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         var zero = CommitGenesis(store);
         var one = CommitTxs(store, TokenTxs(1));
         Assert.Equal(Genesis.Hash, zero.Header.PreviousHash);
@@ -46,7 +46,7 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
     [Fact]
     public void Tx_and_state_proofs_from_the_store_verify_offline()
     {
-        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         CommitGenesis(store);
         var txs = TokenTxs(1);
         CommitTxs(store, txs);
@@ -67,7 +67,7 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
     [Fact]
     public void Scans_return_keys_in_order_after_a_cursor()
     {
-        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         CommitGenesis(store);
         CommitTxs(store, TokenTxs(1));
         var all = store.Scan("identity/", null, 100);
@@ -80,12 +80,12 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
     [Fact]
     public void A_directory_of_another_chain_is_refused()
     {
-        using (var store = LedgerStore.Open(DataDirectory, Genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events))
         {
             CommitGenesis(store);
         }
         var other = new Genesis("other-chain", 1, [new GenesisOrg("acme", "Acme", [Admin.PublicKey])], [new GenesisValidator("acme", Admin.PublicKey)], 1);
-        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, other));
+        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, other, Machine.Events));
         Assert.Contains("refusing to mix", error.Message, StringComparison.Ordinal);
     }
 
@@ -95,14 +95,14 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
         var path = Path.Combine(DataDirectory, LedgerStore.DatabaseFileName);
         var garbage = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7)).ToArray();
         File.WriteAllBytes(path, garbage);
-        Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, Genesis));
+        Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, Genesis, Machine.Events));
         Assert.Equal(garbage, File.ReadAllBytes(path));
     }
 
     [Fact]
     public void Tampered_state_is_detected_on_open()
     {
-        using (var store = LedgerStore.Open(DataDirectory, Genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events))
         {
             CommitGenesis(store);
             CommitTxs(store, TokenTxs(1));
@@ -115,14 +115,14 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
             Assert.Equal(1, cmd.ExecuteNonQuery());
         }
         SqliteConnection.ClearAllPools();
-        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, Genesis));
+        var error = Assert.Throws<StorageException>(() => LedgerStore.Open(DataDirectory, Genesis, Machine.Events));
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_failed_attestation_faults_the_store_and_nothing_is_written()
     {
-        using (var store = LedgerStore.Open(DataDirectory, Genesis))
+        using (var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events))
         {
             CommitGenesis(store);
             var txs = TokenTxs(1);
@@ -131,7 +131,7 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
             Assert.Null(TokensModule.ReadToken(store, "PTS"));
             Assert.Throws<StorageException>(() => CommitTxs(store, TokenTxs(1)));
         }
-        using var reopened = LedgerStore.Open(DataDirectory, Genesis);
+        using var reopened = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         Assert.Equal(0ul, reopened.Head!.Height);
         Assert.Null(TokensModule.ReadToken(reopened, "PTS"));
     }
@@ -139,7 +139,7 @@ public sealed class LedgerStoreTests() : SingleOrgChain("store-chain")
     [Fact]
     public void Readers_see_the_previous_block_until_the_new_one_is_written()
     {
-        using var store = LedgerStore.Open(DataDirectory, Genesis);
+        using var store = LedgerStore.Open(DataDirectory, Genesis, Machine.Events);
         var zero = CommitGenesis(store);
         var txs = TokenTxs(1);
         var result = Machine.ExecuteBlock(store, 1, 5, txs);

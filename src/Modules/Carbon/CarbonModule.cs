@@ -37,6 +37,10 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
 
     public string Name => ModuleName;
 
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(CarbonErrors));
+
+    public IReadOnlyList<EventType> Events => CarbonEvents.All;
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(RegisterMethodology, Methodology.Read, DoRegister, static m =>
             [F.Text("methodology", m.Id), F.Text("name", m.Name), F.Text("schema", m.SchemaRef), F.Org(m.VerifierOrg, "verifier"),
@@ -94,23 +98,23 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         // The verifier must be another organisation that exists: nobody verifies their own methodology.
         if (!m.IsValid() || m.VerifierOrg == signer.Org || !members.OrgExists(context.State, m.VerifierOrg))
         {
-            return ErrorCodes.CarbonMethodologyInvalid;
+            return CarbonErrors.CarbonMethodologyInvalid;
         }
         var schema = telemetry.Schema(context.State, m.Schema, m.SchemaVersion)?.Schema;
         if (schema is null)
         {
-            return ErrorCodes.SchemaNotFound;
+            return TelemetryErrors.SchemaNotFound;
         }
         if (AdditiveIndex(schema, Methodology.DistanceField) < 0 || AdditiveIndex(schema, Methodology.EnergyField) < 0)
         {
-            return ErrorCodes.CarbonMethodologyInvalid;
+            return CarbonErrors.CarbonMethodologyInvalid;
         }
         if (context.State.Contains(MethodologyKey(m.Id)))
         {
-            return ErrorCodes.CarbonMethodologyExists;
+            return CarbonErrors.CarbonMethodologyExists;
         }
         context.State.Set(MethodologyKey(m.Id), Canonical.Encode(new MethodologyRecord(m, signer.Org, context.Height)));
-        context.Emit(ModuleName, "methodology-registered", new("methodology", m.Id), new("org", signer.Org), new("verifier", m.VerifierOrg),
+        context.Emit(CarbonEvents.MethodologyRegistered, new("methodology", m.Id), new("org", signer.Org), new("verifier", m.VerifierOrg),
             new("schema", m.SchemaRef), new("periods", Text(m.Periods)));
         return Outcome.Ok;
     }
@@ -123,11 +127,11 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
     {
         if (ReadMethodology(context.State, p.Methodology)?.Methodology is not { } m)
         {
-            return ErrorCodes.CarbonMethodologyNotFound;
+            return CarbonErrors.CarbonMethodologyNotFound;
         }
         if (p.Period >= m.Periods)
         {
-            return ErrorCodes.CarbonPeriodInvalid;
+            return CarbonErrors.CarbonPeriodInvalid;
         }
         if (p.Note.Length > 0)
         {
@@ -135,36 +139,36 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         }
         if (context.Timestamp < m.EndMs(p.Period) + SettlementMs)
         {
-            return ErrorCodes.CarbonPeriodOpen;
+            return CarbonErrors.CarbonPeriodOpen;
         }
         if (devices.Find(context.State, p.Vehicle) is not { } vehicle)
         {
-            return ErrorCodes.DeviceNotFound;
+            return DevicesErrors.DeviceNotFound;
         }
         if (vehicle.Status == DeviceStatus.Revoked)
         {
-            return ErrorCodes.DeviceRevoked;
+            return DevicesErrors.DeviceRevoked;
         }
         var key = ClaimKey(m.Id, p.Vehicle, p.Period);
         if (context.State.Contains(key))
         {
-            return ErrorCodes.CarbonAlreadyClaimed;
+            return CarbonErrors.CarbonAlreadyClaimed;
         }
         // The custodian is the organisation whose node anchored the vehicle's readings last.
         var custodianOrg = telemetry.CustodianOrgOf(context.State, p.Vehicle);
         if (custodianOrg is null)
         {
-            return ErrorCodes.CarbonNothingToCredit;
+            return CarbonErrors.CarbonNothingToCredit;
         }
         if (context.SignerMembership is not { } signer || signer.Org != custodianOrg || !signer.Has(Roles.Admin | Roles.Operator))
         {
-            return ErrorCodes.CarbonNotCustodian;
+            return CarbonErrors.CarbonNotCustodian;
         }
         var baseline = m.BaselineFor(MetadataValue(vehicle, "class"));
         var grid = m.GridFactorFor(MetadataValue(vehicle, "region"), p.Period);
         if (baseline is null || grid is null)
         {
-            return ErrorCodes.CarbonNotEligible;
+            return CarbonErrors.CarbonNotEligible;
         }
         var outcome = SumPeriod(context, m, p.Vehicle, p.Period, out var totals);
         if (!outcome.Succeeded)
@@ -174,13 +178,13 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         var grams = Credit(baseline.Value, totals.Metres, grid.Value, totals.EnergyWh);
         if (grams == 0)
         {
-            return ErrorCodes.CarbonNothingToCredit;
+            return CarbonErrors.CarbonNothingToCredit;
         }
         var claim = new ClaimRecord(m.Id, p.Vehicle, p.Period, vehicle.Owner, custodianOrg, context.Signer, context.Tx.Id, context.Height,
             totals.Readings, totals.Flagged, totals.Metres, totals.EnergyWh, baseline.Value, grid.Value, grams,
             ClaimStatus.Pending, default, 0, string.Empty);
         context.State.Set(key, Canonical.Encode(claim));
-        context.Emit(ModuleName, "claimed", new("methodology", m.Id), new("vehicle", p.Vehicle.ToString()), new("period", Text(p.Period)),
+        context.Emit(CarbonEvents.Claimed, new("methodology", m.Id), new("vehicle", p.Vehicle.ToString()), new("period", Text(p.Period)),
             new("grams", Text(grams)), new("km", Text(totals.Metres / 1000)), new("custodian", custodianOrg));
         return Outcome.Ok;
     }
@@ -207,7 +211,7 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
             }
             if (d.HasDeviceLevelFlag())
             {
-                return ErrorCodes.CarbonDataFlagged;
+                return CarbonErrors.CarbonDataFlagged;
             }
             totals = new PeriodTotals(
                 checked(totals.Readings + d.Count), checked(totals.Flagged + d.Flagged),
@@ -215,9 +219,9 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         }
         if (totals.Readings == 0)
         {
-            return ErrorCodes.CarbonNothingToCredit;
+            return CarbonErrors.CarbonNothingToCredit;
         }
-        return totals.Flagged == totals.Readings ? ErrorCodes.CarbonDataFlagged : Outcome.Ok;
+        return totals.Flagged == totals.Readings ? CarbonErrors.CarbonDataFlagged : Outcome.Ok;
     }
 
     /// <summary>
@@ -236,7 +240,7 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
     {
         if (ReadMethodology(context.State, p.Methodology) is not { } record)
         {
-            return ErrorCodes.CarbonMethodologyNotFound;
+            return CarbonErrors.CarbonMethodologyNotFound;
         }
         if (!Identifiers.IsText(p.Note, ClaimPayload.MaxNoteLength) || (!issue && p.Note.Length == 0))
         {
@@ -244,17 +248,17 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         }
         if (ReadClaim(context.State, p.Methodology, p.Vehicle, p.Period) is not { } claim)
         {
-            return ErrorCodes.CarbonClaimNotFound;
+            return CarbonErrors.CarbonClaimNotFound;
         }
         // An auditor of the verifier organisation, which is never the custodian that claimed.
         if (context.SignerMembership is not { } signer || signer.Org != record.Methodology.VerifierOrg || !signer.Has(Roles.Auditor) ||
             signer.Org == claim.CustodianOrg)
         {
-            return ErrorCodes.CarbonNotVerifier;
+            return CarbonErrors.CarbonNotVerifier;
         }
         if (claim.Status != ClaimStatus.Pending)
         {
-            return ErrorCodes.CarbonClaimDecided;
+            return CarbonErrors.CarbonClaimDecided;
         }
         var decided = claim with
         {
@@ -266,7 +270,7 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         context.State.Set(ClaimKey(p.Methodology, p.Vehicle, p.Period), Canonical.Encode(decided));
         if (!issue)
         {
-            context.Emit(ModuleName, "rejected", new("methodology", claim.Methodology), new("vehicle", claim.Vehicle.ToString()),
+            context.Emit(CarbonEvents.Rejected, new("methodology", claim.Methodology), new("vehicle", claim.Vehicle.ToString()),
                 new("period", Text(claim.Period)), new("verifier", signer.Org), new("reason", p.Note));
             return Outcome.Ok;
         }
@@ -293,7 +297,7 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
             return issued;
         }
         context.State.Set(CreditKey(symbol), Canonical.Encode(credit with { Issued = credit.Issued + claim.Grams }));
-        context.Emit(ModuleName, "issued", new("methodology", claim.Methodology), new("vehicle", claim.Vehicle.ToString()),
+        context.Emit(CarbonEvents.Issued, new("methodology", claim.Methodology), new("vehicle", claim.Vehicle.ToString()),
             new("period", Text(claim.Period)), new("symbol", symbol), new("grams", Text(claim.Grams)), new("owner", claim.Owner.ToString()),
             new("verifier", verifierOrg), new("claim", claim.ClaimTx.ToString()));
         return Outcome.Ok;
@@ -303,7 +307,7 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
     {
         if (ReadCredit(context.State, p.Symbol) is not { } credit)
         {
-            return ErrorCodes.CarbonNotACredit;
+            return CarbonErrors.CarbonNotACredit;
         }
         if (!Identifiers.IsText(p.Beneficiary, RetirePayload.MaxBeneficiaryLength) || p.Beneficiary.Length == 0 ||
             !Identifiers.IsText(p.Reason, RetirePayload.MaxReasonLength))
@@ -312,11 +316,11 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         }
         if (p.Amount == UInt128.Zero)
         {
-            return ErrorCodes.AmountZero;
+            return TokensErrors.AmountZero;
         }
         if (TokensModule.ReadBalance(context.State, p.Symbol, context.Signer) < p.Amount)
         {
-            return ErrorCodes.RetireExceedsBalance;
+            return CarbonErrors.RetireExceedsBalance;
         }
         var burned = tokens.Destroy(context, p.Symbol, context.Signer, p.Amount);
         if (!burned.Succeeded)
@@ -327,7 +331,7 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
         context.State.Set(RetirementKey(number), Canonical.Encode(new RetirementRecord(
             number, p.Symbol, p.Amount, context.Signer, p.Beneficiary, p.Reason, context.Tx.Id, context.Height, context.Timestamp)));
         context.State.Set(CreditKey(p.Symbol), Canonical.Encode(credit with { Retired = credit.Retired + p.Amount }));
-        context.Emit(ModuleName, "retired", new("number", Text(number)), new("symbol", p.Symbol), new("grams", TokensModule.Text(p.Amount)),
+        context.Emit(CarbonEvents.Retired, new("number", Text(number)), new("symbol", p.Symbol), new("grams", TokensModule.Text(p.Amount)),
             new("holder", context.Signer.ToString()), new("beneficiary", p.Beneficiary));
         return Outcome.Ok;
     }

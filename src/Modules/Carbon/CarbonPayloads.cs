@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
@@ -163,10 +164,14 @@ public sealed record ClaimPayload(string Methodology, Address Vehicle, ushort Pe
 }
 
 /// <summary>Values are stored on chain: never renumber.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ClaimStatus>))]
 public enum ClaimStatus : byte
 {
+    [JsonStringEnumMemberName("pending")]
     Pending = 0,
+    [JsonStringEnumMemberName("issued")]
     Issued = 1,
+    [JsonStringEnumMemberName("rejected")]
     Rejected = 2,
 }
 

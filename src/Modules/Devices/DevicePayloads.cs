@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
@@ -125,9 +126,12 @@ public sealed record RevokeDevicePayload(Address Device, string Reason) : ICanon
     public static RevokeDevicePayload Read(ref SpanReader reader) => new(reader.ReadAddress(), reader.ReadString(MaxReasonLength * 4));
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<DeviceStatus>))]
 public enum DeviceStatus : byte
 {
+    [JsonStringEnumMemberName("active")]
     Active = 0,
+    [JsonStringEnumMemberName("revoked")]
     Revoked = 1,
 }
 

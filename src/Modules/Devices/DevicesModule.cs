@@ -22,6 +22,10 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
 
     public string Name => ModuleName;
 
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(DevicesErrors));
+
+    public IReadOnlyList<EventType> Events => DevicesEvents.All;
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Register, RegisterDevicePayload.Read, DoRegister, static p =>
             [F.Device(p.PublicKey.ToAddress()), F.Text("model", p.Model), F.Text("serial", p.Serial), F.Account("owner", p.Owner),
@@ -66,24 +70,24 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
             context.Gas.Charge(Gas.SignatureCheck);
             if (p.Possession is null || !SignatureVerifier.Verify(p.PublicKey, DeviceRegistration.Digest(context.Tx.ChainId, signer.Org, p.Serial), p.Possession))
             {
-                return ErrorCodes.DevicePossessionInvalid;
+                return DevicesErrors.DevicePossessionInvalid;
             }
         }
         var id = p.PublicKey.ToAddress();
         if (context.State.Contains(DeviceKey(id)))
         {
-            return ErrorCodes.DeviceKeyExists;
+            return DevicesErrors.DeviceKeyExists;
         }
         if (context.State.Contains(SerialKey(signer.Org, p.Serial)))
         {
-            return ErrorCodes.DeviceSerialExists;
+            return DevicesErrors.DeviceSerialExists;
         }
         var record = new DeviceRecord(p.PublicKey, signer.Org, p.Model, p.Serial, p.Owner, p.Metadata, DeviceStatus.Active, context.Height, 0, string.Empty);
         context.State.Set(DeviceKey(id), Canonical.Encode(record));
         context.State.Set(SerialKey(signer.Org, p.Serial), System.Text.Encoding.UTF8.GetBytes(id.ToString()));
         context.State.Set(ByOwnerPrefix(p.Owner) + id, []);
         context.State.Set(ByOrgPrefix(signer.Org) + id, []);
-        context.Emit(ModuleName, "registered", new("device", id.ToString()), new("org", signer.Org), new("model", p.Model),
+        context.Emit(DevicesEvents.Registered, new("device", id.ToString()), new("org", signer.Org), new("model", p.Model),
             new("serial", p.Serial), new("owner", p.Owner.ToString()));
         return Outcome.Ok;
     }
@@ -93,20 +97,20 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
         var device = ReadDevice(context.State, p.Device);
         if (device is null)
         {
-            return ErrorCodes.DeviceNotFound;
+            return DevicesErrors.DeviceNotFound;
         }
         if (device.Status == DeviceStatus.Revoked)
         {
-            return ErrorCodes.DeviceRevoked;
+            return DevicesErrors.DeviceRevoked;
         }
         if (device.Owner != context.Signer)
         {
-            return ErrorCodes.NotDeviceOwner;
+            return DevicesErrors.NotDeviceOwner;
         }
         context.State.Delete(ByOwnerPrefix(device.Owner) + p.Device);
         context.State.Set(ByOwnerPrefix(p.NewOwner) + p.Device, []);
         context.State.Set(DeviceKey(p.Device), Canonical.Encode(device with { Owner = p.NewOwner }));
-        context.Emit(ModuleName, "transferred", new("device", p.Device.ToString()), new("from", device.Owner.ToString()), new("to", p.NewOwner.ToString()));
+        context.Emit(DevicesEvents.Transferred, new("device", p.Device.ToString()), new("from", device.Owner.ToString()), new("to", p.NewOwner.ToString()));
         return Outcome.Ok;
     }
 
@@ -115,7 +119,7 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
         var device = ReadDevice(context.State, p.Device);
         if (device is null)
         {
-            return ErrorCodes.DeviceNotFound;
+            return DevicesErrors.DeviceNotFound;
         }
         if (context.SignerMembership is not { } signer || signer.Org != device.Org || !signer.Has(Roles.DeviceManager | Roles.Admin))
         {
@@ -123,14 +127,14 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
         }
         if (device.Status == DeviceStatus.Revoked)
         {
-            return ErrorCodes.DeviceRevoked;
+            return DevicesErrors.DeviceRevoked;
         }
         if (!Identifiers.IsText(p.Reason, RevokeDevicePayload.MaxReasonLength))
         {
             return ErrorCodes.InvalidArgument;
         }
         context.State.Set(DeviceKey(p.Device), Canonical.Encode(device with { Status = DeviceStatus.Revoked, RevokedAt = context.Height, RevokeReason = p.Reason }));
-        context.Emit(ModuleName, "revoked", new("device", p.Device.ToString()), new("org", device.Org), new("reason", p.Reason));
+        context.Emit(DevicesEvents.Revoked, new("device", p.Device.ToString()), new("org", device.Org), new("reason", p.Reason));
         return Outcome.Ok;
     }
 

@@ -21,6 +21,10 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
 
     public string Name => ModuleName;
 
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(IdentityErrors));
+
+    public IReadOnlyList<EventType> Events => IdentityEvents.All;
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(AddMember, MemberRolesPayload.Read, Add, DescribeRoles, Access.Members)
         .Add(UpdateMember, MemberRolesPayload.Read, Update, DescribeRoles, Access.Members)
@@ -78,14 +82,14 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
         }
         if (!IsValid(p.Roles))
         {
-            return ErrorCodes.InvalidRoles;
+            return IdentityErrors.InvalidRoles;
         }
         if (context.State.Contains(MemberKey(p.Member)))
         {
-            return ErrorCodes.MemberExists;
+            return IdentityErrors.MemberExists;
         }
         PutMember(context.State, p.Org, p.Member, p.Roles, context.Height);
-        context.Emit(ModuleName, "member-added", new("org", p.Org), new("member", p.Member.ToString()), new("roles", RoleNames.Format(p.Roles)));
+        context.Emit(IdentityEvents.MemberAdded, new("org", p.Org), new("member", p.Member.ToString()), new("roles", RoleNames.Format(p.Roles)));
         return Outcome.Ok;
     }
 
@@ -98,19 +102,19 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
         }
         if (!IsValid(p.Roles))
         {
-            return ErrorCodes.InvalidRoles;
+            return IdentityErrors.InvalidRoles;
         }
         var existing = ReadMember(context.State, p.Member);
         if (existing is null || existing.Org != p.Org)
         {
-            return ErrorCodes.MemberNotFound;
+            return IdentityErrors.MemberNotFound;
         }
         if (p.Member == context.Signer && (p.Roles & Roles.Admin) == 0)
         {
-            return ErrorCodes.AdminSelfChange;
+            return IdentityErrors.AdminSelfChange;
         }
         PutMember(context.State, p.Org, p.Member, p.Roles, existing.Since);
-        context.Emit(ModuleName, "member-updated", new("org", p.Org), new("member", p.Member.ToString()), new("roles", RoleNames.Format(p.Roles)));
+        context.Emit(IdentityEvents.MemberUpdated, new("org", p.Org), new("member", p.Member.ToString()), new("roles", RoleNames.Format(p.Roles)));
         return Outcome.Ok;
     }
 
@@ -124,15 +128,15 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
         var existing = ReadMember(context.State, p.Member);
         if (existing is null || existing.Org != p.Org)
         {
-            return ErrorCodes.MemberNotFound;
+            return IdentityErrors.MemberNotFound;
         }
         if (p.Member == context.Signer)
         {
-            return ErrorCodes.AdminSelfChange;
+            return IdentityErrors.AdminSelfChange;
         }
         context.State.Delete(MemberKey(p.Member));
         context.State.Delete(OrgMemberKey(p.Org, p.Member));
-        context.Emit(ModuleName, "member-removed", new("org", p.Org), new("member", p.Member.ToString()));
+        context.Emit(IdentityEvents.MemberRemoved, new("org", p.Org), new("member", p.Member.ToString()));
         return Outcome.Ok;
     }
 
@@ -140,7 +144,7 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
     {
         if (!Identifiers.IsOrgId(org) || !IsActive(context.State, org, context.Height))
         {
-            return ErrorCodes.OrgNotFound;
+            return IdentityErrors.OrgNotFound;
         }
         var signer = context.SignerMembership;
         return signer is { } m && m.Org == org && m.Has(Roles.Admin) ? Outcome.Ok : ErrorCodes.Unauthorised;

@@ -117,7 +117,7 @@ public sealed partial class IdentityModule
         }
         var id = context.Tx.Id;
         var record = new ProposalRecord(p, context.Height, [context.SignerMembership!.Value.Org], 0);
-        context.Emit(ModuleName, "membership-proposed",
+        context.Emit(IdentityEvents.MembershipProposed,
             new("proposal", id.ToString()), new("action", MembershipProposal.ActionName(p.Action)), new("org", p.Org),
             new("effective-height", Text(p.EffectiveHeight)), new("by", record.Approvals[0]));
         return Decide(context, id, record, next);
@@ -128,11 +128,11 @@ public sealed partial class IdentityModule
         var record = ReadProposal(context.State, p.Proposal);
         if (record is null)
         {
-            return ErrorCodes.ProposalNotFound;
+            return IdentityErrors.ProposalNotFound;
         }
         if (record.Enacted || record.Proposal.EffectiveHeight <= context.Height)
         {
-            return ErrorCodes.ProposalClosed;
+            return IdentityErrors.ProposalClosed;
         }
         var voter = CheckVoter(context);
         if (!voter.Succeeded)
@@ -142,7 +142,7 @@ public sealed partial class IdentityModule
         var org = context.SignerMembership!.Value.Org;
         if (record.Approvals.Contains(org, StringComparer.Ordinal))
         {
-            return ErrorCodes.AlreadyApproved;
+            return IdentityErrors.AlreadyApproved;
         }
         var next = NextSet(context, record.Proposal, out var invalid);
         if (next is null)
@@ -150,7 +150,7 @@ public sealed partial class IdentityModule
             return invalid;
         }
         record = record with { Approvals = [.. record.Approvals.Append(org).Order(StringComparer.Ordinal)] };
-        context.Emit(ModuleName, "membership-approved", new("proposal", p.Proposal.ToString()), new("by", org));
+        context.Emit(IdentityEvents.MembershipApproved, new("proposal", p.Proposal.ToString()), new("by", org));
         return Decide(context, p.Proposal, record, next);
     }
 
@@ -187,7 +187,7 @@ public sealed partial class IdentityModule
                 state.Set(OrgUntilKey(p.Org), U64(p.EffectiveHeight));
                 break;
         }
-        context.Emit(MembershipEvent.Module, MembershipEvent.Name,
+        context.Emit(IdentityEvents.MembershipScheduled,
             new(MembershipEvent.Epoch, Text(next.Epoch)), new(MembershipEvent.From, Text(next.From)),
             new(MembershipEvent.SetHash, next.ComputeHash().ToString()),
             new("action", MembershipProposal.ActionName(p.Action)), new("org", p.Org),
@@ -213,7 +213,7 @@ public sealed partial class IdentityModule
         invalid = Outcome.Ok;
         if (p.EffectiveHeight <= context.Height || p.EffectiveHeight <= latest.From)
         {
-            invalid = ErrorCodes.EffectiveHeightInvalid;
+            invalid = IdentityErrors.EffectiveHeightInvalid;
             return null;
         }
         List<GenesisValidator> validators = [.. latest.Validators];
@@ -229,12 +229,12 @@ public sealed partial class IdentityModule
                 }
                 if (state.Contains(OrgKey(p.Org)))
                 {
-                    invalid = ErrorCodes.OrgExists;
+                    invalid = IdentityErrors.OrgExists;
                     return null;
                 }
                 if (p.Admins.Any(a => state.Contains(MemberKey(a.ToAddress()))))
                 {
-                    invalid = ErrorCodes.MemberExists;
+                    invalid = IdentityErrors.MemberExists;
                     return null;
                 }
                 if (p.Validator is not null)
@@ -245,12 +245,12 @@ public sealed partial class IdentityModule
             case MembershipAction.RemoveOrg:
                 if (!Identifiers.IsOrgId(p.Org) || !state.Contains(OrgKey(p.Org)))
                 {
-                    invalid = ErrorCodes.OrgNotFound;
+                    invalid = IdentityErrors.OrgNotFound;
                     return null;
                 }
                 if (state.Contains(OrgUntilKey(p.Org)))
                 {
-                    invalid = ErrorCodes.MembershipInvalid;
+                    invalid = IdentityErrors.MembershipInvalid;
                     return null;
                 }
                 validators.RemoveAll(x => x.Org == p.Org);
@@ -258,7 +258,7 @@ public sealed partial class IdentityModule
             case MembershipAction.SetQuorum:
                 if (p.Quorum == 0)
                 {
-                    invalid = ErrorCodes.MembershipInvalid;
+                    invalid = IdentityErrors.MembershipInvalid;
                     return null;
                 }
                 break;
@@ -270,7 +270,7 @@ public sealed partial class IdentityModule
         var next = new ValidatorSet(latest.Epoch + 1, p.EffectiveHeight, validators, quorum);
         if (next.Problem() is not null)
         {
-            invalid = ErrorCodes.MembershipInvalid;
+            invalid = IdentityErrors.MembershipInvalid;
             return null;
         }
         return next;

@@ -24,9 +24,13 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
 
     public string Name => ModuleName;
 
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(MarketErrors));
+
+    public IReadOnlyList<EventType> Events => MarketEvents.All;
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Place, PlaceOrderPayload.Read, DoPlace, static p =>
-            [new("pair", $"{p.Base}/{p.Quote}", $"/market/{p.Base}/{p.Quote}"), F.Text("side", p.Side switch { OrderSide.Buy => "buy", OrderSide.Sell => "sell", _ => $"unknown ({(byte)p.Side})" }),
+            [new("pair", $"{p.Base}/{p.Quote}", $"/market/{p.Base}/{p.Quote}"), F.Text("side", Enum.IsDefined(p.Side) ? p.Side.Text() : $"unknown ({(byte)p.Side})"),
              F.Number("price", p.Price), F.Number("amount", p.Amount)])
         .Add(Cancel, CancelOrderPayload.Read, DoCancel, static p => [F.Number("order", p.Order)]);
 
@@ -70,7 +74,7 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
     {
         if (p.Price <= 0 || p.Amount <= 0 || p.Side is not (OrderSide.Buy or OrderSide.Sell) || !IsPair(context.State, p.Base, p.Quote))
         {
-            return ErrorCodes.OrderInvalid;
+            return MarketErrors.OrderInvalid;
         }
         // Escrow what the order could spend: the credits it sells, or price × amount of the payment token.
         var escrowed = p.Side == OrderSide.Sell
@@ -92,7 +96,7 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
             var book = ReadBook(context.State, p.Base, p.Quote, p.Side);
             if (book.OrderCount >= BookSide.MaxOrders)
             {
-                return ErrorCodes.OrderBookFull;
+                return MarketErrors.OrderBookFull;
             }
             context.State.Set(BookKey(p.Base, p.Quote, p.Side), Canonical.Encode(Insert(book, p.Side, p.Price, id)));
         }
@@ -101,7 +105,7 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
             order = order with { Status = OrderStatus.Filled };
         }
         context.State.Set(OrderKey(id), Canonical.Encode(order));
-        context.Emit(ModuleName, "placed", new("order", Text(id)), new("pair", $"{p.Base}/{p.Quote}"), new("side", SideText(p.Side)),
+        context.Emit(MarketEvents.Placed, new("order", Text(id)), new("pair", $"{p.Base}/{p.Quote}"), new("side", p.Side.Text()),
             new("price", Text(p.Price)), new("amount", Text(p.Amount)), new("remaining", Text(order.Remaining)));
         return Outcome.Ok;
     }
@@ -127,7 +131,7 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
                 var maker = ReadOrder(context.State, orders[0])!;
                 if (maker.Owner == taker.Owner)
                 {
-                    return ErrorCodes.SelfTrade;
+                    return MarketErrors.SelfTrade;
                 }
                 var amount = Math.Min(after.Remaining, maker.Remaining);
                 var settled = Settle(context, taker, maker, level.Price, amount);
@@ -185,7 +189,7 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
         var n = Counters.Next(context.State, TradeCountKey(taker.Base, taker.Quote));
         context.State.Set(TradeKey(taker.Base, taker.Quote, n), Canonical.Encode(new TradeRecord(
             n, buy.Id, sell.Id, buy.Owner, sell.Owner, price, amount, taker.Side, context.Height, context.Timestamp, context.Tx.Id)));
-        context.Emit(ModuleName, "trade", new("pair", $"{taker.Base}/{taker.Quote}"), new("trade", Text(n)), new("price", Text(price)),
+        context.Emit(MarketEvents.Trade, new("pair", $"{taker.Base}/{taker.Quote}"), new("trade", Text(n)), new("price", Text(price)),
             new("amount", Text(amount)), new("buy-order", Text(buy.Id)), new("sell-order", Text(sell.Id)),
             new("buyer", buy.Owner.ToString()), new("seller", sell.Owner.ToString()));
         return Outcome.Ok;
@@ -210,11 +214,11 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
     {
         if (ReadOrder(context.State, p.Order) is not { Status: OrderStatus.Open } order)
         {
-            return ErrorCodes.OrderNotFound;
+            return MarketErrors.OrderNotFound;
         }
         if (order.Owner != context.Signer)
         {
-            return ErrorCodes.NotOrderOwner;
+            return MarketErrors.NotOrderOwner;
         }
         var book = ReadBook(context.State, order.Base, order.Quote, order.Side);
         var levels = book.Levels
@@ -229,12 +233,11 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
             return refund;
         }
         context.State.Set(OrderKey(order.Id), Canonical.Encode(order with { Status = OrderStatus.Cancelled }));
-        context.Emit(ModuleName, "cancelled", new("order", Text(order.Id)), new("pair", $"{order.Base}/{order.Quote}"),
+        context.Emit(MarketEvents.Cancelled, new("order", Text(order.Id)), new("pair", $"{order.Base}/{order.Quote}"),
             new("remaining", Text(order.Remaining)));
         return Outcome.Ok;
     }
 
-    public static string SideText(OrderSide side) => side == OrderSide.Buy ? "buy" : "sell";
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 

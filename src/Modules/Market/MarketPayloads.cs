@@ -1,20 +1,28 @@
+using System.Text.Json.Serialization;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 
 namespace ThingLedger.Execution.Modules.Market;
 
 /// <summary>Values are stored on chain: never renumber.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OrderSide>))]
 public enum OrderSide : byte
 {
+    [JsonStringEnumMemberName("buy")]
     Buy = 0,
+    [JsonStringEnumMemberName("sell")]
     Sell = 1,
 }
 
 /// <summary>Values are stored on chain: never renumber.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))]
 public enum OrderStatus : byte
 {
+    [JsonStringEnumMemberName("open")]
     Open = 0,
+    [JsonStringEnumMemberName("filled")]
     Filled = 1,
+    [JsonStringEnumMemberName("cancelled")]
     Cancelled = 2,
 }
 

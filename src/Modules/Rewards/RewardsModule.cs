@@ -30,6 +30,10 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
 
     public string Name => ModuleName;
 
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(RewardsErrors));
+
+    public IReadOnlyList<EventType> Events => RewardsEvents.All;
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(CreateOp, Programme.Read, DoCreate, static p =>
             [F.Text("programme", p.Id), F.Token(p.Token), F.Text("budget", TokensModule.Text(p.Budget)),
@@ -79,11 +83,11 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
         if (!p.IsValid() || tokens.Find(context.State, p.Token) is not { } token || token.Org != signer.Org ||
             (p.PerUnit != UInt128.Zero && UnitIndex(context.State, p) < 0))
         {
-            return ErrorCodes.ProgrammeInvalid;
+            return RewardsErrors.ProgrammeInvalid;
         }
         if (context.State.Contains(ProgrammeKey(p.Id)))
         {
-            return ErrorCodes.ProgrammeExists;
+            return RewardsErrors.ProgrammeExists;
         }
         var funded = tokens.Move(context, p.Token, context.Signer, Escrow(p.Id), p.Budget);
         if (!funded.Succeeded)
@@ -91,7 +95,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
             return funded;
         }
         context.State.Set(ProgrammeKey(p.Id), Canonical.Encode(new ProgrammeRecord(p, signer.Org, context.Signer, context.Height, UInt128.Zero)));
-        context.Emit(ModuleName, "created", new("programme", p.Id), new("org", signer.Org), TokenAttribute(context, p.Token), new("budget", TokensModule.Text(p.Budget)));
+        context.Emit(RewardsEvents.Created, new("programme", p.Id), new("org", signer.Org), TokenAttribute(context, p.Token), new("budget", TokensModule.Text(p.Budget)));
         return Outcome.Ok;
     }
 
@@ -112,9 +116,9 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
     private DeviceRecord? OwnedDevice(TxContext context, Address id, out Outcome refusal)
     {
         var device = devices.Find(context.State, id);
-        refusal = device is null ? ErrorCodes.DeviceNotFound
-            : device.Owner != context.Signer ? ErrorCodes.NotDeviceOwner
-            : device.Status == DeviceStatus.Revoked ? ErrorCodes.DeviceRevoked
+        refusal = device is null ? DevicesErrors.DeviceNotFound
+            : device.Owner != context.Signer ? DevicesErrors.NotDeviceOwner
+            : device.Status == DeviceStatus.Revoked ? DevicesErrors.DeviceRevoked
             : Outcome.Ok;
         return refusal.Succeeded ? device : null;
     }
@@ -123,7 +127,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
     {
         if (ReadProgramme(context.State, p.Programme) is null)
         {
-            return ErrorCodes.ProgrammeNotFound;
+            return RewardsErrors.ProgrammeNotFound;
         }
         if (OwnedDevice(context, p.Device, out var refusal) is null)
         {
@@ -132,14 +136,14 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
         var enrolled = ReadEnrolments(context.State, p.Device);
         if (enrolled.Contains(p.Programme))
         {
-            return ErrorCodes.AlreadyEnrolled;
+            return RewardsErrors.AlreadyEnrolled;
         }
         if (enrolled.Length >= EnrolmentsRecord.Max)
         {
             return ErrorCodes.InvalidArgument;
         }
         context.State.Set(EnrolledKey(p.Device), Canonical.Encode(new EnrolmentsRecord([.. enrolled.Append(p.Programme).Order(StringComparer.Ordinal)])));
-        context.Emit(ModuleName, "enrolled", new("programme", p.Programme), new("device", p.Device.ToString()), new("owner", context.Signer.ToString()));
+        context.Emit(RewardsEvents.Enrolled, new("programme", p.Programme), new("device", p.Device.ToString()), new("owner", context.Signer.ToString()));
         return Outcome.Ok;
     }
 
@@ -149,7 +153,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
     /// <summary>The new owner proves ownership with a device of theirs, and is referred once.</summary>
     private Outcome DoRefer(TxContext context, ReferPayload p) =>
         p.Referrer == context.Signer
-            ? ErrorCodes.SelfReferral
+            ? RewardsErrors.SelfReferral
             : ClaimOnce(context, p.Programme, static r => r.Referral, p.Device, ReferredKey(p.Programme, context.Signer), p.Referrer, "referral");
 
     /// <summary>
@@ -160,12 +164,12 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
     {
         if (ReadProgramme(context.State, id) is not { } record)
         {
-            return ErrorCodes.ProgrammeNotFound;
+            return RewardsErrors.ProgrammeNotFound;
         }
         var amount = reward(record.Programme);
         if (amount == UInt128.Zero)
         {
-            return ErrorCodes.RewardNotOffered;
+            return RewardsErrors.RewardNotOffered;
         }
         if (OwnedDevice(context, device, out var refusal) is null)
         {
@@ -173,7 +177,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
         }
         if (context.State.Contains(marker))
         {
-            return ErrorCodes.RewardAlreadyPaid;
+            return RewardsErrors.RewardAlreadyPaid;
         }
         var paid = PayInFull(context, record, payee, amount, reason, device);
         if (paid.Succeeded)
@@ -189,11 +193,11 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
         var (cap, budget) = Room(context, record, account);
         if (cap < amount)
         {
-            return ErrorCodes.RewardCapReached;
+            return RewardsErrors.RewardCapReached;
         }
         if (budget < amount)
         {
-            return ErrorCodes.ProgrammeBudgetExhausted;
+            return RewardsErrors.ProgrammeBudgetExhausted;
         }
         return Pay(context, record, account, amount, reason, device);
     }
@@ -217,7 +221,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
         var period = p.PeriodOf(context.Timestamp);
         Amounts.Write(context.State, PaidKey(p.Id, account, period), PaidIn(context.State, p.Id, account, period) + amount);
         context.State.Set(ProgrammeKey(p.Id), Canonical.Encode(record with { Paid = record.Paid + amount }));
-        context.Emit(ModuleName, "paid", new("programme", p.Id), new("account", account.ToString()), new("amount", TokensModule.Text(amount)),
+        context.Emit(RewardsEvents.Paid, new("programme", p.Id), new("account", account.ToString()), new("amount", TokensModule.Text(amount)),
             TokenAttribute(context, p.Token), new("reason", reason), new("device", device.ToString()));
         return Outcome.Ok;
     }
@@ -239,7 +243,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
             }
             if (FlagCodes.AnyDeviceLevel(summary.Flags))
             {
-                context.Emit(ModuleName, "skipped", new("programme", id), new("device", summary.Device.ToString()), new("reason", "device-flagged"));
+                context.Emit(RewardsEvents.Skipped, new("programme", id), new("device", summary.Device.ToString()), new("reason", "device-flagged"));
                 continue;
             }
             var due = Due(context.State, record.Programme, summary);
@@ -257,7 +261,7 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
             }
             if (amount < due)
             {
-                context.Emit(ModuleName, "skipped", new("programme", id), new("device", summary.Device.ToString()),
+                context.Emit(RewardsEvents.Skipped, new("programme", id), new("device", summary.Device.ToString()),
                     new("reason", cap <= budget ? "cap" : "budget"), new("unpaid", TokensModule.Text(due - amount)));
             }
         }

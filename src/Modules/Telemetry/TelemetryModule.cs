@@ -30,6 +30,10 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
 
     public string Name => ModuleName;
 
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(TelemetryErrors));
+
+    public IReadOnlyList<EventType> Events => TelemetryEvents.All;
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(RegisterSchema, TelemetrySchema.Read, DoRegister, static p =>
             [F.Text("schema", p.Ref), .. p.Fields.Select(f => F.Text("field " + f.Name,
@@ -96,15 +100,15 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         }
         if (!schema.IsValid())
         {
-            return ErrorCodes.SchemaInvalid;
+            return TelemetryErrors.SchemaInvalid;
         }
         var key = SchemaKey(schema.Id, schema.Version);
         if (context.State.Contains(key))
         {
-            return ErrorCodes.SchemaExists;
+            return TelemetryErrors.SchemaExists;
         }
         context.State.Set(key, Canonical.Encode(new SchemaRecord(schema, signer.Org, context.Height)));
-        context.Emit(ModuleName, "schema-registered", new("schema", schema.Ref), new("org", signer.Org), new("fields", schema.Fields.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        context.Emit(TelemetryEvents.SchemaRegistered, new("schema", schema.Ref), new("org", signer.Org), new("fields", schema.Fields.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return Outcome.Ok;
     }
 
@@ -116,19 +120,19 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         }
         if (!model.IsValid())
         {
-            return ErrorCodes.ModelInvalid;
+            return TelemetryErrors.ModelInvalid;
         }
         if (ReadSchema(context.State, model.Schema, model.SchemaVersion) is null)
         {
-            return ErrorCodes.SchemaNotFound;
+            return TelemetryErrors.SchemaNotFound;
         }
         var key = ModelKey(model.Name);
         if (context.State.Contains(key))
         {
-            return ErrorCodes.ModelExists;
+            return TelemetryErrors.ModelExists;
         }
         context.State.Set(key, Canonical.Encode(new ModelRecord(model, signer.Org, context.Height)));
-        context.Emit(ModuleName, "model-registered", new("model", model.Name), new("schema", $"{model.Schema}@{model.SchemaVersion}"),
+        context.Emit(TelemetryEvents.ModelRegistered, new("model", model.Name), new("schema", $"{model.Schema}@{model.SchemaVersion}"),
             new("org", signer.Org), new("parameters", model.ParametersHash.ToString()));
         return Outcome.Ok;
     }
@@ -138,14 +142,14 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         var org = context.Validators.OrgOf(context.Tx.Signer);
         if (org is null)
         {
-            return ErrorCodes.NotCustodian;
+            return TelemetryErrors.NotCustodian;
         }
         var custodian = ReadCustodian(context.State, context.Signer) ?? new CustodianRecord(org, 0, Hash.Zero, 0);
         if (anchor.Count == 0 || anchor.Summaries.Length == 0 || anchor.FromTime > anchor.ToTime ||
             anchor.FirstIngest != custodian.LastIngest + 1 || anchor.LastIngest < anchor.FirstIngest ||
             anchor.LastIngest - anchor.FirstIngest + 1 != anchor.Count)
         {
-            return ErrorCodes.AnchorInvalid;
+            return TelemetryErrors.AnchorInvalid;
         }
         ulong total = 0;
         for (var i = 0; i < anchor.Summaries.Length; i++)
@@ -153,7 +157,7 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
             var s = anchor.Summaries[i];
             if (i > 0 && !InOrder(anchor.Summaries[i - 1], s))
             {
-                return ErrorCodes.AnchorInvalid;
+                return TelemetryErrors.AnchorInvalid;
             }
             var outcome = ApplySummary(context, s);
             if (!outcome.Succeeded)
@@ -169,7 +173,7 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         }
         if (total != anchor.Count)
         {
-            return ErrorCodes.AnchorInvalid;
+            return TelemetryErrors.AnchorInvalid;
         }
         context.State.Set(CustodianKey(context.Signer), Canonical.Encode(custodian with
         {
@@ -177,7 +181,7 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
             LastAnchorTx = context.Tx.Id,
             Anchors = custodian.Anchors + 1,
         }));
-        context.Emit(ModuleName, "anchored", new("root", anchor.Root.ToString()), new("custodian", custodian.Org),
+        context.Emit(TelemetryEvents.Anchored, new("root", anchor.Root.ToString()), new("custodian", custodian.Org),
             new("readings", anchor.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("devices", anchor.Summaries.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return Outcome.Ok;
@@ -199,26 +203,26 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         var schema = ReadSchema(context.State, s.Schema, s.SchemaVersion)?.Schema;
         if (schema is null)
         {
-            return ErrorCodes.SchemaNotFound;
+            return TelemetryErrors.SchemaNotFound;
         }
         if (devices.Find(context.State, s.Device) is null)
         {
-            return ErrorCodes.DeviceNotFound;
+            return DevicesErrors.DeviceNotFound;
         }
         // A summary's day is its readings' day: never after the block's day plus the ingest skew.
         if (s.Count == 0 || s.FirstSequence > s.LastSequence || s.LastSequence - s.FirstSequence < s.Count - 1 ||
             s.Sums.Length != schema.AdditiveCount() || !s.FlagsConsistent() || s.Day > DeviceSummary.DayOf(context.Timestamp) + 1)
         {
-            return ErrorCodes.AnchorInvalid;
+            return TelemetryErrors.AnchorInvalid;
         }
         if (!ScreenedByRegisteredModel(context.State, s))
         {
-            return ErrorCodes.ModelNotFound;
+            return TelemetryErrors.ModelNotFound;
         }
         var device = ReadDevice(context.State, s.Device);
         if (device is not null && s.FirstSequence <= device.LastSequence)
         {
-            return ErrorCodes.AnchorSequenceReplayed;
+            return TelemetryErrors.AnchorSequenceReplayed;
         }
         context.State.Set(DeviceKey(s.Device), Canonical.Encode(new DeviceTelemetryRecord(
             (device?.Count ?? 0) + s.Count, s.LastSequence, Math.Max(device?.LastTime ?? 0, context.Timestamp), context.Signer, context.Height)));

@@ -22,10 +22,10 @@ public sealed class TokenLedger : ITokenLedger
         }
         if (context.State.Contains(TokensModule.TokenKey(symbol)))
         {
-            return ErrorCodes.TokenExists;
+            return TokensErrors.TokenExists;
         }
         context.State.Set(TokensModule.TokenKey(symbol), Canonical.Encode(new TokenRecord(org, name, decimals, Roles.None, UInt128.Zero, UInt128.Zero)));
-        context.Emit(TokensModule.ModuleName, "created", new("symbol", symbol), new("org", org), new("cap", "0"));
+        context.Emit(TokensEvents.Created, new("symbol", symbol), new("org", org), new("cap", "0"));
         return Outcome.Ok;
     }
 
@@ -43,12 +43,12 @@ public sealed class TokenLedger : ITokenLedger
         var supply = token.Supply + amount;
         if (token.Cap != UInt128.Zero && supply > token.Cap)
         {
-            return ErrorCodes.MintCapExceeded;
+            return TokensErrors.MintCapExceeded;
         }
         // The supply bounds every balance, so the balance addition cannot overflow.
         WriteBalance(context.State, symbol, to, TokensModule.ReadBalance(context.State, symbol, to) + amount);
         context.State.Set(TokensModule.TokenKey(symbol), Canonical.Encode(token with { Supply = supply }));
-        context.Emit(TokensModule.ModuleName, "minted", new("symbol", symbol), new("to", to.ToString()), new("amount", TokensModule.Text(amount)));
+        context.Emit(TokensEvents.Minted, new("symbol", symbol), new("to", to.ToString()), new("amount", TokensModule.Text(amount)));
         return Outcome.Ok;
     }
 
@@ -57,23 +57,23 @@ public sealed class TokenLedger : ITokenLedger
         using var owned = context.State.Own(TokensModule.ModuleName);
         if (!context.State.Contains(TokensModule.TokenKey(symbol)))
         {
-            return ErrorCodes.TokenNotFound;
+            return TokensErrors.TokenNotFound;
         }
         if (amount == UInt128.Zero)
         {
-            return ErrorCodes.AmountZero;
+            return TokensErrors.AmountZero;
         }
         var balance = TokensModule.ReadBalance(context.State, symbol, from);
         if (balance < amount)
         {
-            return ErrorCodes.InsufficientBalance;
+            return TokensErrors.InsufficientBalance;
         }
         if (to != from)
         {
             WriteBalance(context.State, symbol, from, balance - amount);
             WriteBalance(context.State, symbol, to, TokensModule.ReadBalance(context.State, symbol, to) + amount);
         }
-        context.Emit(TokensModule.ModuleName, "transferred", new("symbol", symbol), new("from", from.ToString()), new("to", to.ToString()), new("amount", TokensModule.Text(amount)));
+        context.Emit(TokensEvents.Transferred, new("symbol", symbol), new("from", from.ToString()), new("to", to.ToString()), new("amount", TokensModule.Text(amount)));
         return Outcome.Ok;
     }
 
@@ -87,11 +87,11 @@ public sealed class TokenLedger : ITokenLedger
         var balance = TokensModule.ReadBalance(context.State, symbol, from);
         if (balance < amount)
         {
-            return ErrorCodes.InsufficientBalance;
+            return TokensErrors.InsufficientBalance;
         }
         WriteBalance(context.State, symbol, from, balance - amount);
         context.State.Set(TokensModule.TokenKey(symbol), Canonical.Encode(token with { Supply = token.Supply - amount }));
-        context.Emit(TokensModule.ModuleName, "burned", new("symbol", symbol), new("from", from.ToString()), new("amount", TokensModule.Text(amount)));
+        context.Emit(TokensEvents.Burned, new("symbol", symbol), new("from", from.ToString()), new("amount", TokensModule.Text(amount)));
         return Outcome.Ok;
     }
 
@@ -99,7 +99,7 @@ public sealed class TokenLedger : ITokenLedger
     private static TokenRecord? Issued(TxContext context, string symbol, UInt128 amount, out Outcome refusal)
     {
         var token = TokensModule.ReadToken(context.State, symbol);
-        refusal = token is null ? ErrorCodes.TokenNotFound : amount == UInt128.Zero ? ErrorCodes.AmountZero : Outcome.Ok;
+        refusal = token is null ? TokensErrors.TokenNotFound : amount == UInt128.Zero ? TokensErrors.AmountZero : Outcome.Ok;
         return refusal.Succeeded ? token : null;
     }
 

@@ -23,6 +23,10 @@ public sealed class TokensModule : IModule
 
     public string Name => ModuleName;
 
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(TokensErrors));
+
+    public IReadOnlyList<EventType> Events => TokensEvents.All;
+
     /// <summary>The surface other modules move, issue and destroy tokens through.</summary>
     public ITokenLedger Ledger => _ledger;
 
@@ -68,10 +72,10 @@ public sealed class TokensModule : IModule
         }
         if (context.State.Contains(TokenKey(p.Symbol)))
         {
-            return ErrorCodes.TokenExists;
+            return TokensErrors.TokenExists;
         }
         context.State.Set(TokenKey(p.Symbol), Canonical.Encode(new TokenRecord(signer.Org, p.Name, p.Decimals, p.MintRoles, p.Cap, UInt128.Zero)));
-        context.Emit(ModuleName, "created", new("symbol", p.Symbol), new("org", signer.Org), new("cap", Text(p.Cap)));
+        context.Emit(TokensEvents.Created, new("symbol", p.Symbol), new("org", signer.Org), new("cap", Text(p.Cap)));
         return Outcome.Ok;
     }
 
@@ -80,11 +84,11 @@ public sealed class TokensModule : IModule
         var token = ReadToken(context.State, p.Symbol);
         if (token is null)
         {
-            return ErrorCodes.TokenNotFound;
+            return TokensErrors.TokenNotFound;
         }
         if (token.IsModuleIssued)
         {
-            return ErrorCodes.TokenModuleIssued;
+            return TokensErrors.TokenModuleIssued;
         }
         if (context.SignerMembership is not { } signer || signer.Org != token.Org || !signer.Has(token.MintRoles))
         {
@@ -97,7 +101,7 @@ public sealed class TokensModule : IModule
         _ledger.Move(context, p.Symbol, context.Signer, p.To, p.Amount);
 
     private Outcome DoBurn(TxContext context, BurnPayload p) =>
-        ReadToken(context.State, p.Symbol) is { IsModuleIssued: true } ? ErrorCodes.TokenModuleIssued : _ledger.Destroy(context, p.Symbol, context.Signer, p.Amount);
+        ReadToken(context.State, p.Symbol) is { IsModuleIssued: true } ? TokensErrors.TokenModuleIssued : _ledger.Destroy(context, p.Symbol, context.Signer, p.Amount);
 
     public static string Text(UInt128 amount) => amount.ToString(CultureInfo.InvariantCulture);
 }

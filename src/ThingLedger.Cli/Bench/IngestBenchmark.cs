@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ThingLedger.Client;
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Telemetry;
@@ -78,7 +79,8 @@ internal sealed class IngestBenchmark
                     refused += response.Rejected + response.Duplicates;
                     foreach (var r in response.Results)
                     {
-                        refusals[r.Code ?? r.Status] = refusals.GetValueOrDefault(r.Code ?? r.Status) + 1;
+                        var reason = r.Code ?? r.Status.Text();
+                        refusals[reason] = refusals.GetValueOrDefault(reason) + 1;
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution;
@@ -88,8 +89,8 @@ internal sealed class TxBenchmark
                     {
                         switch (r.Status)
                         {
-                            case "committed": committed++; break;
-                            case "failed": failed++; break;
+                            case TxState.Committed: committed++; break;
+                            case TxState.Failed: failed++; break;
                             default: refused++; break;
                         }
                     }

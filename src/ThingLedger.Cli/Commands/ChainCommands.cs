@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using ThingLedger.Client;
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Verification;
@@ -62,7 +63,7 @@ internal static class ChainCommands
                     ("txs", block.TxCount), ("tx root", block.TxRoot), ("receipts root", block.ReceiptsRoot), ("state root", block.StateRoot),
                     ("attested by", string.Join(", ", block.Certificate.Select(a => a.Validator[..18] + "…"))));
                 Output.Rows("txs", ["#", "id", "module.op", "signer", "status", "code"],
-                    (block.Txs ?? []).Take(50).Select(t => new[] { t.Index?.ToString(CultureInfo.InvariantCulture), t.Id, $"{t.Module}.{t.Operation}", t.Signer, t.Status, t.Receipt?.Code }));
+                    (block.Txs ?? []).Take(50).Select(t => new[] { t.Index?.ToString(CultureInfo.InvariantCulture), t.Id, $"{t.Module}.{t.Operation}", t.Signer, t.Status.Text(), t.Receipt?.Code }));
                 return 0;
             });
         return new Command("block", "Blocks.").With(show);

@@ -4,6 +4,7 @@ using Spectre.Console;
 using ThingLedger.Cli.Commands;
 using ThingLedger.Cli.Simulation;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Telemetry;
@@ -209,6 +210,6 @@ internal static class DemoCredits
     private static async Task<string?[]> SubmitAsync(ThingLedgerClient client, List<Transaction> txs, CancellationToken ct)
     {
         var response = await client.SubmitAsync(txs, wait: true, timeoutMs: 30_000, ct).ConfigureAwait(false);
-        return [.. response.Results.Select(r => r.Code ?? (r.Status == "committed" ? null : "NOT_COMMITTED"))];
+        return [.. response.Results.Select(r => r.Code ?? (r.Status == TxState.Committed ? null : "NOT_COMMITTED"))];
     }
 }

@@ -1,4 +1,5 @@
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution;
 using ThingLedger.Node;
@@ -105,7 +106,7 @@ internal sealed class DemoScenario
             return;
         }
         var result = await _client.SubmitAsync(admin.Sign(Operations.CreateToken(symbol, name, 0, Roles.Admin | Roles.Operator, 0)), wait: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (result.Status != "committed")
+        if (result.Status != TxState.Committed)
         {
             throw new InvalidOperationException($"creating {symbol} failed: {result.Code}");
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
 using ThingLedger.Core.Ledger;
 
 namespace ThingLedger.Cli.Network;
@@ -202,9 +203,9 @@ internal static class NetworkCommand
             var account = await Account.OpenAsync(client, key, chainId, cancellationToken).ConfigureAwait(false);
             var tx = account.Sign(id is null ? Operations.ProposeMembership(proposal) : Operations.ApproveMembership(id.Value));
             var result = await client.SubmitAsync(tx, wait: true, timeoutMs: 60_000, cancellationToken).ConfigureAwait(false);
-            if (result.Status != "committed")
+            if (result.Status != TxState.Committed)
             {
-                throw new InvalidOperationException($"{(id is null ? "proposing" : "approving")} as {voter.Org}: {result.Status} {result.Code} {result.Message}".TrimEnd());
+                throw new InvalidOperationException($"{(id is null ? "proposing" : "approving")} as {voter.Org}: {result.Status.Text()} {result.Code} {result.Message}".TrimEnd());
             }
             Console.WriteLine($"{(id is null ? "proposed" : "approved")} by {voter.Org} in block {result.Height}");
             id ??= tx.Id;
@@ -271,7 +272,7 @@ internal static class NetworkCommand
             {
                 error = "not running";
             }
-            views.Add(new NetworkPeerView(peer.Org, peer.Url, peer.Pid, finality?.Height, finality?.FinalizedHeight, finality?.FinalityLag, finality?.Status ?? "down", finality?.Problem ?? error));
+            views.Add(new NetworkPeerView(peer.Org, peer.Url, peer.Pid, finality?.Height, finality?.FinalizedHeight, finality?.FinalityLag, finality?.Status.Text() ?? "down", finality?.Problem ?? error));
         }
         var members = network.Manifest.Etcd.Select(m => new NetworkEtcdView(m.Name, m.ClientUrl, m.Pid, network.IsRunning(m) ? "running" : "down")).ToList();
         // Membership changes move the quorum on chain; genesis' quorum is the fallback when no peer answers.
@@ -288,6 +289,6 @@ internal static class NetworkCommand
             Output.Rows("etcd members", ["name", "client url", "state"], members.Select(m => new[] { m.Name, m.ClientUrl, m.State }));
             AnsiConsole.WriteLine($"Talk to a peer: thingledger --node {network.Manifest.Peers[0].Url} --data {network.Manifest.Peers[0].DataDir} block head");
         }
-        return views.All(v => v.Status == "healthy");
+        return views.All(v => v.Status == PeerStatus.Healthy.Text());
     }
 }

@@ -1,11 +1,15 @@
+using System.Text.Json.Serialization;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 
 namespace ThingLedger.Core.Ledger;
 
+[JsonConverter(typeof(JsonStringEnumConverter<TxStatus>))]
 public enum TxStatus : byte
 {
+    [JsonStringEnumMemberName("success")]
     Success = 0,
+    [JsonStringEnumMemberName("failed")]
     Failed = 1,
 }
 

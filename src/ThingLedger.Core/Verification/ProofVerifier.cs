@@ -99,8 +99,8 @@ public static class ProofVerifier
         {
             return VerificationResult.Broken("receipt-inclusion", $"the receipt is not at index {txProof.LeafIndex} of block {header.Height}'s receipts root");
         }
-        trace?.Pass("receipt-inclusion", $"its receipt (status {receipt.Status}) is the same leaf under block {header.Height}'s receipts root");
-        return VerificationResult.Valid($"tx {tx.Id} is in block {header.Height} at index {txProof.LeafIndex} with status {receipt.Status}; {final.Message}");
+        trace?.Pass("receipt-inclusion", $"its receipt (status {receipt.Status.Text()}) is the same leaf under block {header.Height}'s receipts root");
+        return VerificationResult.Valid($"tx {tx.Id} is in block {header.Height} at index {txProof.LeafIndex} with status {receipt.Status.Text()}; {final.Message}");
     }
 
     /// <summary>A block's tx root commits to tx ids, in block order.</summary>

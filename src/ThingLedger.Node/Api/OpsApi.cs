@@ -24,7 +24,7 @@ internal static class OpsApi
     private static Results<Ok<HealthView>, JsonHttpResult<HealthView>> Health(LedgerNode node)
     {
         var fault = node.Fault;
-        var view = new HealthView(fault is null ? "healthy" : "unhealthy", node.Head.Height, fault);
+        var view = new HealthView(fault is null ? PeerStatus.Healthy : PeerStatus.Unhealthy, node.Head.Height, fault);
         return fault is null ? TypedResults.Ok(view) : TypedResults.Json(view, ClientJsonContext.Default.HealthView, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThingLedger.Core;
+using ThingLedger.Execution.Modules.Telemetry;
 
 namespace ThingLedger.Node.Api;
 
@@ -27,7 +28,7 @@ internal static class Problems
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.TxTooLarge or ErrorCodes.BatchTooLarge or ErrorCodes.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
-        ErrorCodes.NonceReused or ErrorCodes.NonceGap or ErrorCodes.TxDuplicate or ErrorCodes.ReadingNotAnchored => StatusCodes.Status409Conflict,
+        ErrorCodes.NonceReused or ErrorCodes.NonceGap or ErrorCodes.TxDuplicate or TelemetryErrors.ReadingNotAnchored => StatusCodes.Status409Conflict,
         ErrorCodes.SignatureInvalid or ErrorCodes.SignatureHighS => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.MempoolFull or ErrorCodes.NodeUnavailable or ErrorCodes.OrderingUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,

@@ -7,6 +7,7 @@ using ThingLedger.Core;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Node.Telemetry;
 
 namespace ThingLedger.Node.Api;
@@ -43,7 +44,7 @@ internal static class ReadingUploadDecoder
                 var readingError = Reading.TryDecode(frame[i].Readings[j], out var reading);
                 slots[j] = readingError == CodecError.None
                     ? ReadingSlot.Of(reading!)
-                    : ReadingSlot.Failed(ErrorCodes.ReadingMalformed, $"the reading does not decode: {readingError}");
+                    : ReadingSlot.Failed(TelemetryErrors.ReadingMalformed, $"the reading does not decode: {readingError}");
             }
             items[i] = new IngestItem(frame[i].BatchDevice, slots, frame[i].Signature);
         }
@@ -170,7 +171,7 @@ internal static class ReadingUploadDecoder
             {
                 for (var j = 0; j < slots.Length; j++)
                 {
-                    slots[j] = ReadingSlot.Failed(ErrorCodes.ReadingMalformed, $"the batch's device '{device}' is not an address");
+                    slots[j] = ReadingSlot.Failed(TelemetryErrors.ReadingMalformed, $"the batch's device '{device}' is not an address");
                 }
             }
             return new IngestItem(address, slots, SignatureBytes(signature));
@@ -233,7 +234,7 @@ internal static class ReadingUploadDecoder
         }
 
         private ReadingSlot Slot(ReadingEntry entry) =>
-            entry.Json is null ? ReadingSlot.Failed(ErrorCodes.ReadingMalformed, entry.Problem!)
+            entry.Json is null ? ReadingSlot.Failed(TelemetryErrors.ReadingMalformed, entry.Problem!)
             : ReadingJsonMapper.TryFromJson(entry.Json, schemas.Find, out var reading, out var code, out var message) ? ReadingSlot.Of(reading!)
             : ReadingSlot.Failed(code, message);
 

@@ -52,10 +52,10 @@ internal static class SyncApi
         var final = Math.Min(node.Finality.FinalizedHeight, head);
         var set = node.Validators.At(head + 1);
         var org = set.OrgOf(node.ValidatorKey.PublicKey) ?? string.Empty;
-        var (status, problem) = node.Fault is { } fault ? ("unhealthy", fault)
-            : node.OrderingProblem is { } ordering ? ("ordering-unavailable", ordering)
-            : node.AttestationProblem is { } attesting ? ("not-attesting", attesting)
-            : ("healthy", (string?)null);
+        var (status, problem) = node.Fault is { } fault ? (PeerStatus.Unhealthy, fault)
+            : node.OrderingProblem is { } ordering ? (PeerStatus.OrderingUnavailable, ordering)
+            : node.AttestationProblem is { } attesting ? (PeerStatus.NotAttesting, attesting)
+            : (PeerStatus.Healthy, (string?)null);
         return new FinalityView(node.Genesis.ChainId, node.Options.Ordering, org, node.ValidatorKey.PublicKey.ToHex(), head, final, head - final,
             set.Quorum, set.Validators.Count, status, problem, set.Epoch);
     }

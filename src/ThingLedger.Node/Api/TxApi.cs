@@ -67,10 +67,10 @@ internal static class TxApi
         {
             var r = admitted[i];
             results.Add(r.Accepted
-                ? new TxResultView(i, r.Id.ToString(), "accepted", null, null, null)
+                ? new TxResultView(i, r.Id.ToString(), TxState.Accepted, null, null, null)
                 : malformed[i]
-                    ? new TxResultView(i, null, "rejected", ErrorCodes.TxMalformed, "not a hex string of tx bytes", null)
-                    : new TxResultView(i, r.Id?.ToString(), "rejected", r.Code, r.Message, null));
+                    ? new TxResultView(i, null, TxState.Rejected, ErrorCodes.TxMalformed, "not a hex string of tx bytes", null)
+                    : new TxResultView(i, r.Id?.ToString(), TxState.Rejected, r.Code, r.Message, null));
         }
         if (single && results[0].Code is { } code)
         {
@@ -96,7 +96,7 @@ internal static class TxApi
                 allCommitted &= committed is not null;
                 if (committed is not null)
                 {
-                    var status = committed.Receipt.Succeeded ? "committed" : "failed";
+                    var status = ViewMapper.State(committed.Receipt);
                     results[index] = results[index] with
                     {
                         Status = status,
@@ -124,7 +124,7 @@ internal static class TxApi
         }
         var pending = node.Admission.FindPending(hash);
         return pending is not null
-            ? TypedResults.Ok(ViewMapper.Tx(pending, "pending", null, null, null))
+            ? TypedResults.Ok(ViewMapper.Tx(pending, TxState.Pending, null, null, null))
             : Problems.NotFound($"no tx {id} is known to this node");
     }
 
@@ -143,7 +143,7 @@ internal static class TxApi
         var committed = await node.Tracker.WaitAsync(hash, timeout, cancellationToken).ConfigureAwait(false);
         return committed is not null
             ? TypedResults.Ok(ViewMapper.Committed(committed))
-            : TypedResults.Ok(ViewMapper.Tx(pending!, "pending", null, null, null));
+            : TypedResults.Ok(ViewMapper.Tx(pending!, TxState.Pending, null, null, null));
     }
 
     private static Results<Ok<ProofDocument>, ProblemHttpResult> Proof(string id, LedgerNode node)

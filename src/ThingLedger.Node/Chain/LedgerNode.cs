@@ -29,7 +29,7 @@ public sealed partial class LedgerNode : IDisposable
         Signer = SignerState.Open(settings.DataDirectory);
         DataDirectory.CheckLedgerPresent(settings.DataDirectory);
         Machine = StateMachine.Create(Genesis.ChainId);
-        Store = LedgerStore.Open(settings.DataDirectory, Genesis, Progress);
+        Store = LedgerStore.Open(settings.DataDirectory, Genesis, Machine.Events, Progress);
         try
         {
             Readings = ReadingStore.Open(settings.DataDirectory, Genesis.ChainId, Progress);

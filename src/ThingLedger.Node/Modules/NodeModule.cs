@@ -6,7 +6,7 @@ namespace ThingLedger.Node.Modules;
 /// What one module adds to the node: its query service and other services, its HTTP endpoints
 /// under /v1, its explorer navigation and the identifiers the explorer's search resolves. Each
 /// module's part lives in its folder (src/Modules/{Name}/Node) and is found by
-/// <see cref="NodeModules.Load"/>; the module itself is registered once, in <see cref="ModuleCatalog"/>.
+/// <see cref="NodeModules.Load(ModuleCatalog)"/>; the module itself is registered once, in <see cref="ModuleCatalog"/>.
 /// </summary>
 public abstract class NodeModule
 {
@@ -46,26 +46,10 @@ public static class NodeModules
     /// One instance of every <see cref="NodeModule"/> in the node, in the catalog's registration
     /// order. A part naming no registered module, or two parts for one module, stop the node at start.
     /// </summary>
-    public static IReadOnlyList<NodeModule> Load(ModuleCatalog catalog)
-    {
-        var parts = typeof(NodeModule).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(NodeModule)) && !t.IsAbstract)
-            .Select(t => (NodeModule)Activator.CreateInstance(t, nonPublic: true)!)
-            .ToList();
-        var order = catalog.All.Select((m, i) => (m.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        foreach (var group in parts.GroupBy(p => p.Module, StringComparer.Ordinal))
-        {
-            if (!order.ContainsKey(group.Key))
-            {
-                throw new ModuleRegistrationException($"{group.First().GetType().Name} is the node part of module '{group.Key}', which is not registered in ModuleCatalog");
-            }
-            if (group.Count() > 1)
-            {
-                throw new ModuleRegistrationException($"module '{group.Key}' has two node parts: {string.Join(", ", group.Select(p => p.GetType().Name))}");
-            }
-        }
-        return [.. parts.OrderBy(p => order[p.Module])];
-    }
+    public static IReadOnlyList<NodeModule> Load(ModuleCatalog catalog) => Load(catalog, typeof(NodeModule).Assembly.GetTypes());
+
+    /// <summary>The node parts among <paramref name="types"/> (tests pass their own).</summary>
+    public static IReadOnlyList<NodeModule> Load(ModuleCatalog catalog, IEnumerable<Type> types) => catalog.Parts<NodeModule>(types, p => p.Module);
 
     internal static IServiceCollection AddModules(this IServiceCollection services, IReadOnlyList<NodeModule> modules)
     {

@@ -41,7 +41,7 @@ public static class NodeRepair
 
     private static RepairOutcome RepairLedger(string directory, string path, Genesis genesis, Action<string> progress)
     {
-        void Open() => LedgerStore.Open(directory, genesis).Dispose();
+        void Open() => LedgerStore.Open(directory, genesis, StateMachine.Create(genesis.ChainId).Events).Dispose();
         if (Passes(path) && Opens(Open))
         {
             return new RepairOutcome(path, true, "no damage found");
@@ -159,7 +159,7 @@ public static class NodeRepair
     {
         using var source = Connect(damaged);
         var machine = StateMachine.Create(genesis.ChainId);
-        using var store = LedgerStore.Open(target, genesis);
+        using var store = LedgerStore.Open(target, genesis, machine.Events);
         for (ulong height = 0; ; height++)
         {
             StoredBlockRecord? block;

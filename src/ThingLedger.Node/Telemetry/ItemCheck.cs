@@ -1,6 +1,8 @@
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Telemetry;
@@ -71,7 +73,7 @@ internal sealed class ItemCheck
         {
             for (var j = 0; j < _failures.Length; j++)
             {
-                _failures[j] ??= (ErrorCodes.DeviceBatchRejected, "another reading of this device batch was rejected; a batch is stored whole or not at all");
+                _failures[j] ??= (TelemetryErrors.DeviceBatchRejected, "another reading of this device batch was rejected; a batch is stored whole or not at all");
             }
         }
     }
@@ -98,7 +100,7 @@ internal sealed class ItemCheck
         _stored = status;
         if (status == AppendStatus.Replayed)
         {
-            FailAll(ErrorCodes.ReadingSequenceReplayed, "the sequence number is at or below the device's last accepted one, with other content");
+            FailAll(TelemetryErrors.ReadingSequenceReplayed, "the sequence number is at or below the device's last accepted one, with other content");
         }
     }
 
@@ -106,15 +108,15 @@ internal sealed class ItemCheck
     {
         if (_itemFailure is { } f)
         {
-            outcomes.Add(new ReadingOutcome(item, -1, null, ReadingOutcome.RejectedStatus, f.Code, f.Message));
+            outcomes.Add(new ReadingOutcome(item, -1, null, ReadingUploadStatus.Rejected, f.Code, f.Message));
             return;
         }
         for (var j = 0; j < _failures.Length; j++)
         {
             var reading = _item.Readings[j].Reading;
             outcomes.Add(_failures[j] is { } failure
-                ? new ReadingOutcome(item, j, reading, ReadingOutcome.RejectedStatus, failure.Code, failure.Message)
-                : new ReadingOutcome(item, j, reading, _stored == AppendStatus.Duplicate ? ReadingOutcome.DuplicateStatus : ReadingOutcome.AcceptedStatus, null, null));
+                ? new ReadingOutcome(item, j, reading, ReadingUploadStatus.Rejected, failure.Code, failure.Message)
+                : new ReadingOutcome(item, j, reading, _stored == AppendStatus.Duplicate ? ReadingUploadStatus.Duplicate : ReadingUploadStatus.Accepted, null, null));
         }
     }
 }

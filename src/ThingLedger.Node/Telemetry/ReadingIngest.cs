@@ -1,7 +1,8 @@
-using ThingLedger.Core;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Screening;
 using ThingLedger.Storage;
@@ -20,12 +21,7 @@ public readonly record struct ReadingSlot(Reading? Reading, string? Code, string
 public sealed record IngestItem(Address? BatchDevice, ReadingSlot[] Readings, byte[] Signature);
 
 /// <summary>What happened to one reading: accepted, duplicate (stored before) or rejected with a code.</summary>
-public sealed record ReadingOutcome(int Item, int Index, Reading? Reading, string Status, string? Code, string? Message)
-{
-    public const string AcceptedStatus = "accepted";
-    public const string DuplicateStatus = "duplicate";
-    public const string RejectedStatus = "rejected";
-}
+public sealed record ReadingOutcome(int Item, int Index, Reading? Reading, ReadingUploadStatus Status, string? Code, string? Message);
 
 /// <summary>
 /// Checks uploaded readings and stores the good ones durably before answering. Every reading
@@ -95,12 +91,12 @@ public sealed class ReadingIngest
         var check = new ItemCheck(item);
         if (item.BatchDevice is not null && item.Readings.Length == 0)
         {
-            check.FailItem(ErrorCodes.DeviceBatchEmpty, "the device batch holds no readings");
+            check.FailItem(TelemetryErrors.DeviceBatchEmpty, "the device batch holds no readings");
             return check;
         }
         if (item.Readings.Length > _node.Options.MaxDeviceBatchReadings)
         {
-            check.FailAll(ErrorCodes.DeviceBatchTooLarge, $"a device batch holds at most {_node.Options.MaxDeviceBatchReadings} readings, this one {item.Readings.Length}");
+            check.FailAll(TelemetryErrors.DeviceBatchTooLarge, $"a device batch holds at most {_node.Options.MaxDeviceBatchReadings} readings, this one {item.Readings.Length}");
             return check;
         }
         for (var j = 0; j < item.Readings.Length; j++)
@@ -129,28 +125,28 @@ public sealed class ReadingIngest
         device = null;
         if (item.BatchDevice is { } batchDevice && reading.Device != batchDevice)
         {
-            return (ErrorCodes.ReadingWrongDevice, $"the reading is of device {reading.Device}, the batch of {batchDevice}");
+            return (TelemetryErrors.ReadingWrongDevice, $"the reading is of device {reading.Device}, the batch of {batchDevice}");
         }
         if (item.BatchDevice is not null && index > 0 && item.Readings[index - 1].Reading is { } previous && reading.Sequence < previous.Sequence)
         {
-            return (ErrorCodes.ReadingSequenceReplayed, $"sequence {reading.Sequence} follows {previous.Sequence} in the device batch; it must increase");
+            return (TelemetryErrors.ReadingSequenceReplayed, $"sequence {reading.Sequence} follows {previous.Sequence} in the device batch; it must increase");
         }
         if (!seen.Add((reading.Device, reading.Sequence)))
         {
-            return (ErrorCodes.ReadingDuplicateInBatch, $"sequence {reading.Sequence} of device {reading.Device} appears twice in this upload");
+            return (TelemetryErrors.ReadingDuplicateInBatch, $"sequence {reading.Sequence} of device {reading.Device} appears twice in this upload");
         }
         var schema = _node.Schemas.Find(reading.Schema, reading.SchemaVersion);
         if (schema is null)
         {
-            return (ErrorCodes.SchemaNotFound, $"no schema {reading.SchemaRef} is registered");
+            return (TelemetryErrors.SchemaNotFound, $"no schema {reading.SchemaRef} is registered");
         }
         if (schema.FindOutOfRange(reading.Values) is { } range)
         {
-            return (ErrorCodes.ReadingOutOfRange, range);
+            return (TelemetryErrors.ReadingOutOfRange, range);
         }
         if (reading.Timestamp > now + (ulong)_node.Options.MaxClockSkewMs || reading.Timestamp + (ulong)_node.Options.MaxReadingAgeMs < now)
         {
-            return (ErrorCodes.ReadingTimeSkew,
+            return (TelemetryErrors.ReadingTimeSkew,
                 $"the reading was measured at {reading.Timestamp} ms; this node accepts from {now - Math.Min(now, (ulong)_node.Options.MaxReadingAgeMs)} to {now + (ulong)_node.Options.MaxClockSkewMs}");
         }
         if (!devices.TryGetValue(reading.Device, out device))
@@ -160,11 +156,11 @@ public sealed class ReadingIngest
         }
         if (device is null)
         {
-            return (ErrorCodes.DeviceNotFound, $"no device {reading.Device} is registered");
+            return (DevicesErrors.DeviceNotFound, $"no device {reading.Device} is registered");
         }
         if (device.Status == DeviceStatus.Revoked)
         {
-            return (ErrorCodes.DeviceRevoked, $"device {reading.Device} was revoked at height {device.RevokedAt}");
+            return (DevicesErrors.DeviceRevoked, $"device {reading.Device} was revoked at height {device.RevokedAt}");
         }
         return null;
     }

@@ -3,6 +3,7 @@ using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Merkle;
 using ThingLedger.Core.Verification;
 using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Node.Chain;
 
 namespace ThingLedger.Node.Telemetry;
@@ -25,7 +26,7 @@ public static class ReceiptBuilder
         var anchor = node.Readings.FindAnchor(stored.Ingest);
         if (anchor is null)
         {
-            return (null, ErrorCodes.ReadingNotAnchored, $"reading {sequence} of device {device} is stored and waits for its anchor; retry in a moment");
+            return (null, TelemetryErrors.ReadingNotAnchored, $"reading {sequence} of device {device} is stored and waits for its anchor; retry in a moment");
         }
         var key = DevicesModule.ReadDevice(node.Store, device)?.PublicKey
             ?? throw new InvalidOperationException($"device {device} has stored readings but is not registered on chain");

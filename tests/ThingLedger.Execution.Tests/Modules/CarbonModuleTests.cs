@@ -136,8 +136,8 @@ public sealed class CarbonModuleTests
     {
         EndPeriod(0, over: false);
         Assert.True(Drive(_day, 50_000, 8_000).Succeeded);
-        AssertRefused(ErrorCodes.CarbonPeriodOpen, () => ClaimBy(_chain.AcmeAdmin));
-        AssertRefused(ErrorCodes.CarbonPeriodInvalid, () => ClaimBy(_chain.AcmeAdmin, period: 4));
+        AssertRefused(CarbonErrors.CarbonPeriodOpen, () => ClaimBy(_chain.AcmeAdmin));
+        AssertRefused(CarbonErrors.CarbonPeriodInvalid, () => ClaimBy(_chain.AcmeAdmin, period: 4));
         EndPeriod(0);
         Assert.True(ClaimBy(_chain.AcmeAdmin).Succeeded);
     }
@@ -149,19 +149,19 @@ public sealed class CarbonModuleTests
         Assert.True(Drive(_day, 50_000, 8_000).Succeeded);
         Assert.True(Drive(_day + 8, 50_000, 8_000).Succeeded);
         Assert.True(ClaimBy(_chain.AcmeAdmin).Succeeded);
-        AssertRefused(ErrorCodes.CarbonAlreadyClaimed, () => ClaimBy(_chain.AcmeAdmin));
+        AssertRefused(CarbonErrors.CarbonAlreadyClaimed, () => ClaimBy(_chain.AcmeAdmin));
         Assert.True(VerifyBy(_chain.GridAdmin).Succeeded);
-        AssertRefused(ErrorCodes.CarbonAlreadyClaimed, () => ClaimBy(_chain.AcmeAdmin));
-        AssertRefused(ErrorCodes.CarbonClaimDecided, () => VerifyBy(_chain.GridAdmin));
+        AssertRefused(CarbonErrors.CarbonAlreadyClaimed, () => ClaimBy(_chain.AcmeAdmin));
+        AssertRefused(CarbonErrors.CarbonClaimDecided, () => VerifyBy(_chain.GridAdmin));
 
         Assert.True(ClaimBy(_chain.AcmeAdmin, period: 1).Succeeded);
         AssertRefused(ErrorCodes.InvalidArgument, () => Carbon(_chain.GridAdmin, CarbonModule.Reject, new ClaimPayload("EVLC", _vehicle.Address, 1, string.Empty)));
         Assert.True(Carbon(_chain.GridAdmin, CarbonModule.Reject, new ClaimPayload("EVLC", _vehicle.Address, 1, "odometer photo does not match")).Succeeded);
         Assert.Equal(ClaimStatus.Rejected, CarbonModule.ReadClaim(_chain, "EVLC", _vehicle.Address, 1)!.Status);
         Assert.Null(TokensModule.ReadToken(_chain, "CEVLC1"));
-        AssertRefused(ErrorCodes.CarbonClaimDecided, () => VerifyBy(_chain.GridAdmin, period: 1));
-        AssertRefused(ErrorCodes.CarbonAlreadyClaimed, () => ClaimBy(_chain.AcmeAdmin, period: 1));
-        AssertRefused(ErrorCodes.CarbonClaimNotFound, () => VerifyBy(_chain.GridAdmin, period: 2));
+        AssertRefused(CarbonErrors.CarbonClaimDecided, () => VerifyBy(_chain.GridAdmin, period: 1));
+        AssertRefused(CarbonErrors.CarbonAlreadyClaimed, () => ClaimBy(_chain.AcmeAdmin, period: 1));
+        AssertRefused(CarbonErrors.CarbonClaimNotFound, () => VerifyBy(_chain.GridAdmin, period: 2));
     }
 
     [Fact]
@@ -171,15 +171,15 @@ public sealed class CarbonModuleTests
         Assert.True(Drive(_day, 50_000, 8_000).Succeeded);
         var acmeAuditor = Member("acme", _chain.AcmeAdmin, Roles.Auditor);
         var gridOperator = Member("grid", _chain.GridAdmin, Roles.Operator);
-        AssertRefused(ErrorCodes.CarbonNotCustodian, () => ClaimBy(_chain.GridAdmin));
-        AssertRefused(ErrorCodes.CarbonNotCustodian, () => ClaimBy(acmeAuditor));
-        AssertRefused(ErrorCodes.CarbonNotCustodian, () => ClaimBy(_owner));
+        AssertRefused(CarbonErrors.CarbonNotCustodian, () => ClaimBy(_chain.GridAdmin));
+        AssertRefused(CarbonErrors.CarbonNotCustodian, () => ClaimBy(acmeAuditor));
+        AssertRefused(CarbonErrors.CarbonNotCustodian, () => ClaimBy(_owner));
         Assert.True(ClaimBy(Member("acme", _chain.AcmeAdmin, Roles.Operator)).Succeeded);
 
-        AssertRefused(ErrorCodes.CarbonNotVerifier, () => VerifyBy(_chain.AcmeAdmin));
-        AssertRefused(ErrorCodes.CarbonNotVerifier, () => VerifyBy(acmeAuditor));
-        AssertRefused(ErrorCodes.CarbonNotVerifier, () => VerifyBy(gridOperator));
-        AssertRefused(ErrorCodes.CarbonNotVerifier, () => VerifyBy(_owner));
+        AssertRefused(CarbonErrors.CarbonNotVerifier, () => VerifyBy(_chain.AcmeAdmin));
+        AssertRefused(CarbonErrors.CarbonNotVerifier, () => VerifyBy(acmeAuditor));
+        AssertRefused(CarbonErrors.CarbonNotVerifier, () => VerifyBy(gridOperator));
+        AssertRefused(CarbonErrors.CarbonNotVerifier, () => VerifyBy(_owner));
         Assert.True(VerifyBy(Member("grid", _chain.GridAdmin, Roles.Auditor)).Succeeded);
     }
 
@@ -198,7 +198,7 @@ public sealed class CarbonModuleTests
             FlaggedSums = [600, 0, 4_000, 0, 0],
             Flags = [new(FlagCode.DuplicateStream, 1, 1_000)],
         }).Succeeded);
-        AssertRefused(ErrorCodes.CarbonDataFlagged, () => ClaimBy(_chain.AcmeAdmin));
+        AssertRefused(CarbonErrors.CarbonDataFlagged, () => ClaimBy(_chain.AcmeAdmin));
 
         // Every reading flagged, each only for itself: nothing clean to credit.
         Assert.True(Drive(_day + 1, 40_000, 6_000, count: 3, vehicle: cloned, flagged: new DeviceSummary(default, "ev", 1, 0, 0, 0, [])
@@ -207,7 +207,7 @@ public sealed class CarbonModuleTests
             FlaggedSums = [6_000, 0, 40_000, 0, 0],
             Flags = [new(FlagCode.SpeedImplausible, 3, 800)],
         }).Succeeded);
-        AssertRefused(ErrorCodes.CarbonDataFlagged, () => ClaimBy(_chain.AcmeAdmin, vehicle: cloned));
+        AssertRefused(CarbonErrors.CarbonDataFlagged, () => ClaimBy(_chain.AcmeAdmin, vehicle: cloned));
     }
 
     [Fact]
@@ -224,11 +224,11 @@ public sealed class CarbonModuleTests
         // 120 g/km × 50 km = 6,000 g; 500 g/kWh × 12 kWh = 6,000 g: no saving.
         Assert.True(Drive(_day, 50_000, 12_000, vehicle: wasteful).Succeeded);
 
-        AssertRefused(ErrorCodes.CarbonNotEligible, () => ClaimBy(_chain.AcmeAdmin, vehicle: truck));
-        AssertRefused(ErrorCodes.CarbonNothingToCredit, () => ClaimBy(_chain.AcmeAdmin, vehicle: wasteful));
-        AssertRefused(ErrorCodes.CarbonNothingToCredit, () => ClaimBy(_chain.AcmeAdmin, vehicle: idle));
-        AssertRefused(ErrorCodes.DeviceNotFound, () => ClaimBy(_chain.AcmeAdmin, vehicle: KeyPair.Generate()));
-        AssertRefused(ErrorCodes.CarbonMethodologyNotFound, () => Carbon(_chain.AcmeAdmin, CarbonModule.Claim, new ClaimPayload("NOPE", _vehicle.Address, 0, string.Empty)));
+        AssertRefused(CarbonErrors.CarbonNotEligible, () => ClaimBy(_chain.AcmeAdmin, vehicle: truck));
+        AssertRefused(CarbonErrors.CarbonNothingToCredit, () => ClaimBy(_chain.AcmeAdmin, vehicle: wasteful));
+        AssertRefused(CarbonErrors.CarbonNothingToCredit, () => ClaimBy(_chain.AcmeAdmin, vehicle: idle));
+        AssertRefused(DevicesErrors.DeviceNotFound, () => ClaimBy(_chain.AcmeAdmin, vehicle: KeyPair.Generate()));
+        AssertRefused(CarbonErrors.CarbonMethodologyNotFound, () => Carbon(_chain.AcmeAdmin, CarbonModule.Claim, new ClaimPayload("NOPE", _vehicle.Address, 0, string.Empty)));
     }
 
     [Fact]
@@ -253,11 +253,11 @@ public sealed class CarbonModuleTests
         var held = TokensModule.ReadBalance(_chain, "CEVLC0", _owner.Address);
         Assert.Equal((UInt128)3_600, held);
 
-        AssertRefused(ErrorCodes.RetireExceedsBalance, () => Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC0", held + 1, "Someone", "too much")));
-        AssertRefused(ErrorCodes.RetireExceedsBalance, () => Carbon(_chain.GridAdmin, CarbonModule.Retire, new RetirePayload("CEVLC0", 1, "Someone", "holds none")));
-        AssertRefused(ErrorCodes.AmountZero, () => Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC0", 0, "Someone", "nothing")));
+        AssertRefused(CarbonErrors.RetireExceedsBalance, () => Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC0", held + 1, "Someone", "too much")));
+        AssertRefused(CarbonErrors.RetireExceedsBalance, () => Carbon(_chain.GridAdmin, CarbonModule.Retire, new RetirePayload("CEVLC0", 1, "Someone", "holds none")));
+        AssertRefused(TokensErrors.AmountZero, () => Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC0", 0, "Someone", "nothing")));
         AssertRefused(ErrorCodes.InvalidArgument, () => Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC0", 1, string.Empty, "no beneficiary")));
-        AssertRefused(ErrorCodes.CarbonNotACredit, () => Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC9", 1, "Someone", "no such vintage")));
+        AssertRefused(CarbonErrors.CarbonNotACredit, () => Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC9", 1, "Someone", "no such vintage")));
         Assert.True(Carbon(_owner, CarbonModule.Retire, new RetirePayload("CEVLC0", held, "Someone", "all of it")).Succeeded);
         Assert.Equal(UInt128.Zero, TokensModule.ReadToken(_chain, "CEVLC0")!.Supply);
     }
@@ -265,16 +265,16 @@ public sealed class CarbonModuleTests
     [Fact]
     public void A_methodology_is_registered_once_by_an_admin_with_another_existing_organisation_as_verifier()
     {
-        AssertRefused(ErrorCodes.CarbonMethodologyExists, () => Methodology(_chain.GridAdmin, Evlc with { VerifierOrg = "acme" }));
-        AssertRefused(ErrorCodes.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EV2", VerifierOrg = "acme" }));
-        AssertRefused(ErrorCodes.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", VerifierOrg = "nobody" }));
-        AssertRefused(ErrorCodes.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "Evb" }));
-        AssertRefused(ErrorCodes.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", Baselines = [new("van", 200), new("car", 120)] }));
-        AssertRefused(ErrorCodes.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", GridFactors = [new("north", 9, 300)] }));
-        AssertRefused(ErrorCodes.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", PeriodDays = 0 }));
-        AssertRefused(ErrorCodes.SchemaNotFound, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", Schema = "smart-meter" }));
+        AssertRefused(CarbonErrors.CarbonMethodologyExists, () => Methodology(_chain.GridAdmin, Evlc with { VerifierOrg = "acme" }));
+        AssertRefused(CarbonErrors.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EV2", VerifierOrg = "acme" }));
+        AssertRefused(CarbonErrors.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", VerifierOrg = "nobody" }));
+        AssertRefused(CarbonErrors.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "Evb" }));
+        AssertRefused(CarbonErrors.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", Baselines = [new("van", 200), new("car", 120)] }));
+        AssertRefused(CarbonErrors.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", GridFactors = [new("north", 9, 300)] }));
+        AssertRefused(CarbonErrors.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", PeriodDays = 0 }));
+        AssertRefused(TelemetryErrors.SchemaNotFound, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", Schema = "smart-meter" }));
         Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.Washer)).Succeeded);
-        AssertRefused(ErrorCodes.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", Schema = "washer" }));
+        AssertRefused(CarbonErrors.CarbonMethodologyInvalid, () => Methodology(_chain.AcmeAdmin, Evlc with { Id = "EVB", Schema = "washer" }));
         AssertRefused(ErrorCodes.Unauthorised, () => Methodology(_owner, Evlc with { Id = "EVB" }));
         Assert.Equal("acme", CarbonModule.ReadMethodology(_chain, "EVLC")!.Org);
     }

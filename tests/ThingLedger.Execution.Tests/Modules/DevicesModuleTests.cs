@@ -40,8 +40,8 @@ public class DevicesModuleTests
         using var device = KeyPair.Generate();
         using var second = KeyPair.Generate();
         Assert.True(chain.Run(chain.Tx(manager, "devices", "register", Device(device, owner.Address))).Succeeded);
-        Assert.Equal(ErrorCodes.DeviceKeyExists, chain.Run(chain.Tx(manager, "devices", "register", Device(device, owner.Address, "SN-002"))).ErrorCode);
-        Assert.Equal(ErrorCodes.DeviceSerialExists, chain.Run(chain.Tx(manager, "devices", "register", Device(second, owner.Address))).ErrorCode);
+        Assert.Equal(DevicesErrors.DeviceKeyExists, chain.Run(chain.Tx(manager, "devices", "register", Device(device, owner.Address, "SN-002"))).ErrorCode);
+        Assert.Equal(DevicesErrors.DeviceSerialExists, chain.Run(chain.Tx(manager, "devices", "register", Device(second, owner.Address))).ErrorCode);
         Assert.Null(DevicesModule.ReadDevice(chain, second.Address));
     }
 
@@ -73,11 +73,11 @@ public class DevicesModuleTests
         };
         foreach (var payload in refusals)
         {
-            chain.AssertRefused(ErrorCodes.DevicePossessionInvalid, () => chain.Run(chain.Tx(manager, "devices", "register", payload)));
+            chain.AssertRefused(DevicesErrors.DevicePossessionInvalid, () => chain.Run(chain.Tx(manager, "devices", "register", payload)));
         }
         // Nor can anyone claim the validator's key, which they do not hold.
         var validator = Device(device, owner.Address) with { PublicKey = chain.AcmeAdmin.PublicKey, Possession = TestChain.Possession(device, "acme", "SN-001") };
-        chain.AssertRefused(ErrorCodes.DevicePossessionInvalid, () => chain.Run(chain.Tx(manager, "devices", "register", validator)));
+        chain.AssertRefused(DevicesErrors.DevicePossessionInvalid, () => chain.Run(chain.Tx(manager, "devices", "register", validator)));
         Assert.True(chain.Run(chain.Tx(manager, "devices", "register", With(TestChain.Possession(device, "acme", "SN-001")))).Succeeded);
     }
 
@@ -114,7 +114,7 @@ public class DevicesModuleTests
         using var device = KeyPair.Generate();
         using var buyer = KeyPair.Generate();
         Assert.True(chain.Run(chain.Tx(manager, "devices", "register", Device(device, owner.Address))).Succeeded);
-        Assert.Equal(ErrorCodes.NotDeviceOwner, chain.Run(chain.Tx(manager, "devices", "transfer", new TransferDevicePayload(device.Address, buyer.Address))).ErrorCode);
+        Assert.Equal(DevicesErrors.NotDeviceOwner, chain.Run(chain.Tx(manager, "devices", "transfer", new TransferDevicePayload(device.Address, buyer.Address))).ErrorCode);
         Assert.True(chain.Run(chain.Tx(owner, "devices", "transfer", new TransferDevicePayload(device.Address, buyer.Address))).Succeeded);
         Assert.Equal(buyer.Address, DevicesModule.ReadDevice(chain, device.Address)!.Owner);
         Assert.Null(chain.Get(DevicesModule.ByOwnerPrefix(owner.Address) + device.Address));
@@ -132,8 +132,8 @@ public class DevicesModuleTests
         Assert.True(chain.Run(chain.Tx(manager, "devices", "revoke", new RevokeDevicePayload(device.Address, "key leaked"))).Succeeded);
         var record = DevicesModule.ReadDevice(chain, device.Address)!;
         Assert.Equal((DeviceStatus.Revoked, "key leaked"), (record.Status, record.RevokeReason));
-        Assert.Equal(ErrorCodes.DeviceRevoked, chain.Run(chain.Tx(owner, "devices", "transfer", new TransferDevicePayload(device.Address, buyer.Address))).ErrorCode);
-        Assert.Equal(ErrorCodes.DeviceRevoked, chain.Run(chain.Tx(manager, "devices", "revoke", new RevokeDevicePayload(device.Address, "again"))).ErrorCode);
-        Assert.Equal(ErrorCodes.DeviceNotFound, chain.Run(chain.Tx(manager, "devices", "revoke", new RevokeDevicePayload(buyer.Address, "x"))).ErrorCode);
+        Assert.Equal(DevicesErrors.DeviceRevoked, chain.Run(chain.Tx(owner, "devices", "transfer", new TransferDevicePayload(device.Address, buyer.Address))).ErrorCode);
+        Assert.Equal(DevicesErrors.DeviceRevoked, chain.Run(chain.Tx(manager, "devices", "revoke", new RevokeDevicePayload(device.Address, "again"))).ErrorCode);
+        Assert.Equal(DevicesErrors.DeviceNotFound, chain.Run(chain.Tx(manager, "devices", "revoke", new RevokeDevicePayload(buyer.Address, "x"))).ErrorCode);
     }
 }

@@ -39,7 +39,7 @@ public class IdentityModuleTests
         using var nobody = KeyPair.Generate();
         Assert.Equal(ErrorCodes.Unauthorised, chain.Run(chain.Tx(chain.GridAdmin, "identity", "add-member", new MemberRolesPayload("acme", alice.Address, Roles.Operator))).ErrorCode);
         Assert.Equal(ErrorCodes.Unauthorised, chain.Run(chain.Tx(nobody, "identity", "add-member", new MemberRolesPayload("acme", alice.Address, Roles.Operator))).ErrorCode);
-        Assert.Equal(ErrorCodes.OrgNotFound, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "add-member", new MemberRolesPayload("nope", alice.Address, Roles.Operator))).ErrorCode);
+        Assert.Equal(IdentityErrors.OrgNotFound, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "add-member", new MemberRolesPayload("nope", alice.Address, Roles.Operator))).ErrorCode);
         Assert.Null(IdentityModule.ReadMember(chain, alice.Address));
     }
 
@@ -47,19 +47,19 @@ public class IdentityModuleTests
     public void Members_belong_to_one_organisation_and_roles_must_be_known()
     {
         var chain = new TestChain();
-        Assert.Equal(ErrorCodes.MemberExists, chain.Run(chain.Tx(chain.GridAdmin, "identity", "add-member", new MemberRolesPayload("grid", chain.AcmeAdmin.Address, Roles.Operator))).ErrorCode);
+        Assert.Equal(IdentityErrors.MemberExists, chain.Run(chain.Tx(chain.GridAdmin, "identity", "add-member", new MemberRolesPayload("grid", chain.AcmeAdmin.Address, Roles.Operator))).ErrorCode);
         using var alice = KeyPair.Generate();
-        Assert.Equal(ErrorCodes.InvalidRoles, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "add-member", new MemberRolesPayload("acme", alice.Address, Roles.None))).ErrorCode);
-        Assert.Equal(ErrorCodes.InvalidRoles, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "add-member", new MemberRolesPayload("acme", alice.Address, (Roles)0x30))).ErrorCode);
-        Assert.Equal(ErrorCodes.MemberNotFound, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "update-member", new MemberRolesPayload("acme", alice.Address, Roles.Operator))).ErrorCode);
+        Assert.Equal(IdentityErrors.InvalidRoles, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "add-member", new MemberRolesPayload("acme", alice.Address, Roles.None))).ErrorCode);
+        Assert.Equal(IdentityErrors.InvalidRoles, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "add-member", new MemberRolesPayload("acme", alice.Address, (Roles)0x30))).ErrorCode);
+        Assert.Equal(IdentityErrors.MemberNotFound, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "update-member", new MemberRolesPayload("acme", alice.Address, Roles.Operator))).ErrorCode);
     }
 
     [Fact]
     public void An_admin_cannot_remove_or_demote_themselves()
     {
         var chain = new TestChain();
-        Assert.Equal(ErrorCodes.AdminSelfChange, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "remove-member", new RemoveMemberPayload("acme", chain.AcmeAdmin.Address))).ErrorCode);
-        Assert.Equal(ErrorCodes.AdminSelfChange, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "update-member", new MemberRolesPayload("acme", chain.AcmeAdmin.Address, Roles.Operator))).ErrorCode);
+        Assert.Equal(IdentityErrors.AdminSelfChange, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "remove-member", new RemoveMemberPayload("acme", chain.AcmeAdmin.Address))).ErrorCode);
+        Assert.Equal(IdentityErrors.AdminSelfChange, chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "update-member", new MemberRolesPayload("acme", chain.AcmeAdmin.Address, Roles.Operator))).ErrorCode);
         Assert.Equal(Roles.All, IdentityModule.ReadMember(chain, chain.AcmeAdmin.Address)!.Roles);
     }
 }

@@ -1,4 +1,3 @@
-using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution.Modules.Carbon;
@@ -107,31 +106,31 @@ public sealed class MarketModuleTests
         Assert.Equal((UInt128)(1_000 + (40 * 12) + (20 * 11)), Balance(Pay, seller));
         Assert.Equal(((UInt128)20 * 11, UInt128.Zero), (Escrowed(Pay), Escrowed(Credit)));
 
-        _chain.AssertRefused(ErrorCodes.NotOrderOwner, () => CancelBy(seller, 1));
-        _chain.AssertRefused(ErrorCodes.OrderNotFound, () => CancelBy(e, 2));
-        _chain.AssertRefused(ErrorCodes.OrderNotFound, () => CancelBy(e, 99));
+        _chain.AssertRefused(MarketErrors.NotOrderOwner, () => CancelBy(seller, 1));
+        _chain.AssertRefused(MarketErrors.OrderNotFound, () => CancelBy(e, 2));
+        _chain.AssertRefused(MarketErrors.OrderNotFound, () => CancelBy(e, 99));
         Assert.True(CancelBy(f, 1).Succeeded);
         Assert.Equal(OrderStatus.Cancelled, MarketModule.ReadOrder(_chain, 1)!.Status);
         Assert.Equal((UInt128)(1_000 - (20 * 11)), Balance(Pay, f));
         Assert.Equal(UInt128.Zero, Escrowed(Pay));
         Assert.Empty(Book(OrderSide.Buy));
-        _chain.AssertRefused(ErrorCodes.OrderNotFound, () => CancelBy(f, 1));
+        _chain.AssertRefused(MarketErrors.OrderNotFound, () => CancelBy(f, 1));
     }
 
     [Fact]
     public void Orders_with_zero_or_negative_price_or_amount_or_for_no_pair_are_refused()
     {
         var trader = _traders[0];
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 0, 10));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, -5, 10));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Sell, 10, 0));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Sell, 10, -1));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, (OrderSide)7, 10, 1));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, quote: Credit));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, quote: "NOPE"));
-        _chain.AssertRefused(ErrorCodes.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, @base: "NOPE"));
-        _chain.AssertRefused(ErrorCodes.InsufficientBalance, () => Order(trader, OrderSide.Buy, 101, 10));
-        _chain.AssertRefused(ErrorCodes.InsufficientBalance, () => Order(trader, OrderSide.Sell, 1, 1_001));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, OrderSide.Buy, 0, 10));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, OrderSide.Buy, -5, 10));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, OrderSide.Sell, 10, 0));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, OrderSide.Sell, 10, -1));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, (OrderSide)7, 10, 1));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, quote: Credit));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, quote: "NOPE"));
+        _chain.AssertRefused(MarketErrors.OrderInvalid, () => Order(trader, OrderSide.Buy, 10, 1, @base: "NOPE"));
+        _chain.AssertRefused(TokensErrors.InsufficientBalance, () => Order(trader, OrderSide.Buy, 101, 10));
+        _chain.AssertRefused(TokensErrors.InsufficientBalance, () => Order(trader, OrderSide.Sell, 1, 1_001));
         Assert.Equal(0ul, MarketModule.Count(_chain, MarketModule.OrderCountKey));
     }
 
@@ -156,7 +155,7 @@ public sealed class MarketModuleTests
         Assert.True(Order(other, OrderSide.Sell, 9, 10).Succeeded);
         Assert.True(Order(trader, OrderSide.Sell, 10, 10).Succeeded);
         // Would take other's 10 @ 9 and then meet its own ask @ 10: nothing happens at all.
-        _chain.AssertRefused(ErrorCodes.SelfTrade, () => Order(trader, OrderSide.Buy, 10, 15));
+        _chain.AssertRefused(MarketErrors.SelfTrade, () => Order(trader, OrderSide.Buy, 10, 15));
         Assert.Equal([10L, 10L], Remaining(1, 2));
         // Not crossing its own ask, it trades with other and rests.
         Assert.True(Order(trader, OrderSide.Buy, 9, 15).Succeeded);

@@ -90,7 +90,7 @@ public class MembershipGovernanceTests
         RunUntil(7);
         Assert.Equal(8ul, _chain.Height + 1);
         using var late = KeyPair.Generate();
-        Assert.Equal(ErrorCodes.OrgNotFound, _chain.Run(_chain.Tx(C, "identity", "add-member", new MemberRolesPayload("c", late.Address, Roles.Operator))).ErrorCode);
+        Assert.Equal(IdentityErrors.OrgNotFound, _chain.Run(_chain.Tx(C, "identity", "add-member", new MemberRolesPayload("c", late.Address, Roles.Operator))).ErrorCode);
         // Its former admin no longer takes part in governance either.
         Assert.Equal(ErrorCodes.Unauthorised, _chain.Run(Propose(C, SetQuorum(1, 50))).ErrorCode);
     }
@@ -109,7 +109,7 @@ public class MembershipGovernanceTests
 
         using var member = KeyPair.Generate();
         // Before the height the new organisation's admin has no authority.
-        Assert.Equal(ErrorCodes.OrgNotFound, _chain.Run(_chain.Tx(admin, "identity", "add-member", new MemberRolesPayload("e", member.Address, Roles.Operator))).ErrorCode);
+        Assert.Equal(IdentityErrors.OrgNotFound, _chain.Run(_chain.Tx(admin, "identity", "add-member", new MemberRolesPayload("e", member.Address, Roles.Operator))).ErrorCode);
         RunUntil(5);
         Assert.True(_chain.Run(_chain.Tx(admin, "identity", "add-member", new MemberRolesPayload("e", member.Address, Roles.Operator))).Succeeded);
     }
@@ -129,14 +129,14 @@ public class MembershipGovernanceTests
         // An empty anchor: a custodian gets ANCHOR_INVALID, anyone else NOT_CUSTODIAN first.
         var anchor = new AnchorPayload(Hash.Sha256([1]), 0, 1, 2, 1, 0, []);
         var byNew = _chain.Tx(validator, TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor);
-        Assert.Equal(ErrorCodes.NotCustodian, _chain.Run(byNew).ErrorCode);
+        Assert.Equal(TelemetryErrors.NotCustodian, _chain.Run(byNew).ErrorCode);
         RunUntil(6);
-        Assert.Equal(ErrorCodes.AnchorInvalid, _chain.Run(_chain.Tx(validator, TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor)).ErrorCode);
-        Assert.Equal(ErrorCodes.AnchorInvalid, _chain.Run(_chain.Tx(_chain.Validators[1], TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor)).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, _chain.Run(_chain.Tx(validator, TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor)).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, _chain.Run(_chain.Tx(_chain.Validators[1], TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor)).ErrorCode);
         // From height 10, b's validator is no longer a custodian.
         RunUntil(9);
         var byRemoved = _chain.Tx(_chain.Validators[1], TelemetryModule.ModuleName, TelemetryModule.Anchor, anchor);
-        Assert.Equal(ErrorCodes.NotCustodian, _chain.Run(byRemoved).ErrorCode);
+        Assert.Equal(TelemetryErrors.NotCustodian, _chain.Run(byRemoved).ErrorCode);
     }
 
     [Fact]
@@ -147,13 +147,13 @@ public class MembershipGovernanceTests
         Assert.Equal(ErrorCodes.Unauthorised, _chain.Run(Propose(D, SetQuorum(3, 20))).ErrorCode);
         Assert.Equal(ErrorCodes.Unauthorised, _chain.Run(Propose(stranger, SetQuorum(3, 20))).ErrorCode);
         Assert.True(_chain.Run(propose).Succeeded);
-        Assert.Equal(ErrorCodes.AlreadyApproved, Approve(A, propose.Id).ErrorCode);
+        Assert.Equal(IdentityErrors.AlreadyApproved, Approve(A, propose.Id).ErrorCode);
         Assert.Equal(ErrorCodes.Unauthorised, Approve(D, propose.Id).ErrorCode);
-        Assert.Equal(ErrorCodes.ProposalNotFound, Approve(B, Hash.Sha256([1])).ErrorCode);
+        Assert.Equal(IdentityErrors.ProposalNotFound, Approve(B, Hash.Sha256([1])).ErrorCode);
         Assert.Equal(["a"], IdentityModule.ReadProposal(_chain, propose.Id)!.Approvals);
         Assert.Equal(0ul, IdentityModule.ReadLatestEpoch(_chain));
         Assert.True(Approve(B, propose.Id).Succeeded);
-        Assert.Equal(ErrorCodes.ProposalClosed, Approve(C, propose.Id).ErrorCode);
+        Assert.Equal(IdentityErrors.ProposalClosed, Approve(C, propose.Id).ErrorCode);
     }
 
     [Fact]
@@ -161,17 +161,17 @@ public class MembershipGovernanceTests
     {
         RunUntil(2);
         using var key = KeyPair.Generate();
-        Assert.Equal(ErrorCodes.EffectiveHeightInvalid, _chain.Run(Propose(A, SetQuorum(3, 2))).ErrorCode);
-        Assert.Equal(ErrorCodes.EffectiveHeightInvalid, _chain.Run(Propose(A, SetQuorum(3, 4))).ErrorCode);
-        Assert.Equal(ErrorCodes.MembershipInvalid, _chain.Run(Propose(A, SetQuorum(4, 20))).ErrorCode);
-        Assert.Equal(ErrorCodes.MembershipInvalid, _chain.Run(Propose(A, SetQuorum(0, 20))).ErrorCode);
-        Assert.Equal(ErrorCodes.OrgExists, _chain.Run(Propose(A, AddOrg("d", key.PublicKey, null, 20))).ErrorCode);
-        Assert.Equal(ErrorCodes.MemberExists, _chain.Run(Propose(A, AddOrg("e", D.PublicKey, null, 20))).ErrorCode);
-        Assert.Equal(ErrorCodes.MembershipInvalid, _chain.Run(Propose(A, AddOrg("e", key.PublicKey, _chain.Validators[1].PublicKey, 20))).ErrorCode);
+        Assert.Equal(IdentityErrors.EffectiveHeightInvalid, _chain.Run(Propose(A, SetQuorum(3, 2))).ErrorCode);
+        Assert.Equal(IdentityErrors.EffectiveHeightInvalid, _chain.Run(Propose(A, SetQuorum(3, 4))).ErrorCode);
+        Assert.Equal(IdentityErrors.MembershipInvalid, _chain.Run(Propose(A, SetQuorum(4, 20))).ErrorCode);
+        Assert.Equal(IdentityErrors.MembershipInvalid, _chain.Run(Propose(A, SetQuorum(0, 20))).ErrorCode);
+        Assert.Equal(IdentityErrors.OrgExists, _chain.Run(Propose(A, AddOrg("d", key.PublicKey, null, 20))).ErrorCode);
+        Assert.Equal(IdentityErrors.MemberExists, _chain.Run(Propose(A, AddOrg("e", D.PublicKey, null, 20))).ErrorCode);
+        Assert.Equal(IdentityErrors.MembershipInvalid, _chain.Run(Propose(A, AddOrg("e", key.PublicKey, _chain.Validators[1].PublicKey, 20))).ErrorCode);
         Assert.Equal(ErrorCodes.InvalidArgument, _chain.Run(Propose(A, AddOrg("Not An Id", key.PublicKey, null, 20))).ErrorCode);
-        Assert.Equal(ErrorCodes.OrgNotFound, _chain.Run(Propose(A, RemoveOrg("zz", 20))).ErrorCode);
+        Assert.Equal(IdentityErrors.OrgNotFound, _chain.Run(Propose(A, RemoveOrg("zz", 20))).ErrorCode);
         // Removing c leaves two validators, fewer than a quorum of 3.
-        Assert.Equal(ErrorCodes.MembershipInvalid, _chain.Run(Propose(A, RemoveOrg("c", 20, quorum: 3))).ErrorCode);
+        Assert.Equal(IdentityErrors.MembershipInvalid, _chain.Run(Propose(A, RemoveOrg("c", 20, quorum: 3))).ErrorCode);
         Assert.Equal(ErrorCodes.PayloadMalformed, _chain.Run(_chain.Tx(A, "identity", IdentityModule.ProposeMembership, new ApproveMembershipPayload(Hash.Zero))).ErrorCode);
         Assert.Equal(0ul, IdentityModule.ReadLatestEpoch(_chain));
         Assert.DoesNotContain(_chain.State.Keys, k => k.StartsWith("identity/proposal/", StringComparison.Ordinal));
@@ -183,7 +183,7 @@ public class MembershipGovernanceTests
         var late = Propose(A, SetQuorum(3, 4));
         Assert.True(_chain.Run(late).Succeeded);
         RunUntil(4);
-        Assert.Equal(ErrorCodes.ProposalClosed, Approve(B, late.Id).ErrorCode);
+        Assert.Equal(IdentityErrors.ProposalClosed, Approve(B, late.Id).ErrorCode);
 
         // Two proposals for the same height: the first enacted wins, the second can no longer be.
         var first = Propose(A, SetQuorum(1, 30));
@@ -191,7 +191,7 @@ public class MembershipGovernanceTests
         Assert.True(_chain.Run(first).Succeeded);
         Assert.True(_chain.Run(second).Succeeded);
         Assert.True(Approve(C, first.Id).Succeeded);
-        Assert.Equal(ErrorCodes.EffectiveHeightInvalid, Approve(C, second.Id).ErrorCode);
+        Assert.Equal(IdentityErrors.EffectiveHeightInvalid, Approve(C, second.Id).ErrorCode);
         Assert.Equal(1, SetAt(30).Quorum);
     }
 }

@@ -131,21 +131,21 @@ public sealed class RewardsModuleTests
     {
         Assert.True(Create(Drive with { Onboarding = 60, Budget = 100 }).Succeeded);
         var claim = () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", _car.Address));
-        _chain.AssertRefused(ErrorCodes.NotDeviceOwner, () => Rewards(_chain.GridAdmin, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", _car.Address)));
+        _chain.AssertRefused(DevicesErrors.NotDeviceOwner, () => Rewards(_chain.GridAdmin, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", _car.Address)));
         Assert.True(claim().Succeeded);
         Assert.Equal((UInt128)60, Points(_owner));
-        _chain.AssertRefused(ErrorCodes.RewardAlreadyPaid, claim);
+        _chain.AssertRefused(RewardsErrors.RewardAlreadyPaid, claim);
 
         var second = KeyPair.Generate();
         Assert.True(Register(second).Succeeded);
         // 60 + 60 would pass the cap of 100 per day.
-        _chain.AssertRefused(ErrorCodes.RewardCapReached, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", second.Address)));
+        _chain.AssertRefused(RewardsErrors.RewardCapReached, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", second.Address)));
         _chain.Clock += DeviceSummary.DayMs;
         // The next day the cap allows it, but only 40 of the budget is left.
-        _chain.AssertRefused(ErrorCodes.ProgrammeBudgetExhausted, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", second.Address)));
+        _chain.AssertRefused(RewardsErrors.ProgrammeBudgetExhausted, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", second.Address)));
 
         Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, DevicesModule.ModuleName, DevicesModule.Revoke, new RevokeDevicePayload(second.Address, "stolen"))).Succeeded);
-        _chain.AssertRefused(ErrorCodes.DeviceRevoked, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", second.Address)));
+        _chain.AssertRefused(DevicesErrors.DeviceRevoked, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", second.Address)));
     }
 
     [Fact]
@@ -156,28 +156,28 @@ public sealed class RewardsModuleTests
         var newCar = KeyPair.Generate();
         Assert.True(Register(newCar, newOwner).Succeeded);
 
-        _chain.AssertRefused(ErrorCodes.SelfReferral, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("drive", newOwner.Address, newCar.Address)));
-        _chain.AssertRefused(ErrorCodes.NotDeviceOwner, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("drive", _owner.Address, _car.Address)));
+        _chain.AssertRefused(RewardsErrors.SelfReferral, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("drive", newOwner.Address, newCar.Address)));
+        _chain.AssertRefused(DevicesErrors.NotDeviceOwner, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("drive", _owner.Address, _car.Address)));
         Assert.True(Rewards(newOwner, RewardsModule.Refer, new ReferPayload("drive", _owner.Address, newCar.Address)).Succeeded);
         Assert.Equal((UInt128)25, Points(_owner));
-        _chain.AssertRefused(ErrorCodes.RewardAlreadyPaid, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("drive", _chain.GridAdmin.Address, newCar.Address)));
-        _chain.AssertRefused(ErrorCodes.ProgrammeNotFound, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("nope", _owner.Address, newCar.Address)));
-        _chain.AssertRefused(ErrorCodes.RewardNotOffered, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", _car.Address)));
+        _chain.AssertRefused(RewardsErrors.RewardAlreadyPaid, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("drive", _chain.GridAdmin.Address, newCar.Address)));
+        _chain.AssertRefused(RewardsErrors.ProgrammeNotFound, () => Rewards(newOwner, RewardsModule.Refer, new ReferPayload("nope", _owner.Address, newCar.Address)));
+        _chain.AssertRefused(RewardsErrors.RewardNotOffered, () => Rewards(_owner, RewardsModule.ClaimOnboarding, new ProgrammeDevicePayload("drive", _car.Address)));
     }
 
     [Fact]
     public void A_programme_is_created_once_by_an_admin_paying_its_own_organisations_token_from_a_budget_it_holds()
     {
         _chain.AssertRefused(ErrorCodes.Unauthorised, () => Create(Drive, _owner));
-        _chain.AssertRefused(ErrorCodes.ProgrammeInvalid, () => Create(Drive, _chain.GridAdmin));
-        _chain.AssertRefused(ErrorCodes.ProgrammeInvalid, () => Create(Drive with { UnitField = "speed_kmh" }));
-        _chain.AssertRefused(ErrorCodes.ProgrammeInvalid, () => Create(Drive with { PerUnit = 0, PerCleanSummary = 0 }));
-        _chain.AssertRefused(ErrorCodes.ProgrammeInvalid, () => Create(Drive with { CapPerPeriod = 0 }));
-        _chain.AssertRefused(ErrorCodes.InsufficientBalance, () => Create(Drive with { Budget = 5_001 }));
+        _chain.AssertRefused(RewardsErrors.ProgrammeInvalid, () => Create(Drive, _chain.GridAdmin));
+        _chain.AssertRefused(RewardsErrors.ProgrammeInvalid, () => Create(Drive with { UnitField = "speed_kmh" }));
+        _chain.AssertRefused(RewardsErrors.ProgrammeInvalid, () => Create(Drive with { PerUnit = 0, PerCleanSummary = 0 }));
+        _chain.AssertRefused(RewardsErrors.ProgrammeInvalid, () => Create(Drive with { CapPerPeriod = 0 }));
+        _chain.AssertRefused(TokensErrors.InsufficientBalance, () => Create(Drive with { Budget = 5_001 }));
         Assert.True(Create(Drive).Succeeded);
-        _chain.AssertRefused(ErrorCodes.ProgrammeExists, () => Create(Drive));
+        _chain.AssertRefused(RewardsErrors.ProgrammeExists, () => Create(Drive));
         Enrol(_car);
-        _chain.AssertRefused(ErrorCodes.AlreadyEnrolled, () => Rewards(_owner, RewardsModule.Enrol, new ProgrammeDevicePayload("drive", _car.Address)));
-        _chain.AssertRefused(ErrorCodes.NotDeviceOwner, () => Rewards(_chain.GridAdmin, RewardsModule.Enrol, new ProgrammeDevicePayload("drive", _car.Address)));
+        _chain.AssertRefused(RewardsErrors.AlreadyEnrolled, () => Rewards(_owner, RewardsModule.Enrol, new ProgrammeDevicePayload("drive", _car.Address)));
+        _chain.AssertRefused(DevicesErrors.NotDeviceOwner, () => Rewards(_chain.GridAdmin, RewardsModule.Enrol, new ProgrammeDevicePayload("drive", _car.Address)));
     }
 }

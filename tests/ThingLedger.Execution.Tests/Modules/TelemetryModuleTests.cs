@@ -48,11 +48,11 @@ public sealed class TelemetryModuleTests
         Assert.Equal((EvScreen.ParametersHash, "ev"), (record.Model.ParametersHash, record.Model.Schema));
         Assert.NotEmpty(record.Org);
 
-        Assert.Equal(ErrorCodes.ModelExists, RegisterModel(_chain.GridAdmin, EvScreen with { ParametersHash = Hash.Sha256([8]) }).ErrorCode);
+        Assert.Equal(TelemetryErrors.ModelExists, RegisterModel(_chain.GridAdmin, EvScreen with { ParametersHash = Hash.Sha256([8]) }).ErrorCode);
         Assert.Equal(EvScreen.ParametersHash, TelemetryModule.ReadModel(_chain, "ev-screen@1")!.Model.ParametersHash);
-        Assert.Equal(ErrorCodes.SchemaNotFound, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "meter-screen", Schema = "smart-meter" }).ErrorCode);
-        Assert.Equal(ErrorCodes.ModelInvalid, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "Bad Id" }).ErrorCode);
-        Assert.Equal(ErrorCodes.ModelInvalid, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "v2", Version = 0 }).ErrorCode);
+        Assert.Equal(TelemetryErrors.SchemaNotFound, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "meter-screen", Schema = "smart-meter" }).ErrorCode);
+        Assert.Equal(TelemetryErrors.ModelInvalid, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "Bad Id" }).ErrorCode);
+        Assert.Equal(TelemetryErrors.ModelInvalid, RegisterModel(_chain.AcmeAdmin, EvScreen with { Id = "v2", Version = 0 }).ErrorCode);
         using var stranger = KeyPair.Generate();
         Assert.Equal(ErrorCodes.Unauthorised, RegisterModel(stranger, EvScreen with { Id = "other" }).ErrorCode);
         Assert.Null(TelemetryModule.ReadModel(_chain, "other@1"));
@@ -62,10 +62,10 @@ public sealed class TelemetryModuleTests
     public void A_summary_naming_an_unregistered_model_or_one_for_another_schema_is_refused()
     {
         var day = DeviceSummary.DayOf(1_700_000_000_000);
-        Assert.Equal(ErrorCodes.ModelNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Model = "ev-screen@1" })).ErrorCode);
+        Assert.Equal(TelemetryErrors.ModelNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Model = "ev-screen@1" })).ErrorCode);
         Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.SmartMeter)).Succeeded);
         Assert.True(RegisterModel(_chain.AcmeAdmin, new ModelRegistration("meter-screen", 1, "smart-meter", 1, Hash.Sha256([9]))).Succeeded);
-        Assert.Equal(ErrorCodes.ModelNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Model = "meter-screen@1" })).ErrorCode);
+        Assert.Equal(TelemetryErrors.ModelNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Model = "meter-screen@1" })).ErrorCode);
         Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
 
         Assert.True(RegisterModel(_chain.AcmeAdmin, EvScreen).Succeeded);
@@ -113,8 +113,8 @@ public sealed class TelemetryModuleTests
     public void Summaries_with_inconsistent_flags_or_a_future_day_are_refused()
     {
         var day = DeviceSummary.DayOf(1_700_000_000_000);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Flagged = 1 })).ErrorCode);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Flagged = 1 })).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with
         {
             Day = day,
             Model = "m@1",
@@ -122,7 +122,7 @@ public sealed class TelemetryModuleTests
             FlaggedSums = [0, 0, 1, 0, 0],
             Flags = [new((FlagCode)42, 1, 1)],
         })).ErrorCode);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day + 2 })).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day + 2 })).ErrorCode);
         Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
         Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day + 1 })).Succeeded);
     }
@@ -130,14 +130,14 @@ public sealed class TelemetryModuleTests
     [Fact]
     public void Only_a_custodian_anchors()
     {
-        Assert.Equal(ErrorCodes.NotCustodian, AnchorBy(_chain.GridAdmin, Anchor(1, Summary(1, 1, 1))).ErrorCode);
+        Assert.Equal(TelemetryErrors.NotCustodian, AnchorBy(_chain.GridAdmin, Anchor(1, Summary(1, 1, 1))).ErrorCode);
     }
 
     [Fact]
     public void A_device_sequence_is_never_anchored_twice()
     {
         Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 5, 5))).Succeeded);
-        Assert.Equal(ErrorCodes.AnchorSequenceReplayed, AnchorBy(_chain.AcmeAdmin, Anchor(6, Summary(5, 6, 2))).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorSequenceReplayed, AnchorBy(_chain.AcmeAdmin, Anchor(6, Summary(5, 6, 2))).ErrorCode);
         Assert.Equal(5ul, TelemetryModule.ReadDevice(_chain, _device.Address)!.Count);
     }
 
@@ -145,20 +145,20 @@ public sealed class TelemetryModuleTests
     public void Ingest_ranges_continue_without_gap_or_overlap()
     {
         Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2))).Succeeded);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(2, Summary(3, 3, 1))).ErrorCode);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(5, Summary(3, 3, 1))).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(2, Summary(3, 3, 1))).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(5, Summary(3, 3, 1))).ErrorCode);
         Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(3, Summary(3, 3, 1))).Succeeded);
     }
 
     [Fact]
     public void Inconsistent_summaries_are_refused()
     {
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(5, 3, 1))).ErrorCode);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 3))).ErrorCode);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Sums = [1] })).ErrorCode);
-        Assert.Equal(ErrorCodes.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(3, 4, 2), Summary(1, 2, 2))).ErrorCode);
-        Assert.Equal(ErrorCodes.SchemaNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 1, 1) with { Schema = "nope" })).ErrorCode);
-        Assert.Equal(ErrorCodes.DeviceNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 1, 1) with { Device = KeyPair.Generate().Address })).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(5, 3, 1))).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 3))).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Sums = [1] })).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(3, 4, 2), Summary(1, 2, 2))).ErrorCode);
+        Assert.Equal(TelemetryErrors.SchemaNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 1, 1) with { Schema = "nope" })).ErrorCode);
+        Assert.Equal(DevicesErrors.DeviceNotFound, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 1, 1) with { Device = KeyPair.Generate().Address })).ErrorCode);
         Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
     }
 
@@ -166,13 +166,13 @@ public sealed class TelemetryModuleTests
     public void Schemas_are_registered_once_by_an_organisation_and_must_be_valid()
     {
         var again = _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.Ev));
-        Assert.Equal(ErrorCodes.SchemaExists, again.ErrorCode);
+        Assert.Equal(TelemetryErrors.SchemaExists, again.ErrorCode);
         using var stranger = KeyPair.Generate();
         Assert.Equal(ErrorCodes.Unauthorised, _chain.Run(_chain.Tx(stranger, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.Washer)).ErrorCode);
         var invalid = new TelemetrySchema("bad", 1, [new SchemaField("x", "u", 0, 5, 1, false)]);
-        Assert.Equal(ErrorCodes.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, invalid)).ErrorCode);
+        Assert.Equal(TelemetryErrors.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, invalid)).ErrorCode);
         var duplicateFields = new TelemetrySchema("dup", 1, [new SchemaField("x", "u", 0, 0, 1, false), new SchemaField("x", "u", 0, 0, 1, false)]);
-        Assert.Equal(ErrorCodes.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, duplicateFields)).ErrorCode);
+        Assert.Equal(TelemetryErrors.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, duplicateFields)).ErrorCode);
         Assert.Equal("acme", TelemetryModule.ReadSchema(_chain, "ev", 1)!.Org);
     }
 }

@@ -1,4 +1,3 @@
-using ThingLedger.Core;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
@@ -35,14 +34,14 @@ public class TokenLedgerTests
     public void A_module_issued_token_is_minted_and_burned_only_by_its_module_but_moves_like_any_token()
     {
         Assert.True(Issuer("create", 0).Succeeded);
-        Assert.Equal(ErrorCodes.TokenExists, Issuer("create", 0).ErrorCode);
+        Assert.Equal(TokensErrors.TokenExists, Issuer("create", 0).ErrorCode);
         Assert.True(Issuer("issue", 500).Succeeded);
 
-        Assert.Equal(ErrorCodes.TokenModuleIssued, Tokens(_chain.AcmeAdmin, "mint", new TokenAmountPayload("CRD", _chain.AcmeAdmin.Address, 1)).ErrorCode);
-        Assert.Equal(ErrorCodes.TokenModuleIssued, Tokens(_holder, "burn", new BurnPayload("CRD", 1)).ErrorCode);
+        Assert.Equal(TokensErrors.TokenModuleIssued, Tokens(_chain.AcmeAdmin, "mint", new TokenAmountPayload("CRD", _chain.AcmeAdmin.Address, 1)).ErrorCode);
+        Assert.Equal(TokensErrors.TokenModuleIssued, Tokens(_holder, "burn", new BurnPayload("CRD", 1)).ErrorCode);
         Assert.True(Tokens(_holder, "transfer", new TokenAmountPayload("CRD", _chain.GridAdmin.Address, 200)).Succeeded);
 
-        Assert.Equal(ErrorCodes.InsufficientBalance, Issuer("destroy", 301).ErrorCode);
+        Assert.Equal(TokensErrors.InsufficientBalance, Issuer("destroy", 301).ErrorCode);
         Assert.True(Issuer("destroy", 300).Succeeded);
         Assert.Equal(UInt128.Zero, TokensModule.ReadBalance(_chain, "CRD", _holder.Address));
         Assert.Equal((UInt128)200, TokensModule.ReadBalance(_chain, "CRD", _chain.GridAdmin.Address));

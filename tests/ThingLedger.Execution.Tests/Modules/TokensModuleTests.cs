@@ -20,7 +20,7 @@ public class TokensModuleTests
     {
         var chain = WithToken(0);
         using var nobody = KeyPair.Generate();
-        Assert.Equal(ErrorCodes.TokenExists, chain.Run(chain.Tx(chain.GridAdmin, "tokens", "create", new CreateTokenPayload("PTS", "Other", 0, Roles.Admin, 0))).ErrorCode);
+        Assert.Equal(TokensErrors.TokenExists, chain.Run(chain.Tx(chain.GridAdmin, "tokens", "create", new CreateTokenPayload("PTS", "Other", 0, Roles.Admin, 0))).ErrorCode);
         Assert.Equal(ErrorCodes.Unauthorised, chain.Run(chain.Tx(nobody, "tokens", "create", new CreateTokenPayload("NEW", "New", 0, Roles.Admin, 0))).ErrorCode);
         Assert.Equal(ErrorCodes.InvalidArgument, chain.Run(chain.Tx(chain.AcmeAdmin, "tokens", "create", new CreateTokenPayload("bad", "x", 0, Roles.Admin, 0))).ErrorCode);
         Assert.Equal(ErrorCodes.InvalidArgument, chain.Run(chain.Tx(chain.AcmeAdmin, "tokens", "create", new CreateTokenPayload("OK", "x", 19, Roles.Admin, 0))).ErrorCode);
@@ -37,8 +37,8 @@ public class TokensModuleTests
         Assert.Equal(ErrorCodes.Unauthorised, chain.Run(chain.Tx(auditor, "tokens", "mint", new TokenAmountPayload("PTS", op.Address, 1))).ErrorCode);
         Assert.True(chain.Run(chain.Tx(chain.AcmeAdmin, "identity", "add-member", new MemberRolesPayload("acme", op.Address, Roles.Operator))).Succeeded);
         Assert.True(chain.Run(chain.Tx(op, "tokens", "mint", new TokenAmountPayload("PTS", op.Address, 600))).Succeeded);
-        Assert.Equal(ErrorCodes.MintCapExceeded, chain.Run(chain.Tx(op, "tokens", "mint", new TokenAmountPayload("PTS", op.Address, 401))).ErrorCode);
-        Assert.Equal(ErrorCodes.AmountZero, chain.Run(chain.Tx(op, "tokens", "mint", new TokenAmountPayload("PTS", op.Address, 0))).ErrorCode);
+        Assert.Equal(TokensErrors.MintCapExceeded, chain.Run(chain.Tx(op, "tokens", "mint", new TokenAmountPayload("PTS", op.Address, 401))).ErrorCode);
+        Assert.Equal(TokensErrors.AmountZero, chain.Run(chain.Tx(op, "tokens", "mint", new TokenAmountPayload("PTS", op.Address, 0))).ErrorCode);
         Assert.Equal(ErrorCodes.Unauthorised, chain.Run(chain.Tx(chain.GridAdmin, "tokens", "mint", new TokenAmountPayload("PTS", op.Address, 1))).ErrorCode);
         Assert.Equal((UInt128)600, TokensModule.ReadToken(chain, "PTS")!.Supply);
     }
@@ -58,13 +58,13 @@ public class TokensModuleTests
         var chain = WithToken(0);
         using var bob = KeyPair.Generate();
         Assert.True(chain.Run(chain.Tx(chain.AcmeAdmin, "tokens", "mint", new TokenAmountPayload("PTS", chain.AcmeAdmin.Address, 100))).Succeeded);
-        Assert.Equal(ErrorCodes.InsufficientBalance, chain.Run(chain.Tx(chain.AcmeAdmin, "tokens", "transfer", new TokenAmountPayload("PTS", bob.Address, 101))).ErrorCode);
+        Assert.Equal(TokensErrors.InsufficientBalance, chain.Run(chain.Tx(chain.AcmeAdmin, "tokens", "transfer", new TokenAmountPayload("PTS", bob.Address, 101))).ErrorCode);
         Assert.True(chain.Run(chain.Tx(chain.AcmeAdmin, "tokens", "transfer", new TokenAmountPayload("PTS", bob.Address, 100))).Succeeded);
         Assert.Null(chain.Get(TokensModule.BalanceKey("PTS", chain.AcmeAdmin.Address)));
-        Assert.Equal(ErrorCodes.InsufficientBalance, chain.Run(chain.Tx(bob, "tokens", "burn", new BurnPayload("PTS", 101))).ErrorCode);
+        Assert.Equal(TokensErrors.InsufficientBalance, chain.Run(chain.Tx(bob, "tokens", "burn", new BurnPayload("PTS", 101))).ErrorCode);
         Assert.True(chain.Run(chain.Tx(bob, "tokens", "burn", new BurnPayload("PTS", 40))).Succeeded);
         Assert.Equal((UInt128)60, TokensModule.ReadToken(chain, "PTS")!.Supply);
-        Assert.Equal(ErrorCodes.TokenNotFound, chain.Run(chain.Tx(bob, "tokens", "transfer", new TokenAmountPayload("NOPE", bob.Address, 1))).ErrorCode);
+        Assert.Equal(TokensErrors.TokenNotFound, chain.Run(chain.Tx(bob, "tokens", "transfer", new TokenAmountPayload("NOPE", bob.Address, 1))).ErrorCode);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Crypto;
 
 namespace ThingLedger.Node.Tests.Explorer;
@@ -64,7 +65,7 @@ public sealed class ExplorerPageTests : IDisposable
         var admin = await _node.AccountAsync(_node.Admin("voltmotors"));
         using var client = _node.Client();
         var tx = admin.Sign(Operations.CreateToken("PTS", "Points", 0, Execution.Roles.Admin, 0));
-        Assert.Equal("committed", (await client.SubmitAsync(tx, wait: true)).Status);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(tx, wait: true)).Status);
         var txId = tx.Id;
         var block = await client.GetTxAsync(txId);
         var fresh = KeyPair.Generate().Address;

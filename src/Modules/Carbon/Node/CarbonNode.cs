@@ -87,7 +87,7 @@ internal sealed class CarbonNode : NodeModule
         var decided = c.Status != ClaimStatus.Pending;
         return new CarbonClaimView(c.Methodology, c.Vehicle.ToString(), c.Period, ViewMapper.Date(m.FirstDay(c.Period)),
             ViewMapper.Date(m.FirstDay(c.Period) + m.PeriodDays - 1),
-            c.Status.ToString().ToLowerInvariant(), c.Symbol, c.Grams, c.Owner.ToString(), c.CustodianOrg, c.Claimant.ToString(), c.ClaimTx.ToString(),
+            c.Status, c.Symbol, c.Grams, c.Owner.ToString(), c.CustodianOrg, c.Claimant.ToString(), c.ClaimTx.ToString(),
             c.ClaimHeight, c.Readings, c.FlaggedReadings, c.Metres, c.EnergyWh, c.BaselineGramsPerKm, c.GridGramsPerKwh,
             decided ? c.Decider.ToString() : null, decided ? c.DecisionHeight : null, decided ? c.Note : null);
     }

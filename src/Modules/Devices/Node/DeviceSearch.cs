@@ -1,3 +1,4 @@
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Storage;
@@ -9,7 +10,7 @@ public sealed record DeviceFilter(string? Org, string? Model, string? Status, st
 {
     public bool Matches(DeviceRecord device) =>
         (string.IsNullOrEmpty(Model) || device.Model.Contains(Model, StringComparison.OrdinalIgnoreCase)) &&
-        (string.IsNullOrEmpty(Status) || Status == (device.Status == DeviceStatus.Active ? "active" : "revoked")) &&
+        (string.IsNullOrEmpty(Status) || Status == device.Status.Text()) &&
         (string.IsNullOrEmpty(Text) ||
             device.Id.ToString().Contains(Text, StringComparison.OrdinalIgnoreCase) ||
             device.Serial.Contains(Text, StringComparison.OrdinalIgnoreCase) ||

@@ -62,6 +62,6 @@ internal sealed class DevicesNode : NodeModule
     internal static DeviceView View(DeviceRecord d) => new(
         d.Id.ToString(), d.PublicKey.ToHex(), d.Org, d.Model, d.Serial, d.Owner.ToString(),
         d.Metadata.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
-        d.Status == DeviceStatus.Active ? "active" : "revoked", d.RegisteredAt,
+        d.Status, d.RegisteredAt,
         d.Status == DeviceStatus.Revoked ? d.RevokedAt : null, d.Status == DeviceStatus.Revoked ? d.RevokeReason : null);
 }

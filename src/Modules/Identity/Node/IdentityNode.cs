@@ -56,5 +56,5 @@ internal sealed class IdentityNode : NodeModule
     internal static ProposalView View(string id, ProposalRecord r, ulong height) => new(
         id, MembershipProposal.ActionName(r.Proposal.Action), r.Proposal.Org, r.Proposal.Name.Length == 0 ? null : r.Proposal.Name,
         r.Proposal.Validator?.ToHex(), r.Proposal.Quorum, r.Proposal.EffectiveHeight, r.ProposedAt, [.. r.Approvals],
-        r.Enacted ? "enacted" : r.Proposal.EffectiveHeight <= height + 1 ? "expired" : "open", r.Enacted ? r.EnactedEpoch : null);
+        r.Enacted ? ProposalStatus.Enacted : r.Proposal.EffectiveHeight <= height + 1 ? ProposalStatus.Expired : ProposalStatus.Open, r.Enacted ? r.EnactedEpoch : null);
 }

@@ -49,10 +49,10 @@ internal sealed class MarketNode : NodeModule
         market.Order(id) is { } order ? TypedResults.Ok(View(order)) : Problems.NotFound($"no order {id}");
 
     internal static OrderView View(OrderRecord o) => new(
-        o.Id, o.Owner.ToString(), o.Base, o.Quote, MarketModule.SideText(o.Side), o.Price, o.Amount, o.Remaining, o.Status.ToString().ToLowerInvariant(),
+        o.Id, o.Owner.ToString(), o.Base, o.Quote, o.Side, o.Price, o.Amount, o.Remaining, o.Status,
         o.Height, o.Tx.ToString());
 
     internal static TradeView View(string @base, string quote, TradeRecord t) => new(
-        t.Number, @base, quote, t.Price, t.Amount, t.BuyOrder, t.SellOrder, t.Buyer.ToString(), t.Seller.ToString(), MarketModule.SideText(t.Taker),
+        t.Number, @base, quote, t.Price, t.Amount, t.BuyOrder, t.SellOrder, t.Buyer.ToString(), t.Seller.ToString(), t.Taker,
         t.Height, t.Timestamp, t.Tx.ToString());
 }

@@ -81,17 +81,17 @@ internal sealed class TelemetryNode : NodeModule
             return Problems.Of(ErrorCodes.NodeUnavailable, $"{e.Message}; nothing of this upload was stored, send it again later");
         }
         int accepted = 0, duplicates = 0, rejected = 0;
-        var onlyRejected = results == "rejected";
+        var onlyRejected = results == ReadingUploadStatus.Rejected.Text();
         var views = new List<ReadingResultView>(onlyRejected ? 16 : outcomes.Length);
         foreach (var o in outcomes)
         {
             switch (o.Status)
             {
-                case ReadingOutcome.AcceptedStatus: accepted++; break;
-                case ReadingOutcome.DuplicateStatus: duplicates++; break;
+                case ReadingUploadStatus.Accepted: accepted++; break;
+                case ReadingUploadStatus.Duplicate: duplicates++; break;
                 default: rejected++; break;
             }
-            if (!onlyRejected || o.Status == ReadingOutcome.RejectedStatus)
+            if (!onlyRejected || o.Status == ReadingUploadStatus.Rejected)
             {
                 views.Add(new ReadingResultView(o.Item, o.Index, o.Reading?.Device.ToString(), o.Reading?.Sequence, o.Status, o.Code, o.Message));
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Codec;
@@ -151,3 +152,14 @@ internal sealed record TelemetrySchemaFile(string Id, ushort Version, List<Schem
 }
 
 internal sealed record SchemaFieldFile(string Name, string Unit, byte Decimals, long Min, long Max, bool Additive);
+
+/// <summary>The telemetry module's commands.</summary>
+internal sealed class TelemetryCli : CliModule
+{
+    public override string Module => TelemetryNames.ModuleName;
+
+    public override IEnumerable<Command> Commands() => [TelemetryCommands.Schema(), ScreeningCommands.Create()];
+
+    /// <summary>A device's readings are telemetry's: `device history|latest|receipt`.</summary>
+    public override IEnumerable<(string Under, Command Command)> Extensions() => [("device", TelemetryCommands.History()), ("device", TelemetryCommands.Latest()), ("device", TelemetryCommands.Receipt())];
+}

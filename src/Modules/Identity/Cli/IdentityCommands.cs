@@ -1,6 +1,8 @@
 using System.CommandLine;
+using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
 using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Identity;
 
 namespace ThingLedger.Cli.Commands;
 
@@ -74,4 +76,12 @@ internal static class IdentityCommands
                 return 0;
             });
     }
+}
+
+/// <summary>The identity module's commands.</summary>
+internal sealed class IdentityCli : CliModule
+{
+    public override string Module => IdentityNames.ModuleName;
+
+    public override IEnumerable<Command> Commands() => [IdentityCommands.Org(), IdentityCommands.Member(), MembershipCommands.Create()];
 }

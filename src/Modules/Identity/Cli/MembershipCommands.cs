@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ThingLedger.Client;
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution.Modules.Identity;
 
@@ -34,7 +35,7 @@ internal static class MembershipCommands
                 view.Proposals.Select(p => new[]
                 {
                     p.Id, p.Action, p.Org, p.Quorum == 0 ? "unchanged" : p.Quorum.ToString(CultureInfo.InvariantCulture),
-                    Text(p.EffectiveHeight), string.Join(",", p.Approvals), p.Status,
+                    Text(p.EffectiveHeight), string.Join(",", p.Approvals), p.Status.Text(),
                 }));
             return 0;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
 using ThingLedger.Execution.Modules.Rewards;
 
@@ -84,7 +85,7 @@ internal static class RewardsCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var p = await cli.Client.GetProgrammeAsync(parse.GetValue(id)!, ct).ConfigureAwait(false)
-                    ?? throw new ThingLedgerException(Core.ErrorCodes.ProgrammeNotFound, $"no programme '{parse.GetValue(id)}'", 404);
+                    ?? throw new ThingLedgerException(RewardsErrors.ProgrammeNotFound, $"no programme '{parse.GetValue(id)}'", 404);
                 if (cli.Json)
                 {
                     Output.Json(p);
@@ -129,4 +130,12 @@ internal static class RewardsCommands
             ? (parts[0][..at], version, parts[1], unit)
             : throw new FormatException($"--field '{text}' must look like schema@version:field:unit, e.g. ev@1:distance_km:1000");
     }
+}
+
+/// <summary>The rewards module's commands.</summary>
+internal sealed class RewardsCli : CliModule
+{
+    public override string Module => RewardsNames.ModuleName;
+
+    public override IEnumerable<Command> Commands() => [RewardsCommands.Create()];
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution.Modules.Devices;
 
@@ -12,7 +14,7 @@ internal static class DeviceCommands
 {
     public static Command Device() =>
         new Command("device", "Device identities: register, transfer ownership, revoke, query.")
-            .With(Register(), Prove(), ListDevices(), Show(), Transfer(), Revoke(), TelemetryCommands.History(), TelemetryCommands.Latest(), TelemetryCommands.Receipt());
+            .With(Register(), Prove(), ListDevices(), Show(), Transfer(), Revoke());
 
     private static Command Register()
     {
@@ -111,7 +113,7 @@ internal static class DeviceCommands
                     return 0;
                 }
                 Output.Rows("devices", ["id", "org", "model", "serial", "owner", "status"],
-                    page.Items.Select(d => new[] { d.Id, d.Org, d.Model, d.Serial, d.Owner, d.Status }));
+                    page.Items.Select(d => new[] { d.Id, d.Org, d.Model, d.Serial, d.Owner, d.Status.Text() }));
                 if (page.Next is not null)
                 {
                     Console.WriteLine($"next: --after {page.Next}");
@@ -139,7 +141,7 @@ internal static class DeviceCommands
     }
 
     private static void Print(DeviceView d) => Output.Fields($"device {d.Id}",
-        ("org", d.Org), ("model", d.Model), ("serial", d.Serial), ("owner", d.Owner), ("status", d.Status),
+        ("org", d.Org), ("model", d.Model), ("serial", d.Serial), ("owner", d.Owner), ("status", d.Status.Text()),
         ("registered at block", d.RegisteredAt.ToString(CultureInfo.InvariantCulture)),
         ("revoked at block", d.RevokedAt?.ToString(CultureInfo.InvariantCulture)), ("revoke reason", d.RevokeReason),
         ("metadata", string.Join(", ", d.Metadata.Select(m => $"{m.Key}={m.Value}"))), ("public key", d.PublicKey));
@@ -175,4 +177,12 @@ internal static class DeviceCommands
                 return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
             });
     }
+}
+
+/// <summary>The devices module's commands.</summary>
+internal sealed class DevicesCli : CliModule
+{
+    public override string Module => DevicesNames.ModuleName;
+
+    public override IEnumerable<Command> Commands() => [DeviceCommands.Device()];
 }

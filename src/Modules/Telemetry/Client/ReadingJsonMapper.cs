@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ThingLedger.Client.Contracts;
-using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
 
 namespace ThingLedger.Client;
 
@@ -42,7 +42,7 @@ public static class ReadingJsonMapper
     public static bool TryFromJson(ReadingJson json, Func<string, ushort, TelemetrySchema?> schemas, out Reading? reading, out string code, out string message)
     {
         reading = null;
-        code = ErrorCodes.ReadingMalformed;
+        code = TelemetryErrors.ReadingMalformed;
         if (!Address.TryParse(json.Device, out var device))
         {
             message = $"device '{json.Device}' is not an address";
@@ -56,7 +56,7 @@ public static class ReadingJsonMapper
         var schema = schemas(id, version);
         if (schema is null)
         {
-            code = ErrorCodes.SchemaNotFound;
+            code = TelemetryErrors.SchemaNotFound;
             message = $"no schema {json.Schema} is registered";
             return false;
         }

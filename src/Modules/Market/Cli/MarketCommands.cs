@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
+using ThingLedger.Core;
 using ThingLedger.Execution.Modules.Market;
 
 namespace ThingLedger.Cli.Commands;
@@ -14,7 +16,7 @@ internal static class MarketCommands
 
     private static Command Place(OrderSide side)
     {
-        var verb = MarketModule.SideText(side);
+        var verb = side.Text();
         var @base = new Argument<string>("credit") { Description = "The credit token, e.g. CEVLC3" };
         var quote = new Argument<string>("payment") { Description = "The payment token, e.g. VOLT" };
         var price = new Argument<long>("price") { Description = "Payment units per gram (above zero)" };
@@ -93,7 +95,7 @@ internal static class MarketCommands
                     return 0;
                 }
                 Output.Rows("trades", ["#", "price", "grams", "buyer", "seller", "taker", "block"],
-                    page.Items.Select(t => new[] { Text(t.Number), Text(t.Price), Text(t.Amount), t.Buyer, t.Seller, t.Taker, Text(t.Height) }));
+                    page.Items.Select(t => new[] { Text(t.Number), Text(t.Price), Text(t.Amount), t.Buyer, t.Seller, t.Taker.Text(), Text(t.Height) }));
                 if (page.Next is not null)
                 {
                     Console.WriteLine($"next: --before {page.Next}");
@@ -105,4 +107,12 @@ internal static class MarketCommands
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>The market module's commands.</summary>
+internal sealed class MarketCli : CliModule
+{
+    public override string Module => MarketNames.ModuleName;
+
+    public override IEnumerable<Command> Commands() => [MarketCommands.Create()];
 }

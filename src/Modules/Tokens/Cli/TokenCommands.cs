@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
 using ThingLedger.Execution;
+using ThingLedger.Execution.Modules.Tokens;
 
 namespace ThingLedger.Cli.Commands;
 
@@ -113,4 +115,12 @@ internal static class TokenCommands
         }
         return amount == UInt128.Zero && !allowZero ? throw new FormatException("the amount must be above zero") : amount;
     }
+}
+
+/// <summary>The tokens module's commands.</summary>
+internal sealed class TokensCli : CliModule
+{
+    public override string Module => TokensNames.ModuleName;
+
+    public override IEnumerable<Command> Commands() => [TokenCommands.Token()];
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution.Modules.Carbon;
 
@@ -83,7 +85,7 @@ internal static class CarbonCommands
             var code = await cli.SubmitAsync(account.Sign(operation), parse.GetValue(noWait), ct).ConfigureAwait(false);
             if (code == 0 && !cli.Json && !parse.GetValue(noWait) && await cli.Client.GetCarbonClaimAsync(m, v, p, ct).ConfigureAwait(false) is { } claim)
             {
-                Console.WriteLine($"{claim.Status}: {Tonnes(claim.Grams)} t CO2e ({claim.Grams} g) of {claim.Symbol} for {claim.Metres / 1000.0:0.###} km, " +
+                Console.WriteLine($"{claim.Status.Text()}: {Tonnes(claim.Grams)} t CO2e ({claim.Grams} g) of {claim.Symbol} for {claim.Metres / 1000.0:0.###} km, " +
                     $"{Days(claim)}, owner {claim.Owner}");
             }
             return code;
@@ -133,7 +135,7 @@ internal static class CarbonCommands
                 Output.Rows($"claims of {parse.GetValue(methodology)}", ["vehicle", "period", "days", "status", "km", "kWh", "t CO2e", "owner"],
                     page.Items.Select(c => new[]
                     {
-                        c.Vehicle, Text(c.Period), Days(c), c.Status, (c.Metres / 1000.0).ToString("0.0", CultureInfo.InvariantCulture),
+                        c.Vehicle, Text(c.Period), Days(c), c.Status.Text(), (c.Metres / 1000.0).ToString("0.0", CultureInfo.InvariantCulture),
                         (c.EnergyWh / 1000.0).ToString("0.0", CultureInfo.InvariantCulture), Tonnes(c.Grams), c.Owner,
                     }));
                 if (page.Next is not null)
@@ -173,7 +175,7 @@ internal static class CarbonCommands
         foreach (var m in await client.GetMethodologiesAsync(ct).ConfigureAwait(false))
         {
             var claims = await client.GetCarbonClaimsAsync(m.Id, limit: 200, cancellationToken: ct).ConfigureAwait(false);
-            issuance.AddRange(claims.Items.Where(c => c.Status == "issued"));
+            issuance.AddRange(claims.Items.Where(c => c.Status == ClaimStatus.Issued));
         }
         var holders = new List<BalanceView>();
         foreach (var credit in credits)
@@ -226,4 +228,12 @@ internal static class CarbonCommands
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date >= DateOnly.FromDateTime(DateTime.UnixEpoch)
             ? (uint)(date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber)
             : throw new FormatException($"--start '{text}' must be a date as yyyy-MM-dd (UTC)");
+}
+
+/// <summary>The carbon module's commands.</summary>
+internal sealed class CarbonCli : CliModule
+{
+    public override string Module => CarbonNames.ModuleName;
+
+    public override IEnumerable<Command> Commands() => [CarbonCommands.Create()];
 }

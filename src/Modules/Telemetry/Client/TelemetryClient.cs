@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json.Serialization;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Core.Verification;
+using ThingLedger.Execution.Modules.Telemetry;
+
+[assembly: ThingLedger.Client.ModuleJson(typeof(ThingLedger.Client.TelemetryJson))]
 
 namespace ThingLedger.Client;
 
@@ -35,7 +39,7 @@ public sealed partial class ThingLedgerClient
                 using var response = await _http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
                 if ((int)response.StatusCode < 500 || attempt >= attempts)
                 {
-                    return await ReadAsync(response, Json.ReadingUploadResponse, cancellationToken).ConfigureAwait(false);
+                    return await ReadAsync(response, TelemetryJson.Default.ReadingUploadResponse, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (HttpRequestException) when (attempt < attempts)
@@ -48,12 +52,12 @@ public sealed partial class ThingLedgerClient
     /// <summary>Uploads readings in the JSON form (one item per reading signed alone, then device batches).</summary>
     public async Task<ReadingUploadResponse> UploadReadingsJsonAsync(ReadingUploadJson upload, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.PostAsJsonAsync("v1/readings", upload, Json.ReadingUploadJson, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, Json.ReadingUploadResponse, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.PostAsJsonAsync("v1/readings", upload, TelemetryJson.Default.ReadingUploadJson, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, TelemetryJson.Default.ReadingUploadResponse, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<TelemetryStatusView> GetTelemetryStatusAsync(CancellationToken cancellationToken = default) =>
-        GetAsync("v1/readings/status", Json.TelemetryStatusView, cancellationToken);
+        GetAsync("v1/readings/status", TelemetryJson.Default.TelemetryStatusView, cancellationToken);
 
     /// <summary>A device's readings, newest first; <paramref name="before"/> is the previous page's cursor.</summary>
     public Task<Page<ReadingView>> GetReadingHistoryAsync(Address device, ulong? from = null, ulong? to = null, string? before = null, int limit = 50,
@@ -72,11 +76,11 @@ public sealed partial class ThingLedgerClient
         {
             query.Add($"before={Uri.EscapeDataString(before)}");
         }
-        return GetAsync($"v1/devices/{device}/readings?{string.Join('&', query)}", Json.PageReadingView, cancellationToken);
+        return GetAsync($"v1/devices/{device}/readings?{string.Join('&', query)}", TelemetryJson.Default.PageReadingView, cancellationToken);
     }
 
     public Task<ReadingView?> GetLatestReadingAsync(Address device, CancellationToken cancellationToken = default) =>
-        GetOrNullAsync($"v1/devices/{device}/readings/latest", Json.ReadingView, cancellationToken);
+        GetOrNullAsync($"v1/devices/{device}/readings/latest", TelemetryJson.Default.ReadingView, cancellationToken);
 
     public Task<ProofDocument> GetReadingReceiptAsync(Address device, ulong sequence, CancellationToken cancellationToken = default) =>
         GetAsync($"v1/devices/{device}/readings/{sequence.ToString(CultureInfo.InvariantCulture)}/receipt", Json.ProofDocument, cancellationToken);
@@ -96,7 +100,7 @@ public sealed partial class ThingLedgerClient
                 var result = receipt.Verify(trustedGenesis);
                 return result.Ok ? receipt : throw new ProofException(result);
             }
-            catch (ThingLedgerException e) when (e.Code == Core.ErrorCodes.ReadingNotAnchored && DateTime.UtcNow < deadline)
+            catch (ThingLedgerException e) when (e.Code == TelemetryErrors.ReadingNotAnchored && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
@@ -104,13 +108,25 @@ public sealed partial class ThingLedgerClient
     }
 
     public Task<List<SchemaView>> GetSchemasAsync(CancellationToken cancellationToken = default) =>
-        GetAsync("v1/schemas", Json.ListSchemaView, cancellationToken);
+        GetAsync("v1/schemas", TelemetryJson.Default.ListSchemaView, cancellationToken);
 
     /// <summary>The screening models registered on chain.</summary>
     public Task<List<ScreeningModelView>> GetScreeningModelsAsync(CancellationToken cancellationToken = default) =>
-        GetAsync("v1/screening/models", Json.ListScreeningModelView, cancellationToken);
+        GetAsync("v1/screening/models", TelemetryJson.Default.ListScreeningModelView, cancellationToken);
 
     public Task<SchemaView?> GetSchemaAsync(string id, ushort version, CancellationToken cancellationToken = default) =>
-        GetOrNullAsync($"v1/schemas/{Uri.EscapeDataString(id)}/{version.ToString(CultureInfo.InvariantCulture)}", Json.SchemaView, cancellationToken);
+        GetOrNullAsync($"v1/schemas/{Uri.EscapeDataString(id)}/{version.ToString(CultureInfo.InvariantCulture)}", TelemetryJson.Default.SchemaView, cancellationToken);
 
 }
+
+/// <summary>The telemetry module's API shapes, serialised as the node's other views are (camelCase, nulls omitted, duplicate keys refused).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowDuplicateProperties = false)]
+[JsonSerializable(typeof(ReadingUploadJson))]
+[JsonSerializable(typeof(ReadingUploadResponse))]
+[JsonSerializable(typeof(ReadingView))]
+[JsonSerializable(typeof(Page<ReadingView>))]
+[JsonSerializable(typeof(SchemaView))]
+[JsonSerializable(typeof(List<SchemaView>))]
+[JsonSerializable(typeof(List<ScreeningModelView>))]
+[JsonSerializable(typeof(TelemetryStatusView))]
+public sealed partial class TelemetryJson : JsonSerializerContext;

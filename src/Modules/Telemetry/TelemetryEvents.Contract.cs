@@ -1,0 +1,18 @@
+using ThingLedger.Core.Ledger;
+
+namespace ThingLedger.Execution.Modules.Telemetry;
+
+/// <summary>The events the telemetry module emits, with the index topic of each attribute (docs/WIRE-FORMAT.md "Events").</summary>
+public static class TelemetryEvents
+{
+    public static readonly EventType SchemaRegistered = new(TelemetryNames.ModuleName, "schema-registered",
+        new("schema"), new("org"), new("fields"));
+
+    public static readonly EventType ModelRegistered = new(TelemetryNames.ModuleName, "model-registered",
+        new("model"), new("schema"), new("org"), new("parameters"));
+
+    public static readonly EventType Anchored = new(TelemetryNames.ModuleName, "anchored",
+        new("root"), new("custodian"), new("readings"), new("devices"));
+
+    public static IReadOnlyList<EventType> All { get; } = [SchemaRegistered, ModelRegistered, Anchored];
+}
