@@ -8,7 +8,6 @@ using ThingLedger.Node.Consortium;
 using ThingLedger.Node.Explorer;
 using ThingLedger.Node.Json;
 using ThingLedger.Node.Modules;
-using ThingLedger.Node.Telemetry;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 
 namespace ThingLedger.Node;
@@ -50,8 +49,6 @@ public static class NodeApp
         builder.Services.AddSingleton(services => services.GetRequiredService<LedgerNode>().Store);
         builder.Services.AddSingleton(services => services.GetRequiredService<LedgerNode>().Readings);
         builder.Services.AddSingleton(services => services.GetRequiredService<LedgerNode>().Machine);
-        var modules = NodeModules.Load(ModuleCatalog.Create());
-        builder.Services.AddModules(modules);
         builder.Services.AddHostedService<ChainRunner>();
         builder.Services.AddSingleton<DiskWatch>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DiskWatch>());
@@ -59,9 +56,9 @@ public static class NodeApp
         builder.Services.AddSingleton<RateHistory>();
         builder.Services.AddSingleton<BadInputLog>();
         builder.Services.AddHostedService<RateSampler>();
-        builder.Services.AddSingleton<ReadingIngest>();
-        builder.Services.AddSingleton<Anchorer>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<Anchorer>());
+        // Each module's services (its background services start after the kernel's).
+        var modules = NodeModules.Load(ModuleCatalog.Create());
+        builder.Services.AddModules(modules);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ClientJson.Resolver);

@@ -19,7 +19,14 @@ internal sealed class TelemetryNode : NodeModule
 
     public override string Module => TelemetryNames.ModuleName;
 
-    public override void AddServices(IServiceCollection services) => services.AddSingleton<TelemetryQueries>();
+    /// <summary>Its queries, the reading ingest (checks, screens and stores uploads) and the anchorer (a background service).</summary>
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<TelemetryQueries>();
+        services.AddSingleton<ReadingIngest>();
+        services.AddSingleton<Anchorer>();
+        services.AddHostedService(provider => provider.GetRequiredService<Anchorer>());
+    }
 
     public override void MapApi(RouteGroupBuilder api)
     {
