@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Node;
@@ -87,10 +88,49 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
         throw new FormatException($"{option} '{value}' is not a hex public key, a PEM file or a key name in {Keys.Directory}");
     }
 
-    /// <summary>Submits one tx, waits for its commit unless told not to, and reports the outcome.</summary>
-    public async Task<int> SubmitAsync(Transaction tx, bool noWait, CancellationToken cancellationToken)
+    /// <summary>How many times a command signs its tx before it gives up on a nonce other traffic keeps taking.</summary>
+    public const int NonceAttempts = 5;
+
+    /// <summary>
+    /// Signs <paramref name="operation"/> with <paramref name="account"/>'s next nonce, submits it and
+    /// reports the outcome. When the key is also used by live traffic (a running demo, a gateway),
+    /// the nonce may be taken meanwhile: a refusal for it (NONCE_REUSED or NONCE_GAP at admission,
+    /// NONCE_MISMATCH in execution, which changed nothing) is retried with the node's next nonce,
+    /// at most <see cref="NonceAttempts"/> times in all, each retry said on stderr.
+    /// </summary>
+    public async Task<(int Exit, Transaction Tx)> SubmitAsync(Account account, Operation operation, bool noWait, CancellationToken cancellationToken)
     {
-        var result = await Client.SubmitAsync(tx, wait: !noWait, timeoutMs: 30_000, cancellationToken: cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var tx = account.Sign(operation);
+            string? taken = null;
+            TxResultView? result = null;
+            try
+            {
+                result = await Client.SubmitAsync(tx, wait: !noWait, timeoutMs: 30_000, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (result is { Status: TxState.Failed, Code: ErrorCodes.NonceMismatch })
+                {
+                    taken = result.Code;
+                }
+            }
+            catch (ThingLedgerException e) when (e.Code is ErrorCodes.NonceReused or ErrorCodes.NonceGap && attempt < NonceAttempts)
+            {
+                taken = e.Code;
+            }
+            if (taken is null || attempt == NonceAttempts)
+            {
+                return (Finish(result!), tx);
+            }
+            await Task.Delay(100 * attempt, cancellationToken).ConfigureAwait(false);
+            var next = await Client.GetNextNonceAsync(account.Address, cancellationToken).ConfigureAwait(false);
+            account.Rewind(taken == ErrorCodes.NonceGap ? next : Math.Max(next, tx.Nonce + 1));
+            Console.Error.WriteLine($"note: {taken}: nonce {tx.Nonce} of {account.Address} was taken by other traffic; signing again with nonce {account.NextNonce} (attempt {attempt + 1} of {NonceAttempts})");
+        }
+    }
+
+    /// <summary>Reports a submitted tx's outcome (JSON, or a line a person reads); the exit code says whether it failed.</summary>
+    private int Finish(TxResultView result)
+    {
         if (Json)
         {
             Output.Json(result);

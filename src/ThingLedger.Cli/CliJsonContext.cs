@@ -7,4 +7,6 @@ namespace ThingLedger.Cli;
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ThingLedger.Cli.Commands.TelemetrySchemaFile))]
 [JsonSerializable(typeof(ThingLedger.Cli.Commands.VerifyOutput))]
+[JsonSerializable(typeof(ThingLedger.Cli.Commands.ReadingCommands.ImportProgress))]
+[JsonSerializable(typeof(ThingLedger.Cli.Commands.ReadingCommands.ImportReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

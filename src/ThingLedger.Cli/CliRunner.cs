@@ -67,5 +67,13 @@ internal static class CliRunner
 
     public static void Error(string message) => Console.Error.WriteLine($"error: {message}");
 
-    public static void Success(string message) => AnsiConsole.MarkupLine($"[green]✓[/] {Markup.Escape(message)}");
+    /// <summary>
+    /// "✓ message" on one line: the message is written as it is, never wrapped by the console
+    /// library, so an id in it stays whole in a pipe, a file or a narrow terminal.
+    /// </summary>
+    public static void Success(string message)
+    {
+        AnsiConsole.Markup("[green]✓[/] ");
+        Console.WriteLine(message);
+    }
 }

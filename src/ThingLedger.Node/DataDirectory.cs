@@ -19,6 +19,21 @@ public static class DataDirectory
 
     public static string NodeKeyPath(string directory) => Path.Combine(directory, NodeKeyFile);
 
+    /// <summary>
+    /// Creates <paramref name="directory"/> with a <c>.gitignore</c> that ignores all of it: a data
+    /// directory holds private keys and databases, and must never be committed by accident, wherever
+    /// it is created (inside a repository included).
+    /// </summary>
+    public static void CreateIgnored(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var ignore = Path.Combine(directory, ".gitignore");
+        if (!File.Exists(ignore))
+        {
+            File.WriteAllText(ignore, "# A ThingLedger data directory: private keys and databases. Never commit it.\n*\n");
+        }
+    }
+
     public static Genesis LoadGenesis(string directory)
     {
         var path = GenesisPath(directory);

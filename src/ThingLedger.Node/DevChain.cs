@@ -38,7 +38,7 @@ public static class DevChain
         {
             throw new FormatException($"organisation '{deceptive.Id}': its name holds a Unicode format character (a bidirectional override, zero-width character or the like)");
         }
-        Directory.CreateDirectory(directory);
+        DataDirectory.CreateIgnored(directory);
         var keys = Keys(directory);
         using var validator = KeyPair.Generate();
         var admins = new List<GenesisOrg>();

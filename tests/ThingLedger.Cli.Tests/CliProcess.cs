@@ -23,9 +23,12 @@ internal static class CliProcess
     }
 
     /// <summary>Runs to completion (bounded) and returns exit code and output.</summary>
-    public static async Task<(int Code, string Out, string Err)> RunAsync(TimeSpan limit, params string[] args)
+    public static Task<(int Code, string Out, string Err)> RunAsync(TimeSpan limit, params string[] args) => RunAsync(StartInfo(args), limit);
+
+    /// <summary>Runs any program to completion (bounded, killed with its children past the limit) and returns exit code and output.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunAsync(ProcessStartInfo start, TimeSpan limit)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);
@@ -36,7 +39,7 @@ internal static class CliProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"thingledger {string.Join(' ', args)} did not finish within {limit}");
+            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish within {limit}");
         }
         return (process.ExitCode, await stdout, await stderr);
     }
@@ -92,10 +95,16 @@ internal sealed class NodeProcess : IDisposable
     public static Task<NodeProcess> StartAsync(string dataDirectory, int port) => StartAsync(dataDirectory, port, []);
 
     /// <summary>Starts a node with extra arguments (options or --Section:Key=value settings) and waits until it is healthy.</summary>
-    public static async Task<NodeProcess> StartAsync(string dataDirectory, int port, params string[] extra)
+    public static Task<NodeProcess> StartAsync(string dataDirectory, int port, params string[] extra)
     {
         var url = $"http://127.0.0.1:{port}";
-        var process = Process.Start(CliProcess.StartInfo(["node", "run", "--data", dataDirectory, "--urls", url, "--block-interval-ms", "50", .. extra]))!;
+        return StartAsync(url, CliProcess.StartInfo(["node", "run", "--data", dataDirectory, "--urls", url, "--block-interval-ms", "50", .. extra]));
+    }
+
+    /// <summary>Starts `thingledger` as <paramref name="start"/> says and waits until a node answers healthy at <paramref name="url"/>.</summary>
+    public static async Task<NodeProcess> StartAsync(string url, ProcessStartInfo start)
+    {
+        var process = Process.Start(start)!;
         var node = new NodeProcess(process, url);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

@@ -12,6 +12,44 @@ public sealed class CommandTests : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
     [Fact]
+    public async Task A_node_whose_port_is_taken_says_so_in_one_line_and_names_the_way_around()
+    {
+        var data = Path.Combine(_directory, "port");
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, "init", "--data", data)).Code);
+        var port = CliProcess.FreePort();
+        using var first = await NodeProcess.StartAsync(data, port);
+        var (code, output, error) = await CliProcess.RunAsync(Limit, "node", "run", "--data", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: 127.0.0.1:{port} is already in use (is the demo or another node running?): stop it, or run this node on another port: " +
+            $"thingledger node run --data {data} --port {port + 1}, and give other commands --node http://127.0.0.1:{port + 1}", error.Trim());
+        Assert.Equal(string.Empty, output.Trim());
+    }
+
+    /// <summary>
+    /// The admin key is also used by other traffic: a mint it sent is still waiting for its block
+    /// when the command reads the key's (committed) next nonce, so the command's first tx reuses it.
+    /// </summary>
+    [Fact]
+    public async Task A_command_whose_nonce_other_traffic_took_signs_again_with_the_next_one()
+    {
+        var data = Path.Combine(_directory, "shared-key");
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, "init", "--data", data)).Code);
+        using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort(), "--Node:BlockIntervalMs=4000");
+        using var client = new Client.ThingLedgerClient(node.Url);
+        var genesis = DataDirectory.LoadGenesis(data);
+        var admin = await Client.Account.OpenAsync(client, DevChain.Keys(data).Load("voltmotors-admin"), genesis.ChainId);
+        Assert.Equal(Client.Contracts.TxState.Committed, (await client.SubmitAsync(admin.Sign(Client.Operations.CreateToken("PTS", "Points", 0, Execution.Roles.Admin, 0)), wait: true)).Status);
+        var other = admin.Sign(Client.Operations.Mint("PTS", admin.Address, 7));
+        Assert.Equal(Client.Contracts.TxState.Accepted, (await client.SubmitAsync(other)).Status);
+
+        var (code, output, error) = await CliProcess.RunAsync(Limit, "token", "mint", "PTS", admin.Address.ToString(), "5", "--as", "voltmotors-admin", "--data", data, "--node", node.Url);
+        Assert.True(code == 0, error + output);
+        Assert.Contains($"note: NONCE_REUSED: nonce {other.Nonce} of {admin.Address} was taken by other traffic; signing again with nonce {other.Nonce + 1} (attempt 2 of 5)", error, StringComparison.Ordinal);
+        Assert.Contains("committed in block", output, StringComparison.Ordinal);
+        Assert.Equal("12", (await client.GetBalanceAsync("PTS", admin.Address)).Balance);
+    }
+
+    [Fact]
     public async Task Demo_runs_a_node_with_live_traffic_rewards_and_carbon_credits_and_stops_cleanly()
     {
         var port = CliProcess.FreePort();
@@ -25,8 +63,20 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("carbon credits EVLC", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "ledger.db")));
 
+        // Run again on the same folder, it resumes: same tokens, same 13 devices and 25-device fleet.
+        var resumed = await CliProcess.RunAsync(Limit, "demo", "--data", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", "2");
+        Assert.True(resumed.Code == 0, resumed.Err + resumed.Out);
+        var said = System.Text.RegularExpressions.Regex.Replace(resumed.Out, @"\s+", " ");
+        Assert.Contains("tokens VOLT and KWH exist already: resuming this chain", said, StringComparison.Ordinal);
+        Assert.Contains("its 13 devices (6 EVs, 4 smart meters, 3 washing machines) are registered already", said, StringComparison.Ordinal);
+        Assert.Contains("resuming the simulated fleet: 25 of its 25 devices were registered before, 0 now", said, StringComparison.Ordinal);
+
         // The demo's credits, through the carbon commands against a node on the same data.
         using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        using (var devices = new Client.ThingLedgerClient(node.Url))
+        {
+            Assert.Equal(38, (await devices.ListDevicesAsync(limit: 200)).Items.Count);
+        }
         string[] common = ["--data", data, "--node", node.Url];
         var registry = await CliProcess.RunAsync(Limit, ["carbon", "registry", "--json", .. common]);
         Assert.True(registry.Code == 0, registry.Err + registry.Out);

@@ -30,6 +30,7 @@ public sealed class GovernanceTests(GovernanceFixture fixture)
             "network", "add-org", "solarco", "--name", "Solar Co", "--quorum", "3", "--after-blocks", "6", "--dir", fixture.Directory);
         Assert.True(code == 0, $"network add-org failed ({code}):\n{stdout}\n{stderr}\n{fixture.Logs()}");
         Assert.Contains("enacted", stdout, StringComparison.Ordinal);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(stdout, @"(In force for block \d+: quorum 3 of 4 validators \([^)]*solarco[^)]*\)|Scheduled from block \d+ \(\d+ blocks from now\): quorum 3 of 4 validators \([^)]*solarco[^)]*\), after adding organisation solarco \(Solar Co\) with quorum 3)"), stdout);
         await fixture.UpAsync();
         Assert.Equal(4, fixture.Network.Manifest.Peers.Count);
 

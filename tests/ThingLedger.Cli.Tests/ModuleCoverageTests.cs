@@ -18,17 +18,7 @@ public sealed partial class ModuleCoverageTests
     private static IEnumerable<(string Module, string Operation)> RegisteredOperations() =>
         Machine.Modules.SelectMany(m => m.Operations.Names.Select(o => (m.Name, o)));
 
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ThingLedger.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the repository root (ThingLedger.slnx) is not above the test's folder");
-    }
+    private static string Root() => Repository.Root();
 
     private static string Doc(string name) => File.ReadAllText(Path.Combine(Root(), "docs", name));
 

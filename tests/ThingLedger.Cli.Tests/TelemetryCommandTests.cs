@@ -13,6 +13,61 @@ public sealed class TelemetryCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
+    public async Task A_person_sends_one_reading_and_imports_a_csv_with_refused_rows_listed_and_a_second_run_duplicates_nothing()
+    {
+        var data = Path.Combine(_directory, "own");
+        Assert.Equal(0, (await CliProcess.RunAsync(Limit, "init", "--data", data)).Code);
+        using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        string[] common = ["--data", data, "--node", node.Url];
+        foreach (string[] step in new[]
+        {
+            new[] { "schema", "register", "--builtin", "smart-meter", "--as", "gridco-admin" },
+            ["keys", "new", "meter1"],
+            ["device", "register", "--device-key", "meter1", "--model", "SM-2", "--serial", "M-0001", "--owner", "gridco-admin", "--as", "gridco-admin"],
+        })
+        {
+            var done = await CliProcess.RunAsync(Limit, [.. step, .. common]);
+            Assert.True(done.Code == 0, string.Join(' ', step) + "\n" + done.Err + done.Out);
+        }
+        var sent = await CliProcess.RunAsync(Limit, ["device", "send", "--device", "meter1", "--schema", "smart-meter@1", "import_wh=12", "export_wh=0", "battery_soc_pct=55.5", .. common]);
+        Assert.True(sent.Code == 0, sent.Err + sent.Out);
+        Assert.Contains("reading 1 of tl", sent.Out, StringComparison.Ordinal);
+        Assert.Contains("accepted", sent.Out, StringComparison.Ordinal);
+        var missing = await CliProcess.RunAsync(Limit, ["device", "send", "--device", "meter1", "--schema", "smart-meter@1", "import_wh=12", .. common]);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("gives no value for export_wh", missing.Err, StringComparison.Ordinal);
+
+        var csv = Path.Combine(_directory, "meter1.csv");
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var lines = new List<string> { "time,import_wh,export_wh,battery_soc_pct" };
+        for (var i = 0; i < 250; i++)
+        {
+            lines.Add(i switch
+            {
+                40 => $"{start.AddSeconds(i * 10):O},999999,0,50",
+                41 => $"{start.AddSeconds(i * 10):O},twelve,0,50",
+                _ => $"{start.AddSeconds(i * 10):O},{i % 90},{i % 7},{50 + (i % 40)}.5",
+            });
+        }
+        await File.WriteAllLinesAsync(csv, lines);
+        foreach (var (run, stored, already) in new[] { (1, 248, 0), (2, 0, 248) })
+        {
+            var import = await CliProcess.RunAsync(Limit, ["device", "import", csv, "--device", "meter1", "--schema", "smart-meter@1", "--batch", "100", "--json", .. common]);
+            Assert.True(import.Code == 1, $"run {run}: {import.Err}{import.Out}");
+            var report = JsonDocument.Parse(import.Out).RootElement;
+            Assert.Equal((250, stored, already, 2ul), (report.GetProperty("rows").GetInt32(), report.GetProperty("stored").GetInt32(), report.GetProperty("alreadyStored").GetInt32(), report.GetProperty("firstSeq").GetUInt64()));
+            Assert.Equal(["42 READING_OUT_OF_RANGE", "43 ROW_MALFORMED"],
+                report.GetProperty("refused").EnumerateArray().Select(p => $"{p.GetProperty("line").GetInt32()} {p.GetProperty("code").GetString()}"));
+            Assert.Equal(run == 2, import.Err.Contains("continuing the import", StringComparison.Ordinal));
+        }
+        using var client = new Client.ThingLedgerClient(node.Url);
+        var meter = (await client.ListDevicesAsync(org: "gridco")).Items.Single(d => d.Serial == "M-0001");
+        var latest = (await client.GetLatestReadingAsync(Core.Crypto.Address.Parse(meter.Id)))!;
+        Assert.Equal((251ul, "69"), (latest.Seq, latest.Values["import_wh"]));
+        Assert.Equal(249ul, (await client.GetTelemetryStatusAsync()).Readings);
+    }
+
+    [Fact]
     public async Task Simulated_devices_send_readings_whose_receipts_verify_offline_and_faults_are_refused()
     {
         var data = Path.Combine(_directory, "chain");

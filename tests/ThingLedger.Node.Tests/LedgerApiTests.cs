@@ -175,6 +175,26 @@ public sealed class LedgerApiTests : IClassFixture<TestNode>
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/swagger/index.html")).StatusCode);
     }
 
+    /// <summary>Every `GET /v1/…` or `POST /v1/…` the docs and README name is a route of the node (placeholder names aside).</summary>
+    [Fact]
+    public async Task Every_api_path_the_docs_name_is_a_route_of_the_node()
+    {
+        static string Shape(string path) => System.Text.RegularExpressions.Regex.Replace(path.TrimEnd('/'), @"\{[^}]*\}", "{}");
+        var openapi = System.Text.Json.JsonDocument.Parse(await _node.CreateClient().GetStringAsync("/openapi/v1.json"));
+        var routes = openapi.RootElement.GetProperty("paths").EnumerateObject().Select(p => Shape(p.Name)).ToHashSet(StringComparer.Ordinal);
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ThingLedger.slnx")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("no ThingLedger.slnx above the tests");
+        }
+        var named = Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Append(Path.Combine(root, "README.md"))
+            .SelectMany(file => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"`(?:GET|POST) (/v1/[^`?\s]*)").Select(m => (File: Path.GetFileName(file), Path: m.Groups[1].Value)))
+            .ToList();
+        Assert.True(named.Count > 10, $"only {named.Count} paths found in the docs");
+        var unknown = named.Where(n => !routes.Contains(Shape(n.Path))).Select(n => $"{n.File}: {n.Path}").Distinct().ToList();
+        Assert.True(unknown.Count == 0, "paths the docs name that the node does not serve: " + string.Join(", ", unknown));
+    }
+
     [Fact]
     public async Task Blocks_are_listed_newest_first_and_found_by_hash()
     {

@@ -49,6 +49,7 @@ internal static class SetupCommands
     public static Command Node()
     {
         var urls = new Option<string>("--urls") { Description = "Address to listen on", DefaultValueFactory = _ => NodeApp.DefaultUrl };
+        var port = new Option<int?>("--port") { Description = "Listen on http://127.0.0.1:PORT (instead of --urls); other commands then need --node http://127.0.0.1:PORT" };
         var interval = new Option<int>("--block-interval-ms") { Description = "Longest wait before a block is cut", DefaultValueFactory = _ => 200 };
         var maxTxs = new Option<int>("--max-block-txs") { Description = "Cut a block as soon as this many txs wait", DefaultValueFactory = _ => 4_000 };
         var ordering = new Option<string>("--ordering") { Description = "solo (embedded) or etcd (a consortium peer)", DefaultValueFactory = _ => "solo" };
@@ -58,9 +59,10 @@ internal static class SetupCommands
         var retain = new Option<int>("--retain-blocks") { Description = "Final blocks etcd keeps before its log is compacted", DefaultValueFactory = _ => 1_000 };
         var run = new Command("run", "Run a node on a data directory (created by `thingledger init` or `thingledger network up`).\n" +
             "Example: thingledger node run --data ./chain --urls http://127.0.0.1:7070\n" +
+            "Beside a running demo: thingledger node run --data ./chain --port 7071, then thingledger … --node http://127.0.0.1:7071\n" +
             "Consortium peer: thingledger node run --data ./org1 --ordering etcd --etcd http://127.0.0.1:2379 --peers http://127.0.0.1:7072\n" +
             "Any other setting as --Section:Key=value, e.g. --Node:MinFreeDiskBytes=1073741824 --Logging:LogLevel:Default=Debug (docs/ERRORS.md, NodeOptions)")
-            .With(urls, interval, maxTxs, ordering, etcd, peers, retain);
+            .With(urls, port, interval, maxTxs, ordering, etcd, peers, retain);
         run.TreatUnmatchedTokensAsErrors = false;
         run.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -73,9 +75,13 @@ internal static class SetupCommands
                 }
                 settings.Add(token);
             }
+            var listen = parse.GetValue(port) is { } p
+                ? (p is > 0 and <= 65535 ? $"http://127.0.0.1:{p}" : throw new ArgumentException($"--port {p} is not a TCP port (1-65535)"))
+                : parse.GetValue(urls)!;
+            CheckFree(listen, parse.GetValue(CommonOptions.Data)!);
             var app = NodeApp.Build(
             [
-                $"--urls={parse.GetValue(urls)}",
+                $"--urls={listen}",
                 $"--Node:DataDirectory={parse.GetValue(CommonOptions.Data)}",
                 $"--Node:BlockIntervalMs={parse.GetValue(interval)}",
                 $"--Node:MaxBlockTxs={parse.GetValue(maxTxs)}",
@@ -113,6 +119,33 @@ internal static class SetupCommands
         return new Command("node", "Run a ThingLedger node, or repair its data directory.").With(run, repair);
     }
 
+    /// <summary>
+    /// Refuses, in one line, to start a node whose address another process holds (the demo, another
+    /// node), naming the way around it, before the host starts and logs anything.
+    /// </summary>
+    private static void CheckFree(string urls, string data)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !System.Net.IPAddress.TryParse(uri.Host, out var address))
+            {
+                continue;
+            }
+            using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            // As Kestrel binds: a port left in TIME_WAIT by a node that just stopped is free.
+            probe.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+            try
+            {
+                probe.Bind(new System.Net.IPEndPoint(address, uri.Port));
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                throw new InvalidOperationException($"{uri.Host}:{uri.Port} is already in use (is the demo or another node running?): stop it, or run this node on another port: " +
+                    $"thingledger node run --data {data} --port {uri.Port + 1}, and give other commands --node http://{uri.Host}:{uri.Port + 1}");
+            }
+        }
+    }
+
     public static Command Keys()
     {
         var name = new Argument<string>("name") { Description = "Key name (file <data>/keys/<name>.pem)" };
@@ -120,7 +153,12 @@ internal static class SetupCommands
             .Runs((parse, cli, _) =>
             {
                 using var key = cli.Keys.Create(parse.GetValue(name)!);
-                Show(cli, parse.GetValue(name)!, key.PublicKey.ToHex(), key.Address.ToString());
+                var file = Path.GetFullPath(cli.Keys.PathOf(parse.GetValue(name)!));
+                Show(cli, parse.GetValue(name)!, key.PublicKey.ToHex(), key.Address.ToString(), file);
+                if (!cli.Json)
+                {
+                    CliRunner.Success($"saved to {file} (readable by you only); commands find it by its name with --data {cli.DataDirectory}");
+                }
                 return Task.FromResult(0);
             });
         var showName = new Argument<string>("name") { Description = "Key name" };
@@ -151,12 +189,16 @@ internal static class SetupCommands
         return new Command("keys", "Manage signing keys in <data>/keys.").With(create, show, list);
     }
 
-    private static void Show(CliContext cli, string name, string publicKey, string address)
+    private static void Show(CliContext cli, string name, string publicKey, string address, string? file = null)
     {
         if (cli.Json)
         {
-            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = name, ["address"] = address, ["publicKey"] = publicKey },
-                CliJsonContext.Default.DictionaryStringString));
+            var fields = new Dictionary<string, string> { ["name"] = name, ["address"] = address, ["publicKey"] = publicKey };
+            if (file is not null)
+            {
+                fields["file"] = file;
+            }
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(fields, CliJsonContext.Default.DictionaryStringString));
             return;
         }
         Output.Fields($"key {name}", ("address", address), ("public key", publicKey));

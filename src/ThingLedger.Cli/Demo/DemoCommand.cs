@@ -59,9 +59,14 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine($"[bold green]ThingLedger demo[/] — chain [bold]{status.ChainId}[/], data in [bold]{Markup.Escape(directory)}[/]");
             var world = new DemoScenario(client, DevChain.Keys(directory), status.ChainId);
             await world.SetUpAsync(m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
-            AnsiConsole.MarkupLine("  [grey]registering a simulated fleet (12 EVs, 8 smart meters, 5 washing machines) that sends signed readings[/]");
-            var fleet = new Fleet(new FleetOptions(12, 8, 5, ReadingsPerSecond: 1, BatchSize: 1, FaultRate: 0, Seed: Environment.TickCount), status.ChainId);
-            await fleet.RegisterAsync(client, world.Admins, linked.Token).ConfigureAwait(false);
+            // The fleet's keys live in the data directory, so a resumed demo runs the same 25 devices.
+            var keys = DevChain.Keys(directory);
+            var fleet = new Fleet(new FleetOptions(12, 8, 5, ReadingsPerSecond: 1, BatchSize: 1, FaultRate: 0, Seed: Environment.TickCount), status.ChainId,
+                keyFor: i => keys.Contains($"fleet-{i + 1}") ? keys.Load($"fleet-{i + 1}") : keys.Create($"fleet-{i + 1}"));
+            var registered = await fleet.RegisterAsync(client, world.Admins, linked.Token).ConfigureAwait(false);
+            AnsiConsole.MarkupLine(registered == fleet.Devices.Count
+                ? $"  [grey]registered a simulated fleet of {registered} (12 EVs, 8 smart meters, 5 washing machines) that sends signed readings[/]"
+                : $"  [grey]resuming the simulated fleet: {fleet.Devices.Count - registered} of its {fleet.Devices.Count} devices were registered before, {registered} now[/]");
             await DemoCredits.RunAsync(client, world, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             PrintUrls(url, directory, fleet.Devices[0]);
             if (seconds > 0)

@@ -56,11 +56,10 @@ internal sealed class DemoScenario
             Owners.Add(await Account.OpenAsync(_client, key, _chainId, cancellationToken).ConfigureAwait(false));
         }
 
-        progress("creating tokens VOLT (driving rewards) and KWH (exported energy)");
-        await EnsureTokenAsync(Admins["voltmotors"], Volt, "Volt driving points", cancellationToken).ConfigureAwait(false);
-        await EnsureTokenAsync(Admins["gridco"], Kwh, "Exported solar energy (Wh)", cancellationToken).ConfigureAwait(false);
+        var created = await EnsureTokenAsync(Admins["voltmotors"], Volt, "Volt driving points", cancellationToken).ConfigureAwait(false)
+            | await EnsureTokenAsync(Admins["gridco"], Kwh, "Exported solar energy (Wh)", cancellationToken).ConfigureAwait(false);
+        progress(created ? "created tokens VOLT (driving rewards) and KWH (exported energy)" : "tokens VOLT and KWH exist already: resuming this chain");
 
-        progress("registering 6 EVs, 4 smart meters and 3 washing machines");
         var registrations = new List<Core.Ledger.Transaction>();
         var owner = 0;
         foreach (var (org, model, prefix, count) in Fleet)
@@ -88,6 +87,9 @@ internal sealed class DemoScenario
                 owner++;
             }
         }
+        progress(registrations.Count == 0
+            ? $"its {Devices.Count} devices (6 EVs, 4 smart meters, 3 washing machines) are registered already"
+            : $"registering {registrations.Count} of its {Devices.Count} devices (6 EVs, 4 smart meters, 3 washing machines)");
         if (registrations.Count > 0)
         {
             var response = await _client.SubmitAsync(registrations, wait: true, timeoutMs: 30_000, cancellationToken).ConfigureAwait(false);
@@ -99,16 +101,18 @@ internal sealed class DemoScenario
         }
     }
 
-    private async Task EnsureTokenAsync(Account admin, string symbol, string name, CancellationToken cancellationToken)
+    /// <summary>Creates the token unless it exists; true when it created it.</summary>
+    private async Task<bool> EnsureTokenAsync(Account admin, string symbol, string name, CancellationToken cancellationToken)
     {
         if (await _client.GetTokenAsync(symbol, cancellationToken).ConfigureAwait(false) is not null)
         {
-            return;
+            return false;
         }
         var result = await _client.SubmitAsync(admin.Sign(Operations.CreateToken(symbol, name, 0, Roles.Admin | Roles.Operator, 0)), wait: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (result.Status != TxState.Committed)
         {
             throw new InvalidOperationException($"creating {symbol} failed: {result.Code}");
         }
+        return true;
     }
 }

@@ -94,6 +94,7 @@ public sealed class LocalNetwork
         {
             throw new InvalidOperationException($"{directory} is not empty and holds no network.json; choose an empty directory");
         }
+        DataDirectory.CreateIgnored(directory);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "logs"));
         var specs = Enumerable.Range(0, orgs).Select(i => i < DevChain.SampleOrgs.Length ? DevChain.SampleOrgs[i] : new OrgSpec($"org{i + 1}", $"Organisation {i + 1}")).ToList();
         var genesisOrgs = new List<GenesisOrg>();

@@ -4,6 +4,7 @@ using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Ledger;
+using ThingLedger.Execution.Modules.Identity;
 
 namespace ThingLedger.Cli.Network;
 
@@ -246,6 +247,37 @@ internal static class NetworkCommand
             return await ShowAsync(network, cli.Json, cancellationToken).ConfigureAwait(false) ? 0 : CliRunner.Refused;
         });
 
+    /// <summary>The validator set in force, the changes scheduled after it and the proposals still open, in words.</summary>
+    internal static IEnumerable<string> Describe(MembershipView membership)
+    {
+        var next = membership.Height + 1;
+        var current = membership.Epochs.Last(e => e.From <= next);
+        yield return $"In force for block {next}: {Validators(current)} (epoch {current.Epoch}, since block {current.From}).";
+        foreach (var epoch in membership.Epochs.Where(e => e.From > next))
+        {
+            var change = membership.Proposals.FirstOrDefault(p => p.Epoch == epoch.Epoch);
+            yield return $"Scheduled from block {epoch.From} ({epoch.From - membership.Height} blocks from now): {Validators(epoch)}" +
+                (change is null ? "." : $", after {Change(change)} (proposal {change.Id[..12]}…).");
+        }
+        foreach (var open in membership.Proposals.Where(p => p.Status == ProposalStatus.Open))
+        {
+            yield return $"Open: {Change(open)} at block {open.EffectiveHeight}, approved by {open.Approvals.Count} of the {current.Quorum} organisations needed " +
+                $"({string.Join(", ", open.Approvals)}); approve with `thingledger membership approve {open.Id}`.";
+        }
+
+        static string Validators(EpochView epoch) =>
+            $"quorum {epoch.Quorum} of {epoch.Validators.Count} validators ({string.Join(", ", epoch.Validators.Select(v => v.Org))})";
+
+        static string Change(ProposalView p)
+        {
+            var quorum = p.Quorum > 0 ? $" with quorum {p.Quorum}" : string.Empty;
+            return p.Action == MembershipProposal.ActionName(MembershipAction.AddOrg) ? $"adding organisation {p.Org}{(p.Name is null ? string.Empty : $" ({p.Name})")}{quorum}"
+                : p.Action == MembershipProposal.ActionName(MembershipAction.RemoveOrg) ? $"removing organisation {p.Org}{quorum}"
+                : p.Action == MembershipProposal.ActionName(MembershipAction.SetQuorum) ? $"setting the quorum to {p.Quorum}"
+                : $"{p.Action} for {p.Org}{quorum}";
+        }
+    }
+
     /// <summary>Prints the network; true when every peer is healthy.</summary>
     private static async Task<bool> ShowAsync(LocalNetwork network, bool json, CancellationToken cancellationToken)
     {
@@ -287,7 +319,15 @@ internal static class NetworkCommand
                 ["org", "url", "height", "final", "lag", "status", "problem"],
                 views.Select(v => new[] { v.Org, v.Url, v.Height?.ToString(), v.FinalizedHeight?.ToString(), v.FinalityLag?.ToString(), v.Status, v.Problem }));
             Output.Rows("etcd members", ["name", "client url", "state"], members.Select(m => new[] { m.Name, m.ClientUrl, m.State }));
-            AnsiConsole.WriteLine($"Talk to a peer: thingledger --node {network.Manifest.Peers[0].Url} --data {network.Manifest.Peers[0].DataDir} block head");
+            if (network.Manifest.Peers.FirstOrDefault(p => views.Any(v => v.Org == p.Org && v.Height is not null)) is { } answering)
+            {
+                using var client = new ThingLedgerClient(answering.Url);
+                foreach (var line in Describe(await client.GetMembershipAsync(cancellationToken).ConfigureAwait(false)))
+                {
+                    Console.WriteLine(line);
+                }
+            }
+            AnsiConsole.WriteLine($"Talk to a peer: thingledger --node {network.Manifest.Peers[0].Url} --data {network.Manifest.Peers[0].DataDir} block show head");
         }
         return views.All(v => v.Status == PeerStatus.Healthy.Text());
     }

@@ -34,7 +34,7 @@ internal sealed class SimulatedDevice(string org, KeyPair key, DeviceSigner sign
 {
     public string Org { get; } = org;
     public KeyPair Key { get; } = key;
-    public DeviceSigner Signer { get; } = signer;
+    public DeviceSigner Signer { get; set; } = signer;
     public DeviceModel Model { get; } = model;
     public TimeSpan Interval { get; } = interval;
     public FaultKind? Fault { get; } = fault;
@@ -59,7 +59,9 @@ internal sealed class Fleet
     /// <summary>How far back model time starts (inside a node's default 7-day reading age limit).</summary>
     public const int HistoryDays = 6;
 
-    public Fleet(FleetOptions options, string chainId, DateTime? modelStart = null)
+    /// <param name="keyFor">The key of device number i (the demo keeps them in its data directory, so a resumed
+    /// demo runs the same fleet); by default a new key each.</param>
+    public Fleet(FleetOptions options, string chainId, DateTime? modelStart = null, Func<int, KeyPair>? keyFor = null)
     {
         if (options.BatchSize is < 1 or > DeviceBatch.MaxReadings)
         {
@@ -74,7 +76,7 @@ internal sealed class Fleet
         var faultsGiven = 0;
         for (var i = 0; i < options.Devices; i++)
         {
-            var key = KeyPair.Generate();
+            var key = keyFor?.Invoke(i) ?? KeyPair.Generate();
             var seed = _random.Next();
             var (org, model, interval) = i < options.Evs
                 ? ("voltmotors", (DeviceModel)new EvModel(new Random(seed)), EvModel.Interval)
@@ -92,10 +94,12 @@ internal sealed class Fleet
     public List<SimulatedDevice> Devices { get; } = [];
 
     /// <summary>
-    /// Registers the built-in schemas and screening models (when missing) and every device, owned
-    /// by its organisation's admin.
+    /// Registers the built-in schemas and screening models (when missing) and every device not yet
+    /// registered, owned by its organisation's admin. A device registered before (a resumed demo)
+    /// continues where it stopped: its next sequence number and its model clock follow the newest
+    /// reading the node holds of it. Returns how many devices it registered.
     /// </summary>
-    public async Task RegisterAsync(ThingLedgerClient client, IReadOnlyDictionary<string, Account> admins, CancellationToken cancellationToken)
+    public async Task<int> RegisterAsync(ThingLedgerClient client, IReadOnlyDictionary<string, Account> admins, CancellationToken cancellationToken)
     {
         var txs = new List<Transaction>();
         foreach (var schema in Execution.Modules.Telemetry.BuiltInSchemas.All)
@@ -110,12 +114,24 @@ internal sealed class Fleet
         {
             txs.Add(admins["voltmotors"].Sign(Operations.RegisterModel(model.Registration())));
         }
+        var registered = 0;
         foreach (var device in Devices)
         {
+            if (await client.GetDeviceAsync(device.Key.Address, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                if (await client.GetLatestReadingAsync(device.Key.Address, cancellationToken).ConfigureAwait(false) is { } latest)
+                {
+                    device.Signer = new DeviceSigner(device.Key, _chainId, latest.Seq + 1);
+                    device.ModelTime = DateTimeOffset.FromUnixTimeMilliseconds((long)latest.Time).UtcDateTime + device.Interval;
+                }
+                continue;
+            }
+            registered++;
             var admin = admins[device.Org];
             txs.Add(admin.Sign(Operations.RegisterDevice(device.Key, admin.ChainId, device.Org, device.Model.Schema.Id + "-sim", "SIM-" + device.Key.Address.ToString()[2..18], admin.Address)));
         }
         await client.SubmitAllCommittedAsync(txs, "registering simulated devices", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return registered;
     }
 
     /// <summary>The uploads due after <paramref name="elapsed"/> of wall-clock time since the last tick.</summary>

@@ -41,7 +41,7 @@ internal static class CarbonCommands
                     [.. (parse.GetValue(grids) ?? []).Select(ParseGridFactor).OrderBy(f => f.Region, StringComparer.Ordinal).ThenBy(f => f.FromPeriod)],
                     ParseDay(parse.GetValue(start)!), parse.GetValue(periodDays), parse.GetValue(periods), parse.GetValue(verifier)!);
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return await cli.SubmitAsync(account.Sign(Operations.RegisterMethodology(methodology)), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.RegisterMethodology(methodology), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -82,7 +82,7 @@ internal static class CarbonCommands
                 _ => Operations.RejectClaim(m, v, p, text),
             };
             var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-            var code = await cli.SubmitAsync(account.Sign(operation), parse.GetValue(noWait), ct).ConfigureAwait(false);
+            var (code, _) = await cli.SubmitAsync(account, operation, parse.GetValue(noWait), ct).ConfigureAwait(false);
             if (code == 0 && !cli.Json && !parse.GetValue(noWait) && await cli.Client.GetCarbonClaimAsync(m, v, p, ct).ConfigureAwait(false) is { } claim)
             {
                 Console.WriteLine($"{claim.Status.Text()}: {Tonnes(claim.Grams)} t CO2e ({claim.Grams} g) of {claim.Symbol} for {claim.Metres / 1000.0:0.###} km, " +
@@ -111,8 +111,8 @@ internal static class CarbonCommands
                     throw new FormatException($"'{text}' is not a whole number of grams above zero");
                 }
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return await cli.SubmitAsync(account.Sign(Operations.RetireCredits(parse.GetValue(symbol)!, amount, parse.GetValue(beneficiary)!, parse.GetValue(reason)!)),
-                    parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.RetireCredits(parse.GetValue(symbol)!, amount, parse.GetValue(beneficiary)!, parse.GetValue(reason)!),
+                    parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 

@@ -45,8 +45,7 @@ internal static class DeviceCommands
                 var proof = device is not null ? DeviceRegistration.Prove(device, account.ChainId, org, deviceSerial)
                     : parse.GetValue(possession) is { } hex ? ParsePossession(hex)
                     : throw new FormatException($"--device-key '{parse.GetValue(key)}' is only a public key: give the device's --possession (thingledger device prove, run where its private key is)");
-                var tx = account.Sign(Operations.RegisterDevice(publicKey, proof, parse.GetValue(model)!, deviceSerial, cli.ResolveAddress(parse.GetValue(owner)!), metadata));
-                var code = await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                var (code, tx) = await cli.SubmitAsync(account, Operations.RegisterDevice(publicKey, proof, parse.GetValue(model)!, deviceSerial, cli.ResolveAddress(parse.GetValue(owner)!), metadata), parse.GetValue(noWait), ct).ConfigureAwait(false);
                 if (code == 0 && !cli.Json)
                 {
                     Console.WriteLine($"device id: {publicKey.ToAddress()}");
@@ -157,8 +156,7 @@ internal static class DeviceCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(Operations.TransferDevice(Address.Parse(parse.GetValue(id)!), cli.ResolveAddress(parse.GetValue(to)!)));
-                return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.TransferDevice(Address.Parse(parse.GetValue(id)!), cli.ResolveAddress(parse.GetValue(to)!)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -173,8 +171,7 @@ internal static class DeviceCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(Operations.RevokeDevice(Address.Parse(parse.GetValue(id)!), parse.GetValue(reason)!));
-                return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.RevokeDevice(Address.Parse(parse.GetValue(id)!), parse.GetValue(reason)!), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 }

@@ -52,8 +52,7 @@ internal static class IdentityCommands
                     throw new FormatException($"--roles '{parse.GetValue(roles)}': use a comma-separated list of admin, operator, device-manager, auditor");
                 }
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(build(parse.GetValue(org)!, cli.ResolveAddress(parse.GetValue(member)!), parsedRoles));
-                return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, build(parse.GetValue(org)!, cli.ResolveAddress(parse.GetValue(member)!), parsedRoles), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 

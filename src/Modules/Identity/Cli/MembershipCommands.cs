@@ -77,12 +77,12 @@ internal static class MembershipCommands
         {
             var height = await EffectiveHeightAsync(cli, parse.GetValue(at)!, ct).ConfigureAwait(false);
             var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-            var tx = account.Sign(Operations.ProposeMembership(build(parse, cli, height, withQuorumOption ? parse.GetValue(quorum) : 0)));
-            if (!cli.Json)
+            var (code, tx) = await cli.SubmitAsync(account, Operations.ProposeMembership(build(parse, cli, height, withQuorumOption ? parse.GetValue(quorum) : 0)), parse.GetValue(noWait), ct).ConfigureAwait(false);
+            if (!cli.Json && code == 0)
             {
                 Console.WriteLine($"proposal id: {tx.Id} (effective at block {height}; other organisations approve with `thingledger membership approve {tx.Id}`)");
             }
-            return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+            return code;
         });
     }
 
@@ -100,7 +100,7 @@ internal static class MembershipCommands
                     throw new FormatException($"'{parse.GetValue(id)}' is not a proposal id (64 hex digits)");
                 }
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return await cli.SubmitAsync(account.Sign(Operations.ApproveMembership(proposal)), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.ApproveMembership(proposal), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 

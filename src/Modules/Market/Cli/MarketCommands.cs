@@ -31,8 +31,7 @@ internal static class MarketCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(Operations.PlaceOrder(parse.GetValue(@base)!, parse.GetValue(quote)!, side, parse.GetValue(price), parse.GetValue(amount)));
-                var code = await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                var (code, tx) = await cli.SubmitAsync(account, Operations.PlaceOrder(parse.GetValue(@base)!, parse.GetValue(quote)!, side, parse.GetValue(price), parse.GetValue(amount)), parse.GetValue(noWait), ct).ConfigureAwait(false);
                 if (code == 0 && !cli.Json && !parse.GetValue(noWait) && await cli.Client.GetTxAsync(tx.Id, ct).ConfigureAwait(false) is { Receipt: { } receipt })
                 {
                     var trades = receipt.Events.Where(e => e.Module == MarketModule.ModuleName && e.Name == "trade").ToList();
@@ -54,7 +53,7 @@ internal static class MarketCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return await cli.SubmitAsync(account.Sign(Operations.CancelOrder(parse.GetValue(order))), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.CancelOrder(parse.GetValue(order)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 

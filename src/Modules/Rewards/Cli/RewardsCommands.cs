@@ -36,7 +36,7 @@ internal static class RewardsCommands
                 var programme = new Programme(parse.GetValue(id)!, parse.GetValue(token)!, Amount(parse, budget), parse.GetValue(periodDays), Amount(parse, cap),
                     schema, version, name, unit, Amount(parse, perUnit), Amount(parse, perSummary), Amount(parse, onboarding), Amount(parse, referral));
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return await cli.SubmitAsync(account.Sign(Operations.CreateProgramme(programme)), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.CreateProgramme(programme), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -56,7 +56,7 @@ internal static class RewardsCommands
                 var (p, d) = (parse.GetValue(programme)!, cli.ResolveAddress(parse.GetValue(device)!));
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
                 var operation = verb == RewardsModule.Enrol ? Operations.Enrol(p, d) : Operations.ClaimOnboarding(p, d);
-                return await cli.SubmitAsync(account.Sign(operation), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, operation, parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -73,8 +73,7 @@ internal static class RewardsCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(Operations.Refer(parse.GetValue(programme)!, cli.ResolveAddress(parse.GetValue(referrer)!), cli.ResolveAddress(parse.GetValue(device)!)));
-                return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.Refer(parse.GetValue(programme)!, cli.ResolveAddress(parse.GetValue(referrer)!), cli.ResolveAddress(parse.GetValue(device)!)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 

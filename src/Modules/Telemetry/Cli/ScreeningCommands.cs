@@ -56,7 +56,7 @@ internal static class ScreeningCommands
                 var exit = 0;
                 foreach (var model in chosen)
                 {
-                    exit = Math.Max(exit, await cli.SubmitAsync(account.Sign(Operations.RegisterModel(model.Registration())), parse.GetValue(noWait), ct).ConfigureAwait(false));
+                    exit = Math.Max(exit, (await cli.SubmitAsync(account, Operations.RegisterModel(model.Registration()), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit);
                 }
                 return exit;
             });

@@ -62,7 +62,7 @@ internal static class TelemetryCommands
                         ? StrictJson.Deserialize(File.ReadAllText(path), CliJsonContext.Default.TelemetrySchemaFile, path).ToSchema()
                         : throw new ArgumentException("give --builtin NAME or --file schema.json");
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return await cli.SubmitAsync(account.Sign(Operations.RegisterSchema(schema)), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.RegisterSchema(schema), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
         return new Command("schema", "Telemetry schemas: what a device's reading values mean.").With(list, show, register);
     }
@@ -160,6 +160,6 @@ internal sealed class TelemetryCli : CliModule
 
     public override IEnumerable<Command> Commands() => [TelemetryCommands.Schema(), ScreeningCommands.Create()];
 
-    /// <summary>A device's readings are telemetry's: `device history|latest|receipt`.</summary>
-    public override IEnumerable<(string Under, Command Command)> Extensions() => [("device", TelemetryCommands.History()), ("device", TelemetryCommands.Latest()), ("device", TelemetryCommands.Receipt())];
+    /// <summary>A device's readings are telemetry's: `device send|import|history|latest|receipt`.</summary>
+    public override IEnumerable<(string Under, Command Command)> Extensions() => [("device", ReadingCommands.Send()), ("device", ReadingCommands.Import()), ("device", TelemetryCommands.History()), ("device", TelemetryCommands.Latest()), ("device", TelemetryCommands.Receipt())];
 }

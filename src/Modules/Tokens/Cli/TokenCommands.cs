@@ -35,8 +35,7 @@ internal static class TokenCommands
                     throw new FormatException("--mint-roles: use a comma-separated list of admin, operator, device-manager, auditor");
                 }
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(Operations.CreateToken(parse.GetValue(symbol)!, parse.GetValue(name)!, parse.GetValue(decimals), roles, ParseAmount(parse.GetValue(cap)!, allowZero: true)));
-                return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.CreateToken(parse.GetValue(symbol)!, parse.GetValue(name)!, parse.GetValue(decimals), roles, ParseAmount(parse.GetValue(cap)!, allowZero: true)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -51,8 +50,7 @@ internal static class TokenCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(build(parse.GetValue(symbol)!, cli.ResolveAddress(parse.GetValue(to)!), ParseAmount(parse.GetValue(amount)!, allowZero: false)));
-                return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, build(parse.GetValue(symbol)!, cli.ResolveAddress(parse.GetValue(to)!), ParseAmount(parse.GetValue(amount)!, allowZero: false)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -66,8 +64,7 @@ internal static class TokenCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var tx = account.Sign(Operations.Burn(parse.GetValue(symbol)!, ParseAmount(parse.GetValue(amount)!, allowZero: false)));
-                return await cli.SubmitAsync(tx, parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return (await cli.SubmitAsync(account, Operations.Burn(parse.GetValue(symbol)!, ParseAmount(parse.GetValue(amount)!, allowZero: false)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 

@@ -1,0 +1,317 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
+
+namespace ThingLedger.Cli.Commands;
+
+/// <summary>device send|import: a person's own readings in, signed with the device's key, without code.</summary>
+internal static class ReadingCommands
+{
+    public static Command Send()
+    {
+        var device = new Option<string>("--device") { Description = "The device's private key: a key name in <data>/keys or a PEM file", Required = true };
+        var schema = new Option<string>("--schema") { Description = "The schema, id@version (e.g. ev@1)", Required = true };
+        var values = new Argument<string[]>("values") { Description = "field=value for every field of the schema (exact decimals)", Arity = ArgumentArity.OneOrMore };
+        var time = new Option<string>("--time") { Description = "When it was measured: ISO-8601 UTC (2026-12-04T10:00:00Z) or ms since the Unix epoch (default: now)" };
+        var seq = new Option<ulong?>("--seq") { Description = "Its sequence number (default: one above the newest this node holds of the device)" };
+        return new Command("send", "Sign one reading with a device's key and send it to the node.\n" +
+                "Example: thingledger device send --device car1 --schema ev@1 speed_kmh=42.5 battery_pct=80 distance_km=1.2 energy_kwh=0.18 lat=59.33 lon=18.06")
+            .With(device, schema, values, time, seq)
+            .Runs(async (parse, cli, ct) =>
+            {
+                using var key = DeviceKey(cli, parse.GetValue(device)!);
+                var view = await SchemaAsync(cli, parse.GetValue(schema)!, ct).ConfigureAwait(false);
+                var given = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var pair in parse.GetValue(values) ?? [])
+                {
+                    var at = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (at <= 0 || !given.TryAdd(pair[..at], pair[(at + 1)..]))
+                    {
+                        throw new FormatException($"'{pair}' is not field=value, or names its field twice");
+                    }
+                }
+                var scaled = Scale(view, name => given.Remove(name, out var text) ? text : null, "the command line");
+                if (given.Count > 0)
+                {
+                    throw new FormatException($"schema {view.Ref} has no field {string.Join(", ", given.Keys)}");
+                }
+                var sequence = parse.GetValue(seq) ?? ((await cli.Client.GetLatestReadingAsync(key.Address, ct).ConfigureAwait(false))?.Seq ?? 0) + 1;
+                var measured = parse.GetValue(time) is { } t ? ParseTime(t) : (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var signer = new DeviceSigner(key, await cli.ChainIdAsync(ct).ConfigureAwait(false), sequence);
+                var reading = signer.Sign(signer.Measure(ToSchema(view), measured, scaled));
+                var response = await cli.Client.UploadReadingsAsync([reading], [], cancellationToken: ct).ConfigureAwait(false);
+                if (cli.Json)
+                {
+                    Output.Json(response);
+                }
+                var result = response.Results.Single();
+                if (result.Status == ReadingUploadStatus.Rejected)
+                {
+                    throw new ThingLedgerException(result.Code ?? "REJECTED", result.Message ?? "the node refused the reading", 422);
+                }
+                if (!cli.Json)
+                {
+                    CliRunner.Success($"reading {sequence} of {key.Address} {result.Status.Text()}; its receipt, once anchored: thingledger device receipt {key.Address} {sequence}");
+                }
+                return 0;
+            });
+    }
+
+    public static Command Import()
+    {
+        var file = new Argument<string>("file") { Description = "A CSV file: a header row `time,<field>,<field>…`, then one reading per row" };
+        var device = new Option<string>("--device") { Description = "The device's private key: a key name in <data>/keys or a PEM file", Required = true };
+        var schema = new Option<string>("--schema") { Description = "The schema, id@version (e.g. smart-meter@1)", Required = true };
+        var batch = new Option<int>("--batch") { Description = "Readings per device batch (one signature each)", DefaultValueFactory = _ => 100 };
+        var rebase = new Option<bool>("--rebase-time") { Description = "Shift every time so the last row is now, keeping the intervals (the node takes readings at most 7 days old)" };
+        return new Command("import", "Sign a CSV of readings with a device's key and upload them in device batches.\n" +
+                "Times are ISO-8601 UTC or ms since the Unix epoch; values exact decimals. Rows the node refuses are listed with the reason.\n" +
+                "Run it again after a failure: it continues with the same sequence numbers (kept in FILE.import.json), and what the node already has comes back as a duplicate, never twice.\n" +
+                "Example: thingledger device import meter-7.csv --device meter7 --schema smart-meter@1")
+            .With(file, device, schema, batch, rebase)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var path = parse.GetValue(file)!;
+                var size = parse.GetValue(batch);
+                if (size is < 1 or > DeviceBatch.MaxReadings)
+                {
+                    throw new FormatException($"--batch {size}: a device batch holds 1 to {DeviceBatch.MaxReadings} readings (the node's own limit, Node:MaxDeviceBatchReadings, is 256 unless raised)");
+                }
+                using var key = DeviceKey(cli, parse.GetValue(device)!);
+                var view = await SchemaAsync(cli, parse.GetValue(schema)!, ct).ConfigureAwait(false);
+                var rows = ReadCsv(path, view);
+                if (rows.Count == 0)
+                {
+                    throw new FormatException($"{path} holds no readings below its header");
+                }
+                var progressPath = path + ".import.json";
+                var progress = await ProgressAsync(cli, progressPath, key.Address, view.Ref, rows, parse.GetValue(rebase), ct).ConfigureAwait(false);
+                var schemaOf = ToSchema(view);
+                var chainId = await cli.ChainIdAsync(ct).ConfigureAwait(false);
+                var problems = new List<(int Row, string Code, string Message)>();
+                problems.AddRange(rows.Where(r => r.Problem is not null).Select(r => (r.Line, "ROW_MALFORMED", r.Problem!)));
+                int accepted = 0, duplicates = 0;
+                var good = rows.Where(r => r.Problem is null).ToList();
+
+                async Task UploadAsync(IReadOnlyList<CsvRow> chunk, Action<int> advance)
+                {
+                    var readings = chunk.Select(r => new Reading(key.Address, progress.FirstSeq + (ulong)r.Index, (ulong)((long)r.Time + progress.ShiftMs), schemaOf.Id, schemaOf.Version, r.Values!)).ToList();
+                    while (readings.Count > 0)
+                    {
+                        var signed = new SignedBatch(key.Address, [.. readings], DeviceBatch.Sign(key, chainId, readings));
+                        var response = await cli.Client.UploadReadingsAsync([], [signed], cancellationToken: ct).ConfigureAwait(false);
+                        var refused = response.Results.Where(r => r.Index >= 0 && r.Status == ReadingUploadStatus.Rejected && r.Code != TelemetryErrors.DeviceBatchRejected).Select(r => r.Index).ToHashSet();
+                        if (refused.Count == 0 && response.Results.Any(r => r.Status == ReadingUploadStatus.Rejected))
+                        {
+                            var whole = response.Results.First(r => r.Status == ReadingUploadStatus.Rejected);
+                            throw new ThingLedgerException(whole.Code ?? "REJECTED", $"the node refused a device batch whole: {whole.Message}", 422);
+                        }
+                        if (refused.Count == 0)
+                        {
+                            accepted += response.Accepted;
+                            duplicates += response.Duplicates;
+                            advance(readings.Count);
+                            return;
+                        }
+                        // A device batch is stored whole or not at all: name the refused rows, send the others again.
+                        foreach (var r in response.Results.Where(r => refused.Contains(r.Index)))
+                        {
+                            var row = chunk.First(c => progress.FirstSeq + (ulong)c.Index == readings[r.Index].Sequence);
+                            problems.Add((row.Line, r.Code!, r.Message ?? r.Code!));
+                        }
+                        advance(refused.Count);
+                        readings = [.. readings.Where((_, i) => !refused.Contains(i))];
+                    }
+                }
+
+                if (!cli.Json && !Console.IsOutputRedirected)
+                {
+                    await AnsiConsole.Progress().StartAsync(async context =>
+                    {
+                        var task = context.AddTask($"importing {Path.GetFileName(path)}", maxValue: good.Count);
+                        foreach (var chunk in good.Chunk(size))
+                        {
+                            await UploadAsync(chunk, n => task.Increment(n)).ConfigureAwait(false);
+                        }
+                    }).ConfigureAwait(false);
+                }
+                else
+                {
+                    var done = 0;
+                    var nextReport = good.Count / 10;
+                    foreach (var chunk in good.Chunk(size))
+                    {
+                        await UploadAsync(chunk, n => done += n).ConfigureAwait(false);
+                        if (!cli.Json && done >= nextReport && done < good.Count)
+                        {
+                            Console.WriteLine($"… {done} of {good.Count} rows");
+                            nextReport = done + (good.Count / 10);
+                        }
+                    }
+                }
+                problems.Sort((a, b) => a.Row.CompareTo(b.Row));
+                if (cli.Json)
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new ImportReport(rows.Count, accepted, duplicates, [.. problems.Select(p => new ImportProblem(p.Row, p.Code, p.Message))], progress.FirstSeq, progress.ShiftMs),
+                        CliJsonContext.Default.ImportReport));
+                }
+                else
+                {
+                    CliRunner.Success($"{rows.Count} rows of {path}: {accepted} stored, {duplicates} already stored, {problems.Count} refused (device {key.Address}, sequences from {progress.FirstSeq})");
+                    if (problems.Count > 0)
+                    {
+                        Output.Rows("refused rows", ["line", "code", "why"], problems.Take(50).Select(p => new[] { p.Row.ToString(CultureInfo.InvariantCulture), p.Code, p.Message }));
+                        if (problems.Count > 50)
+                        {
+                            Console.WriteLine($"… and {problems.Count - 50} more (--json lists them all)");
+                        }
+                        if (problems.Any(p => p.Code == TelemetryErrors.ReadingTimeSkew))
+                        {
+                            Console.WriteLine("READING_TIME_SKEW: the node takes readings measured at most Node:MaxReadingAgeMs (7 days) ago and at most Node:MaxClockSkewMs (5 min) ahead; " +
+                                "import older history with --rebase-time, or on a node started with a larger --Node:MaxReadingAgeMs");
+                        }
+                    }
+                }
+                return problems.Count == 0 ? 0 : CliRunner.Refused;
+            });
+    }
+
+    private static KeyPair DeviceKey(CliContext cli, string value) =>
+        cli.ResolveKeyPair(value) ?? throw new FormatException($"--device '{value}' is neither a key name in {cli.Keys.Directory} nor a PEM file with a private key: the device's key signs its readings");
+
+    private static async Task<SchemaView> SchemaAsync(CliContext cli, string reference, CancellationToken ct)
+    {
+        if (!ReadingJsonMapper.TryParseSchemaRef(reference, out var id, out var version))
+        {
+            throw new FormatException($"--schema '{reference}' is not id@version (e.g. ev@1)");
+        }
+        return await cli.Client.GetSchemaAsync(id, version, ct).ConfigureAwait(false)
+            ?? throw new ThingLedgerException("SCHEMA_NOT_FOUND", $"the node has no schema {reference} (thingledger schema list)", 404);
+    }
+
+    /// <summary>The values in the schema's field order, each scaled by its decimals; <paramref name="valueOf"/> gives a field's text or null.</summary>
+    private static long[] Scale(SchemaView schema, Func<string, string?> valueOf, string where)
+    {
+        var values = new long[schema.Fields.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var field = schema.Fields[i];
+            var text = valueOf(field.Name) ?? throw new FormatException($"{where} gives no value for {field.Name} ({schema.Ref} has {string.Join(", ", schema.Fields.Select(f => f.Name))})");
+            if (!TelemetrySchema.TryParseValue(text.Trim(), field.Decimals, out values[i]))
+            {
+                throw new FormatException($"{field.Name} = '{text}' is not an exact decimal with at most {field.Decimals} decimals");
+            }
+        }
+        return values;
+    }
+
+    private static TelemetrySchema ToSchema(SchemaView view) =>
+        new(view.Id, view.Version, [.. view.Fields.Select(f => new SchemaField(f.Name, f.Unit, f.Decimals, Unscaled(f.Min, f.Decimals), Unscaled(f.Max, f.Decimals), f.Additive))]);
+
+    private static long Unscaled(string text, byte decimals) =>
+        TelemetrySchema.TryParseValue(text, decimals, out var value) ? value : throw new FormatException($"the node's schema bound '{text}' does not parse");
+
+    private static ulong ParseTime(string text)
+    {
+        if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        {
+            return ms;
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) && time.Year >= 1970)
+        {
+            return (ulong)time.ToUnixTimeMilliseconds();
+        }
+        throw new FormatException($"'{text}' is not a time: ISO-8601 UTC (2026-12-04T10:00:00Z) or ms since the Unix epoch");
+    }
+
+    /// <summary>One data row: its line in the file, its index among the data rows (its sequence offset), and its time and values, or why it cannot be read.</summary>
+    private sealed record CsvRow(int Line, int Index, ulong Time, long[]? Values, string? Problem);
+
+    private static List<CsvRow> ReadCsv(string path, SchemaView schema)
+    {
+        using var reader = new StreamReader(path);
+        var header = (reader.ReadLine() ?? throw new FormatException($"{path} is empty")).Split(',').Select(h => h.Trim().Trim('"')).ToList();
+        if (header.Count == 0 || header[0] != "time")
+        {
+            throw new FormatException($"{path}: the header's first column must be `time`, then one column per field of {schema.Ref}: time,{string.Join(',', schema.Fields.Select(f => f.Name))}");
+        }
+        var columns = header.Skip(1).ToList();
+        var unknown = columns.Except(schema.Fields.Select(f => f.Name), StringComparer.Ordinal).ToList();
+        var missing = schema.Fields.Select(f => f.Name).Except(columns, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0 || missing.Count > 0 || columns.Distinct(StringComparer.Ordinal).Count() != columns.Count)
+        {
+            throw new FormatException($"{path}: the header must name every field of {schema.Ref} once (time,{string.Join(',', schema.Fields.Select(f => f.Name))})" +
+                (unknown.Count > 0 ? $"; not fields: {string.Join(", ", unknown)}" : string.Empty) + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : string.Empty));
+        }
+        var rows = new List<CsvRow>();
+        var line = 1;
+        for (var text = reader.ReadLine(); text is not null; text = reader.ReadLine())
+        {
+            line++;
+            if (text.Trim().Length == 0)
+            {
+                continue;
+            }
+            var cells = text.Split(',').Select(c => c.Trim().Trim('"')).ToArray();
+            var index = rows.Count;
+            try
+            {
+                if (cells.Length != header.Count)
+                {
+                    throw new FormatException($"{cells.Length} cells where the header has {header.Count}");
+                }
+                var values = Scale(schema, name => cells[header.IndexOf(name)], $"line {line}");
+                rows.Add(new CsvRow(line, index, ParseTime(cells[0]), values, null));
+            }
+            catch (FormatException e)
+            {
+                rows.Add(new CsvRow(line, index, 0, null, e.Message));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>What an import keeps beside its file so that running it again sends the very same readings.</summary>
+    internal sealed record ImportProgress(
+        [property: JsonPropertyName("device")] string Device, [property: JsonPropertyName("schema")] string Schema,
+        [property: JsonPropertyName("firstSeq")] ulong FirstSeq, [property: JsonPropertyName("shiftMs")] long ShiftMs, [property: JsonPropertyName("rows")] int Rows);
+
+    private static async Task<ImportProgress> ProgressAsync(CliContext cli, string path, Address device, string schema, List<CsvRow> rows, bool rebase, CancellationToken ct)
+    {
+        if (File.Exists(path))
+        {
+            var kept = JsonSerializer.Deserialize(File.ReadAllText(path), CliJsonContext.Default.ImportProgress)
+                ?? throw new FormatException($"{path} does not hold an import's progress");
+            if (kept.Device != device.ToString() || kept.Schema != schema)
+            {
+                throw new InvalidOperationException($"{path} belongs to an import for device {kept.Device} and schema {kept.Schema}; delete it to import this file as another device's");
+            }
+            Console.Error.WriteLine($"note: continuing the import in {path} (sequences from {kept.FirstSeq}); readings the node already has come back as duplicates");
+            return kept;
+        }
+        var first = ((await cli.Client.GetLatestReadingAsync(device, ct).ConfigureAwait(false))?.Seq ?? 0) + 1;
+        var shift = 0L;
+        if (rebase && rows.Where(r => r.Problem is null).Select(r => (long)r.Time).DefaultIfEmpty(0).Max() is var last and > 0)
+        {
+            shift = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1_000 - last;
+        }
+        var progress = new ImportProgress(device.ToString(), schema, first, shift, rows.Count);
+        File.WriteAllText(path, JsonSerializer.Serialize(progress, CliJsonContext.Default.ImportProgress));
+        return progress;
+    }
+
+    internal sealed record ImportProblem([property: JsonPropertyName("line")] int Line, [property: JsonPropertyName("code")] string Code, [property: JsonPropertyName("message")] string Message);
+
+    /// <summary>`device import --json`: rows read, stored now, stored before (a resumed import), the refused rows, and the sequence and time shift used.</summary>
+    internal sealed record ImportReport(
+        [property: JsonPropertyName("rows")] int Rows, [property: JsonPropertyName("stored")] int Stored, [property: JsonPropertyName("alreadyStored")] int AlreadyStored,
+        [property: JsonPropertyName("refused")] List<ImportProblem> Refused, [property: JsonPropertyName("firstSeq")] ulong FirstSeq, [property: JsonPropertyName("shiftMs")] long ShiftMs);
+}

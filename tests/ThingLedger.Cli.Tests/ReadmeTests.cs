@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ThingLedger.Cli.Tests;
+
+/// <summary>
+/// README.md's commands, taken from README.md itself and run as written (each `thingledger` is the
+/// program beside these tests, started in a fresh directory that stands for the reader's), so the
+/// page cannot drift from what the program does.
+/// </summary>
+public sealed partial class ReadmeTests : IDisposable
+{
+    private readonly string _cwd = Directory.CreateTempSubdirectory("tl-readme-").FullName;
+
+    [Fact]
+    public async Task Start_your_own_chain_runs_as_written()
+    {
+        var commands = Commands(Block("Or start your own chain"));
+        Assert.Equal("thingledger init --data ./chain", commands[0]);
+        Assert.True(commands.Count >= 10, string.Join('\n', commands));
+        NodeProcess? node = null;
+        var transcript = new StringBuilder();
+        try
+        {
+            string? lastTx = null;
+            foreach (var line in commands)
+            {
+                var command = line.Replace("<tx id>", lastTx ?? "<tx id>", StringComparison.Ordinal);
+                var background = command.EndsWith(" &", StringComparison.Ordinal);
+                var args = Words(background ? command[..^2] : command);
+                Assert.Equal("thingledger", args[0]);
+                var start = CliProcess.StartInfo([.. args.Skip(1)]);
+                start.WorkingDirectory = _cwd;
+                if (background)
+                {
+                    Assert.Null(node);
+                    AssertFree(7070);
+                    node = await NodeProcess.StartAsync(ThingLedger.Node.NodeApp.DefaultUrl, start);
+                    transcript.AppendLine($"$ {command}  (healthy)");
+                    continue;
+                }
+                var (code, output) = await RunAsync(start, TimeSpan.FromSeconds(120));
+                transcript.AppendLine($"$ {command}\n{output}");
+                Assert.True(code == 0, $"`{command}` exited with {code}:\n{transcript}\n{node?.Log}");
+                lastTx = TxId().Matches(output).Select(m => m.Groups[1].Value).LastOrDefault() ?? lastTx;
+            }
+            Assert.True(File.Exists(Path.Combine(_cwd, "chain", "keys", "alice.pem")), "alice's key is not where `keys new` said");
+            Assert.True(File.Exists(Path.Combine(_cwd, "receipt.json")), "the receipt did not land in the reader's directory");
+            Assert.Equal("*", File.ReadAllLines(Path.Combine(_cwd, "chain", ".gitignore")).Last());
+            Assert.Contains("✓", transcript.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            node?.Dispose();
+        }
+    }
+
+    /// <summary>The first ```sh block after the paragraph that starts with <paramref name="heading"/>.</summary>
+    private static string Block(string heading)
+    {
+        var readme = File.ReadAllText(Path.Combine(Repository.Root(), "README.md"));
+        var at = readme.IndexOf(heading, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"README.md has no \"{heading}\"");
+        var start = readme.IndexOf("```sh\n", at, StringComparison.Ordinal) + "```sh\n".Length;
+        return readme[start..readme.IndexOf("\n```", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>The block's commands: comments dropped, `\` continuations joined.</summary>
+    private static List<string> Commands(string block)
+    {
+        var commands = new List<string>();
+        var pending = string.Empty;
+        foreach (var raw in block.Split('\n'))
+        {
+            var line = Comment().Replace(raw, string.Empty).TrimEnd();
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+            pending += (pending.Length == 0 ? string.Empty : " ") + line.Trim();
+            if (pending.EndsWith('\\'))
+            {
+                pending = pending[..^1].TrimEnd();
+                continue;
+            }
+            commands.Add(pending);
+            pending = string.Empty;
+        }
+        return commands;
+    }
+
+    /// <summary>Splits a command line as the shell does for these commands: spaces, and double quotes around a word.</summary>
+    private static List<string> Words(string command)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        var quoted = false;
+        foreach (var c in command)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ' ' && !quoted)
+            {
+                if (word.Length > 0)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                }
+            }
+            else
+            {
+                word.Append(c);
+            }
+        }
+        Assert.False(quoted, $"unbalanced quotes in `{command}`");
+        if (word.Length > 0)
+        {
+            words.Add(word.ToString());
+        }
+        return words;
+    }
+
+    /// <summary>The README's node listens on the default port, so another process there (a demo left running) would answer in its place.</summary>
+    private static void AssertFree(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Assert.Fail($"127.0.0.1:{port} is taken ({e.SocketErrorCode}): the README's node needs it; stop whatever listens there (a demo?)");
+        }
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(ProcessStartInfo start, TimeSpan limit)
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(start, limit);
+        return (code, stdout + stderr);
+    }
+
+    public void Dispose() => Directory.Delete(_cwd, recursive: true);
+
+    [GeneratedRegex(@"\s+#\s.*$")]
+    private static partial Regex Comment();
+
+    [GeneratedRegex(@"\btx ([0-9a-f]{64})\b")]
+    private static partial Regex TxId();
+}
