@@ -125,6 +125,11 @@ public sealed partial class ThingLedgerClient : IDisposable
 
     public Task<BlockView> GetHeadAsync(CancellationToken cancellationToken = default) => GetAsync("v1/blocks/head", Json.BlockView, cancellationToken);
 
+    /// <summary>The newest blocks (headers and certificates), newest first; page with the returned next as <paramref name="before"/>.</summary>
+    public Task<Page<BlockView>> ListBlocksAsync(ulong? before = null, int limit = 20, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/blocks?limit={limit.ToString(CultureInfo.InvariantCulture)}" + (before is { } b ? $"&before={b.ToString(CultureInfo.InvariantCulture)}" : string.Empty),
+            Json.PageBlockView, cancellationToken);
+
     public Task<BlockView?> GetBlockAsync(ulong height, CancellationToken cancellationToken = default) =>
         GetOrNullAsync($"v1/blocks/{height}", Json.BlockView, cancellationToken);
 

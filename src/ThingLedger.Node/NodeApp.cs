@@ -83,7 +83,7 @@ public static class NodeApp
             // Bad input is answered with a problem and one line in BadInputLog, not a logged stack trace.
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusPage);
         app.Use(LimitRequestBody);
 
         app.MapOpenApi();
@@ -156,4 +156,33 @@ public static class NodeApp
             ProblemDetails = { Status = status, Title = code, Detail = detail, Extensions = { ["code"] = code } },
         }).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A bodiless error status: a problem document for the API and for scripts, and for a person's
+    /// browser asking the explorer for a page that does not exist, an HTML page that says so.
+    /// </summary>
+    private static async Task StatusPage(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        var path = context.Request.Path;
+        var browser = context.Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.Ordinal) == true);
+        if (context.Response.StatusCode == StatusCodes.Status404NotFound && browser && HttpMethods.IsGet(context.Request.Method)
+            && !new[] { "/v1", "/openapi", "/swagger", "/assets", "/metrics", "/health" }.Any(prefix => path.StartsWithSegments(prefix, StringComparison.Ordinal)))
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            var shown = System.Net.WebUtility.HtmlEncode(path.Value ?? "/");
+            await context.Response.WriteAsync(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\" /><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />" +
+                "<title>Not found · ThingLedger</title><link rel=\"stylesheet\" href=\"/assets/explorer.css\" /></head><body><main>" +
+                $"<h1>Not found</h1><p class=\"problem\" data-problem>The explorer has no page at <code>{shown}</code>.</p>" +
+                "<p><a href=\"/\">Overview</a> · <a href=\"/blocks\">Blocks</a> · <a href=\"/txs\">Transactions</a> · or search from the overview for a height, hash, tx id, device id or address.</p>" +
+                "</main></body></html>").ConfigureAwait(false);
+            return;
+        }
+        // A problem document whatever the client accepts (problem details fall back to JSON).
+        var code = Problems.CodeForStatus(context.Response.StatusCode);
+        await TypedResults.Problem(statusCode: context.Response.StatusCode, title: code, extensions: new Dictionary<string, object?> { ["code"] = code })
+            .ExecuteAsync(context).ConfigureAwait(false);
+    }
+
 }

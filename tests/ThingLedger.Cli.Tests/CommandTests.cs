@@ -47,6 +47,14 @@ public sealed class CommandTests : IDisposable
         Assert.Contains($"note: NONCE_REUSED: nonce {other.Nonce} of {admin.Address} was taken by other traffic; signing again with nonce {other.Nonce + 1} (attempt 2 of 5)", error, StringComparison.Ordinal);
         Assert.Contains("committed in block", output, StringComparison.Ordinal);
         Assert.Equal("12", (await client.GetBalanceAsync("PTS", admin.Address)).Balance);
+
+        // The blocks those txs went into, newest first, with ISO-8601 times.
+        var blocks = await CliProcess.RunAsync(Limit, "block", "list", "--limit", "2", "--node", node.Url);
+        Assert.True(blocks.Code == 0, blocks.Err + blocks.Out);
+        var head = await client.GetHeadAsync();
+        Assert.Contains(head.Height.ToString(System.Globalization.CultureInfo.InvariantCulture), blocks.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", blocks.Out);
+        Assert.Contains($"next: thingledger block list --before {head.Height - 1}", blocks.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,14 +59,35 @@ internal static class ChainCommands
                     return 0;
                 }
                 Output.Fields($"block {block.Height}", ("hash", block.Hash), ("previous", block.PreviousHash),
-                    ("time", DateTimeOffset.FromUnixTimeMilliseconds((long)block.Timestamp).ToString("u", CultureInfo.InvariantCulture)),
+                    ("time", Output.Time(block.Timestamp)),
                     ("txs", block.TxCount), ("tx root", block.TxRoot), ("receipts root", block.ReceiptsRoot), ("state root", block.StateRoot),
                     ("attested by", string.Join(", ", block.Certificate.Select(a => a.Validator[..18] + "…"))));
                 Output.Rows("txs", ["#", "id", "module.op", "signer", "status", "code"],
                     (block.Txs ?? []).Take(50).Select(t => new[] { t.Index?.ToString(CultureInfo.InvariantCulture), t.Id, $"{t.Module}.{t.Operation}", t.Signer, t.Status.Text(), t.Receipt?.Code }));
                 return 0;
             });
-        return new Command("block", "Blocks.").With(show);
+        var before = new Option<ulong?>("--before") { Description = "Continue below this height (printed as 'next')" };
+        var limit = new Option<int>("--limit") { Description = "At most this many (1-100)", DefaultValueFactory = _ => 20 };
+        var list = new Command("list", "The newest blocks, newest first: height, time, txs, hash and how many validators attested it.\n" +
+                "Example: thingledger block list --limit 50").With(before, limit)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var page = await cli.Client.ListBlocksAsync(parse.GetValue(before), parse.GetValue(limit), ct).ConfigureAwait(false);
+                if (cli.Json)
+                {
+                    Output.Json(page);
+                    return 0;
+                }
+                Output.Rows("blocks", ["height", "time", "txs", "hash", "attested by"],
+                    page.Items.Select(b => new[] { b.Height.ToString(CultureInfo.InvariantCulture), Output.Time(b.Timestamp), b.TxCount.ToString(CultureInfo.InvariantCulture), Output.Short(b.Hash),
+                        b.Certificate.Count.ToString(CultureInfo.InvariantCulture) }));
+                if (page.Next is not null)
+                {
+                    Console.WriteLine($"next: thingledger block list --before {page.Next}");
+                }
+                return 0;
+            });
+        return new Command("block", "Blocks.").With(show, list);
     }
 
     public static Command State()

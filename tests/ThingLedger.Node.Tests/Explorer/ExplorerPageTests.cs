@@ -60,6 +60,28 @@ public sealed class ExplorerPageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_the_explorer_does_not_have_is_an_html_404_while_the_api_answers_a_problem()
+    {
+        using var http = _node.CreateClient();
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/no/such/<page>");
+        page.Headers.Accept.ParseAdd("text/html");
+        using var response = await http.SendAsync(page);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.Contains("The explorer has no page at <code>/no/such/&lt;page&gt;</code>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/\"", html, StringComparison.Ordinal);
+
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/v1/no-such-route");
+        api.Headers.Accept.ParseAdd("text/html");
+        using var problem = await http.SendAsync(api);
+        Assert.Equal(HttpStatusCode.NotFound, problem.StatusCode);
+        Assert.Equal("application/problem+json", problem.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("\"code\":\"NOT_FOUND\"", await problem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_sends_each_kind_of_term_to_its_page()
     {
         var admin = await _node.AccountAsync(_node.Admin("voltmotors"));

@@ -90,10 +90,12 @@ internal static class RewardsCommands
                     Output.Json(p);
                     return 0;
                 }
-                Output.Fields($"programme {p.Id}", ("organisation", p.Org), ("token", p.Token), ("budget", p.Budget), ("budget left", p.BudgetLeft), ("paid", p.Paid),
-                    ("cap per account", $"{p.CapPerPeriod} per {p.PeriodDays} day(s)"),
-                    ("per unit", p.UnitField is null ? "off" : $"{p.PerUnit} per {p.UnitSize} of {p.UnitSchema} {p.UnitField}"),
-                    ("per clean summary", p.PerCleanSummary), ("onboarding", p.Onboarding), ("referral", p.Referral), ("created at block", p.Height));
+                var decimals = (await cli.Client.GetTokenAsync(p.Token, ct).ConfigureAwait(false))?.Decimals ?? 0;
+                string Units(string amount) => $"{TokenUnits.Format(amount, decimals)} {p.Token}";
+                Output.Fields($"programme {p.Id}", ("organisation", p.Org), ("token", p.Token), ("budget", Units(p.Budget)), ("budget left", Units(p.BudgetLeft)), ("paid", Units(p.Paid)),
+                    ("cap per account", $"{Units(p.CapPerPeriod)} per {p.PeriodDays} day(s)"),
+                    ("per unit", p.UnitField is null ? "off" : $"{Units(p.PerUnit)} per {p.UnitSize} of {p.UnitSchema} {p.UnitField}"),
+                    ("per clean summary", Units(p.PerCleanSummary)), ("onboarding", Units(p.Onboarding)), ("referral", Units(p.Referral)), ("created at block", p.Height));
                 return 0;
             });
     }
@@ -107,8 +109,10 @@ internal static class RewardsCommands
                 Output.Json(programmes);
                 return 0;
             }
-            Output.Rows("reward programmes", ["id", "org", "token", "budget left", "paid", "cap"],
-                programmes.Select(p => new[] { p.Id, p.Org, p.Token, p.BudgetLeft, p.Paid, $"{p.CapPerPeriod}/{p.PeriodDays}d" }));
+            var decimals = (await cli.Client.GetTokensAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.Symbol, t => t.Decimals, StringComparer.Ordinal);
+            string Units(string amount, string token) => $"{TokenUnits.Format(amount, decimals.GetValueOrDefault(token))} {token}";
+            Output.Rows("reward programmes", ["id", "org", "budget left", "paid", "cap per account"],
+                programmes.Select(p => new[] { p.Id, p.Org, Units(p.BudgetLeft, p.Token), Units(p.Paid, p.Token), $"{Units(p.CapPerPeriod, p.Token)} per {p.PeriodDays} d" }));
             return 0;
         });
 

@@ -72,7 +72,7 @@ internal static class TokenCommands
     {
         var symbol = new Argument<string>("symbol") { Description = "Token symbol" };
         var holder = new Argument<string>("holder") { Description = "Address or key name" };
-        return new Command("balance", "Show a balance.\nExample: thingledger token balance VOLT alice").With(symbol, holder)
+        return new Command("balance", "Show a balance in the token's units (--json: in smallest units).\nExample: thingledger token balance VOLT alice").With(symbol, holder)
             .Runs(async (parse, cli, ct) =>
             {
                 var balance = await cli.Client.GetBalanceAsync(parse.GetValue(symbol)!, cli.ResolveAddress(parse.GetValue(holder)!), ct).ConfigureAwait(false);
@@ -82,7 +82,8 @@ internal static class TokenCommands
                 }
                 else
                 {
-                    Console.WriteLine($"{balance.Balance} {balance.Symbol}");
+                    var token = await cli.Client.GetTokenAsync(balance.Symbol, ct).ConfigureAwait(false);
+                    Console.WriteLine($"{TokenUnits.Format(balance.Balance, token?.Decimals ?? 0)} {balance.Symbol}");
                 }
                 return 0;
             });
@@ -99,7 +100,7 @@ internal static class TokenCommands
             else
             {
                 Output.Rows("tokens", ["symbol", "name", "org", "supply", "cap", "mint roles"],
-                    tokens.Select(t => new[] { t.Symbol, t.Name, t.Org, t.Supply, t.Cap == "0" ? "none" : t.Cap, t.MintRoles }));
+                    tokens.Select(t => new[] { t.Symbol, t.Name, t.Org, TokenUnits.Format(t.Supply, t.Decimals), t.Cap == "0" ? "none" : TokenUnits.Format(t.Cap, t.Decimals), t.MintRoles }));
             }
             return 0;
         });
