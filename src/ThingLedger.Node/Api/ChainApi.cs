@@ -94,6 +94,6 @@ internal static class ChainApi
         var head = node.Head;
         return TypedResults.Ok(new StatusView(node.Genesis.ChainId, node.Genesis.Hash.ToString(), head.Height, head.Header.Hash.ToString(),
             head.Header.Timestamp, head.Header.StateRoot.ToString(), node.Admission.Pending, node.Store.StateCount,
-            node.ValidatorKey.PublicKey.ToHex(), node.Metrics.CommittedTxs));
+            node.ValidatorKey.PublicKey.ToHex(), node.CommittedTxs));
     }
 }

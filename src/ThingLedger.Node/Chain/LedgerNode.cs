@@ -16,6 +16,8 @@ namespace ThingLedger.Node.Chain;
 /// </summary>
 public sealed partial class LedgerNode : IDisposable
 {
+    private readonly long _txsAtStart;
+
     public LedgerNode(IOptions<NodeOptions> options, TimeProvider clock, ILogger<LedgerNode> logger)
     {
         void Progress(string message) => LogOpening(logger, message);
@@ -100,6 +102,7 @@ public sealed partial class LedgerNode : IDisposable
         }
         Schemas = new SchemaCache(Store);
         Metrics = new NodeMetrics();
+        _txsAtStart = Store.CountTxs();
         Verifier = new VerificationPool(Environment.ProcessorCount);
         Admission = new Admission(Store, Machine, Sequencer, Metrics, Verifier, Health, settings.MaxPendingPerSigner);
         Tracker = new CommitTracker(Store, id => Admission.FindPending(id) is not null);
@@ -131,6 +134,9 @@ public sealed partial class LedgerNode : IDisposable
 
     /// <summary>The readings this node ingested, as their custodian (off-chain).</summary>
     public ReadingStore Readings { get; }
+
+    /// <summary>Txs in committed blocks, failed ones included: those stored when the node started and those it committed since (the metric counts only the latter).</summary>
+    public long CommittedTxs => _txsAtStart + Metrics.CommittedTxs;
 
     /// <summary>Registered telemetry schemas, read from state once each (a version never changes).</summary>
     public SchemaCache Schemas { get; }
