@@ -90,6 +90,35 @@ public sealed partial class LedgerStore
         return new StoredBlock(head.Header, head.Certificate, txs, receipts);
     }
 
+    /// <summary>Up to <paramref name="limit"/> distinct committed tx ids whose hex starts with <paramref name="hexPrefix"/> (lower-case hex, 1–64 digits): one index range.</summary>
+    public IReadOnlyList<Hash> TxIdsStartingWith(string hexPrefix, int limit) => HashesStartingWith("SELECT DISTINCT id FROM txs WHERE id BETWEEN $lo AND $hi ORDER BY id LIMIT $n", hexPrefix, limit);
+
+    /// <summary>Up to <paramref name="limit"/> block hashes whose hex starts with <paramref name="hexPrefix"/>.</summary>
+    public IReadOnlyList<Hash> BlockHashesStartingWith(string hexPrefix, int limit) => HashesStartingWith("SELECT hash FROM blocks WHERE hash BETWEEN $lo AND $hi ORDER BY hash LIMIT $n", hexPrefix, limit);
+
+    private List<Hash> HashesStartingWith(string sql, string hexPrefix, int limit)
+    {
+        if (hexPrefix.Length is 0 or > Hash.Size * 2 || !hexPrefix.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+        {
+            return [];
+        }
+        var lo = Convert.FromHexString(hexPrefix.PadRight(Hash.Size * 2, '0'));
+        var hi = Convert.FromHexString(hexPrefix.PadRight(Hash.Size * 2, 'f'));
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$lo", lo);
+        cmd.Parameters.AddWithValue("$hi", hi);
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var reader = cmd.ExecuteReader();
+        var found = new List<Hash>();
+        while (reader.Read())
+        {
+            found.Add(new Hash((byte[])reader.GetValue(0)));
+        }
+        return found;
+    }
+
     public StoredTx? GetTx(Hash id)
     {
         using var connection = OpenReader();

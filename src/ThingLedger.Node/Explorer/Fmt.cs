@@ -41,6 +41,22 @@ public static class Fmt
 
     public static string Number(double value) => value.ToString(value < 10 ? "0.0" : "#,0", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A chart axis value with the digits its size needs: whole numbers from 10, one decimal from 1,
+    /// and below 1 two significant digits after the zeros (0.0034, not 0.0), so a chart of small
+    /// values reads its real scale.
+    /// </summary>
+    public static string Axis(double value)
+    {
+        var size = Math.Abs(value);
+        if (size == 0 || size >= 1)
+        {
+            return Number(value);
+        }
+        var decimals = Math.Min(9, (int)Math.Ceiling(-Math.Log10(size)) + 1);
+        return value.ToString("0." + new string('0', decimals), CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
+    }
+
     public static string Number(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     public static string Number(ulong value) => value.ToString("#,0", CultureInfo.InvariantCulture);

@@ -94,6 +94,10 @@ public sealed class ExplorerPageTests : IDisposable
 
         Assert.Equal($"/blocks/{block!.Height}", await RedirectOf($"/search?q={block.Height}"));
         Assert.Equal($"/txs/{txId}", await RedirectOf($"/search?q={txId}"));
+        // As the pages show them: shortened with an ellipsis.
+        Assert.Equal($"/txs/{txId}", await RedirectOf($"/search?q={Uri.EscapeDataString(txId.ToString()[..14] + "…")}"));
+        var blockHash = (await client.GetBlockAsync(block.Height!.Value))!.Hash;
+        Assert.Equal($"/blocks/{block.Height}", await RedirectOf($"/search?q={blockHash[..14]}..."));
         Assert.Equal($"/accounts/{fresh}", await RedirectOf($"/search?q={fresh}"));
         Assert.Equal("/tokens/PTS", await RedirectOf("/search?q=PTS"));
         Assert.Equal("/orgs/gridco", await RedirectOf("/search?q=gridco"));

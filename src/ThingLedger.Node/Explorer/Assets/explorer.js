@@ -7,10 +7,13 @@
 
   function draw(svg, values) {
     var line = svg.querySelector("polyline");
-    var max = Math.max.apply(null, values.concat([1]));
+    // As the server draws it: scaled to the usual values (at most 1.5 x the 90th percentile), peaks at the top edge.
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    var usual = sorted.length ? 1.5 * sorted[Math.floor(0.9 * (sorted.length - 1))] : 1;
+    var max = Math.max(1, Math.min(Math.max.apply(null, values.concat([1])), usual));
     var step = values.length > 1 ? (width - 2 * pad) / (values.length - 1) : 0;
     var points = values.map(function (v, i) {
-      return (pad + i * step).toFixed(1) + "," + (height - pad - (v / max) * (height - 2 * pad)).toFixed(1);
+      return (pad + i * step).toFixed(1) + "," + (height - pad - (Math.min(v, max) / max) * (height - 2 * pad)).toFixed(1);
     });
     line.setAttribute("points", points.join(" "));
     var top = svg.querySelector("[data-max]");
