@@ -14,6 +14,18 @@ public sealed class TelemetryTests : IClassFixture<TelemetryFixture>
     public TelemetryTests(TelemetryFixture fixture) => _fixture = fixture;
 
     [Fact]
+    public async Task A_device_with_one_reading_shows_it_on_its_page_as_a_point()
+    {
+        var (key, signer) = await _fixture.NewDeviceAsync();
+        using var client = _fixture.Node.Client();
+        var response = await client.UploadReadingsAsync([signer.Sign(_fixture.EvReading(signer))], []);
+        Assert.Equal(1, response.Accepted);
+        var html = await _fixture.Node.CreateClient().GetStringAsync($"/devices/{key.Address}");
+        Assert.Contains("1 readings", html, StringComparison.Ordinal);
+        Assert.Equal(_fixture.Ev.Fields.Length, html.Split("data-single-point").Length - 1);
+    }
+
+    [Fact]
     public async Task A_reading_signed_alone_is_stored_anchored_and_its_receipt_verifies_offline()
     {
         var (_, signer) = await _fixture.NewDeviceAsync();
