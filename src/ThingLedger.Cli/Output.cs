@@ -15,6 +15,31 @@ internal static class Output
     public static void Json<T>(T value) =>
         Console.WriteLine(JsonSerializer.Serialize(value, (JsonTypeInfo<T>)Indented.GetTypeInfo(typeof(T))));
 
+    /// <summary>
+    /// Colour and styles only on a terminal, and not when NO_COLOR is set (https://no-color.org);
+    /// into a pipe or a file the output is plain text, tables as wide as their content (no id is
+    /// split over lines for want of an 80-column width nobody has).
+    /// </summary>
+    public static void ConfigureConsole()
+    {
+        var redirected = Console.IsOutputRedirected;
+        if (!redirected && Environment.GetEnvironmentVariable("NO_COLOR") is not { Length: > 0 })
+        {
+            return;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        if (redirected)
+        {
+            console.Profile.Width = 320;
+        }
+        AnsiConsole.Console = console;
+    }
+
     /// <summary>A time in ms since the Unix epoch as ISO-8601 UTC with milliseconds (2026-12-04T10:00:00.000Z), the one form the CLI prints.</summary>
     public static string Time(ulong ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(ms, 253_402_300_799_999UL)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
 using ThingLedger.Cli;
 
+Output.ConfigureConsole();
 return await CliApp.Root().Parse(args).InvokeAsync();

@@ -49,6 +49,9 @@ public sealed partial class ReadmeTests : IDisposable
             Assert.True(File.Exists(Path.Combine(_cwd, "receipt.json")), "the receipt did not land in the reader's directory");
             Assert.Equal("*", File.ReadAllLines(Path.Combine(_cwd, "chain", ".gitignore")).Last());
             Assert.Contains("✓", transcript.ToString(), StringComparison.Ordinal);
+            // Into a pipe: plain text, and a table keeps each address on its line whole.
+            Assert.DoesNotContain("\u001b", transcript.ToString(), StringComparison.Ordinal);
+            Assert.Matches(@"voltmotors-admin\s+│ tl[0-9a-f]{48} │", transcript.ToString());
         }
         finally
         {
