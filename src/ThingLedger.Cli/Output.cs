@@ -44,9 +44,6 @@ internal static class Output
     public static string Time(ulong ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(ms, 253_402_300_799_999UL)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A long id shortened for a table column (its first 16 characters and an ellipsis); --json gives it whole.</summary>
-    public static string Short(string id) => id.Length <= 17 ? id : id[..16] + "…";
-
     /// <summary>A two-column table of field names and values.</summary>
     public static void Fields(string title, params (string Name, object? Value)[] fields)
     {

@@ -79,7 +79,7 @@ internal static class ChainCommands
                     return 0;
                 }
                 Output.Rows("blocks", ["height", "time", "txs", "hash", "attested by"],
-                    page.Items.Select(b => new[] { b.Height.ToString(CultureInfo.InvariantCulture), Output.Time(b.Timestamp), b.TxCount.ToString(CultureInfo.InvariantCulture), Output.Short(b.Hash),
+                    page.Items.Select(b => new[] { b.Height.ToString(CultureInfo.InvariantCulture), Output.Time(b.Timestamp), b.TxCount.ToString(CultureInfo.InvariantCulture), ThingLedger.Node.Explorer.Fmt.Short(b.Hash, 16),
                         b.Certificate.Count.ToString(CultureInfo.InvariantCulture) }));
                 if (page.Next is not null)
                 {

@@ -88,7 +88,7 @@ internal static class TelemetryCommands
                 Output.Rows("readings", ["seq", "measured", "schema", "values", "flags", "anchored in block"],
                     page.Items.Select(r => new[]
                     {
-                        r.Seq.ToString(CultureInfo.InvariantCulture), Time(r.Time), r.Schema, Values(r), r.Flags.Count == 0 ? "—" : string.Join(", ", r.Flags),
+                        r.Seq.ToString(CultureInfo.InvariantCulture), Output.Time(r.Time), r.Schema, Values(r), r.Flags.Count == 0 ? "—" : string.Join(", ", r.Flags),
                         r.AnchorHeight?.ToString(CultureInfo.InvariantCulture) ?? "pending",
                     }));
                 if (page.Next is not null)
@@ -112,7 +112,7 @@ internal static class TelemetryCommands
                     Output.Json(reading);
                     return 0;
                 }
-                Output.Fields($"reading {reading.Seq} of {reading.Device}", ("measured", Time(reading.Time)), ("schema", reading.Schema),
+                Output.Fields($"reading {reading.Seq} of {reading.Device}", ("measured", Output.Time(reading.Time)), ("schema", reading.Schema),
                     ("values", Values(reading)), ("screened by", reading.Model ?? "no model"), ("flags", reading.Flags.Count == 0 ? "none" : string.Join(", ", reading.Flags)),
                     ("signed", reading.Signature is null ? $"in device batch {reading.Batch}" : "alone"),
                     ("anchor tx", reading.AnchorTx ?? "pending"), ("anchored in block", reading.AnchorHeight?.ToString(CultureInfo.InvariantCulture)));
@@ -139,8 +139,6 @@ internal static class TelemetryCommands
                 return ChainCommands.Emit(receipt, parse.GetValue(output));
             });
     }
-
-    private static string Time(ulong ms) => Output.Time(ms);
 
     private static string Values(ReadingView r) => string.Join(" ", r.Values.Select(v => $"{v.Key}={v.Value}"));
 }
