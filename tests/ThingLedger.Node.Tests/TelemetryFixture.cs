@@ -9,7 +9,15 @@ namespace ThingLedger.Node.Tests;
 /// <summary>A test node with the built-in schemas registered by voltmotors, and a way to register devices.</summary>
 public sealed class TelemetryFixture : IAsyncLifetime
 {
-    public TestNode Node { get; } = new();
+    public TelemetryFixture()
+        : this(new TestNode())
+    {
+    }
+
+    /// <summary>Over a node with settings of its own.</summary>
+    public TelemetryFixture(TestNode node) => Node = node;
+
+    public TestNode Node { get; }
 
     public TelemetrySchema Ev => BuiltInSchemas.Ev;
 

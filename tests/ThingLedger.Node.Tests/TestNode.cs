@@ -75,6 +75,8 @@ public sealed class TestNode : WebApplicationFactory<Program>
         builder.UseSetting("Node:AnchorIntervalMs", AnchorIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Node:MaxDeviceBatchReadings", "64");
         builder.UseSetting("Node:MaxUploadReadings", "500");
+        // Each test node's MQTT broker on a port of its own.
+        builder.UseSetting("Node:Mqtt:Port", "0");
         Configure?.Invoke(builder);
     }
 

@@ -66,4 +66,36 @@ public static class TelemetryErrors
 
     [Unprefixed]
     public const string ReadingNotAnchored = "READING_NOT_ANCHORED";
+
+    // MQTT (docs/TELEMETRY.md, "MQTT"): why a CONNECT or a PUBLISH was refused.
+
+    /// <summary>The client id is not a device id, optionally followed by "-" and a label.</summary>
+    public const string MqttClientIdInvalid = "TELEMETRY_MQTT_CLIENT_ID_INVALID";
+
+    /// <summary>No, a malformed, a wrong or a reused proof of the device key; or a user name other than the device id.</summary>
+    public const string MqttProofInvalid = "TELEMETRY_MQTT_PROOF_INVALID";
+
+    /// <summary>The proof's time is too far from the node's clock.</summary>
+    public const string MqttProofStale = "TELEMETRY_MQTT_PROOF_STALE";
+
+    /// <summary>Keep-alive 0 (none) or above Node:Mqtt:MaxKeepAliveSeconds.</summary>
+    public const string MqttKeepAlive = "TELEMETRY_MQTT_KEEP_ALIVE";
+
+    /// <summary>Another device's topic, or a retained message.</summary>
+    public const string MqttTopicForbidden = "TELEMETRY_MQTT_TOPIC_FORBIDDEN";
+
+    /// <summary>A topic the node does not serve.</summary>
+    public const string MqttTopicUnknown = "TELEMETRY_MQTT_TOPIC_UNKNOWN";
+
+    /// <summary>The message holds a reading of another device than the one connected.</summary>
+    public const string MqttForeignReading = "TELEMETRY_MQTT_FOREIGN_READING";
+
+    /// <summary>Readings published at QoS 0, which has no acknowledgement.</summary>
+    public const string MqttQos0Refused = "TELEMETRY_MQTT_QOS0_REFUSED";
+
+    /// <summary>The payload is larger than Node:Mqtt:MaxMessageBytes.</summary>
+    public const string MqttMessageTooLarge = "TELEMETRY_MQTT_MESSAGE_TOO_LARGE";
+
+    /// <summary>More messages than the device's rate allows.</summary>
+    public const string MqttRateLimited = "TELEMETRY_MQTT_RATE_LIMITED";
 }

@@ -12,7 +12,7 @@ internal static class OpsApi
     public static WebApplication MapOpsApi(this WebApplication app)
     {
         app.MapGet("/health", Health).WithTags("Node").WithName("Health").WithSummary("200 while the node commits blocks; 503 with the reason once it cannot.");
-        app.MapGet("/metrics", (LedgerNode node) => TypedResults.Text(node.Metrics.Render(node.Admission.Pending, node.Store.StateCount), "text/plain; version=0.0.4"))
+        app.MapGet("/metrics", (LedgerNode node, IEnumerable<IMetricsSource> modules) => TypedResults.Text(Metrics(node, modules), "text/plain; version=0.0.4"))
             .WithTags("Node").WithName("Metrics").WithSummary("Prometheus text format.");
         app.MapGet("/v1/rates", (LedgerNode node, RateHistory rates) => TypedResults.Ok(new RatesView(node.Head.Height, RateHistory.SampleSeconds, rates.Points())))
             .WithTags("Node").WithName("GetRates").WithSummary("Committed txs and accepted readings per second over the last ten minutes, oldest first.");
@@ -50,6 +50,17 @@ internal static class OpsApi
         {
             // The client went away or the node is stopping.
         }
+    }
+
+    /// <summary>The kernel's metrics, then each module's.</summary>
+    private static string Metrics(LedgerNode node, IEnumerable<IMetricsSource> modules)
+    {
+        var text = new System.Text.StringBuilder(node.Metrics.Render(node.Admission.Pending, node.Store.StateCount));
+        foreach (var module in modules)
+        {
+            module.Render(text);
+        }
+        return text.ToString();
     }
 
     private static async Task Write(HttpContext context, BlockEvent e, CancellationToken cancellationToken)

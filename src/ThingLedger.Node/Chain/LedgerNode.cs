@@ -398,8 +398,30 @@ public sealed partial class LedgerNode : IDisposable
         }
         Metrics.CountBlock(head.Height, head.Header.Timestamp, txs.Count, failed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         Events.Publish(new Client.Contracts.BlockEvent(head.Height, head.Header.Hash.ToString(), head.Header.Timestamp, txs.Count, failed, head.Header.StateRoot.ToString()));
+        if (Committed is { } committed)
+        {
+            try
+            {
+                committed(head, executed.Receipts);
+            }
+            catch (Exception e)
+            {
+                // The block is committed whatever a watcher does with it.
+                LogCommittedHandlerFailed(_logger, e, head.Height);
+            }
+        }
         return head;
     }
+
+    /// <summary>
+    /// Every block once it is durably committed, with its receipts and so its events, in height
+    /// order and none missed (unlike <see cref="Events"/>, which drops for slow readers). Handlers run
+    /// on the commit path: they must only hand work off.
+    /// </summary>
+    public event Action<ChainHead, IReadOnlyList<Core.Ledger.Receipt>>? Committed;
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "A watcher of committed blocks failed on block {Height}")]
+    private static partial void LogCommittedHandlerFailed(ILogger logger, Exception exception, ulong height);
 
     public void Dispose()
     {

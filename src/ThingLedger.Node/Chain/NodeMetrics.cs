@@ -76,6 +76,15 @@ public sealed class NodeMetrics
         return text.ToString();
     }
 
-    private static void Metric(StringBuilder text, string name, string type, string help, double value) =>
+    private static void Metric(StringBuilder text, string name, string type, string help, double value) => Write(text, name, type, help, value);
+
+    /// <summary>One metric with its HELP and TYPE lines, in the Prometheus text format.</summary>
+    public static void Write(StringBuilder text, string name, string type, string help, double value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n");
+}
+
+/// <summary>Metrics a module adds to <c>/metrics</c> (register it as a singleton <see cref="IMetricsSource"/>).</summary>
+public interface IMetricsSource
+{
+    void Render(StringBuilder text);
 }

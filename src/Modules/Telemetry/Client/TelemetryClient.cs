@@ -56,6 +56,10 @@ public sealed partial class ThingLedgerClient
         return await ReadAsync(response, TelemetryJson.Default.ReadingUploadResponse, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Where the node's MQTT broker listens, and its limits.</summary>
+    public Task<MqttEndpointView> GetMqttEndpointAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("v1/mqtt", TelemetryJson.Default.MqttEndpointView, cancellationToken);
+
     public Task<TelemetryStatusView> GetTelemetryStatusAsync(CancellationToken cancellationToken = default) =>
         GetAsync("v1/readings/status", TelemetryJson.Default.TelemetryStatusView, cancellationToken);
 
@@ -129,4 +133,7 @@ public sealed partial class ThingLedgerClient
 [JsonSerializable(typeof(List<SchemaView>))]
 [JsonSerializable(typeof(List<ScreeningModelView>))]
 [JsonSerializable(typeof(TelemetryStatusView))]
+[JsonSerializable(typeof(MqttRefusal))]
+[JsonSerializable(typeof(MqttDeviceConfig))]
+[JsonSerializable(typeof(MqttEndpointView))]
 public sealed partial class TelemetryJson : JsonSerializerContext;

@@ -32,6 +32,19 @@ public sealed record ReadingResultView(int Item, int Index, string? Device, ulon
 
 public sealed record ReadingUploadResponse(int Accepted, int Duplicates, int Rejected, List<ReadingResultView> Results);
 
+/// <summary>The result of an MQTT readings message refused as a whole (nothing of it was stored).</summary>
+public sealed record MqttRefusal(string Code, string Detail);
+
+/// <summary>What the node sends a device on its config topic: where to resume and the limits it works within.</summary>
+public sealed record MqttDeviceConfig(
+    string ChainId, string Device, ulong NextSequence, ulong ServerTimeMs, int MaxMessageBytes, int MaxDeviceBatchReadings,
+    double MessagesPerSecond, int MessageBurst, long MaxClockSkewMs, long MaxReadingAgeMs);
+
+/// <summary>Where the node's MQTT broker listens (<c>GET /v1/mqtt</c>); ports are 0 when off.</summary>
+public sealed record MqttEndpointView(
+    bool Enabled, string Address, int Port, int TlsPort, string ChainId, string TopicPrefix, int MaxMessageBytes, double MessagesPerSecond, int MessageBurst,
+    long ProofMaxAgeMs, int MaxKeepAliveSeconds, int DevicesConnected);
+
 /// <summary>
 /// A stored reading with its values in decimal notation, what screening said of it (the model,
 /// null when none looked; flags as CODE:score) and, once anchored, its anchor tx. Signature is the

@@ -8,6 +8,7 @@ using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Telemetry;
+using ThingLedger.Node.Telemetry.Mqtt;
 using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Modules.Telemetry;
@@ -26,6 +27,13 @@ internal sealed class TelemetryNode : NodeModule
         services.AddSingleton<ReadingIngest>();
         services.AddSingleton<Anchorer>();
         services.AddHostedService(provider => provider.GetRequiredService<Anchorer>());
+        // The MQTT broker for devices (Node:Mqtt), and what it reports to /metrics and the explorer.
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section)
+            .Configure<IConfiguration>((o, configuration) => o.PortIsExplicit = configuration[$"{MqttOptions.Section}:{nameof(MqttOptions.Port)}"] is not null);
+        services.AddSingleton<MqttPresence>();
+        services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<MqttPresence>());
+        services.AddSingleton<MqttBroker>();
+        services.AddHostedService(provider => provider.GetRequiredService<MqttBroker>());
     }
 
     public override void MapApi(RouteGroupBuilder api)
@@ -44,6 +52,8 @@ internal sealed class TelemetryNode : NodeModule
         var schemas = api.MapGroup("/schemas").WithTags("Telemetry");
         schemas.MapGet("/", Schemas).WithName("ListSchemas").WithSummary("Registered telemetry schemas.");
         schemas.MapGet("/{id}/{version}", Schema).WithName("GetSchema").WithSummary("One schema version.");
+        api.MapGet("/mqtt", Mqtt).WithTags("Telemetry").WithName("MqttEndpoint")
+            .WithSummary("Where the node's MQTT broker for devices listens, the chain id its topics use, and its limits (docs/TELEMETRY.md, \"MQTT\").");
         api.MapGet("/screening/models", Models).WithTags("Telemetry").WithName("ListScreeningModels")
             .WithSummary("Screening models registered on chain: name, schema, parameters hash, owner org.");
     }
@@ -87,24 +97,16 @@ internal sealed class TelemetryNode : NodeModule
             node.ReportStorageFailure(e, disk);
             return Problems.Of(ErrorCodes.NodeUnavailable, $"{e.Message}; nothing of this upload was stored, send it again later");
         }
-        int accepted = 0, duplicates = 0, rejected = 0;
-        var onlyRejected = results == ReadingUploadStatus.Rejected.Text();
-        var views = new List<ReadingResultView>(onlyRejected ? 16 : outcomes.Length);
-        foreach (var o in outcomes)
-        {
-            switch (o.Status)
-            {
-                case ReadingUploadStatus.Accepted: accepted++; break;
-                case ReadingUploadStatus.Duplicate: duplicates++; break;
-                default: rejected++; break;
-            }
-            if (!onlyRejected || o.Status == ReadingUploadStatus.Rejected)
-            {
-                views.Add(new ReadingResultView(o.Item, o.Index, o.Reading?.Device.ToString(), o.Reading?.Sequence, o.Status, o.Code, o.Message));
-            }
-        }
-        node.Metrics.CountReadings(accepted, duplicates, rejected);
-        return TypedResults.Ok(new ReadingUploadResponse(accepted, duplicates, rejected, views));
+        var response = ReadingIngest.Response(outcomes, results == ReadingUploadStatus.Rejected.Text());
+        node.Metrics.CountReadings(response.Accepted, response.Duplicates, response.Rejected);
+        return TypedResults.Ok(response);
+    }
+
+    private static Ok<MqttEndpointView> Mqtt(MqttBroker broker, MqttPresence presence, LedgerNode node)
+    {
+        var o = broker.Options;
+        return TypedResults.Ok(new MqttEndpointView(o.Enabled, o.Address, broker.Port, broker.TlsPort, node.Genesis.ChainId, $"tl/{node.Genesis.ChainId}/d/",
+            o.MaxMessageBytes, o.MessagesPerSecond, o.MessageBurst, o.ProofMaxAgeMs, o.MaxKeepAliveSeconds, presence.DevicesConnected));
     }
 
     private static Ok<TelemetryStatusView> Status(TelemetryQueries telemetry)

@@ -40,6 +40,9 @@ public sealed partial class Anchorer : BackgroundService
     /// <summary>Completed rounds, and how long each took from submission to recorded (for the metrics and the benchmark).</summary>
     public event Action<int, TimeSpan>? Anchored;
 
+    /// <summary>Anchors just recorded, each committed in a block (receipts of their readings can now be built).</summary>
+    public event Action<IReadOnlyList<AnchorRecord>>? Recorded;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         RepairFromChain();
@@ -140,6 +143,10 @@ public sealed partial class Anchorer : BackgroundService
         {
             // What did commit is recorded either way, in one write.
             readings.RecordAnchors(records);
+            if (records.Count > 0)
+            {
+                Recorded?.Invoke(records);
+            }
         }
         var anchored = (int)records.Sum(r => (long)(r.LastIngest - r.FirstIngest + 1));
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);

@@ -165,6 +165,27 @@ public sealed class ReadingIngest
         return null;
     }
 
+    /// <summary>The answer to an upload (HTTP or MQTT): counts, and the status of each reading, or of the refused ones only.</summary>
+    public static ReadingUploadResponse Response(ReadingOutcome[] outcomes, bool onlyRejected)
+    {
+        int accepted = 0, duplicates = 0, rejected = 0;
+        var views = new List<ReadingResultView>(onlyRejected ? 16 : outcomes.Length);
+        foreach (var o in outcomes)
+        {
+            switch (o.Status)
+            {
+                case ReadingUploadStatus.Accepted: accepted++; break;
+                case ReadingUploadStatus.Duplicate: duplicates++; break;
+                default: rejected++; break;
+            }
+            if (!onlyRejected || o.Status == ReadingUploadStatus.Rejected)
+            {
+                views.Add(new ReadingResultView(o.Item, o.Index, o.Reading?.Device.ToString(), o.Reading?.Sequence, o.Status, o.Code, o.Message));
+            }
+        }
+        return new ReadingUploadResponse(accepted, duplicates, rejected, views);
+    }
+
     private static ReadingOutcome[] Flatten(ItemCheck[] checks)
     {
         var outcomes = new List<ReadingOutcome>();

@@ -16,7 +16,9 @@ namespace ThingLedger.Node.Telemetry;
 public static class ReceiptBuilder
 {
     /// <summary>The receipt, or the code and message of why there is none (yet).</summary>
-    public static (ProofDocument? Receipt, string? Code, string? Message) Build(LedgerNode node, Address device, ulong sequence)
+    /// <param name="anchorReadings">The readings of the reading's anchor, when the caller has read them already (receipts of many readings of one anchor).</param>
+    public static (ProofDocument? Receipt, string? Code, string? Message) Build(LedgerNode node, Address device, ulong sequence,
+        IReadOnlyList<Storage.StoredReading>? anchorReadings = null)
     {
         var stored = node.Readings.Find(device, sequence);
         if (stored is null)
@@ -33,7 +35,10 @@ public static class ReceiptBuilder
         var inclusion = node.Store.GetTxInclusion(anchor.TxId)
             ?? throw new InvalidOperationException($"anchor tx {anchor.TxId} is recorded but not in the ledger");
 
-        var anchorReadings = node.Readings.ReadIngestRange(anchor.FirstIngest, anchor.LastIngest, int.MaxValue);
+        if (anchorReadings is null || anchorReadings.Count == 0 || anchorReadings[0].Ingest != anchor.FirstIngest || anchorReadings[^1].Ingest != anchor.LastIngest)
+        {
+            anchorReadings = node.Readings.ReadIngestRange(anchor.FirstIngest, anchor.LastIngest, int.MaxValue);
+        }
         var leaves = new Hash[anchorReadings.Count];
         for (var i = 0; i < leaves.Length; i++)
         {

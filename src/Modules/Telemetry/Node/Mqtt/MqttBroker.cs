@@ -1,0 +1,560 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Telemetry;
+using ThingLedger.Node.Api;
+using ThingLedger.Node.Chain;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Telemetry.Mqtt;
+
+/// <summary>
+/// The node's MQTT broker for devices (docs/TELEMETRY.md, "MQTT"): a device connects with a
+/// proof of its key, publishes its readings, and gets each message's result, its receipts and
+/// its configuration back. Readings go through the same checks as HTTP uploads and are PUBACKed
+/// only once durable. Nothing is routed from one client to another.
+/// </summary>
+public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
+{
+    private const string DeviceItem = "thingledger.device";
+    private const string V5Item = "thingledger.v5";
+
+    private readonly LedgerNode _node;
+    private readonly MqttOptions _options;
+    private readonly MqttPresence _presence;
+    private readonly Anchorer _anchorer;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<MqttBroker> _logger;
+    private readonly MqttIngestQueue _queue;
+    private readonly DiskWatch _disk;
+    private readonly ConcurrentDictionary<Address, ulong> _lastProof = new();
+    private readonly ConcurrentDictionary<Address, TokenBucket> _rates = new();
+    private readonly ConcurrentDictionary<string, Address> _receiptSubscribers = new(StringComparer.Ordinal);
+    private MqttServer? _server;
+    private MqttListener? _listener;
+
+    public MqttBroker(LedgerNode node, ReadingIngest ingest, IOptions<MqttOptions> options, MqttPresence presence, Anchorer anchorer, DiskWatch disk, TimeProvider clock,
+        ILogger<MqttBroker> logger)
+    {
+        _node = node;
+        _disk = disk;
+        _options = options.Value;
+        _presence = presence;
+        _anchorer = anchorer;
+        _clock = clock;
+        _logger = logger;
+        _queue = new MqttIngestQueue(ingest);
+    }
+
+    public MqttOptions Options => _options;
+
+    /// <summary>The plain MQTT port, once started (0 when off).</summary>
+    public int Port => _listener?.Port ?? 0;
+
+    /// <summary>The MQTT-over-TLS port, once started (0 when off).</summary>
+    public int TlsPort => _listener?.TlsPort ?? 0;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _options.Validate();
+        if (!_options.Enabled)
+        {
+            return;
+        }
+        _listener = new MqttListener(_options, _presence, _options.TlsPort > 0 ? LoadCertificate(_options) : null);
+        _presence.Track(() => _listener.OpenConnections);
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultCommunicationTimeout(TimeSpan.FromMilliseconds(_options.ConnectTimeoutMs))
+            .WithPersistentSessions(false)
+            .WithMaxPendingMessagesPerClient(1_000)
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_listener]);
+        _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.ClientConnectedAsync += e =>
+        {
+            if (DeviceOf(e.SessionItems) is { } device)
+            {
+                _presence.Connected(device, e.ClientId, _clock.GetUtcNow());
+            }
+            return Task.CompletedTask;
+        };
+        _server.ClientDisconnectedAsync += e =>
+        {
+            if (DeviceOf(e.SessionItems) is { } device)
+            {
+                _presence.Disconnected(device, e.ClientId);
+            }
+            _receiptSubscribers.TryRemove(e.ClientId, out _);
+            return Task.CompletedTask;
+        };
+        _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.ClientSubscribedTopicAsync += SubscribedAsync;
+        _server.ClientUnsubscribedTopicAsync += e =>
+        {
+            if (DeviceOf(e.SessionItems) is { } device && e.TopicFilter == new MqttTopics(_node.Genesis.ChainId, device).Receipts)
+            {
+                _receiptSubscribers.TryRemove(e.ClientId, out _);
+            }
+            return Task.CompletedTask;
+        };
+        _server.InterceptingPublishAsync += InterceptPublishAsync;
+        await _server.StartAsync().ConfigureAwait(false);
+        _node.Committed += DisconnectRevoked;
+        _anchorer.Recorded += PublishReceipts;
+        if (_listener.FellBack)
+        {
+            LogPortTaken(_options.Port, $"{_options.Address}:{_listener.Port}");
+        }
+        LogListening($"mqtt://{_options.Address}:{_listener.Port}", _listener.TlsPort > 0 ? $", mqtts://{_options.Address}:{_listener.TlsPort}" : "");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _node.Committed -= DisconnectRevoked;
+        _anchorer.Recorded -= PublishReceipts;
+        if (_server is { } server)
+        {
+            await server.StopAsync(new MqttServerStopOptions
+            {
+                DefaultClientDisconnectOptions = new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.ServerShuttingDown, ReasonString = "the node is stopping" },
+            }).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        _server?.Dispose();
+        _listener?.Dispose();
+    }
+
+    private static X509Certificate2 LoadCertificate(MqttOptions options)
+    {
+        var path = options.CertificatePath;
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"Node:Mqtt:CertificatePath '{path}' does not exist");
+        }
+        var password = string.IsNullOrEmpty(options.CertificatePassword) ? null : options.CertificatePassword;
+        if (path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase))
+        {
+            using var pem = password is null ? X509Certificate2.CreateFromPemFile(path) : X509Certificate2.CreateFromEncryptedPemFile(path, password);
+            // An exportable copy: TLS on Linux needs the key in a PKCS #12 store, not only in memory.
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        return X509CertificateLoader.LoadPkcs12FromFile(path, password);
+    }
+
+    private static Address? DeviceOf(System.Collections.IDictionary items) => items[DeviceItem] is Address device ? device : null;
+
+    /// <summary>Client ids are a device id, or a device id, "-" and a label of 1 to 32 letters, digits, "_" or "-".</summary>
+    internal static Address? ParseClientId(string? clientId)
+    {
+        if (clientId is null || clientId.Length < Address.TextLength)
+        {
+            return null;
+        }
+        if (!Address.TryParse(clientId[..Address.TextLength], out var device))
+        {
+            return null;
+        }
+        var label = clientId.AsSpan(Address.TextLength);
+        if (label.IsEmpty)
+        {
+            return device;
+        }
+        if (label[0] != '-' || label.Length is < 2 or > 33)
+        {
+            return null;
+        }
+        foreach (var c in label[1..])
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
+            {
+                return null;
+            }
+        }
+        return device;
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        var (reason, code, detail) = Authenticate(e);
+        if (code is not null)
+        {
+            e.ReasonCode = reason;
+            e.ReasonString = $"{code}: {detail}";
+            _presence.CountRefusal(code);
+            LogConnectRefused(e.ClientId, code, detail);
+        }
+        return Task.CompletedTask;
+    }
+
+    private (MqttConnectReasonCode Reason, string? Code, string? Detail) Authenticate(ValidatingConnectionEventArgs e)
+    {
+        if (ParseClientId(e.ClientId) is not { } device)
+        {
+            return (MqttConnectReasonCode.ClientIdentifierNotValid, TelemetryErrors.MqttClientIdInvalid,
+                $"the client id must be the device id (tl1…), optionally followed by '-' and a label of up to 32 letters, digits, '_' or '-'; not '{e.ClientId}'");
+        }
+        if (e.KeepAlivePeriod is not { } keepAlive || keepAlive == 0 || keepAlive > _options.MaxKeepAliveSeconds)
+        {
+            return (e.ProtocolVersion == MqttProtocolVersion.V500 ? MqttConnectReasonCode.ProtocolError : MqttConnectReasonCode.ClientIdentifierNotValid, TelemetryErrors.MqttKeepAlive,
+                $"keep-alive must be 1 to {_options.MaxKeepAliveSeconds} s, so that a connection gone silent is closed; it is {e.KeepAlivePeriod ?? 0}");
+        }
+        var record = DevicesModule.ReadDevice(_node.Store, device);
+        if (record is null)
+        {
+            return (MqttConnectReasonCode.NotAuthorized, DevicesErrors.DeviceNotFound, $"no device {device} is registered on chain {_node.Genesis.ChainId}");
+        }
+        if (record.Status == DeviceStatus.Revoked)
+        {
+            return (MqttConnectReasonCode.Banned, DevicesErrors.DeviceRevoked, $"device {device} was revoked at height {record.RevokedAt}");
+        }
+        if (e.UserName != device.ToString())
+        {
+            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid, "the user name must be the device id");
+        }
+        if (MqttConnectProof.Parse(e.Password) is not { } proof)
+        {
+            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid,
+                "the password must be a proof of the device key, v1.{time ms}.{signature, base64url} (thingledger device mqtt-password)");
+        }
+        var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var age = proof.Time > now ? proof.Time - now : now - proof.Time;
+        if (age > (ulong)_options.ProofMaxAgeMs)
+        {
+            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofStale,
+                $"the proof was made for {proof.Time} ms; this node accepts {_options.ProofMaxAgeMs} ms either side of its clock, now {now}");
+        }
+        if (!MqttConnectProof.Verify(record.PublicKey, _node.Genesis.ChainId, device, proof.Time, proof.Signature))
+        {
+            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid,
+                $"the proof does not verify with the registered key of device {device} on chain {_node.Genesis.ChainId}");
+        }
+        // A proof is good once: it must be later than the last one this node accepted for the device.
+        while (true)
+        {
+            var last = _lastProof.GetOrAdd(device, 0);
+            if (proof.Time <= last)
+            {
+                return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid,
+                    "this proof, or a later one, was used before; make a new proof for each connection");
+            }
+            if (_lastProof.TryUpdate(device, proof.Time, last))
+            {
+                break;
+            }
+        }
+        e.SessionItems[DeviceItem] = device;
+        e.SessionItems[V5Item] = e.ProtocolVersion == MqttProtocolVersion.V500;
+        return (MqttConnectReasonCode.Success, null, null);
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var topic = e.TopicFilter.Topic;
+        if (DeviceOf(e.SessionItems) is not { } device || !MayReceive(device, topic))
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            e.ReasonString = $"{TelemetryErrors.MqttTopicForbidden}: a device subscribes only to its own results, results/…, receipts and config topics, without wildcards; not '{topic}'";
+            _presence.CountRefusal(TelemetryErrors.MqttTopicForbidden);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The topics a device may subscribe to and the node publishes on for it.</summary>
+    private bool MayReceive(Address device, string topic)
+    {
+        var topics = new MqttTopics(_node.Genesis.ChainId, device);
+        return topic == topics.Results || topic == topics.Receipts || topic == topics.Config || IsUnderResults(topics, topic);
+    }
+
+    private static bool IsUnderResults(MqttTopics topics, string topic) =>
+        topic.Length > topics.Results.Length + 1 && topic.StartsWith(topics.Results + "/", StringComparison.Ordinal) && !topic.Contains('+', StringComparison.Ordinal) && !topic.Contains('#', StringComparison.Ordinal);
+
+    private async Task SubscribedAsync(ClientSubscribedTopicEventArgs e)
+    {
+        if (DeviceOf(e.SessionItems) is not { } device || _server is not { } server)
+        {
+            return;
+        }
+        var topics = new MqttTopics(_node.Genesis.ChainId, device);
+        if (e.TopicFilter.Topic == topics.Receipts)
+        {
+            _receiptSubscribers[e.ClientId] = device;
+        }
+        else if (e.TopicFilter.Topic == topics.Config && await server.GetSessionAsync(e.ClientId).ConfigureAwait(false) is { } session)
+        {
+            var config = JsonSerializer.SerializeToUtf8Bytes(Config(device), TelemetryJson.Default.MqttDeviceConfig);
+            session.TryEnqueueApplicationMessage(Message(topics.Config, config), out _);
+        }
+    }
+
+    private MqttDeviceConfig Config(Address device)
+    {
+        var stored = _node.Readings.Latest(device)?.Reading.Sequence ?? 0;
+        var anchored = TelemetryModule.ReadDevice(_node.Store, device)?.LastSequence ?? 0;
+        var o = _node.Options;
+        return new MqttDeviceConfig(_node.Genesis.ChainId, device.ToString(), Math.Max(stored, anchored) + 1, (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            _options.MaxMessageBytes, o.MaxDeviceBatchReadings, _options.MessagesPerSecond, _options.MessageBurst, o.MaxClockSkewMs, o.MaxReadingAgeMs);
+    }
+
+    private static MqttApplicationMessage Message(string topic, byte[] json, byte[]? correlation = null) => new()
+    {
+        Topic = topic,
+        PayloadSegment = json,
+        ContentType = "application/json",
+        PayloadFormatIndicator = MqttPayloadFormatIndicator.CharacterData,
+        QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+        CorrelationData = correlation,
+    };
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            // The node's own messages (results, receipts) go out as published.
+            return;
+        }
+        // Nothing a client publishes is routed to other clients.
+        e.ProcessPublish = false;
+        var started = Stopwatch.GetTimestamp();
+        if (DeviceOf(e.SessionItems) is not { } device)
+        {
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            e.CloseConnection = true;
+            return;
+        }
+        _presence.Message(device, _clock.GetUtcNow());
+        var (reason, result, code, transient) = await HandleReadingsAsync(e, device).ConfigureAwait(false);
+        e.Response.ReasonCode = reason;
+        if (code is not null)
+        {
+            e.Response.ReasonString = code;
+            _presence.CountRefusal(code);
+        }
+        _presence.CountOutcome(code is null ? "accepted" : reason == MqttPubAckReasonCode.ImplementationSpecificError ? "partly_refused" : "refused");
+        var message = e.ApplicationMessage;
+        if (result is not null && _server is { } server)
+        {
+            var topics = new MqttTopics(_node.Genesis.ChainId, device);
+            var to = message.ResponseTopic is { } responseTopic && IsUnderResults(topics, responseTopic) ? responseTopic : topics.Results;
+            await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(Message(to, result, message.CorrelationData)), e.CancellationToken).ConfigureAwait(false);
+        }
+        // MQTT 3.1.1 has no reason codes in a PUBACK: a message that may succeed later gets none, and the client sends it again.
+        if (transient && e.SessionItems[V5Item] is not true && message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            e.CloseConnection = true;
+        }
+        _presence.CountPuback(Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<(MqttPubAckReasonCode Reason, byte[]? Result, string? Code, bool Transient)> HandleReadingsAsync(InterceptingPublishEventArgs e, Address device)
+    {
+        var message = e.ApplicationMessage;
+        var topics = new MqttTopics(_node.Genesis.ChainId, device);
+        if (message.Topic != topics.Readings)
+        {
+            var named = MqttTopics.Parse(_node.Genesis.ChainId, message.Topic);
+            return named is { } n && (n.Device != device.ToString() || n.Path is "results" or "receipts" or "config" || n.Path.StartsWith("results/", StringComparison.Ordinal))
+                ? Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttTopicForbidden, $"device {device} publishes only to {topics.Readings}, not '{message.Topic}'")
+                : Refuse(MqttPubAckReasonCode.TopicNameInvalid, TelemetryErrors.MqttTopicUnknown, $"'{message.Topic}' is no topic of this node; readings go to {topics.Readings}");
+        }
+        if (message.Retain)
+        {
+            return Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttTopicForbidden, "the node retains nothing: publish readings without the retain flag");
+        }
+        if (message.ResponseTopic is { } responseTopic && !IsUnderResults(topics, responseTopic) && responseTopic != topics.Results)
+        {
+            return Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttTopicForbidden, $"the response topic must be {topics.Results} or under it, not '{responseTopic}'");
+        }
+        if (message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            return Refuse(MqttPubAckReasonCode.UnspecifiedError, TelemetryErrors.MqttQos0Refused,
+                "readings are published at QoS 1: QoS 0 has no acknowledgement, so the device could not know they were stored; nothing was stored");
+        }
+        if (!_rates.GetOrAdd(device, _ => new TokenBucket(_options.MessagesPerSecond, _options.MessageBurst)).TryTake(Stopwatch.GetTimestamp(), out var waitMs))
+        {
+            return Refuse(MqttPubAckReasonCode.QuotaExceeded, TelemetryErrors.MqttRateLimited,
+                $"device {device} may send {_options.MessagesPerSecond} messages/s (bursts of {_options.MessageBurst}); send again in {waitMs} ms", transient: true);
+        }
+        if (message.Payload.Length > _options.MaxMessageBytes)
+        {
+            return Refuse(MqttPubAckReasonCode.QuotaExceeded, TelemetryErrors.MqttMessageTooLarge,
+                $"the payload is {message.Payload.Length} bytes; this node takes at most {_options.MaxMessageBytes} per message: send fewer readings per message");
+        }
+        if (_node.Fault is { } fault)
+        {
+            return Refuse(MqttPubAckReasonCode.UnspecifiedError, ErrorCodes.NodeUnavailable, fault, transient: true);
+        }
+        var payload = message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray();
+        var items = IsJson(message, payload)
+            ? ReadingUploadDecoder.FromJson(payload, _node.Schemas, _node.Options.MaxUploadReadings, out var problem)
+            : ReadingUploadDecoder.FromBinary(payload, _node.Options.MaxUploadReadings, out problem);
+        if (problem is not null)
+        {
+            var code = problem.ProblemDetails.Extensions.TryGetValue("code", out var c) && c is string s ? s : ErrorCodes.ReadingsMalformed;
+            return Refuse(code == ErrorCodes.BatchTooLarge ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.PayloadFormatInvalid, code, problem.ProblemDetails.Detail ?? code);
+        }
+        if (items!.Length == 0)
+        {
+            return Refuse(MqttPubAckReasonCode.PayloadFormatInvalid, ErrorCodes.BatchEmpty, "the message holds no readings");
+        }
+        foreach (var item in items)
+        {
+            var other = item.BatchDevice is { } batchDevice && batchDevice != device
+                ? batchDevice
+                : item.Readings.Select(r => r.Reading?.Device).FirstOrDefault(d => d is { } d2 && d2 != device);
+            if (other is { } foreign)
+            {
+                return Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttForeignReading,
+                    $"the message holds readings of device {foreign}; device {device} sends only its own. Nothing of the message was stored");
+            }
+        }
+        ReadingOutcome[] outcomes;
+        try
+        {
+            outcomes = await _queue.IngestAsync(device, items).ConfigureAwait(false);
+        }
+        catch (StorageException failure)
+        {
+            _node.ReportStorageFailure(failure, _disk);
+            return Refuse(MqttPubAckReasonCode.UnspecifiedError, ErrorCodes.NodeUnavailable, $"{failure.Message}; nothing of this message was stored, send it again later", transient: true);
+        }
+        var onlyRejected = message.UserProperties?.Any(p => p.Name == "results" && System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span) == ReadingUploadStatus.Rejected.Text()) == true;
+        var response = ReadingIngest.Response(outcomes, onlyRejected);
+        _node.Metrics.CountReadings(response.Accepted, response.Duplicates, response.Rejected);
+        var json = JsonSerializer.SerializeToUtf8Bytes(response, TelemetryJson.Default.ReadingUploadResponse);
+        return response.Rejected == 0
+            ? (MqttPubAckReasonCode.Success, json, null, false)
+            : (MqttPubAckReasonCode.ImplementationSpecificError, json, "READINGS_REFUSED", false);
+    }
+
+    private static (MqttPubAckReasonCode, byte[]?, string?, bool) Refuse(MqttPubAckReasonCode reason, string code, string detail, bool transient = false) =>
+        (reason, JsonSerializer.SerializeToUtf8Bytes(new MqttRefusal(code, detail), TelemetryJson.Default.MqttRefusal), code, transient);
+
+    /// <summary>MQTT 5 says so by content type or payload format indicator; MQTT 3.1.1 cannot, so a payload starting with '{' is JSON.</summary>
+    private static bool IsJson(MqttApplicationMessage message, ReadOnlySpan<byte> payload) =>
+        message.ContentType is { } type
+            ? type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            : message.PayloadFormatIndicator == MqttPayloadFormatIndicator.CharacterData || (payload.Length > 0 && payload[0] == (byte)'{');
+
+    /// <summary>A device revoked on chain loses its sessions as soon as the block commits.</summary>
+    private void DisconnectRevoked(ChainHead head, IReadOnlyList<Receipt> receipts)
+    {
+        List<Address>? revoked = null;
+        foreach (var receipt in receipts)
+        {
+            foreach (var e in receipt.Events)
+            {
+                if (e.Module == DevicesEvents.Revoked.Module && e.Name == DevicesEvents.Revoked.Name &&
+                    e.Attributes.FirstOrDefault(a => a.Key == "device").Value is { } text && Address.TryParse(text, out var device))
+                {
+                    (revoked ??= []).Add(device);
+                }
+            }
+        }
+        if (revoked is null || _server is not { } server)
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            foreach (var device in revoked)
+            {
+                foreach (var client in _presence.Clients(device))
+                {
+                    LogRevokedDisconnected(device.ToString(), client, head.Height);
+                    await server.DisconnectClientAsync(client, new MqttServerClientDisconnectOptions
+                    {
+                        ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+                        ReasonString = $"{DevicesErrors.DeviceRevoked}: device {device} was revoked at height {head.Height}",
+                    }).ConfigureAwait(false);
+                }
+            }
+        });
+    }
+
+    /// <summary>Each newly anchored reading of a device subscribed to its receipts, as one message with its receipt.</summary>
+    private void PublishReceipts(IReadOnlyList<AnchorRecord> anchors)
+    {
+        if (_receiptSubscribers.IsEmpty || _server is not { } server)
+        {
+            return;
+        }
+        var devices = _receiptSubscribers.Values.ToHashSet();
+        _ = Task.Run(async () =>
+        {
+            foreach (var anchor in anchors)
+            {
+                var readings = _node.Readings.ReadIngestRange(anchor.FirstIngest, anchor.LastIngest, int.MaxValue);
+                foreach (var stored in readings)
+                {
+                    if (!devices.Contains(stored.Reading.Device))
+                    {
+                        continue;
+                    }
+                    var (receipt, _, _) = ReceiptBuilder.Build(_node, stored.Reading.Device, stored.Reading.Sequence, readings);
+                    if (receipt is null)
+                    {
+                        continue;
+                    }
+                    var json = JsonSerializer.SerializeToUtf8Bytes(receipt, ClientJsonContext.Default.ProofDocument);
+                    await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(Message(new MqttTopics(_node.Genesis.ChainId, stored.Reading.Device).Receipts, json)))
+                        .ConfigureAwait(false);
+                }
+            }
+        });
+    }
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "MQTT for devices on {Endpoint}{Tls}")]
+    private partial void LogListening(string endpoint, string tls);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "MQTT port {Port} is taken (another node or broker on this machine): listening on {Endpoint} instead")]
+    private partial void LogPortTaken(int port, string endpoint);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Debug, Message = "MQTT CONNECT of '{ClientId}' refused: {Code} {Detail}")]
+    private partial void LogConnectRefused(string clientId, string code, string? detail);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "Device {Device} was revoked at height {Height}: its MQTT session {ClientId} is closed")]
+    private partial void LogRevokedDisconnected(string device, string clientId, ulong height);
+}
+
+/// <summary>A token bucket: <c>rate</c> tokens a second, at most <c>burst</c> saved up.</summary>
+internal sealed class TokenBucket(double rate, int burst)
+{
+    private double _tokens = burst;
+    private long _at = Stopwatch.GetTimestamp();
+
+    public bool TryTake(long now, out long waitMs)
+    {
+        lock (this)
+        {
+            _tokens = Math.Min(burst, _tokens + (Stopwatch.GetElapsedTime(_at, now).TotalSeconds * rate));
+            _at = now;
+            if (_tokens >= 1)
+            {
+                _tokens -= 1;
+                waitMs = 0;
+                return true;
+            }
+            waitMs = (long)Math.Ceiling((1 - _tokens) / rate * 1000);
+            return false;
+        }
+    }
+}
