@@ -96,6 +96,9 @@ public static class TelemetryErrors
     /// <summary>The payload is larger than Node:Mqtt:MaxMessageBytes.</summary>
     public const string MqttMessageTooLarge = "TELEMETRY_MQTT_MESSAGE_TOO_LARGE";
 
+    /// <summary>A TCP connection beyond Node:Mqtt:MaxConnections, closed at once (counted in the metrics only).</summary>
+    public const string MqttTooManyConnections = "TELEMETRY_MQTT_TOO_MANY_CONNECTIONS";
+
     /// <summary>More messages than the device's rate allows.</summary>
     public const string MqttRateLimited = "TELEMETRY_MQTT_RATE_LIMITED";
 }

@@ -57,12 +57,20 @@ internal static class BenchCommand
         var devices = new Option<int>("--devices") { Description = "Distinct devices", DefaultValueFactory = _ => 1_000 };
         var batch = new Option<int>("--batch") { Description = "Readings per device signature (1 = each reading signed alone; 60 = a minute of readings)", DefaultValueFactory = _ => 1 };
         var upload = new Option<int>("--upload") { Description = "Readings per HTTP upload", DefaultValueFactory = _ => 2_000 };
-        var senders = new Option<int>("--senders") { Description = "Concurrent uploaders", DefaultValueFactory = _ => 4 };
+        var senders = new Option<int>("--senders") { Description = "Concurrent HTTP uploaders", DefaultValueFactory = _ => 4 };
+        var transport = new Option<string>("--transport")
+        {
+            Description = "http: senders upload many devices' readings per request; mqtt: each device its own MQTT session, one message per signed reading or device batch, " +
+                "measured beside the same readings over HTTP in the same run",
+            DefaultValueFactory = _ => "http",
+        };
+        transport.AcceptOnlyFromAmong("http", "mqtt");
         var command = new Command("ingest", "Accepted readings per second (each fsynced before the answer, then anchored), anchor latency p50/p99, " +
                 "bytes on disk per reading, and the raw ECDSA P-256 verify rate measured in the same run. Runs its own node on a temporary data directory.\n" +
                 "Example: thingledger bench ingest                      (readings signed one by one)\n" +
-                "         thingledger bench ingest --batch 60 --readings 1200000   (device batches of 60)")
-            .With(readings, devices, batch, upload, senders);
+                "         thingledger bench ingest --batch 60 --readings 1200000   (device batches of 60)\n" +
+                "         thingledger bench ingest --transport mqtt --batch 60 --readings 600000   (MQTT beside HTTP, PUBACK p50/p99)")
+            .With(readings, devices, batch, upload, senders, transport);
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             var options = new IngestBenchmarkOptions(parse.GetValue(readings), parse.GetValue(devices), parse.GetValue(batch), parse.GetValue(upload), parse.GetValue(senders));
@@ -79,16 +87,36 @@ internal static class BenchCommand
             [
                 $"--Node:MaxUploadReadings={Math.Max(options.UploadReadings, 50_000)}",
                 $"--Node:MaxDeviceBatchReadings={Math.Max(options.BatchSize, 256)}",
+                // The benchmark measures capacity: the per-device MQTT rate limit is lifted, a free port used.
+                "--Node:Mqtt:Port=0",
+                "--Node:Mqtt:MessagesPerSecond=1000000",
+                "--Node:Mqtt:MessageBurst=1000000",
+                $"--Node:Mqtt:MaxConnections={options.Devices + 100}",
             ];
-            return await WithNodeAsync(settings, options.Senders + 2, async (app, client, admin, stopping) =>
+            IngestBenchmarkResult? http = null;
+            if (parse.GetValue(transport) == "mqtt")
             {
-                var node = app.Services.GetRequiredService<Node.Chain.LedgerNode>();
-                var result = await new IngestBenchmark(client, node, options).RunAsync(admin, rawVerify, progress, stopping).ConfigureAwait(false);
-                ReportIngest(result, options, json);
-                return result.Refused == 0 ? 0 : CliRunner.Refused;
-            }, cancellationToken).ConfigureAwait(false);
+                progress("over HTTP first, on a node of its own");
+                http = await RunIngestAsync(settings, options, rawVerify, progress, cancellationToken).ConfigureAwait(false);
+                progress("now over MQTT, on a fresh node");
+                options = options with { Transport = "mqtt" };
+            }
+            var result = await RunIngestAsync(settings, options, rawVerify, progress, cancellationToken).ConfigureAwait(false);
+            ReportIngest(result, options, http, json);
+            return result.Refused + (http?.Refused ?? 0) == 0 ? 0 : CliRunner.Refused;
         }));
         return command;
+    }
+
+    private static async Task<IngestBenchmarkResult> RunIngestAsync(string[] settings, IngestBenchmarkOptions options, double rawVerify, Action<string> progress, CancellationToken cancellationToken)
+    {
+        IngestBenchmarkResult? result = null;
+        await WithNodeAsync(settings, options.Senders + 2, async (app, client, admin, stopping) =>
+        {
+            result = await new IngestBenchmark(client, app.Services, options).RunAsync(admin, rawVerify, progress, stopping).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+        return result!;
     }
 
     private static Command Explorer()
@@ -116,7 +144,7 @@ internal static class BenchCommand
                 var fill = new TxBenchmarkOptions(options.Txs, Accounts: 2_000, BatchSize: 1_000, Senders: 6);
                 var filled = await new TxBenchmark(client, admin, fill).RunAsync(0, progress, stopping).ConfigureAwait(false);
                 var ingest = new IngestBenchmarkOptions(options.Devices * options.ReadingsPerDevice, options.Devices, 1, 2_000, 4);
-                await new IngestBenchmark(client, node, ingest).RunAsync(admin, 0, progress, stopping).ConfigureAwait(false);
+                await new IngestBenchmark(client, app.Services, ingest).RunAsync(admin, 0, progress, stopping).ConfigureAwait(false);
                 using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(1) };
                 var pages = await new ExplorerBenchmark(http, client, node, options.Requests).MeasureAsync(progress, stopping).ConfigureAwait(false);
                 ReportExplorer(pages, node.Store.CountTxs(), node.Head.Height, filled, options, json);
@@ -151,12 +179,13 @@ internal static class BenchCommand
         Console.WriteLine($"machine: {MachineInfo.Describe()}");
     }
 
-    private static void ReportIngest(IngestBenchmarkResult r, IngestBenchmarkOptions o, bool json)
+    private static void ReportIngest(IngestBenchmarkResult r, IngestBenchmarkOptions o, IngestBenchmarkResult? http, bool json)
     {
         var c = CultureInfo.InvariantCulture;
+        var mqtt = o.Transport == "mqtt";
         if (json)
         {
-            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            var fields = new Dictionary<string, string>
             {
                 ["readings/s"] = r.ReadingsPerSecond.ToString("F0", c),
                 ["anchor_latency_p50_ms"] = r.AnchorP50Ms.ToString("F0", c),
@@ -167,23 +196,45 @@ internal static class BenchCommand
                 ["accepted"] = r.Accepted.ToString(c),
                 ["refused"] = r.Refused.ToString(c),
                 ["batch"] = o.BatchSize.ToString(c),
+                ["transport"] = o.Transport,
                 ["seconds"] = r.Seconds.ToString("F2", c),
                 ["machine"] = r.Machine,
-            }, CliJsonContext.Default.DictionaryStringString));
+            };
+            if (mqtt && http is not null)
+            {
+                fields["http_readings/s"] = http.ReadingsPerSecond.ToString("F0", c);
+                fields["mqtt_to_http"] = (r.ReadingsPerSecond / http.ReadingsPerSecond).ToString("F3", c);
+                fields["puback_p50_ms"] = r.PubAckP50Ms.ToString("F1", c);
+                fields["puback_p99_ms"] = r.PubAckP99Ms.ToString("F1", c);
+                fields["http_refused"] = http.Refused.ToString(c);
+            }
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(fields, CliJsonContext.Default.DictionaryStringString));
             return;
         }
-        Output.Fields("bench ingest",
+        var rows = new List<(string, string)>
+        {
             ("accepted readings", r.Accepted.ToString(c)),
             ("refused", r.Refused == 0 ? "0" : $"{r.Refused} ({r.Refusals})"),
-            ("throughput", $"{r.ReadingsPerSecond.ToString("F0", c)} readings/s"),
+            ("throughput", $"{r.ReadingsPerSecond.ToString("F0", c)} readings/s{(mqtt ? " over MQTT" : "")}"),
+        };
+        if (mqtt && http is not null)
+        {
+            rows.Add(("same readings over HTTP", $"{http.ReadingsPerSecond.ToString("F0", c)} readings/s (MQTT at {(r.ReadingsPerSecond / http.ReadingsPerSecond).ToString("P0", c)})"));
+            rows.Add(("PUBACK p50 / p99", $"{r.PubAckP50Ms.ToString("F1", c)} / {r.PubAckP99Ms.ToString("F1", c)} ms"));
+        }
+        rows.AddRange(
+        [
             ("anchor latency p50", $"{r.AnchorP50Ms.ToString("F0", c)} ms"),
             ("anchor latency p99", $"{r.AnchorP99Ms.ToString("F0", c)} ms"),
             ("on disk", $"{r.BytesPerReading.ToString("F1", c)} bytes/reading"),
             ("raw P-256 verify, all cores", $"{r.RawVerifyPerSecond.ToString("F0", c)} verify/s"),
             ("signature checks / raw verify", r.VerifyShare(o.BatchSize).ToString("P1", c)),
             ("run", $"{r.Accepted} readings from {o.Devices} devices, {(o.BatchSize == 1 ? "each signed alone" : $"device batches of {o.BatchSize}")}, " +
-                $"{o.Senders} senders × {o.UploadReadings} per upload, {r.Seconds.ToString("F1", c)} s"),
-            ("machine", r.Machine));
+                (mqtt ? $"one MQTT session per device, one message per {(o.BatchSize == 1 ? "reading" : "batch")}" : $"{o.Senders} senders × {o.UploadReadings} per upload") +
+                $", {r.Seconds.ToString("F1", c)} s"),
+            ("machine", r.Machine),
+        ]);
+        Output.Fields("bench ingest", [.. rows]);
     }
 
     private static async Task<int> RunOnNetworkAsync(TxBenchmarkOptions options, string directory, bool json, CancellationToken cancellationToken)

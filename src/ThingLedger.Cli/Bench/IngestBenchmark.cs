@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ThingLedger.Client;
+using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
@@ -10,12 +11,14 @@ using ThingLedger.Node.Chain;
 namespace ThingLedger.Cli.Bench;
 
 /// <summary>Settings of `bench ingest`.</summary>
-internal sealed record IngestBenchmarkOptions(int Readings, int Devices, int BatchSize, int UploadReadings, int Senders);
+/// <param name="Transport">"http" (senders upload many devices' readings per request) or "mqtt" (each device its own session, one message per signed reading or device batch).</param>
+internal sealed record IngestBenchmarkOptions(int Readings, int Devices, int BatchSize, int UploadReadings, int Senders, string Transport = "http");
 
 /// <summary>What `bench ingest` measured.</summary>
+/// <param name="PubAckP50Ms">MQTT: from publishing a message to its PUBACK (0 over HTTP).</param>
 internal sealed record IngestBenchmarkResult(
     long Accepted, long Refused, string Refusals, double Seconds, double ReadingsPerSecond, double AnchorP50Ms, double AnchorP99Ms, double BytesPerReading,
-    double RawVerifyPerSecond, string Machine)
+    double RawVerifyPerSecond, string Machine, double PubAckP50Ms = 0, double PubAckP99Ms = 0)
 {
     /// <summary>Signature checks per second the run needed, over the machine's raw rate.</summary>
     public double VerifyShare(int batchSize) => ReadingsPerSecond / batchSize / RawVerifyPerSecond;
@@ -31,12 +34,14 @@ internal sealed class IngestBenchmark
 {
     private readonly ThingLedgerClient _client;
     private readonly LedgerNode _node;
+    private readonly IServiceProvider _services;
     private readonly IngestBenchmarkOptions _options;
 
-    public IngestBenchmark(ThingLedgerClient client, LedgerNode node, IngestBenchmarkOptions options)
+    public IngestBenchmark(ThingLedgerClient client, IServiceProvider services, IngestBenchmarkOptions options)
     {
         _client = client;
-        _node = node;
+        _services = services;
+        _node = services.GetRequiredService<LedgerNode>();
         _options = options;
     }
 
@@ -55,38 +60,96 @@ internal sealed class IngestBenchmark
         await _client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);
 
         progress($"signing {_options.Readings} readings ({(_options.BatchSize == 1 ? "each alone" : $"in device batches of {_options.BatchSize}")})");
-        var uploads = Plan(devices);
+        var signed = Sign(devices);
 
-        progress($"uploading with {_options.Senders} senders, {_options.UploadReadings} readings per upload");
         var acks = new List<(TimeSpan At, ulong Ingest)>();
         var anchoredAt = new List<(TimeSpan At, ulong Anchored)>();
+        var pubAcks = new List<double>();
+        long accepted = 0, refused = 0;
+        var refusals = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Count(ReadingUploadResponse? response, string? refusal, int readings, TimeSpan at)
+        {
+            var mark = _node.Readings.LastIngest;
+            lock (acks)
+            {
+                acks.Add((at, mark));
+                if (response is null)
+                {
+                    refused += readings;
+                    refusals[refusal!] = refusals.GetValueOrDefault(refusal!) + readings;
+                    return;
+                }
+                accepted += response.Accepted;
+                refused += response.Rejected + response.Duplicates;
+                foreach (var r in response.Results)
+                {
+                    var reason = r.Code ?? r.Status.Text();
+                    refusals[reason] = refusals.GetValueOrDefault(reason) + 1;
+                }
+            }
+        }
+
+        var sessions = new List<DeviceMqttClient>();
+        if (_options.Transport == "mqtt")
+        {
+            var broker = _services.GetRequiredService<Node.Telemetry.Mqtt.MqttBroker>();
+            progress($"connecting {devices.Length} devices to the node's MQTT broker");
+            var connecting = devices.Chunk(100).Select(chunk => Task.Run(async () =>
+            {
+                var mine = new List<DeviceMqttClient>();
+                foreach (var device in chunk)
+                {
+                    mine.Add(await DeviceMqttClient.ConnectAsync(new DeviceMqttOptions("127.0.0.1", broker.Port, _node.Genesis.ChainId, device, Timeout: TimeSpan.FromMinutes(2)), cancellationToken).ConfigureAwait(false));
+                }
+                return mine;
+            }, cancellationToken));
+            sessions.AddRange((await Task.WhenAll(connecting).ConfigureAwait(false)).SelectMany(m => m));
+            progress($"publishing: {devices.Length} devices, one message per {(_options.BatchSize == 1 ? "signed reading" : "device batch")}, each device waiting for its PUBACK");
+        }
+        else
+        {
+            progress($"uploading with {_options.Senders} senders, {_options.UploadReadings} readings per upload");
+        }
         var clock = Stopwatch.StartNew();
         using var watching = new CancellationTokenSource();
         var watcher = WatchAnchorsAsync(clock, anchoredAt, watching.Token);
-        long accepted = 0, refused = 0;
-        var refusals = new Dictionary<string, long>(StringComparer.Ordinal);
-        // Each sender owns a disjoint set of devices, so a device's uploads arrive in order, as a real device's would.
-        var senders = uploads.Select(mine => Task.Run(async () =>
+        Task[] senders;
+        if (_options.Transport == "mqtt")
         {
-            foreach (var upload in mine)
+            // Each device sends its own messages in order, one at a time, as a device's firmware would.
+            senders = [.. sessions.Select((session, i) => Task.Run(async () =>
             {
-                var response = await _client.UploadReadingsAsync(upload.Singles, upload.Batches, onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var mark = _node.Readings.LastIngest;
-                lock (acks)
+                foreach (var item in signed[i])
                 {
-                    acks.Add((clock.Elapsed, mark));
-                    accepted += response.Accepted;
-                    refused += response.Rejected + response.Duplicates;
-                    foreach (var r in response.Results)
+                    var result = item is SignedBatch batch
+                        ? await session.UploadAsync([], [batch], onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false)
+                        : await session.UploadAsync([(SignedReading)item], [], onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    Count(result.Response, result.Refusal?.Code, _options.BatchSize, clock.Elapsed);
+                    lock (pubAcks)
                     {
-                        var reason = r.Code ?? r.Status.Text();
-                        refusals[reason] = refusals.GetValueOrDefault(reason) + 1;
+                        pubAcks.Add(result.PubAckLatency.TotalMilliseconds);
                     }
                 }
-            }
-        }, cancellationToken)).ToArray();
+            }, cancellationToken))];
+        }
+        else
+        {
+            // Each sender owns a disjoint set of devices, so a device's uploads arrive in order, as a real device's would.
+            senders = [.. Uploads(signed).Select(mine => Task.Run(async () =>
+            {
+                foreach (var upload in mine)
+                {
+                    var response = await _client.UploadReadingsAsync(upload.Singles, upload.Batches, onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    Count(response, null, 0, clock.Elapsed);
+                }
+            }, cancellationToken))];
+        }
         await Task.WhenAll(senders).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
+        foreach (var session in sessions)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
 
         progress("waiting until every reading is anchored");
         var deadline = Stopwatch.StartNew();
@@ -104,36 +167,49 @@ internal sealed class IngestBenchmark
             device.Dispose();
         }
         return new IngestBenchmarkResult(accepted, refused, string.Join(", ", refusals.Select(kv => $"{kv.Key} × {kv.Value}")), seconds, accepted / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-            accepted == 0 ? 0 : (double)bytes / accepted, rawVerifyPerSecond, MachineInfo.Describe());
+            accepted == 0 ? 0 : (double)bytes / accepted, rawVerifyPerSecond, MachineInfo.Describe(), Percentile(pubAcks, 0.50), Percentile(pubAcks, 0.99));
     }
 
-    /// <summary>Per sender, its uploads of about <see cref="IngestBenchmarkOptions.UploadReadings"/> readings, round by round over its own devices.</summary>
-    private List<List<(List<SignedReading> Singles, List<SignedBatch> Batches)>> Plan(KeyPair[] devices)
+    /// <summary>Per device, its signed readings or device batches, in the order it sends them.</summary>
+    private List<object>[] Sign(KeyPair[] devices)
     {
         var chainId = _node.Genesis.ChainId;
         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var perItem = _options.BatchSize;
         var rounds = Math.Max(1, _options.Readings / perItem / devices.Length);
-        var itemsPerUpload = Math.Max(1, _options.UploadReadings / perItem);
+        var signed = new List<object>[devices.Length];
+        for (var index = 0; index < devices.Length; index++)
+        {
+            var signer = new DeviceSigner(devices[index], chainId);
+            signed[index] = new List<object>(rounds);
+            for (var round = 0; round < rounds; round++)
+            {
+                var readings = new Reading[perItem];
+                for (var i = 0; i < perItem; i++)
+                {
+                    // Each car drives at its own speed and charge level: a fleet sending one
+                    // identical stream would be screened as duplicates, reading after reading.
+                    readings[i] = signer.Measure(BuiltInSchemas.Ev, now, 10_000 + (long)signer.NextSequence, 400 + (index % 1_000), 1_250,
+                        200 + (index / 1_000 % 800), 475, 7_500, 0, 0);
+                }
+                signed[index].Add(perItem == 1 ? signer.Sign(readings[0]) : signer.SignBatch(readings));
+            }
+        }
+        return signed;
+    }
+
+    /// <summary>Per HTTP sender, its uploads of about <see cref="IngestBenchmarkOptions.UploadReadings"/> readings, round by round over its own devices.</summary>
+    private List<List<(List<SignedReading> Singles, List<SignedBatch> Batches)>> Uploads(List<object>[] signed)
+    {
+        var itemsPerUpload = Math.Max(1, _options.UploadReadings / _options.BatchSize);
         var plan = new List<List<(List<SignedReading>, List<SignedBatch>)>>();
         for (var s = 0; s < _options.Senders; s++)
         {
-            var signers = devices.Select((d, i) => (Signer: new DeviceSigner(d, chainId), Index: i)).Where(d => d.Index % _options.Senders == s).ToArray();
+            var mine = signed.Where((_, i) => i % _options.Senders == s).ToArray();
             var items = new List<object>();
-            for (var round = 0; round < rounds; round++)
+            for (var round = 0; round < (mine.Length == 0 ? 0 : mine[0].Count); round++)
             {
-                foreach (var (signer, index) in signers)
-                {
-                    var readings = new Reading[perItem];
-                    for (var i = 0; i < perItem; i++)
-                    {
-                        // Each car drives at its own speed and charge level: a fleet sending one
-                        // identical stream would be screened as duplicates, reading after reading.
-                        readings[i] = signer.Measure(BuiltInSchemas.Ev, now, 10_000 + (long)signer.NextSequence, 400 + (index % 1_000), 1_250,
-                            200 + (index / 1_000 % 800), 475, 7_500, 0, 0);
-                    }
-                    items.Add(perItem == 1 ? signer.Sign(readings[0]) : signer.SignBatch(readings));
-                }
+                items.AddRange(mine.Select(device => device[round]));
             }
             plan.Add([.. items.Chunk(itemsPerUpload).Select(chunk => (chunk.OfType<SignedReading>().ToList(), chunk.OfType<SignedBatch>().ToList()))]);
         }

@@ -76,7 +76,9 @@ internal static class DemoCommand
             var traffic = new DemoTraffic(client, world, rate);
             var trafficTask = traffic.RunAsync(linked.Token);
             var telemetry = new FleetCounters();
-            var telemetryTask = FleetRunner.RunAsync(client, fleet, telemetry, TimeSpan.FromMilliseconds(500), linked.Token);
+            // The fleet's devices connect to the node's MQTT broker, each with its own session, as real ones would.
+            await using var transport = await MqttFleetTransport.CreateAsync("mqtt", client, status.ChainId, fleet.Devices, linked.Token).ConfigureAwait(false);
+            var telemetryTask = FleetRunner.RunAsync(transport, fleet, telemetry, TimeSpan.FromMilliseconds(500), linked.Token);
             await ShowLiveAsync(client, traffic, telemetry, linked.Token).ConfigureAwait(false);
             await Ignore(trafficTask).ConfigureAwait(false);
             await Ignore(telemetryTask).ConfigureAwait(false);

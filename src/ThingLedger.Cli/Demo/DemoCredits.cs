@@ -170,7 +170,7 @@ internal static class DemoCredits
                     readings.Clear();
                 }
             }
-            await FleetRunner.UploadAsync(client, [], batches, counters, ct).ConfigureAwait(false);
+            await new HttpFleetTransport(client).UploadAsync([], batches, counters, ct).ConfigureAwait(false);
         }
         if (counters.Rejected > 0)
         {

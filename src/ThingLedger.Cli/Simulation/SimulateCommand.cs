@@ -17,10 +17,13 @@ internal static class SimulateCommand
         var rate = new Option<double>("--rate") { Description = "Readings per device per second", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch") { Description = "Readings per device signature (1 = each reading signed alone)", DefaultValueFactory = _ => 1 };
         var faults = new Option<double>("--faults") { Description = "Share of devices that misbehave (replays, bad signatures, out-of-range, implausible values, clock skew)", DefaultValueFactory = _ => 0 };
+        var transport = new Option<string>("--transport") { Description = "How the devices send: mqtt (each device its own session with the node's broker) or http (uploads, as a gateway)", DefaultValueFactory = _ => "http" };
+        transport.AcceptOnlyFromAmong("http", "mqtt");
         var duration = new Option<int>("--duration") { Description = "Stop after this many seconds (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var command = new Command("simulate", "Register a fleet of simulated devices on a running node and send their signed readings; shows what was accepted and refused.\n" +
-                "Example: thingledger simulate --evs 200 --rate 2 --batch 10 --faults 0.05 --duration 60 --data ./chain --node http://127.0.0.1:7070")
-            .With(evs, meters, washers, rate, batch, faults, duration);
+                "Example: thingledger simulate --evs 200 --rate 2 --batch 10 --faults 0.05 --duration 60 --data ./chain --node http://127.0.0.1:7070\n" +
+                "Example: thingledger simulate --transport mqtt --evs 50 --batch 10 --duration 30")
+            .With(evs, meters, washers, rate, batch, faults, transport, duration);
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             var options = new FleetOptions(parse.GetValue(evs), parse.GetValue(meters), parse.GetValue(washers), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(faults));
@@ -38,13 +41,14 @@ internal static class SimulateCommand
             var fleet = new Fleet(options, chainId);
             if (!cli.Json)
             {
-                AnsiConsole.MarkupLine($"[grey]registering {options.Devices} simulated devices[/]");
+                AnsiConsole.MarkupLine($"[grey]registering {options.Devices} simulated devices; they send over {parse.GetValue(transport)}[/]");
             }
             await fleet.RegisterAsync(cli.Client, admins, cancellationToken).ConfigureAwait(false);
             using var stop = parse.GetValue(duration) > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(parse.GetValue(duration))) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
             var counters = new FleetCounters();
-            var run = FleetRunner.RunAsync(cli.Client, fleet, counters, TimeSpan.FromMilliseconds(250), linked.Token);
+            await using var sender = await MqttFleetTransport.CreateAsync(parse.GetValue(transport)!, cli.Client, chainId, fleet.Devices, cancellationToken).ConfigureAwait(false);
+            var run = FleetRunner.RunAsync(sender, fleet, counters, TimeSpan.FromMilliseconds(250), linked.Token);
             if (cli.Json)
             {
                 await Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);

@@ -65,6 +65,47 @@ internal static class ReadingCommands
             });
     }
 
+    public static Command MqttPassword()
+    {
+        var device = new Option<string>("--device") { Description = "The device's private key: a key name in <data>/keys or a PEM file", Required = true };
+        return new Command("mqtt-password", "Print a fresh MQTT password for a device: a proof, made now, that it holds its key (good once, for 5 minutes).\n" +
+                "Connect with client id and user name = the device id (docs/TELEMETRY.md, \"MQTT\").\n" +
+                "Example: mosquitto_pub -V mqttv5 -p 1883 -i tl1… -u tl1… -P \"$(thingledger device mqtt-password --device meter7)\" -q 1 -t tl/CHAIN/d/tl1…/readings -f upload.bin")
+            .With(device)
+            .Runs(async (parse, cli, ct) =>
+            {
+                using var key = DeviceKey(cli, parse.GetValue(device)!);
+                var chainId = await cli.ChainIdAsync(ct).ConfigureAwait(false);
+                var endpoint = await cli.Client.GetMqttEndpointAsync(ct).ConfigureAwait(false);
+                var password = MqttConnectProof.Create(key, chainId, DateTimeOffset.UtcNow);
+                var topics = new MqttTopics(chainId, key.Address);
+                if (cli.Json)
+                {
+                    Output.Json(new Dictionary<string, string>
+                    {
+                        ["clientId"] = key.Address.ToString(),
+                        ["username"] = key.Address.ToString(),
+                        ["password"] = password,
+                        ["host"] = endpoint.Address,
+                        ["port"] = endpoint.Port.ToString(CultureInfo.InvariantCulture),
+                        ["tlsPort"] = endpoint.TlsPort.ToString(CultureInfo.InvariantCulture),
+                        ["readings"] = topics.Readings,
+                        ["results"] = topics.Results,
+                        ["receipts"] = topics.Receipts,
+                        ["config"] = topics.Config,
+                    });
+                    return 0;
+                }
+                // The password alone on stdout, so that -P "$(thingledger device mqtt-password …)" works; the rest is for the person reading.
+                Console.WriteLine(password);
+                if (!Console.IsErrorRedirected)
+                {
+                    Console.Error.WriteLine($"client id and user name {key.Address}; broker {endpoint.Address}:{endpoint.Port}; publish readings at QoS 1 to {topics.Readings}, results on {topics.Results}");
+                }
+                return 0;
+            });
+    }
+
     public static Command Import()
     {
         var file = new Argument<string>("file") { Description = "A CSV file: a header row `time,<field>,<field>…`, then one reading per row" };

@@ -159,5 +159,5 @@ internal sealed class TelemetryCli : CliModule
     public override IEnumerable<Command> Commands() => [TelemetryCommands.Schema(), ScreeningCommands.Create()];
 
     /// <summary>A device's readings are telemetry's: `device send|import|history|latest|receipt`.</summary>
-    public override IEnumerable<(string Under, Command Command)> Extensions() => [("device", ReadingCommands.Send()), ("device", ReadingCommands.Import()), ("device", TelemetryCommands.History()), ("device", TelemetryCommands.Latest()), ("device", TelemetryCommands.Receipt())];
+    public override IEnumerable<(string Under, Command Command)> Extensions() => [("device", ReadingCommands.Send()), ("device", ReadingCommands.Import()), ("device", ReadingCommands.MqttPassword()), ("device", TelemetryCommands.History()), ("device", TelemetryCommands.Latest()), ("device", TelemetryCommands.Receipt())];
 }

@@ -109,7 +109,7 @@ internal sealed class MqttListener : IMqttServerAdapter
             if (Interlocked.Increment(ref _open) > _options.MaxConnections)
             {
                 Interlocked.Decrement(ref _open);
-                _presence.CountRefusal("TELEMETRY_MQTT_TOO_MANY_CONNECTIONS");
+                _presence.CountRefusal(Execution.Modules.Telemetry.TelemetryErrors.MqttTooManyConnections);
                 client.Dispose();
                 continue;
             }
