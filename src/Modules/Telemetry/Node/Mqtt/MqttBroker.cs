@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using ThingLedger.Client;
@@ -42,7 +43,7 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
     private readonly DiskWatch _disk;
     private readonly ConcurrentDictionary<Address, ulong> _lastProof = new();
     private readonly ConcurrentDictionary<Address, TokenBucket> _rates = new();
-    private readonly ConcurrentDictionary<string, Address> _receiptSubscribers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private MqttServer? _server;
     private MqttListener? _listener;
 
@@ -97,16 +98,20 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
             {
                 _presence.Disconnected(device, e.ClientId);
             }
-            _receiptSubscribers.TryRemove(e.ClientId, out _);
+            // A session taken over by a new connection with the same client id keeps what the new one subscribed.
+            if (e.DisconnectType != MqttClientDisconnectType.Takeover)
+            {
+                _subscribers.TryRemove(e.ClientId, out _);
+            }
             return Task.CompletedTask;
         };
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         _server.ClientSubscribedTopicAsync += SubscribedAsync;
         _server.ClientUnsubscribedTopicAsync += e =>
         {
-            if (DeviceOf(e.SessionItems) is { } device && e.TopicFilter == new MqttTopics(_node.Genesis.ChainId, device).Receipts)
+            if (_subscribers.TryGetValue(e.ClientId, out var subscriber))
             {
-                _receiptSubscribers.TryRemove(e.ClientId, out _);
+                subscriber.Remove(e.TopicFilter);
             }
             return Task.CompletedTask;
         };
@@ -287,21 +292,66 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
     private static bool IsUnderResults(MqttTopics topics, string topic) =>
         topic.Length > topics.Results.Length + 1 && topic.StartsWith(topics.Results + "/", StringComparison.Ordinal) && !topic.Contains('+', StringComparison.Ordinal) && !topic.Contains('#', StringComparison.Ordinal);
 
+    /// <summary>
+    /// A client's session and the topics it subscribed to. The node delivers its messages for a
+    /// device straight to the sessions that asked for them, rather than matching every message
+    /// against every session's subscriptions: a result goes only to the session that published.
+    /// </summary>
+    private sealed class Subscriber(Address device, MqttSessionStatus session)
+    {
+        private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
+
+        public Address Device { get; } = device;
+
+        public MqttSessionStatus Session { get; } = session;
+
+        public void Add(string topic)
+        {
+            lock (_topics)
+            {
+                _topics.Add(topic);
+            }
+        }
+
+        public void Remove(string topic)
+        {
+            lock (_topics)
+            {
+                _topics.Remove(topic);
+            }
+        }
+
+        public bool Has(string topic)
+        {
+            lock (_topics)
+            {
+                return _topics.Contains(topic);
+            }
+        }
+
+        public void Deliver(MqttApplicationMessage message) => Session.TryEnqueueApplicationMessage(message, out _);
+    }
+
     private async Task SubscribedAsync(ClientSubscribedTopicEventArgs e)
     {
         if (DeviceOf(e.SessionItems) is not { } device || _server is not { } server)
         {
             return;
         }
-        var topics = new MqttTopics(_node.Genesis.ChainId, device);
-        if (e.TopicFilter.Topic == topics.Receipts)
+        if (!_subscribers.TryGetValue(e.ClientId, out var subscriber) || subscriber.Session.Items != e.SessionItems)
         {
-            _receiptSubscribers[e.ClientId] = device;
+            if (await server.GetSessionAsync(e.ClientId).ConfigureAwait(false) is not { } session)
+            {
+                return;
+            }
+            _subscribers[e.ClientId] = subscriber = new Subscriber(device, session);
         }
-        else if (e.TopicFilter.Topic == topics.Config && await server.GetSessionAsync(e.ClientId).ConfigureAwait(false) is { } session)
+        var topic = e.TopicFilter.Topic;
+        subscriber.Add(topic);
+        var topics = new MqttTopics(_node.Genesis.ChainId, device);
+        if (topic == topics.Config)
         {
-            var config = JsonSerializer.SerializeToUtf8Bytes(Config(device), TelemetryJson.Default.MqttDeviceConfig);
-            session.TryEnqueueApplicationMessage(Message(topics.Config, config), out _);
+            subscriber.Deliver(Message(topics.Config, JsonSerializer.SerializeToUtf8Bytes(Config(device), TelemetryJson.Default.MqttDeviceConfig)));
         }
     }
 
@@ -314,23 +364,19 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
             _options.MaxMessageBytes, o.MaxDeviceBatchReadings, _options.MessagesPerSecond, _options.MessageBurst, o.MaxClockSkewMs, o.MaxReadingAgeMs);
     }
 
-    private static MqttApplicationMessage Message(string topic, byte[] json, byte[]? correlation = null) => new()
+    /// <param name="qos">Results go at QoS 0: the PUBACK is the acknowledgement, and a result lost with the connection comes back, as "duplicate", when the device sends the message again.</param>
+    private static MqttApplicationMessage Message(string topic, byte[] json, byte[]? correlation = null, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) => new()
     {
         Topic = topic,
         PayloadSegment = json,
         ContentType = "application/json",
         PayloadFormatIndicator = MqttPayloadFormatIndicator.CharacterData,
-        QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+        QualityOfServiceLevel = qos,
         CorrelationData = correlation,
     };
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
-        if (string.IsNullOrEmpty(e.ClientId))
-        {
-            // The node's own messages (results, receipts) go out as published.
-            return;
-        }
         // Nothing a client publishes is routed to other clients.
         e.ProcessPublish = false;
         var started = Stopwatch.GetTimestamp();
@@ -341,7 +387,17 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
             return;
         }
         _presence.Message(device, _clock.GetUtcNow());
-        var (reason, result, code, transient) = await HandleReadingsAsync(e, device).ConfigureAwait(false);
+        (MqttPubAckReasonCode Reason, byte[]? Result, string? Code, bool Transient) outcome;
+        try
+        {
+            outcome = await HandleReadingsAsync(e, device).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            LogPublishFailed(failure, e.ClientId);
+            outcome = Refuse(MqttPubAckReasonCode.UnspecifiedError, ErrorCodes.Internal, "the node failed to handle this message; it has been logged. Nothing of it was acknowledged: send it again", transient: true);
+        }
+        var (reason, result, code, transient) = outcome;
         e.Response.ReasonCode = reason;
         if (code is not null)
         {
@@ -350,11 +406,14 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
         }
         _presence.CountOutcome(code is null ? "accepted" : reason == MqttPubAckReasonCode.ImplementationSpecificError ? "partly_refused" : "refused");
         var message = e.ApplicationMessage;
-        if (result is not null && _server is { } server)
+        if (result is not null && _subscribers.TryGetValue(e.ClientId, out var subscriber))
         {
             var topics = new MqttTopics(_node.Genesis.ChainId, device);
             var to = message.ResponseTopic is { } responseTopic && IsUnderResults(topics, responseTopic) ? responseTopic : topics.Results;
-            await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(Message(to, result, message.CorrelationData)), e.CancellationToken).ConfigureAwait(false);
+            if (subscriber.Has(to))
+            {
+                subscriber.Deliver(Message(to, result, message.CorrelationData, MqttQualityOfServiceLevel.AtMostOnce));
+            }
         }
         // MQTT 3.1.1 has no reason codes in a PUBACK: a message that may succeed later gets none, and the client sends it again.
         if (transient && e.SessionItems[V5Item] is not true && message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
@@ -439,11 +498,20 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
         var onlyRejected = message.UserProperties?.Any(p => p.Name == "results" && System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span) == ReadingUploadStatus.Rejected.Text()) == true;
         var response = ReadingIngest.Response(outcomes, onlyRejected);
         _node.Metrics.CountReadings(response.Accepted, response.Duplicates, response.Rejected);
-        var json = JsonSerializer.SerializeToUtf8Bytes(response, TelemetryJson.Default.ReadingUploadResponse);
+        // The counts ride on the PUBACK too (MQTT 5 user properties); asked for the refused only, with none refused, that is the whole answer.
+        e.Response.UserProperties =
+        [
+            new MqttUserProperty("accepted", Count(response.Accepted)),
+            new MqttUserProperty("duplicates", Count(response.Duplicates)),
+            new MqttUserProperty("rejected", Count(response.Rejected)),
+        ];
+        var json = onlyRejected && response.Rejected == 0 ? null : JsonSerializer.SerializeToUtf8Bytes(response, TelemetryJson.Default.ReadingUploadResponse);
         return response.Rejected == 0
             ? (MqttPubAckReasonCode.Success, json, null, false)
             : (MqttPubAckReasonCode.ImplementationSpecificError, json, "READINGS_REFUSED", false);
     }
+
+    private static ReadOnlyMemory<byte> Count(int n) => System.Text.Encoding.ASCII.GetBytes(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static (MqttPubAckReasonCode, byte[]?, string?, bool) Refuse(MqttPubAckReasonCode reason, string code, string detail, bool transient = false) =>
         (reason, JsonSerializer.SerializeToUtf8Bytes(new MqttRefusal(code, detail), TelemetryJson.Default.MqttRefusal), code, transient);
@@ -493,19 +561,21 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
     /// <summary>Each newly anchored reading of a device subscribed to its receipts, as one message with its receipt.</summary>
     private void PublishReceipts(IReadOnlyList<AnchorRecord> anchors)
     {
-        if (_receiptSubscribers.IsEmpty || _server is not { } server)
+        var chainId = _node.Genesis.ChainId;
+        var wanting = _subscribers.Values.Where(s => s.Has(new MqttTopics(chainId, s.Device).Receipts)).ToList();
+        if (wanting.Count == 0)
         {
             return;
         }
-        var devices = _receiptSubscribers.Values.ToHashSet();
-        _ = Task.Run(async () =>
+        var devices = wanting.GroupBy(s => s.Device).ToDictionary(g => g.Key, g => g.ToList());
+        _ = Task.Run(() =>
         {
             foreach (var anchor in anchors)
             {
                 var readings = _node.Readings.ReadIngestRange(anchor.FirstIngest, anchor.LastIngest, int.MaxValue);
                 foreach (var stored in readings)
                 {
-                    if (!devices.Contains(stored.Reading.Device))
+                    if (!devices.TryGetValue(stored.Reading.Device, out var sessions))
                     {
                         continue;
                     }
@@ -515,8 +585,10 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
                         continue;
                     }
                     var json = JsonSerializer.SerializeToUtf8Bytes(receipt, ClientJsonContext.Default.ProofDocument);
-                    await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(Message(new MqttTopics(_node.Genesis.ChainId, stored.Reading.Device).Receipts, json)))
-                        .ConfigureAwait(false);
+                    foreach (var session in sessions)
+                    {
+                        session.Deliver(Message(new MqttTopics(chainId, stored.Reading.Device).Receipts, json));
+                    }
                 }
             }
         });
@@ -530,6 +602,9 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Debug, Message = "MQTT CONNECT of '{ClientId}' refused: {Code} {Detail}")]
     private partial void LogConnectRefused(string clientId, string code, string? detail);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Error, Message = "An MQTT readings message of {ClientId} could not be handled")]
+    private partial void LogPublishFailed(Exception exception, string clientId);
 
     [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "Device {Device} was revoked at height {Height}: its MQTT session {ClientId} is closed")]
     private partial void LogRevokedDisconnected(string device, string clientId, ulong height);
