@@ -6,15 +6,20 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # The consortium tests run a real etcd cluster (Debian's etcd-server); the explorer's browser
-# tests drive Debian's chromium. Fail, never skip, without them.
+# tests drive Debian's chromium; the MQTT tests use mosquitto_pub and mosquitto_sub as a third-party
+# device would. Fail, never skip, without them.
 missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} (needed by the consortium and browser tests)"
+  echo "installing ${missing[*]} (needed by the consortium, browser and MQTT tests)"
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
+
+# A test holds 5,000 idle MQTT connections: both ends' descriptors live in one test process.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -28,7 +28,7 @@ public class CliModuleTests
         var modules = CliModules.Load(ModuleCatalog.Create());
         Assert.Equal(ModuleCatalog.Create().All.Select(m => m.Name), modules.Select(m => m.Module));
         var device = Assert.Single(CliModules.Commands(modules), c => c.Name == "device");
-        Assert.Equal(["register", "prove", "list", "show", "transfer", "revoke", "send", "import", "history", "latest", "receipt"], device.Subcommands.Select(c => c.Name));
+        Assert.Equal(["register", "prove", "list", "show", "transfer", "revoke", "send", "import", "mqtt-password", "history", "latest", "receipt"], device.Subcommands.Select(c => c.Name));
     }
 
     [Fact]

@@ -74,6 +74,16 @@ public sealed class MqttTests : IAsyncLifetime
         Assert.Equal(Port, endpoint.Port);
         Assert.Equal($"tl/{ChainId}/d/", endpoint.TopicPrefix);
         Assert.Equal(1, endpoint.DevicesConnected);
+
+        // The explorer's device page says the device is connected and when it last sent.
+        var page = await Node.CreateClient().GetStringAsync($"/devices/{key.Address}");
+        Assert.Contains("data-mqtt-connected", page, StringComparison.Ordinal);
+        Assert.Contains("data-mqtt-last", page, StringComparison.Ordinal);
+        await device.DisconnectAsync();
+        await WaitUntil(() => Node.Services.GetRequiredService<MqttPresence>().Clients(key.Address).Length == 0);
+        page = await Node.CreateClient().GetStringAsync($"/devices/{key.Address}");
+        Assert.DoesNotContain("data-mqtt-connected", page, StringComparison.Ordinal);
+        Assert.Contains("not connected", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,7 +198,7 @@ public sealed class MqttTests : IAsyncLifetime
 
         var e = await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Contains("DEVICE_REVOKED", e.ReasonString ?? "", StringComparison.Ordinal);
-        await WaitUntil(() => Node.Services.GetRequiredService<MqttPresence>().Clients(key.Address).Count == 0);
+        await WaitUntil(() => Node.Services.GetRequiredService<MqttPresence>().Clients(key.Address).Length == 0);
     }
 
     [Fact]
@@ -300,9 +310,9 @@ public sealed class MqttTests : IAsyncLifetime
         var connack = new byte[4];
         await stream.ReadExactlyAsync(connack);
         Assert.Equal([0x20, 0x02, 0x00, 0x00], connack);
-        await WaitUntil(() => Node.Services.GetRequiredService<MqttPresence>().Clients(key.Address).Count == 1);
+        await WaitUntil(() => Node.Services.GetRequiredService<MqttPresence>().Clients(key.Address).Length == 1);
         Assert.Equal(0, await stream.ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
-        await WaitUntil(() => Node.Services.GetRequiredService<MqttPresence>().Clients(key.Address).Count == 0);
+        await WaitUntil(() => Node.Services.GetRequiredService<MqttPresence>().Clients(key.Address).Length == 0);
     }
 
     [Fact]
@@ -367,6 +377,64 @@ public sealed class MqttTests : IAsyncLifetime
                 socket.Dispose();
             }
             await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Devices_connect_over_tls_with_the_certificate_from_the_nodes_configuration()
+    {
+        using var ecdsa = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", ecdsa, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(Path.GetTempPath(), $"tl-mqtt-{Guid.NewGuid():N}.pfx");
+        await File.WriteAllBytesAsync(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "pass"));
+        int tlsPort;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            tlsPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var node = new TelemetryFixture(new TestNode
+        {
+            Configure = b =>
+            {
+                b.UseSetting("Node:Mqtt:TlsPort", tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                b.UseSetting("Node:Mqtt:CertificatePath", path);
+                b.UseSetting("Node:Mqtt:CertificatePassword", "pass");
+            },
+        });
+        try
+        {
+            await node.InitializeAsync();
+            var broker = node.Node.Services.GetRequiredService<MqttBroker>();
+            Assert.Equal(tlsPort, broker.TlsPort);
+            var (key, signer) = await node.NewDeviceAsync();
+            var seen = new List<string>();
+            await using var device = await DeviceMqttClient.ConnectAsync(new DeviceMqttOptions("127.0.0.1", tlsPort, node.Node.Genesis.ChainId, key, Tls: true,
+                ValidateServer: (_, presented, _, _) =>
+                {
+                    seen.Add(presented?.GetCertHashString() ?? "");
+                    return presented?.GetCertHashString() == certificate.GetCertHashString();
+                }));
+
+            var result = await device.UploadAsync([signer.Sign(node.EvReading(signer))], []);
+
+            Assert.Equal(1, result.Response!.Accepted);
+            Assert.Equal([certificate.GetCertHashString()], seen.Distinct());
+            using var plain = new MqttClientFactory().CreateMqttClient();
+            // The plain port still serves too; a client speaking plain MQTT to the TLS port gets nowhere.
+            var wrong = await Assert.ThrowsAnyAsync<Exception>(() => plain.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", tlsPort)
+                .WithClientId(key.Address.ToString()).WithCredentials(key.Address.ToString(), MqttConnectProof.Create(key, node.Node.Genesis.ChainId, DateTimeOffset.UtcNow))
+                .WithTimeout(TimeSpan.FromSeconds(3)).Build()));
+            Assert.NotNull(wrong);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            File.Delete(path);
         }
     }
 

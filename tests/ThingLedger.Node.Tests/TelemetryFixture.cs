@@ -15,7 +15,7 @@ public sealed class TelemetryFixture : IAsyncLifetime
     }
 
     /// <summary>Over a node with settings of its own.</summary>
-    public TelemetryFixture(TestNode node) => Node = node;
+    internal TelemetryFixture(TestNode node) => Node = node;
 
     public TestNode Node { get; }
 

@@ -3,6 +3,7 @@ using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Telemetry;
+using Mqtt = ThingLedger.Node.Telemetry.Mqtt;
 using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Modules.Telemetry;
@@ -11,8 +12,11 @@ namespace ThingLedger.Node.Modules.Telemetry;
 /// Readings stored at this node, their anchors, and the schemas and screening models on chain:
 /// the one place the telemetry module's API and explorer pages read from.
 /// </summary>
-public sealed class TelemetryQueries(LedgerStore store, ReadingStore readings, LedgerNode node)
+public sealed class TelemetryQueries(LedgerStore store, ReadingStore readings, LedgerNode node, Mqtt.MqttPresence mqtt)
 {
+    /// <summary>The device's MQTT sessions at this node and its last message, or null when it never connected since the node started.</summary>
+    public Mqtt.MqttDeviceState? Connection(Address device) => mqtt.Find(device);
+
     private SchemaCache Schemas => node.Schemas;
 
     public (long Readings, int Devices) Counts() => readings.Counts();

@@ -294,8 +294,8 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// A client's session and the topics it subscribed to. The node delivers its messages for a
-    /// device straight to the sessions that asked for them, rather than matching every message
-    /// against every session's subscriptions: a result goes only to the session that published.
+    /// device straight to that device's sessions that asked for them, rather than matching every
+    /// message against every session's subscriptions.
     /// </summary>
     private sealed class Subscriber(Address device, MqttSessionStatus session)
     {
@@ -406,13 +406,18 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
         }
         _presence.CountOutcome(code is null ? "accepted" : reason == MqttPubAckReasonCode.ImplementationSpecificError ? "partly_refused" : "refused");
         var message = e.ApplicationMessage;
-        if (result is not null && _subscribers.TryGetValue(e.ClientId, out var subscriber))
+        if (result is not null)
         {
+            // To every session of the device subscribed to the result's topic (a monitor beside the device sees them too); nobody else may subscribe to it.
             var topics = new MqttTopics(_node.Genesis.ChainId, device);
             var to = message.ResponseTopic is { } responseTopic && IsUnderResults(topics, responseTopic) ? responseTopic : topics.Results;
-            if (subscriber.Has(to))
+            MqttApplicationMessage? answer = null;
+            foreach (var clientId in _presence.Clients(device))
             {
-                subscriber.Deliver(Message(to, result, message.CorrelationData, MqttQualityOfServiceLevel.AtMostOnce));
+                if (_subscribers.TryGetValue(clientId, out var subscriber) && subscriber.Has(to))
+                {
+                    subscriber.Deliver(answer ??= Message(to, result, message.CorrelationData, MqttQualityOfServiceLevel.AtMostOnce));
+                }
             }
         }
         // MQTT 3.1.1 has no reason codes in a PUBACK: a message that may succeed later gets none, and the client sends it again.

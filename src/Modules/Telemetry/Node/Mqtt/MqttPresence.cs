@@ -47,7 +47,17 @@ public sealed class MqttPresence : IMetricsSource
     }
 
     /// <summary>The client ids of the device's open sessions.</summary>
-    public IReadOnlyList<string> Clients(Address device) => Find(device)?.ClientIds ?? [];
+    public string[] Clients(Address device)
+    {
+        if (!_devices.TryGetValue(device, out var entry))
+        {
+            return [];
+        }
+        lock (entry)
+        {
+            return [.. entry.Clients];
+        }
+    }
 
     public int DevicesConnected => _devices.Values.Count(e =>
     {
