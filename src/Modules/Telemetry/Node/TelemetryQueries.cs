@@ -3,8 +3,8 @@ using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Node.Chain;
 using ThingLedger.Node.Telemetry;
-using Mqtt = ThingLedger.Node.Telemetry.Mqtt;
 using ThingLedger.Storage;
+using Mqtt = ThingLedger.Node.Telemetry.Mqtt;
 
 namespace ThingLedger.Node.Modules.Telemetry;
 
