@@ -61,6 +61,7 @@ internal static class SetupCommands
             "Example: thingledger node run --data ./chain --urls http://127.0.0.1:7070\n" +
             "Beside a running demo: thingledger node run --data ./chain --port 7071, then thingledger … --node http://127.0.0.1:7071\n" +
             "Consortium peer: thingledger node run --data ./org1 --ordering etcd --etcd http://127.0.0.1:2379 --peers http://127.0.0.1:7072\n" +
+            "Devices connect over MQTT on 127.0.0.1:1883 (a free port if that one is taken; --Node:Mqtt:Port=N, --Node:Mqtt:Enabled=false; docs/TELEMETRY.md)\n" +
             "Any other setting as --Section:Key=value, e.g. --Node:MinFreeDiskBytes=1073741824 --Logging:LogLevel:Default=Debug (docs/ERRORS.md, NodeOptions)")
             .With(urls, port, interval, maxTxs, ordering, etcd, peers, retain);
         run.TreatUnmatchedTokensAsErrors = false;

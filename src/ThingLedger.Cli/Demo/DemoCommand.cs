@@ -68,7 +68,8 @@ internal static class DemoCommand
                 ? $"  [grey]registered a simulated fleet of {registered} (12 EVs, 8 smart meters, 5 washing machines) that sends signed readings[/]"
                 : $"  [grey]resuming the simulated fleet: {fleet.Devices.Count - registered} of its {fleet.Devices.Count} devices were registered before, {registered} now[/]");
             await DemoCredits.RunAsync(client, world, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
-            PrintUrls(url, directory, fleet.Devices[0]);
+            var mqtt = await client.GetMqttEndpointAsync(linked.Token).ConfigureAwait(false);
+            PrintUrls(url, directory, fleet.Devices[0], $"mqtt://{mqtt.Address}:{mqtt.Port} (topics tl/{status.ChainId}/d/<device>/…)");
             if (seconds > 0)
             {
                 stop.CancelAfter(TimeSpan.FromSeconds(seconds));
@@ -98,10 +99,11 @@ internal static class DemoCommand
         return 0;
     }
 
-    private static void PrintUrls(string url, string directory, SimulatedDevice car)
+    private static void PrintUrls(string url, string directory, SimulatedDevice car, string mqtt)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("what").AddColumn("where");
         table.AddRow("explorer (open in a browser)", url + "/");
+        table.AddRow("MQTT for devices (the fleet is connected)", mqtt);
         table.AddRow("a simulated car in the explorer", $"{url}/devices/{car.Key.Address}");
         table.AddRow("node API", url + "/v1/status");
         table.AddRow("API explorer (Swagger UI)", url + "/swagger");
