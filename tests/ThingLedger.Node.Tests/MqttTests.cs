@@ -294,6 +294,36 @@ public sealed class MqttTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Over_mqtt_3_1_1_a_message_refused_for_now_gets_no_puback_and_the_connection_closes()
+    {
+        var (key, signer) = await _fixture.NewDeviceAsync();
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(RawOptions(key, MqttProtocolVersion.V311));
+        var topics = new MqttTopics(ChainId, key.Address);
+
+        var acknowledged = 0;
+        Exception? dropped = null;
+        for (var i = 0; i < 20 && dropped is null; i++)
+        {
+            try
+            {
+                var answer = await client.PublishAsync(Publish(topics.Readings, Canonical.Encode(new ReadingUpload([signer.Sign(_fixture.EvReading(signer))], []))));
+                Assert.True(answer.IsSuccess);
+                acknowledged++;
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                dropped = e;
+            }
+        }
+
+        // A burst of 8: the ninth or so is over the rate. 3.1.1 cannot say so in a PUBACK, so there is none and the client will send it again.
+        Assert.NotNull(dropped);
+        Assert.InRange(acknowledged, 8, 12);
+        Assert.Equal(acknowledged, (await HistoryAsync(key.Address)).Count);
+    }
+
+    [Fact]
     public async Task A_connection_that_never_sends_connect_or_falls_silent_is_closed()
     {
         var (key, _) = await _fixture.NewDeviceAsync();
