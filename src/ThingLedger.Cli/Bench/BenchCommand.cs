@@ -87,8 +87,7 @@ internal static class BenchCommand
             [
                 $"--Node:MaxUploadReadings={Math.Max(options.UploadReadings, 50_000)}",
                 $"--Node:MaxDeviceBatchReadings={Math.Max(options.BatchSize, 256)}",
-                // The benchmark measures capacity: the per-device MQTT rate limit is lifted, a free port used.
-                "--Node:Mqtt:Port=0",
+                // The benchmark measures capacity: the per-device MQTT rate limit is lifted.
                 "--Node:Mqtt:MessagesPerSecond=1000000",
                 "--Node:Mqtt:MessageBurst=1000000",
                 $"--Node:Mqtt:MaxConnections={options.Devices + 100}",
@@ -292,6 +291,8 @@ internal static class BenchCommand
                 "--urls=http://127.0.0.1:0",
                 $"--Node:DataDirectory={directory}",
                 "--Logging:LogLevel:Default=Warning",
+                // Its devices, if any, connect to a broker on a free port: 1883 may be another node's.
+                "--Node:Mqtt:Port=0",
                 .. settings,
             ]);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -84,13 +84,22 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_listener]);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
-        _server.ClientConnectedAsync += e =>
+        _server.ClientConnectedAsync += async e =>
         {
-            if (DeviceOf(e.SessionItems) is { } device)
+            if (DeviceOf(e.SessionItems) is not { } device)
             {
-                _presence.Connected(device, e.ClientId, _clock.GetUtcNow());
+                return;
             }
-            return Task.CompletedTask;
+            _presence.Connected(device, e.ClientId, _clock.GetUtcNow());
+            // A revocation that committed between the CONNECT's check and now found no session to close: close it here.
+            if (DevicesModule.ReadDevice(_node.Store, device) is { Status: DeviceStatus.Revoked } revoked && _server is { } server)
+            {
+                await server.DisconnectClientAsync(e.ClientId, new MqttServerClientDisconnectOptions
+                {
+                    ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+                    ReasonString = $"{DevicesErrors.DeviceRevoked}: device {device} was revoked at height {revoked.RevokedAt}",
+                }).ConfigureAwait(false);
+            }
         };
         _server.ClientDisconnectedAsync += e =>
         {
