@@ -143,7 +143,10 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
         await Expect(page.Locator("[data-tokens]")).ToContainTextAsync("VOLT");
         await Expect(page.Locator("[data-tokens]")).ToContainTextAsync("KWH");
         await page.Locator("[data-tokens] a[href='/tokens/VOLT']").ClickAsync();
-        var supply = System.Numerics.BigInteger.Parse(await page.Locator("[data-supply]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        // In token units with the symbol, not the ledger's smallest units bare.
+        var shown = await page.Locator("[data-supply]").InnerTextAsync();
+        Assert.EndsWith(" VOLT", shown, StringComparison.Ordinal);
+        var supply = decimal.Parse(shown[..^" VOLT".Length], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(supply > 0, "VOLT has been minted");
         await Expect(page.Locator("[data-holders] tbody tr").First).ToBeVisibleAsync();
         await ExplorerFixture.ScreenshotAsync(page, "token");
@@ -185,7 +188,7 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
 
         await page.GotoAsync(explorer.Url + "/rewards");
         await Expect(page.Locator("[data-programmes]")).ToContainTextAsync("drive-share");
-        await Expect(page.Locator("[data-programmes]")).ToContainTextAsync("1 per 1000 of ev@1 distance_km");
+        await Expect(page.Locator("[data-programmes]")).ToContainTextAsync("1 VOLT per 1000 of ev@1 distance_km");
         await page.CloseAsync();
     }
 

@@ -86,7 +86,7 @@ public sealed class ExplorerPageTests : IDisposable
     {
         var admin = await _node.AccountAsync(_node.Admin("voltmotors"));
         using var client = _node.Client();
-        var tx = admin.Sign(Operations.CreateToken("PTS", "Points", 0, Execution.Roles.Admin, 0));
+        var tx = admin.Sign(Operations.CreateToken("PTS", "Points", 2, Execution.Roles.Admin, 0));
         Assert.Equal(TxState.Committed, (await client.SubmitAsync(tx, wait: true)).Status);
         var txId = tx.Id;
         var block = await client.GetTxAsync(txId);
@@ -109,6 +109,8 @@ public sealed class ExplorerPageTests : IDisposable
         var (tokenStatus, tokenHtml) = await GetAsync("/tokens/PTS");
         Assert.Equal(HttpStatusCode.OK, tokenStatus);
         Assert.Contains(txId.ToString()[..14], tokenHtml, StringComparison.Ordinal);
+        // Amounts in the token's units with its symbol: nothing minted yet, two decimals.
+        Assert.Contains("data-supply>0.00 PTS<", tokenHtml, StringComparison.Ordinal);
     }
 
     [Fact]

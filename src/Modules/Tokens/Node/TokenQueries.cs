@@ -15,6 +15,13 @@ public sealed class TokenQueries(LedgerStore store)
 
     public TokenRecord? Token(string symbol) => Identifiers.IsSymbol(symbol) ? TokensModule.ReadToken(store, symbol) : null;
 
+    /// <summary>An amount in the token's units with its symbol ("0.222812 CCEV"), as people read it; the smallest units when the token is unknown.</summary>
+    public string Amount(string symbol, UInt128 amount) => Amount(Token(symbol), symbol, amount);
+
+    /// <summary>As <see cref="Amount(string, UInt128)"/> for a token already read.</summary>
+    public static string Amount(TokenRecord? token, string symbol, UInt128 amount) =>
+        token is null ? TokensModule.Text(amount) : $"{Client.TokenUnits.Format(amount, token.Decimals)} {symbol}";
+
     /// <summary>A token's holders in address order after the cursor <paramref name="after"/>.</summary>
     public Page<(string Holder, UInt128 Balance)> Holders(string symbol, string? after, int limit)
     {
