@@ -26,6 +26,9 @@ public interface IModule
     /// <summary>The event types it emits (each of this module), with the index topic of each attribute.</summary>
     IReadOnlyList<EventType> Events => [];
 
+    /// <summary>What it stores under which key prefix, so its state is shown decoded (<see cref="StateDescriber"/>).</summary>
+    IReadOnlyList<StateRecordType> StateRecords => [];
+
     /// <summary>Writes the module's genesis state.</summary>
     void InitGenesis(Genesis genesis, StateView state);
 }

@@ -41,6 +41,14 @@ public sealed class CarbonModule(ITokenLedger tokens, IDeviceRegistry devices, I
 
     public IReadOnlyList<EventType> Events => CarbonEvents.All;
 
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of(MethodologiesPrefix, "methodology", MethodologyRecord.Read),
+        StateRecordType.Of(ClaimsPrefix, "claim", ClaimRecord.Read),
+        StateRecordType.Of(CreditsPrefix, "credit token", CreditRecord.Read),
+        StateRecordType.Of(RetirementsPrefix, "retirement", RetirementRecord.Read),
+    ];
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(RegisterMethodology, Methodology.Read, DoRegister, static m =>
             [F.Text("methodology", m.Id), F.Text("name", m.Name), F.Text("schema", m.SchemaRef), F.Org(m.VerifierOrg, "verifier"),

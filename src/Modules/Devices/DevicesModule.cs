@@ -26,6 +26,14 @@ public sealed class DevicesModule : IModule, IDeviceRegistry
 
     public IReadOnlyList<EventType> Events => DevicesEvents.All;
 
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of(DevicesPrefix, "device", DeviceRecord.Read),
+        StateRecordType.Text("devices/serial/", "device id of a serial"),
+        StateRecordType.Marker("devices/by-owner/", "index entry: a device of its owner"),
+        StateRecordType.Marker("devices/by-org/", "index entry: a device of its organisation"),
+    ];
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Register, RegisterDevicePayload.Read, DoRegister, static p =>
             [F.Device(p.PublicKey.ToAddress()), F.Text("model", p.Model), F.Text("serial", p.Serial), F.Account("owner", p.Owner),

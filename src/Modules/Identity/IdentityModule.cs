@@ -25,6 +25,16 @@ public sealed partial class IdentityModule : IModule, IMembershipDirectory
 
     public IReadOnlyList<EventType> Events => IdentityEvents.All;
 
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of(OrgsPrefix, "organisation", OrgRecord.Read),
+        StateRecordType.Of("identity/member/", "member", MemberRecord.Read),
+        StateRecordType.Marker("identity/org-member/", "index entry: a member of its organisation"),
+        StateRecordType.Of(ProposalsPrefix, "membership proposal", ProposalRecord.Read),
+        StateRecordType.Of("identity/epoch/", "validator set", EpochRecord.Read),
+        StateRecordType.Number(LatestEpochKey, "latest validator epoch"),
+    ];
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(AddMember, MemberRolesPayload.Read, Add, DescribeRoles, Access.Members)
         .Add(UpdateMember, MemberRolesPayload.Read, Update, DescribeRoles, Access.Members)

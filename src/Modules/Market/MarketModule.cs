@@ -28,6 +28,14 @@ public sealed class MarketModule(ITokenLedger tokens) : IModule
 
     public IReadOnlyList<EventType> Events => MarketEvents.All;
 
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of("market/order/", "order", OrderRecord.Read),
+        StateRecordType.Of("market/book/", "order book side", BookSide.Read),
+        StateRecordType.Of("market/trade/", "trade", TradeRecord.Read),
+        StateRecordType.Number("market/trades/", "trades in the pair"),
+    ];
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Place, PlaceOrderPayload.Read, DoPlace, static p =>
             [new("pair", $"{p.Base}/{p.Quote}", $"/market/{p.Base}/{p.Quote}"), F.Text("side", Enum.IsDefined(p.Side) ? p.Side.Text() : $"unknown ({(byte)p.Side})"),

@@ -34,6 +34,16 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
 
     public IReadOnlyList<EventType> Events => RewardsEvents.All;
 
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of(ProgrammesPrefix, "programme", ProgrammeRecord.Read),
+        StateRecordType.Of("rewards/enrolled/", "enrolments", EnrolmentsRecord.Read),
+        StateRecordType.Of("rewards/carry/", "carried units", CarryRecord.Read),
+        StateRecordType.Amount("rewards/paid/", "paid in the period (smallest units)"),
+        StateRecordType.Account("rewards/onboarded/", "onboarding reward paid to"),
+        StateRecordType.Account("rewards/referred/", "referral reward paid to"),
+    ];
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(CreateOp, Programme.Read, DoCreate, static p =>
             [F.Text("programme", p.Id), F.Token(p.Token), F.Text("budget", TokensModule.Text(p.Budget)),

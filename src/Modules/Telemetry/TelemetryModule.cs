@@ -34,6 +34,16 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
 
     public IReadOnlyList<EventType> Events => TelemetryEvents.All;
 
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of(SchemasPrefix, "schema", SchemaRecord.Read),
+        StateRecordType.Of(ModelsPrefix, "screening model", ModelRecord.Read),
+        StateRecordType.Of("telemetry/custodian/", "custodian", CustodianRecord.Read),
+        StateRecordType.Of("telemetry/device/", "device telemetry", DeviceTelemetryRecord.Read),
+        StateRecordType.Of("telemetry/totals/", "totals", TotalsRecord.Read),
+        StateRecordType.Of("telemetry/day/", "day totals", DayTotalsRecord.Read),
+    ];
+
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(RegisterSchema, TelemetrySchema.Read, DoRegister, static p =>
             [F.Text("schema", p.Ref), .. p.Fields.Select(f => F.Text("field " + f.Name,

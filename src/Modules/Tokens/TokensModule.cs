@@ -27,6 +27,12 @@ public sealed class TokensModule : IModule
 
     public IReadOnlyList<EventType> Events => TokensEvents.All;
 
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of(TokensPrefix, "token", TokenRecord.Read),
+        StateRecordType.Amount("tokens/balance/", "balance (smallest units)"),
+    ];
+
     /// <summary>The surface other modules move, issue and destroy tokens through.</summary>
     public ITokenLedger Ledger => _ledger;
 

@@ -114,7 +114,7 @@ internal static class ChainCommands
                     }
                     else
                     {
-                        Output.Fields($"state {entry.Key}", ("present", entry.Present), ("value (hex)", entry.Value), ("block", entry.Height));
+                        Output.Fields($"state {entry.Key}", [("present", entry.Present), .. Decoded(entry), ("value (hex)", entry.Value), ("block", entry.Height)]);
                         Report(result);
                     }
                     return result.Ok ? 0 : CliRunner.Refused;
@@ -125,12 +125,18 @@ internal static class ChainCommands
                 }
                 else
                 {
-                    Output.Fields($"state {entry.Key}", ("value (hex)", entry.Value), ("block", entry.Height));
+                    Output.Fields($"state {entry.Key}", [.. Decoded(entry), ("value (hex)", entry.Value), ("block", entry.Height)]);
                 }
                 return 0;
             });
         return new Command("state", "Authenticated state.").With(get);
     }
+
+    /// <summary>The value's kind and fields as the owning module decodes them (none when it does not).</summary>
+    private static IEnumerable<(string, object?)> Decoded(Client.Contracts.StateEntryView entry) =>
+        entry.Decoded is not { } fields
+            ? []
+            : [("kind", entry.Kind), .. fields.Select(f => ((string)("  " + f.Name), (object?)f.Value))];
 
     public static Command Verify()
     {

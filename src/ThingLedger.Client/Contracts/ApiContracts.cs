@@ -66,7 +66,11 @@ public sealed record BlockView(
     ulong Height, string Hash, string PreviousHash, ulong Timestamp, uint TxCount, string TxRoot, string ReceiptsRoot,
     string StateRoot, List<AttestationView> Certificate, List<TxView>? Txs);
 
-public sealed record StateEntryView(string Key, bool Present, string? Value, ulong Height, ProofDocument? Proof);
+/// <summary>A state entry: its value in hex and, when the module that owns the key describes it, what kind of value it is and its fields.</summary>
+public sealed record StateEntryView(string Key, bool Present, string? Value, ulong Height, ProofDocument? Proof, string? Kind = null, List<StateFieldView>? Decoded = null);
+
+/// <summary>One field of a decoded state value.</summary>
+public sealed record StateFieldView(string Name, string Value);
 
 public sealed record AccountView(string Address, ulong Nonce, MemberView? Member);
 

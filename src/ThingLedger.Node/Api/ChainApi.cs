@@ -86,7 +86,10 @@ internal static class ChainApi
         {
             return Problems.NotFound($"no value at '{key}' (ask with proof=true for a proof of absence)");
         }
-        return TypedResults.Ok(new StateEntryView(key, value is not null, value is null ? null : Convert.ToHexStringLower(value), head.Height, document));
+        // Decoded by the module that owns the key, so a person reads fields, not hex.
+        var described = value is null ? null : Execution.StateDescriber.Describe(node.Machine.Modules, key, value);
+        return TypedResults.Ok(new StateEntryView(key, value is not null, value is null ? null : Convert.ToHexStringLower(value), head.Height, document,
+            described?.Kind, described is { } d ? [.. d.Fields.Select(f => new StateFieldView(f.Name, f.Value))] : null));
     }
 
     private static Ok<StatusView> Status(LedgerNode node)
