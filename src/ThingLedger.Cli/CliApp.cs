@@ -19,6 +19,7 @@ internal static class CliApp
         root.Options.Add(CommonOptions.Data);
         root.Options.Add(CommonOptions.Node);
         root.Options.Add(CommonOptions.Json);
+        root.Options.Add(CommonOptions.Wide);
         root.Options.Add(CommonOptions.GasLimit);
         // Each registered module adds its own commands (src/Modules/{Name}/Cli).
         root.With([

@@ -27,6 +27,12 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> Wide = new("--wide")
+    {
+        Description = "Print ids and hashes whole in tables, however wide the terminal (by default they are shortened with … when a table would not fit)",
+        Recursive = true,
+    };
+
     public static readonly Option<ulong> GasLimit = new("--gas-limit")
     {
         Description = "The most gas each tx signed may use (docs/WIRE-FORMAT.md \"Gas\"); raise it for a tx that fails with OUT_OF_GAS",

@@ -55,24 +55,62 @@ internal static class Output
         AnsiConsole.Write(table);
     }
 
+    /// <summary>--wide: ids and hashes whole in tables, however wide the terminal.</summary>
+    public static bool Wide { get; set; }
+
     public static void Rows(string title, string[] columns, IEnumerable<string?[]> rows)
     {
+        var cells = rows.Select(row => row.Select(c => c ?? "—").ToArray()).ToList();
+        if (cells.Count == 0)
+        {
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(title)}: none[/]");
+            return;
+        }
+        var shortened = !Wide && Fit(columns, cells, AnsiConsole.Profile.Width);
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
         foreach (var column in columns)
         {
             table.AddColumn(Markup.Escape(column));
         }
+        foreach (var row in cells)
+        {
+            table.AddRow([.. row.Select(Markup.Escape)]);
+        }
+        AnsiConsole.Write(table);
+        if (shortened)
+        {
+            AnsiConsole.MarkupLine("[grey]ids shortened with … to fit the terminal; --wide or --json prints them whole[/]");
+        }
+    }
+
+    /// <summary>
+    /// When the table would be wider than <paramref name="width"/>, shortens the ids and hashes in
+    /// it (tl… addresses, hex of 40 digits or more) to a prefix and … as the explorer shows them
+    /// (the explorer's search finds them by it), so none is split over lines; returns whether it
+    /// shortened any.
+    /// </summary>
+    internal static bool Fit(string[] columns, List<string[]> rows, int width)
+    {
+        int Needed() => 1 + Enumerable.Range(0, columns.Length).Sum(i => 3 + Math.Max(columns[i].Length, rows.Max(r => i < r.Length ? r[i].Length : 0)));
+        if (Needed() <= width)
+        {
+            return false;
+        }
         var any = false;
         foreach (var row in rows)
         {
-            table.AddRow(row.Select(c => Markup.Escape(c ?? "—")).ToArray());
-            any = true;
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (IsId(row[i]))
+                {
+                    row[i] = Node.Explorer.Fmt.Short(row[i], 16);
+                    any = true;
+                }
+            }
         }
-        if (!any)
-        {
-            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(title)}: none[/]");
-            return;
-        }
-        AnsiConsole.Write(table);
+        return any;
     }
+
+    private static bool IsId(string text) =>
+        text.Length >= 40 && (text.StartsWith("tl", StringComparison.Ordinal) ? text[2..] : text).All(char.IsAsciiHexDigitLower);
 }

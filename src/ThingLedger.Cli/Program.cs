@@ -1,4 +1,6 @@
 using ThingLedger.Cli;
 
 Output.ConfigureConsole();
-return await CliApp.Root().Parse(args).InvokeAsync();
+var parsed = CliApp.Root().Parse(args);
+Output.Wide = parsed.GetValue(CommonOptions.Wide);
+return await parsed.InvokeAsync();
