@@ -59,6 +59,73 @@ public sealed partial class ReadmeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_five_minute_tour_runs_as_written_against_the_demo()
+    {
+        var commands = Commands(Block("Then, in another terminal"));
+        Assert.True(commands.Count >= 10, string.Join('\n', commands));
+        AssertFree(7070);
+        var demo = CliProcess.StartInfo("demo");
+        demo.WorkingDirectory = _cwd;
+        var node = await NodeProcess.StartAsync(ThingLedger.Node.NodeApp.DefaultUrl, demo);
+        string? data = null;
+        try
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!node.Log.Contains("try, in another terminal", StringComparison.Ordinal))
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), "the demo did not finish setting up:\n" + node.Log);
+                await Task.Delay(200);
+            }
+            // What the demo prints and the tour refers to: its data folder ($DATA) and a simulated car's id.
+            data = DataFolder().Match(node.Log).Groups[1].Value;
+            var car = DeviceHistory().Match(node.Log).Groups[1].Value;
+            Assert.True(Directory.Exists(data) && car.Length > 0, node.Log);
+            using (var client = new Client.ThingLedgerClient(ThingLedger.Node.NodeApp.DefaultUrl))
+            {
+                // A person reads the id off the screen and types the receipt command a few seconds later.
+                while (true)
+                {
+                    try
+                    {
+                        await client.GetReadingReceiptAsync(Core.Crypto.Address.Parse(car), 3);
+                        break;
+                    }
+                    catch (Client.ThingLedgerException) when (deadline.Elapsed < TimeSpan.FromMinutes(4))
+                    {
+                        await Task.Delay(250);
+                    }
+                }
+            }
+            var transcript = new StringBuilder();
+            foreach (var line in commands)
+            {
+                var command = line.Replace("$DATA", data, StringComparison.Ordinal).Replace("<device id>", car, StringComparison.Ordinal);
+                var args = Words(command);
+                Assert.Equal("thingledger", args[0]);
+                var start = CliProcess.StartInfo([.. args.Skip(1)]);
+                start.WorkingDirectory = _cwd;
+                var (code, output) = await RunAsync(start, TimeSpan.FromSeconds(120));
+                transcript.AppendLine($"$ {command}\n{output}");
+                Assert.True(code == 0, $"`{command}` exited with {code}:\n{transcript}");
+            }
+            var all = transcript.ToString();
+            foreach (var expected in new[] { "VOLT", "KWH", "ev@1", "smart-meter@1", "washer@1", "EVLC" })
+            {
+                Assert.Contains(expected, all, StringComparison.Ordinal);
+            }
+            Assert.True(File.Exists(Path.Combine(_cwd, "reading.json")), "the receipt did not land in the reader's directory");
+        }
+        finally
+        {
+            node.Dispose();
+            if (data is { Length: > 0 } && Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
     /// <summary>The first ```sh block after the paragraph that starts with <paramref name="heading"/>.</summary>
     private static string Block(string heading)
     {
@@ -154,4 +221,10 @@ public sealed partial class ReadmeTests : IDisposable
 
     [GeneratedRegex(@"\btx ([0-9a-f]{64})\b")]
     private static partial Regex TxId();
+
+    [GeneratedRegex(@"data in (\S+)")]
+    private static partial Regex DataFolder();
+
+    [GeneratedRegex(@"thingledger device history (tl[0-9a-f]{48})")]
+    private static partial Regex DeviceHistory();
 }
