@@ -26,6 +26,26 @@ public sealed class TelemetryTests : IClassFixture<TelemetryFixture>
     }
 
     [Fact]
+    public async Task A_device_page_says_when_readings_were_recorded_long_after_they_were_measured()
+    {
+        using var client = _fixture.Node.Client();
+        var (live, liveSigner) = await _fixture.NewDeviceAsync();
+        var (buffered, bufferedSigner) = await _fixture.NewDeviceAsync();
+        var now = TelemetryFixture.Now;
+        var fresh = _fixture.EvReading(liveSigner, now);
+        var old = _fixture.EvReading(bufferedSigner, now - (3 * 3_600_000));
+        Assert.Equal(2, (await client.UploadReadingsAsync([liveSigner.Sign(fresh), bufferedSigner.Sign(old)], [])).Accepted);
+        await client.GetVerifiedReceiptAsync(live.Address, fresh.Sequence, _fixture.Node.Genesis, AnchorWait);
+        await client.GetVerifiedReceiptAsync(buffered.Address, old.Sequence, _fixture.Node.Genesis, AnchorWait);
+
+        var page = await _fixture.Node.CreateClient().GetStringAsync($"/devices/{buffered.Address}");
+        Assert.Contains("data-buffered", page, StringComparison.Ordinal);
+        Assert.Contains("reached the ledger hours or days later", page, StringComparison.Ordinal);
+        var livePage = await _fixture.Node.CreateClient().GetStringAsync($"/devices/{live.Address}");
+        Assert.DoesNotContain("data-buffered", livePage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_reading_signed_alone_is_stored_anchored_and_its_receipt_verifies_offline()
     {
         var (_, signer) = await _fixture.NewDeviceAsync();

@@ -45,6 +45,9 @@ public sealed class TelemetryQueries(LedgerStore store, ReadingStore readings, L
     /// <summary>What the chain records of a device's telemetry (anchored counts, daily summaries), or null before its first anchor.</summary>
     public DeviceTelemetryRecord? Summary(Address device) => TelemetryModule.ReadDevice(store, device);
 
+    /// <summary>When the anchor's block was cut (ms since the epoch): when the ledger recorded the readings it covers.</summary>
+    public ulong? AnchoredAt(AnchorRecord anchor) => store.GetHead(anchor.Height)?.Header.Timestamp;
+
     /// <summary>A reading's values named and scaled by its schema (v0, v1 … unscaled when the schema is unknown).</summary>
     public List<(string Name, string Value)> Values(Reading reading)
     {
