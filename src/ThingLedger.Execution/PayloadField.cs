@@ -8,9 +8,13 @@ namespace ThingLedger.Execution;
 /// to (docs/EXPLORER.md lists the routes). Every operation describes its payload with these
 /// (<see cref="OperationTable.Add{T}"/> requires it), so no tx shows up as undecoded bytes.
 /// </summary>
-public sealed record PayloadField(string Name, string Value, string? Href = null)
+/// <param name="AmountOf">For an amount of a token (in its smallest units): the token's symbol, so pages show it in the token's units.</param>
+public sealed record PayloadField(string Name, string Value, string? Href = null, string? AmountOf = null)
 {
     public static PayloadField Text(string name, string value) => new(name, value);
+
+    /// <summary>An amount of <paramref name="symbol"/> in its smallest units; shown in the token's units with its symbol.</summary>
+    public static PayloadField Amount(string name, UInt128 value, string symbol) => new(name, value.ToString(CultureInfo.InvariantCulture), null, symbol);
 
     public static PayloadField Number<T>(string name, T value) where T : IFormattable => new(name, value.ToString(null, CultureInfo.InvariantCulture));
 

@@ -46,11 +46,11 @@ public sealed class RewardsModule(ITokenLedger tokens, IDeviceRegistry devices, 
 
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(CreateOp, Programme.Read, DoCreate, static p =>
-            [F.Text("programme", p.Id), F.Token(p.Token), F.Text("budget", TokensModule.Text(p.Budget)),
+            [F.Text("programme", p.Id), F.Token(p.Token), F.Amount("budget", p.Budget, p.Token),
              F.Text("cap per period", $"{TokensModule.Text(p.CapPerPeriod)} per {p.PeriodDays} days"), F.Text("schema", p.SchemaRef),
              F.Text("per unit", p.PerUnit == UInt128.Zero ? "none" : $"{TokensModule.Text(p.PerUnit)} per {p.UnitSize} of {p.UnitField}"),
-             F.Text("per clean summary", TokensModule.Text(p.PerCleanSummary)), F.Text("onboarding", TokensModule.Text(p.Onboarding)),
-             F.Text("referral", TokensModule.Text(p.Referral))], Access.Members)
+             F.Amount("per clean summary", p.PerCleanSummary, p.Token), F.Amount("onboarding", p.Onboarding, p.Token),
+             F.Amount("referral", p.Referral, p.Token)], Access.Members)
         .Add(Enrol, ProgrammeDevicePayload.Read, DoEnrol, DescribeDevice)
         .Add(ClaimOnboarding, ProgrammeDevicePayload.Read, DoOnboarding, DescribeDevice)
         .Add(Refer, ReferPayload.Read, DoRefer, static p => [F.Text("programme", p.Programme), F.Account("referrer", p.Referrer), F.Device(p.Device)]);

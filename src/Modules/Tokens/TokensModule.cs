@@ -41,12 +41,12 @@ public sealed class TokensModule : IModule
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Create, CreateTokenPayload.Read, DoCreate, static p =>
             [F.Token(p.Symbol), F.Text("name", p.Name), F.Number("decimals", p.Decimals), F.Text("mint roles", RoleNames.Format(p.MintRoles)),
-             F.Text("cap", p.Cap == 0 ? "none" : Text(p.Cap))], Access.Members)
+             p.Cap == 0 ? F.Text("cap", "none") : F.Amount("cap", p.Cap, p.Symbol)], Access.Members)
         .Add(Mint, TokenAmountPayload.Read, DoMint, DescribeAmount, Access.Members)
         .Add(TransferOp, TokenAmountPayload.Read, DoTransfer, DescribeAmount)
-        .Add(Burn, BurnPayload.Read, DoBurn, static p => [F.Token(p.Symbol), F.Text("amount", Text(p.Amount))]);
+        .Add(Burn, BurnPayload.Read, DoBurn, static p => [F.Token(p.Symbol), F.Amount("amount", p.Amount, p.Symbol)]);
 
-    private static F[] DescribeAmount(TokenAmountPayload p) => [F.Token(p.Symbol), F.Account("to", p.To), F.Text("amount", Text(p.Amount))];
+    private static F[] DescribeAmount(TokenAmountPayload p) => [F.Token(p.Symbol), F.Account("to", p.To), F.Amount("amount", p.Amount, p.Symbol)];
 
     private OperationTable? _operations;
 

@@ -111,6 +111,10 @@ public sealed class ExplorerPageTests : IDisposable
         Assert.Contains(txId.ToString()[..14], tokenHtml, StringComparison.Ordinal);
         // Amounts in the token's units with its symbol: nothing minted yet, two decimals.
         Assert.Contains("data-supply>0.00 PTS<", tokenHtml, StringComparison.Ordinal);
+        var mint = admin.Sign(Operations.Mint("PTS", fresh, 12_345));
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(mint, wait: true)).Status);
+        var (_, mintHtml) = await GetAsync($"/txs/{mint.Id}");
+        Assert.Contains("data-amount>123.45 PTS<", mintHtml, StringComparison.Ordinal);
     }
 
     [Fact]
