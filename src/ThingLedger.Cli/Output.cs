@@ -41,8 +41,7 @@ internal static class Output
     }
 
     /// <summary>A time in ms since the Unix epoch as ISO-8601 UTC with milliseconds (2026-12-04T10:00:00.000Z), the one form the CLI prints.</summary>
-    public static string Time(ulong ms) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(ms, 253_402_300_799_999UL)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Time(ulong ms) => Execution.PayloadField.Time(ms);
 
     /// <summary>A two-column table of field names and values.</summary>
     public static void Fields(string title, params (string Name, object? Value)[] fields)

@@ -28,9 +28,9 @@ public sealed record PayloadField(string Name, string Value, string? Href = null
 
     public static PayloadField Tx(string name, Hash id) => new(name, id.ToString(), $"/txs/{id}");
 
-    /// <summary>A time in ms since the Unix epoch, as the explorer writes times.</summary>
+    /// <summary>A time in ms since the Unix epoch as ISO-8601 UTC with milliseconds (2026-12-04T10:00:00.000Z), as the explorer and the CLI write times.</summary>
     public static string Time(ulong unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(unixMs, 253_402_300_799_999)).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(unixMs, 253_402_300_799_999)).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     public static PayloadField Block(string name, ulong height) => new(name, height.ToString(CultureInfo.InvariantCulture), $"/blocks/{height}");
 }

@@ -40,7 +40,7 @@
       var row = document.createElement("tr");
       cell(row, String(b.height), "/blocks/" + b.height);
       cell(row, b.hash.slice(0, 16) + "…", "/blocks/" + b.height);
-      cell(row, new Date(b.timestamp).toISOString().replace("T", " ").slice(0, 19) + " UTC");
+      cell(row, new Date(b.timestamp).toISOString());
       cell(row, String(b.txCount));
       cell(row, String(b.certificate.length));
       body.appendChild(row);
