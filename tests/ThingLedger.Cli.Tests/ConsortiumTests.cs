@@ -239,6 +239,13 @@ public sealed class ConsortiumTests(ConsortiumFixture fixture)
     public async Task Txs_sent_to_any_peer_are_final_everywhere_with_identical_blocks_and_verify_offline()
     {
         await fixture.UpAsync();
+        // Each organisation's devices connect to its own peer: one MQTT port each, as network.json says.
+        foreach (var peer in Network.Manifest.Peers)
+        {
+            using var client = new Client.ThingLedgerClient(peer.Url);
+            Assert.True(peer.MqttPort > 0);
+            Assert.Equal(peer.MqttPort, (await client.GetMqttEndpointAsync()).Port);
+        }
         var ids = await fixture.LoadAsync([0, 1, 2], 30, TimeSpan.FromSeconds(30));
         Assert.Equal(150, ids.Count);
         await fixture.AssertCommittedEverywhereAsync([0, 1, 2], ids);

@@ -16,6 +16,10 @@ public sealed class EtcdMember
     public string ClientUrl { get; set; } = string.Empty;
     public string PeerUrl { get; set; } = string.Empty;
     public string DataDir { get; set; } = string.Empty;
+
+    /// <summary>The port of the peer's MQTT broker for its organisation's devices, on 127.0.0.1 (0: the node's default).</summary>
+    public int MqttPort { get; set; }
+
     public int Pid { get; set; }
 }
 
@@ -25,6 +29,10 @@ public sealed class PeerMember
     public string Org { get; set; } = string.Empty;
     public string Url { get; set; } = string.Empty;
     public string DataDir { get; set; } = string.Empty;
+
+    /// <summary>The port of the peer's MQTT broker for its organisation's devices, on 127.0.0.1 (0: the node's default).</summary>
+    public int MqttPort { get; set; }
+
     public int Pid { get; set; }
 }
 
@@ -111,7 +119,8 @@ public sealed class LocalNetwork
             var validator = KeyPair.Generate();
             validators.Add(new GenesisValidator(spec.Id, validator.PublicKey));
             validatorKeys.Add((peerDir, validator));
-            manifest.Peers.Add(new PeerMember { Org = spec.Id, Url = $"http://127.0.0.1:{basePort + i}", DataDir = peerDir });
+            // Each peer's devices connect to their own organisation's node: one MQTT port per peer, beside its HTTP port.
+            manifest.Peers.Add(new PeerMember { Org = spec.Id, Url = $"http://127.0.0.1:{basePort + i}", DataDir = peerDir, MqttPort = basePort + 300 + i });
         }
         var genesis = new Genesis(chainId, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), genesisOrgs, validators, quorum);
         foreach (var (dir, key) in validatorKeys)
@@ -164,7 +173,8 @@ public sealed class LocalNetwork
         OwnerOnlyFile.Create(DataDirectory.NodeKeyPath(peerDir), validator.ExportPkcs8Pem());
         File.Copy(Path.Combine(Directory, DataDirectory.GenesisFile), DataDirectory.GenesisPath(peerDir));
         var port = Manifest.Peers.Max(p => new Uri(p.Url).Port) + 1;
-        var peer = new PeerMember { Org = org, Url = $"http://127.0.0.1:{port}", DataDir = peerDir };
+        var mqtt = Manifest.Peers.Max(p => p.MqttPort) is var last and > 0 ? last + 1 : 0;
+        var peer = new PeerMember { Org = org, Url = $"http://127.0.0.1:{port}", DataDir = peerDir, MqttPort = mqtt };
         Manifest.Peers.Add(peer);
         Save();
         return (peer, admin.PublicKey, validator.PublicKey);
@@ -236,6 +246,7 @@ public sealed class LocalNetwork
             "--peers", others,
             "--block-interval-ms", Manifest.BlockIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--retain-blocks", Manifest.RetainBlocks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. (peer.MqttPort > 0 ? [$"--Node:Mqtt:Port={peer.MqttPort}"] : Array.Empty<string>()),
         ]);
         return peer.Pid;
     }

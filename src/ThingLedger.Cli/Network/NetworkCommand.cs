@@ -27,7 +27,7 @@ internal static class NetworkCommand
         var orgs = new Option<int>("--orgs") { Description = "Organisations, one peer each (created once)", DefaultValueFactory = _ => 3 };
         var quorum = new Option<int?>("--quorum") { Description = "Attestations that make a block final (default: more than two thirds of the orgs)" };
         var etcd = new Option<int>("--etcd-members") { Description = "etcd cluster size", DefaultValueFactory = _ => 3 };
-        var port = new Option<int>("--base-port") { Description = "Peers listen on base-port+i, etcd clients on +100+i, etcd peers on +200+i", DefaultValueFactory = _ => 7071 };
+        var port = new Option<int>("--base-port") { Description = "Peers listen on base-port+i, etcd clients on +100+i, etcd peers on +200+i, the peers' MQTT brokers on +300+i", DefaultValueFactory = _ => 7071 };
         var interval = new Option<int>("--block-interval-ms") { Description = "Longest wait before a block is cut", DefaultValueFactory = _ => 200 };
         var retain = new Option<int>("--retain-blocks") { Description = "Final blocks etcd keeps before compaction", DefaultValueFactory = _ => 1_000 };
         var chain = new Option<string>("--chain-id") { Description = "Chain id of a new network", DefaultValueFactory = _ => "thingledger-net" };
@@ -83,7 +83,7 @@ internal static class NetworkCommand
         await WaitForEtcdAsync(network, cancellationToken).ConfigureAwait(false);
         foreach (var peer in network.Manifest.Peers.Where(p => !network.IsRunning(p)))
         {
-            Console.WriteLine($"starting the peer of {peer.Org} at {peer.Url}");
+            Console.WriteLine($"starting the peer of {peer.Org} at {peer.Url}{(peer.MqttPort > 0 ? $", its devices' MQTT on 127.0.0.1:{peer.MqttPort}" : "")}");
             network.StartPeer(peer);
         }
         network.Save();
@@ -183,7 +183,7 @@ internal static class NetworkCommand
                     System.IO.Directory.Delete(peer.DataDir, recursive: true);
                     throw;
                 }
-                Console.WriteLine($"starting the peer of {peer.Org} at {peer.Url}");
+                Console.WriteLine($"starting the peer of {peer.Org} at {peer.Url}{(peer.MqttPort > 0 ? $", its devices' MQTT on 127.0.0.1:{peer.MqttPort}" : "")}");
                 network.StartPeer(peer);
                 network.Save();
                 await WaitForPeersAsync(network, cancellationToken).ConfigureAwait(false);
@@ -304,7 +304,8 @@ internal static class NetworkCommand
             {
                 error = "not running";
             }
-            views.Add(new NetworkPeerView(peer.Org, peer.Url, peer.Pid, finality?.Height, finality?.FinalizedHeight, finality?.FinalityLag, finality?.Status.Text() ?? "down", finality?.Problem ?? error));
+            views.Add(new NetworkPeerView(peer.Org, peer.Url, peer.Pid, finality?.Height, finality?.FinalizedHeight, finality?.FinalityLag, finality?.Status.Text() ?? "down", finality?.Problem ?? error,
+                peer.MqttPort > 0 ? peer.MqttPort : null));
         }
         var members = network.Manifest.Etcd.Select(m => new NetworkEtcdView(m.Name, m.ClientUrl, m.Pid, network.IsRunning(m) ? "running" : "down")).ToList();
         // Membership changes move the quorum on chain; genesis' quorum is the fallback when no peer answers.
@@ -316,8 +317,8 @@ internal static class NetworkCommand
         else
         {
             Output.Rows($"Peers of {network.Manifest.ChainId} (quorum {quorum} of {validators} validators)",
-                ["org", "url", "height", "final", "lag", "status", "problem"],
-                views.Select(v => new[] { v.Org, v.Url, v.Height?.ToString(), v.FinalizedHeight?.ToString(), v.FinalityLag?.ToString(), v.Status, v.Problem }));
+                ["org", "url", "mqtt", "height", "final", "lag", "status", "problem"],
+                views.Select(v => new[] { v.Org, v.Url, v.MqttPort is { } m ? $"127.0.0.1:{m}" : "default", v.Height?.ToString(), v.FinalizedHeight?.ToString(), v.FinalityLag?.ToString(), v.Status, v.Problem }));
             Output.Rows("etcd members", ["name", "client url", "state"], members.Select(m => new[] { m.Name, m.ClientUrl, m.State }));
             if (network.Manifest.Peers.FirstOrDefault(p => views.Any(v => v.Org == p.Org && v.Height is not null)) is { } answering)
             {

@@ -97,7 +97,7 @@ public sealed record FinalityView(
     int Quorum, int Validators, PeerStatus Status, string? Problem, ulong Epoch = 0);
 
 /// <summary>One peer of a local network as `thingledger network status --json` shows it.</summary>
-public sealed record NetworkPeerView(string Org, string Url, int Pid, ulong? Height, ulong? FinalizedHeight, ulong? FinalityLag, string Status, string? Problem);
+public sealed record NetworkPeerView(string Org, string Url, int Pid, ulong? Height, ulong? FinalizedHeight, ulong? FinalityLag, string Status, string? Problem, int? MqttPort = null);
 
 /// <summary>One etcd member of a local network.</summary>
 public sealed record NetworkEtcdView(string Name, string ClientUrl, int Pid, string State);
