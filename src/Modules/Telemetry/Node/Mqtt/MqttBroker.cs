@@ -1,22 +1,16 @@
-using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
-using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
-using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Telemetry;
-using ThingLedger.Node.Api;
 using ThingLedger.Node.Chain;
 using ThingLedger.Storage;
 
@@ -174,110 +168,6 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
 
     private static Address? DeviceOf(System.Collections.IDictionary items) => items[DeviceItem] is Address device ? device : null;
 
-    /// <summary>Client ids are a device id, or a device id, "-" and a label of 1 to 32 letters, digits, "_" or "-".</summary>
-    internal static Address? ParseClientId(string? clientId)
-    {
-        if (clientId is null || clientId.Length < Address.TextLength)
-        {
-            return null;
-        }
-        if (!Address.TryParse(clientId[..Address.TextLength], out var device))
-        {
-            return null;
-        }
-        var label = clientId.AsSpan(Address.TextLength);
-        if (label.IsEmpty)
-        {
-            return device;
-        }
-        if (label[0] != '-' || label.Length is < 2 or > 33)
-        {
-            return null;
-        }
-        foreach (var c in label[1..])
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
-            {
-                return null;
-            }
-        }
-        return device;
-    }
-
-    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
-    {
-        var (reason, code, detail) = Authenticate(e);
-        if (code is not null)
-        {
-            e.ReasonCode = reason;
-            e.ReasonString = $"{code}: {detail}";
-            _presence.CountRefusal(code);
-            LogConnectRefused(e.ClientId, code, detail);
-        }
-        return Task.CompletedTask;
-    }
-
-    private (MqttConnectReasonCode Reason, string? Code, string? Detail) Authenticate(ValidatingConnectionEventArgs e)
-    {
-        if (ParseClientId(e.ClientId) is not { } device)
-        {
-            return (MqttConnectReasonCode.ClientIdentifierNotValid, TelemetryErrors.MqttClientIdInvalid,
-                $"the client id must be the device id (tl1…), optionally followed by '-' and a label of up to 32 letters, digits, '_' or '-'; not '{e.ClientId}'");
-        }
-        if (e.KeepAlivePeriod is not { } keepAlive || keepAlive == 0 || keepAlive > _options.MaxKeepAliveSeconds)
-        {
-            return (e.ProtocolVersion == MqttProtocolVersion.V500 ? MqttConnectReasonCode.ProtocolError : MqttConnectReasonCode.ClientIdentifierNotValid, TelemetryErrors.MqttKeepAlive,
-                $"keep-alive must be 1 to {_options.MaxKeepAliveSeconds} s, so that a connection gone silent is closed; it is {e.KeepAlivePeriod ?? 0}");
-        }
-        var record = DevicesModule.ReadDevice(_node.Store, device);
-        if (record is null)
-        {
-            return (MqttConnectReasonCode.NotAuthorized, DevicesErrors.DeviceNotFound, $"no device {device} is registered on chain {_node.Genesis.ChainId}");
-        }
-        if (record.Status == DeviceStatus.Revoked)
-        {
-            return (MqttConnectReasonCode.Banned, DevicesErrors.DeviceRevoked, $"device {device} was revoked at height {record.RevokedAt}");
-        }
-        if (e.UserName != device.ToString())
-        {
-            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid, "the user name must be the device id");
-        }
-        if (MqttConnectProof.Parse(e.Password) is not { } proof)
-        {
-            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid,
-                "the password must be a proof of the device key, v1.{time ms}.{signature, base64url} (thingledger device mqtt-password)");
-        }
-        var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var age = proof.Time > now ? proof.Time - now : now - proof.Time;
-        if (age > (ulong)_options.ProofMaxAgeMs)
-        {
-            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofStale,
-                $"the proof was made for {proof.Time} ms; this node accepts {_options.ProofMaxAgeMs} ms either side of its clock, now {now}");
-        }
-        if (!MqttConnectProof.Verify(record.PublicKey, _node.Genesis.ChainId, device, proof.Time, proof.Signature))
-        {
-            return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid,
-                $"the proof does not verify with the registered key of device {device} on chain {_node.Genesis.ChainId}");
-        }
-        // A proof is good once: it must be later than the last one this node accepted for the device.
-        while (true)
-        {
-            var last = _lastProof.GetOrAdd(device, 0);
-            if (proof.Time <= last)
-            {
-                return (MqttConnectReasonCode.BadUserNameOrPassword, TelemetryErrors.MqttProofInvalid,
-                    "this proof, or a later one, was used before; make a new proof for each connection");
-            }
-            if (_lastProof.TryUpdate(device, proof.Time, last))
-            {
-                break;
-            }
-        }
-        e.SessionItems[DeviceItem] = device;
-        e.SessionItems[V5Item] = e.ProtocolVersion == MqttProtocolVersion.V500;
-        return (MqttConnectReasonCode.Success, null, null);
-    }
-
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var topic = e.TopicFilter.Topic;
@@ -384,158 +274,6 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
         CorrelationData = correlation,
     };
 
-    private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
-    {
-        // Nothing a client publishes is routed to other clients.
-        e.ProcessPublish = false;
-        var started = Stopwatch.GetTimestamp();
-        if (DeviceOf(e.SessionItems) is not { } device)
-        {
-            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            e.CloseConnection = true;
-            return;
-        }
-        _presence.Message(device, _clock.GetUtcNow());
-        (MqttPubAckReasonCode Reason, byte[]? Result, string? Code, bool Transient) outcome;
-        try
-        {
-            outcome = await HandleReadingsAsync(e, device).ConfigureAwait(false);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException)
-        {
-            LogPublishFailed(failure, e.ClientId);
-            outcome = Refuse(MqttPubAckReasonCode.UnspecifiedError, ErrorCodes.Internal, "the node failed to handle this message; it has been logged. Nothing of it was acknowledged: send it again", transient: true);
-        }
-        var (reason, result, code, transient) = outcome;
-        e.Response.ReasonCode = reason;
-        if (code is not null)
-        {
-            e.Response.ReasonString = code;
-            _presence.CountRefusal(code);
-        }
-        _presence.CountOutcome(code is null ? "accepted" : reason == MqttPubAckReasonCode.ImplementationSpecificError ? "partly_refused" : "refused");
-        var message = e.ApplicationMessage;
-        if (result is not null)
-        {
-            // To every session of the device subscribed to the result's topic (a monitor beside the device sees them too); nobody else may subscribe to it.
-            var topics = new MqttTopics(_node.Genesis.ChainId, device);
-            var to = message.ResponseTopic is { } responseTopic && IsUnderResults(topics, responseTopic) ? responseTopic : topics.Results;
-            MqttApplicationMessage? answer = null;
-            foreach (var clientId in _presence.Clients(device))
-            {
-                if (_subscribers.TryGetValue(clientId, out var subscriber) && subscriber.Has(to))
-                {
-                    subscriber.Deliver(answer ??= Message(to, result, message.CorrelationData, MqttQualityOfServiceLevel.AtMostOnce));
-                }
-            }
-        }
-        // MQTT 3.1.1 has no reason codes in a PUBACK: a message that may succeed later gets none, and the client sends it again.
-        if (transient && e.SessionItems[V5Item] is not true && message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
-        {
-            e.CloseConnection = true;
-        }
-        _presence.CountPuback(Stopwatch.GetElapsedTime(started));
-    }
-
-    private async Task<(MqttPubAckReasonCode Reason, byte[]? Result, string? Code, bool Transient)> HandleReadingsAsync(InterceptingPublishEventArgs e, Address device)
-    {
-        var message = e.ApplicationMessage;
-        var topics = new MqttTopics(_node.Genesis.ChainId, device);
-        if (message.Topic != topics.Readings)
-        {
-            var named = MqttTopics.Parse(_node.Genesis.ChainId, message.Topic);
-            return named is { } n && (n.Device != device.ToString() || n.Path is "results" or "receipts" or "config" || n.Path.StartsWith("results/", StringComparison.Ordinal))
-                ? Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttTopicForbidden, $"device {device} publishes only to {topics.Readings}, not '{message.Topic}'")
-                : Refuse(MqttPubAckReasonCode.TopicNameInvalid, TelemetryErrors.MqttTopicUnknown, $"'{message.Topic}' is no topic of this node; readings go to {topics.Readings}");
-        }
-        if (message.Retain)
-        {
-            return Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttTopicForbidden, "the node retains nothing: publish readings without the retain flag");
-        }
-        if (message.ResponseTopic is { } responseTopic && !IsUnderResults(topics, responseTopic) && responseTopic != topics.Results)
-        {
-            return Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttTopicForbidden, $"the response topic must be {topics.Results} or under it, not '{responseTopic}'");
-        }
-        if (message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
-        {
-            return Refuse(MqttPubAckReasonCode.UnspecifiedError, TelemetryErrors.MqttQos0Refused,
-                "readings are published at QoS 1: QoS 0 has no acknowledgement, so the device could not know they were stored; nothing was stored");
-        }
-        if (!_rates.GetOrAdd(device, _ => new TokenBucket(_options.MessagesPerSecond, _options.MessageBurst)).TryTake(Stopwatch.GetTimestamp(), out var waitMs))
-        {
-            return Refuse(MqttPubAckReasonCode.QuotaExceeded, TelemetryErrors.MqttRateLimited,
-                $"device {device} may send {_options.MessagesPerSecond} messages/s (bursts of {_options.MessageBurst}); send again in {waitMs} ms", transient: true);
-        }
-        if (message.Payload.Length > _options.MaxMessageBytes)
-        {
-            return Refuse(MqttPubAckReasonCode.QuotaExceeded, TelemetryErrors.MqttMessageTooLarge,
-                $"the payload is {message.Payload.Length} bytes; this node takes at most {_options.MaxMessageBytes} per message: send fewer readings per message");
-        }
-        if (_node.Fault is { } fault)
-        {
-            return Refuse(MqttPubAckReasonCode.UnspecifiedError, ErrorCodes.NodeUnavailable, fault, transient: true);
-        }
-        var payload = message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray();
-        var items = IsJson(message, payload)
-            ? ReadingUploadDecoder.FromJson(payload, _node.Schemas, _node.Options.MaxUploadReadings, out var problem)
-            : ReadingUploadDecoder.FromBinary(payload, _node.Options.MaxUploadReadings, out problem);
-        if (problem is not null)
-        {
-            var code = problem.ProblemDetails.Extensions.TryGetValue("code", out var c) && c is string s ? s : ErrorCodes.ReadingsMalformed;
-            return Refuse(code == ErrorCodes.BatchTooLarge ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.PayloadFormatInvalid, code, problem.ProblemDetails.Detail ?? code);
-        }
-        if (items!.Length == 0)
-        {
-            return Refuse(MqttPubAckReasonCode.PayloadFormatInvalid, ErrorCodes.BatchEmpty, "the message holds no readings");
-        }
-        foreach (var item in items)
-        {
-            var other = item.BatchDevice is { } batchDevice && batchDevice != device
-                ? batchDevice
-                : item.Readings.Select(r => r.Reading?.Device).FirstOrDefault(d => d is { } d2 && d2 != device);
-            if (other is { } foreign)
-            {
-                return Refuse(MqttPubAckReasonCode.NotAuthorized, TelemetryErrors.MqttForeignReading,
-                    $"the message holds readings of device {foreign}; device {device} sends only its own. Nothing of the message was stored");
-            }
-        }
-        ReadingOutcome[] outcomes;
-        try
-        {
-            outcomes = await _queue.IngestAsync(device, items).ConfigureAwait(false);
-        }
-        catch (StorageException failure)
-        {
-            _node.ReportStorageFailure(failure, _disk);
-            return Refuse(MqttPubAckReasonCode.UnspecifiedError, ErrorCodes.NodeUnavailable, $"{failure.Message}; nothing of this message was stored, send it again later", transient: true);
-        }
-        var onlyRejected = message.UserProperties?.Any(p => p.Name == "results" && System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span) == ReadingUploadStatus.Rejected.Text()) == true;
-        var response = ReadingIngest.Response(outcomes, onlyRejected);
-        _node.Metrics.CountReadings(response.Accepted, response.Duplicates, response.Rejected);
-        // The counts ride on the PUBACK too (MQTT 5 user properties); asked for the refused only, with none refused, that is the whole answer.
-        e.Response.UserProperties =
-        [
-            new MqttUserProperty("accepted", Count(response.Accepted)),
-            new MqttUserProperty("duplicates", Count(response.Duplicates)),
-            new MqttUserProperty("rejected", Count(response.Rejected)),
-        ];
-        var json = onlyRejected && response.Rejected == 0 ? null : JsonSerializer.SerializeToUtf8Bytes(response, TelemetryJson.Default.ReadingUploadResponse);
-        return response.Rejected == 0
-            ? (MqttPubAckReasonCode.Success, json, null, false)
-            : (MqttPubAckReasonCode.ImplementationSpecificError, json, "READINGS_REFUSED", false);
-    }
-
-    private static ReadOnlyMemory<byte> Count(int n) => System.Text.Encoding.ASCII.GetBytes(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static (MqttPubAckReasonCode, byte[]?, string?, bool) Refuse(MqttPubAckReasonCode reason, string code, string detail, bool transient = false) =>
-        (reason, JsonSerializer.SerializeToUtf8Bytes(new MqttRefusal(code, detail), TelemetryJson.Default.MqttRefusal), code, transient);
-
-    /// <summary>MQTT 5 says so by content type or payload format indicator; MQTT 3.1.1 cannot, so a payload starting with '{' is JSON.</summary>
-    private static bool IsJson(MqttApplicationMessage message, ReadOnlySpan<byte> payload) =>
-        message.ContentType is { } type
-            ? type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            : message.PayloadFormatIndicator == MqttPayloadFormatIndicator.CharacterData || (payload.Length > 0 && payload[0] == (byte)'{');
-
     /// <summary>A device revoked on chain loses its sessions as soon as the block commits.</summary>
     private void DisconnectRevoked(ChainHead head, IReadOnlyList<Receipt> receipts)
     {
@@ -622,28 +360,4 @@ public sealed partial class MqttBroker : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "Device {Device} was revoked at height {Height}: its MQTT session {ClientId} is closed")]
     private partial void LogRevokedDisconnected(string device, string clientId, ulong height);
-}
-
-/// <summary>A token bucket: <c>rate</c> tokens a second, at most <c>burst</c> saved up.</summary>
-internal sealed class TokenBucket(double rate, int burst)
-{
-    private double _tokens = burst;
-    private long _at = Stopwatch.GetTimestamp();
-
-    public bool TryTake(long now, out long waitMs)
-    {
-        lock (this)
-        {
-            _tokens = Math.Min(burst, _tokens + (Stopwatch.GetElapsedTime(_at, now).TotalSeconds * rate));
-            _at = now;
-            if (_tokens >= 1)
-            {
-                _tokens -= 1;
-                waitMs = 0;
-                return true;
-            }
-            waitMs = (long)Math.Ceiling((1 - _tokens) / rate * 1000);
-            return false;
-        }
-    }
 }
