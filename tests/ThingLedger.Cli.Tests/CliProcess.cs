@@ -44,6 +44,24 @@ internal static class CliProcess
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// On the node <paramref name="common"/> names (--data, --node): the smart-meter schema, a key
+    /// <c>meter1</c>, and that key registered as gridco's meter M-0001, each step a command as a person types it.
+    /// </summary>
+    public static async Task RegisterMeterAsync(string[] common, TimeSpan limit)
+    {
+        foreach (string[] step in new[]
+        {
+            new[] { "schema", "register", "--builtin", "smart-meter", "--as", "gridco-admin" },
+            ["keys", "new", "meter1"],
+            ["device", "register", "--device-key", "meter1", "--model", "SM-2", "--serial", "M-0001", "--owner", "gridco-admin", "--as", "gridco-admin"],
+        })
+        {
+            var done = await RunAsync(limit, [.. step, .. common]);
+            Assert.True(done.Code == 0, string.Join(' ', step) + "\n" + done.Err + done.Out);
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -23,16 +23,7 @@ public sealed class MqttCommandTests : IDisposable
         var mqttPort = CliProcess.FreePort();
         using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort(), $"--Node:Mqtt:Port={mqttPort}");
         string[] common = ["--data", data, "--node", node.Url];
-        foreach (string[] step in new[]
-        {
-            new[] { "schema", "register", "--builtin", "smart-meter", "--as", "gridco-admin" },
-            ["keys", "new", "meter1"],
-            ["device", "register", "--device-key", "meter1", "--model", "SM-2", "--serial", "M-0001", "--owner", "gridco-admin", "--as", "gridco-admin"],
-        })
-        {
-            var done = await CliProcess.RunAsync(Limit, [.. step, .. common]);
-            Assert.True(done.Code == 0, string.Join(' ', step) + "\n" + done.Err + done.Out);
-        }
+        await CliProcess.RegisterMeterAsync(common, Limit);
         using var key = Node.DevChain.Keys(data).Load("meter1");
         var chainId = Node.DataDirectory.LoadGenesis(data).ChainId;
         var device = key.Address.ToString();

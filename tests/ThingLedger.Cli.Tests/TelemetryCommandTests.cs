@@ -19,16 +19,7 @@ public sealed class TelemetryCommandTests : IDisposable
         Assert.Equal(0, (await CliProcess.RunAsync(Limit, "init", "--data", data)).Code);
         using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
         string[] common = ["--data", data, "--node", node.Url];
-        foreach (string[] step in new[]
-        {
-            new[] { "schema", "register", "--builtin", "smart-meter", "--as", "gridco-admin" },
-            ["keys", "new", "meter1"],
-            ["device", "register", "--device-key", "meter1", "--model", "SM-2", "--serial", "M-0001", "--owner", "gridco-admin", "--as", "gridco-admin"],
-        })
-        {
-            var done = await CliProcess.RunAsync(Limit, [.. step, .. common]);
-            Assert.True(done.Code == 0, string.Join(' ', step) + "\n" + done.Err + done.Out);
-        }
+        await CliProcess.RegisterMeterAsync(common, Limit);
         var sent = await CliProcess.RunAsync(Limit, ["device", "send", "--device", "meter1", "--schema", "smart-meter@1", "import_wh=12", "export_wh=0", "battery_soc_pct=55.5", .. common]);
         Assert.True(sent.Code == 0, sent.Err + sent.Out);
         Assert.Contains("reading 1 of tl", sent.Out, StringComparison.Ordinal);

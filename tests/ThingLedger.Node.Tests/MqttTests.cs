@@ -109,15 +109,7 @@ public sealed class MqttTests : IAsyncLifetime
     {
         var (key, signer) = await _fixture.NewDeviceAsync();
         using var client = new MqttClientFactory().CreateMqttClient();
-        var results = new List<string>();
-        client.ApplicationMessageReceivedAsync += e =>
-        {
-            lock (results)
-            {
-                results.Add(e.ApplicationMessage.ConvertPayloadToString());
-            }
-            return Task.CompletedTask;
-        };
+        var results = Collect(client);
         await client.ConnectAsync(RawOptions(key, MqttProtocolVersion.V311));
         var topics = new MqttTopics(ChainId, key.Address);
         await client.SubscribeAsync(topics.Results, MqttQualityOfServiceLevel.AtLeastOnce);
