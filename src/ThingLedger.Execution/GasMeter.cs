@@ -18,6 +18,13 @@ public sealed class GasMeter
         Limit = _metered ? tx.GasLimit : ulong.MaxValue;
     }
 
+    /// <summary>A meter for work done outside a tx (a contract query), with <paramref name="limit"/> to spend.</summary>
+    public GasMeter(ulong limit)
+    {
+        _metered = true;
+        Limit = limit;
+    }
+
     public ulong Limit { get; }
 
     public ulong Used { get; private set; }

@@ -1,4 +1,5 @@
 using ThingLedger.Execution.Modules.Carbon;
+using ThingLedger.Execution.Modules.Contracts;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Market;
@@ -40,6 +41,7 @@ public sealed class ModuleCatalog
         new CarbonModule(Tokens.Ledger, Devices, Telemetry, Identity),
         new MarketModule(Tokens.Ledger),
         new RewardsModule(Tokens.Ledger, Devices, Telemetry),
+        new ContractsModule(Tokens.Ledger, Devices, Telemetry, Identity),
     ];
 
     public IdentityModule Identity { get; }

@@ -223,13 +223,30 @@ public sealed class StateMachine
         }
         if (!outcome.Succeeded)
         {
-            return Failed(tx, outcome.ErrorCode!, meter);
+            var why = Why(outcome, meter);
+            return new Receipt(tx.Id, TxStatus.Failed, outcome.ErrorCode!, meter.Used, why);
         }
         view.MergeInto(block);
         return new Receipt(tx.Id, TxStatus.Success, string.Empty, meter.Used, [.. context.Events]);
     }
 
     private static Receipt Failed(Transaction tx, string code, GasMeter meter) => new(tx.Id, TxStatus.Failed, code, meter.Used, []);
+
+    /// <summary>The failure's detail event, charged, when a registered module declares its type and its gas fits in what is left.</summary>
+    private LedgerEvent[] Why(Outcome outcome, GasMeter meter)
+    {
+        if (outcome.Detail is not { } detail || Events.Find(detail.Module, detail.Name) is null)
+        {
+            return [];
+        }
+        var cost = Gas.Event + ((ulong)detail.EncodedLength * Gas.PerEventByte);
+        if (cost > meter.Limit - meter.Used)
+        {
+            return [];
+        }
+        meter.Charge(cost);
+        return [detail];
+    }
 }
 
 /// <summary>A module set the kernel cannot run: refused when the node starts, with what to fix.</summary>

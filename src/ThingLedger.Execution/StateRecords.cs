@@ -50,6 +50,9 @@ public sealed class StateRecordType
     public static StateRecordType Marker(string prefix, string kind) =>
         new(prefix, kind, bytes => bytes.Length == 0 ? "(present)" : null);
 
+    /// <summary>A value only its module knows how to read (a contract's storage entry): <paramref name="decode"/> returns null for bytes that are not one.</summary>
+    public static StateRecordType Decoded(string prefix, string kind, Func<byte[], object?> decode) => new(prefix, kind, decode);
+
     /// <summary>The value decoded, or null when it does not decode as this kind.</summary>
     public object? Decode(byte[] value) => _decode(value);
 }

@@ -26,8 +26,16 @@ public sealed class EventType
 {
     private readonly Dictionary<string, EventField> _fields;
 
+    private readonly Func<string, Topic?>? _open;
+
     public EventType(string module, string name, params EventField[] fields)
+        : this(module, name, null, fields)
     {
+    }
+
+    private EventType(string module, string name, Func<string, Topic?>? open, EventField[] fields)
+    {
+        _open = open;
         Module = module;
         Name = name;
         Fields = fields;
@@ -47,8 +55,16 @@ public sealed class EventType
 
     public IReadOnlyList<EventField> Fields { get; }
 
+    /// <summary>
+    /// A type whose attributes beyond <paramref name="fields"/> are named by its emitter's own
+    /// declarations (a contract's events, declared in its metadata): <paramref name="open"/> gives
+    /// the topic such an attribute key feeds, from the key alone, or null for a key it refuses.
+    /// </summary>
+    public static EventType Open(string module, string name, Func<string, Topic?> open, params EventField[] fields) =>
+        new(module, name, open, fields);
+
     /// <summary>The topic the attribute <paramref name="key"/> feeds, or null when this type declares no such attribute.</summary>
-    public Topic? TopicOf(string key) => _fields.TryGetValue(key, out var field) ? field.Topic : null;
+    public Topic? TopicOf(string key) => _fields.TryGetValue(key, out var field) ? field.Topic : _open?.Invoke(key);
 
     /// <summary>
     /// This event with <paramref name="attributes"/>, or why it may not be emitted: an attribute the
