@@ -7,13 +7,15 @@ cd "$(dirname "$0")"
 
 # The consortium tests run a real etcd cluster (Debian's etcd-server); the explorer's browser
 # tests drive Debian's chromium; the MQTT tests use mosquitto_pub and mosquitto_sub as a third-party
-# device would. Fail, never skip, without them.
+# device would; the contract tests build AssemblyScript contracts with npm (npm ci of the pinned
+# compiler). Fail, never skip, without them.
 missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} (needed by the consortium, browser and MQTT tests)"
+  echo "installing ${missing[*]} (needed by the consortium, browser, MQTT and contract tests)"
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi

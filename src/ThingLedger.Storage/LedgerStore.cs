@@ -168,6 +168,18 @@ public sealed partial class LedgerStore : IStateReader, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> with no block committing meanwhile, so every key it reads is of
+    /// the one head it is given (a contract query reads many keys). Keep it short: commits wait.
+    /// </summary>
+    public T Consistent<T>(Func<ChainHead, T> read)
+    {
+        lock (_commitGate)
+        {
+            return read(_head ?? throw new InvalidOperationException("the chain has no blocks yet"));
+        }
+    }
+
     /// <summary>A key's value (or absence) with its proof against the head's state root, read atomically.</summary>
     public (byte[]? Value, StateProof Proof, ChainHead Head) GetWithProof(string key)
     {
