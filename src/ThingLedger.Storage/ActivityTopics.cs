@@ -34,7 +34,7 @@ public static class ActivityTopics
         return topic;
     }
 
-    /// <summary>The distinct topics of a receipt's events (none for a failed tx: it has no events), as <paramref name="events"/> declares them.</summary>
+    /// <summary>The distinct topics of a receipt's events (a failed tx has at most the one event saying why it failed), as <paramref name="events"/> declares them.</summary>
     public static void Collect(Receipt receipt, EventCatalog events, List<byte[]> topics)
     {
         topics.Clear();

@@ -29,7 +29,7 @@ public class CanonicalTextTests
             foreach (Enum value in Enum.GetValues(type))
             {
                 var text = CanonicalText.Text(value);
-                Assert.Matches("^[a-z]+(-[a-z]+)*$", text);
+                Assert.Matches("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", text);
                 Assert.True(texts.Add(text), $"{type.Name}: '{text}' twice");
                 Assert.Equal($"\"{text}\"", JsonSerializer.Serialize(value, type, ClientJson.Options));
                 Assert.Equal(value, JsonSerializer.Deserialize($"\"{text}\"", type, ClientJson.Options));

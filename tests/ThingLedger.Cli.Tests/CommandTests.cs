@@ -224,6 +224,18 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_contract_commits_every_call_beside_native_transfers_and_reports_its_figures()
+    {
+        var (code, output, error) = await CliProcess.RunAsync(Limit, "bench", "contract", "--calls", "2000", "--accounts", "40", "--batch", "100", "--json");
+        Assert.True(code == 0, error + output);
+        var result = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        string Field(string name) => result.GetProperty(name).GetString()!;
+        Assert.Equal(("2000", "0", "0"), (Field("committed"), Field("failed"), Field("refused")));
+        Assert.All(new[] { "calls/s", "tx/s", "raw_verify/s", "cold_call_ms" },
+            key => Assert.True(double.Parse(Field(key), System.Globalization.CultureInfo.InvariantCulture) > 0, key));
+    }
+
+    [Fact]
     public async Task Screening_eval_measures_every_fault_type_and_meets_the_targets()
     {
         var (code, output, error) = await CliProcess.RunAsync(Limit, "screening", "eval", "--devices", "18", "--days", "7", "--json");

@@ -55,6 +55,21 @@ public sealed class ContractCommandTests : IDisposable
         await RunAsync(["contract", "call", "token", "transfer", "friend", "30", "--as", "voltmotors-admin", .. common]);
         var balance = JsonDocument.Parse(await RunAsync(["contract", "query", "token", "balance_of", "friend", "--json", .. common])).RootElement;
         Assert.Equal("30", balance.GetProperty("results").GetProperty("balance").GetString());
+        // The explorer decodes calls and events by the contract's metadata and links each storage entry to its proof.
+        using (var http = new HttpClient { BaseAddress = new Uri(node.Url) })
+        {
+            var page = await http.GetStringAsync("/contracts/counter");
+            Assert.Contains("by=5", page, StringComparison.Ordinal);
+            Assert.Contains("added(by=5", page, StringComparison.Ordinal);
+            Assert.Contains("CONTRACTS_REVERTED", page, StringComparison.Ordinal);
+            Assert.Contains("?proof=true", page, StringComparison.Ordinal);
+            Assert.Contains(">total<", page, StringComparison.Ordinal);
+            var index = await http.GetStringAsync("/contracts");
+            Assert.Contains("href=\"/contracts/token\"", index, StringComparison.Ordinal);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/contracts/nobody")).StatusCode);
+            var proof = JsonDocument.Parse(await http.GetStringAsync("/v1/state/contracts/contract/counter?proof=true")).RootElement;
+            Assert.Equal("contract", proof.GetProperty("kind").GetString());
+        }
         var list = JsonDocument.Parse(await RunAsync(["contract", "list", "--json", .. common])).RootElement;
         Assert.Equal(["counter", "token"], list.EnumerateArray().Select(c => c.GetProperty("name").GetString()!).Order().ToArray());
     }

@@ -34,11 +34,12 @@ public static class ContractsEvents
     public static readonly EventType Emitted = EventType.Open(ContractsNames.ModuleName, "event", ContractAbi.TopicOfField,
         new("contract"), new("address", Topic.Address), new("event"));
 
+    /// <summary>Why a call failed (the one event of its receipt): it names the contract's address, so the failed call shows in the contract's activity.</summary>
     public static readonly EventType Reverted = new(ContractsNames.ModuleName, "reverted",
-        new("contract"), new("method"), new("code"), new("message"));
+        new("contract"), new("address", Topic.Address), new("method"), new("code"), new("message"));
 
     public static readonly EventType Trapped = new(ContractsNames.ModuleName, "trapped",
-        new("contract"), new("method"), new("trap"));
+        new("contract"), new("address", Topic.Address), new("method"), new("trap"));
 
     public static IReadOnlyList<EventType> All { get; } = [Proposed, Approved, Deployed, Upgraded, Frozen, Unfrozen, Called, Emitted, Reverted, Trapped];
 }

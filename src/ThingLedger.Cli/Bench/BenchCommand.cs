@@ -48,7 +48,7 @@ internal static class BenchCommand
             }
             return await RunAsync(options, parse.GetValue(interval), parse.GetValue(maxBlock), parse.GetValue(CommonOptions.Json), cancellationToken).ConfigureAwait(false);
         }));
-        return new Command("bench", "Macro benchmarks (see docs/PERFORMANCE.md).").With(tx, Ingest(), Explorer());
+        return new Command("bench", "Macro benchmarks (see docs/PERFORMANCE.md).").With(tx, Ingest(), Explorer(), ContractBenchmark.Create(WithNodeAsync, Progress));
     }
 
     private static Command Ingest()
@@ -304,7 +304,7 @@ internal static class BenchCommand
                     Timeout = TimeSpan.FromMinutes(5),
                 });
                 using var stopped = CliRunner.UntilStopped(app, cancellationToken);
-                var admin = await Account.OpenAsync(client, DevChain.Keys(directory).Load(DevChain.AdminKeyName(genesis.Orgs[0].Id)), genesis.ChainId, stopped.Token).ConfigureAwait(false);
+                var admin = await Account.OpenAsync(client, DevChain.Keys(directory).Load(DevChain.AdminKeyName(genesis.Validators[0].Org)), genesis.ChainId, stopped.Token).ConfigureAwait(false);
                 return await body(app, client, admin, stopped.Token).ConfigureAwait(false);
             }
             finally

@@ -39,14 +39,17 @@ internal sealed class TxBenchmark
     private readonly IReadOnlyList<ThingLedgerClient> _peers;
     private readonly Account _admin;
     private readonly TxBenchmarkOptions _options;
+    private readonly ITxWorkload _workload;
 
+    /// <param name="workload">What each tx does (token transfers unless told otherwise).</param>
     /// <param name="peers">
     /// When given (a consortium), sender s submits to peer s mod n, and time to finality is
     /// measured too; set-up goes through <paramref name="client"/>.
     /// </param>
-    public TxBenchmark(ThingLedgerClient client, Account admin, TxBenchmarkOptions options, IReadOnlyList<ThingLedgerClient>? peers = null)
+    public TxBenchmark(ThingLedgerClient client, Account admin, TxBenchmarkOptions options, IReadOnlyList<ThingLedgerClient>? peers = null, ITxWorkload? workload = null)
     {
         _client = client;
+        _workload = workload ?? new TokenTransfers(options.Symbol);
         _peers = peers ?? [client];
         _admin = admin;
         _options = options;
@@ -56,9 +59,9 @@ internal sealed class TxBenchmark
     {
         var accounts = Enumerable.Range(0, _options.Accounts).Select(_ => new Account(KeyPair.Generate(), _admin.ChainId, 1)).ToArray();
         progress($"funding {accounts.Length} accounts");
-        await FundAsync(accounts, cancellationToken).ConfigureAwait(false);
+        await _workload.SetupAsync(_client, _admin, accounts, cancellationToken).ConfigureAwait(false);
 
-        progress($"signing {_options.Txs} transfers");
+        progress($"signing {_options.Txs} {_workload.What}");
         var plans = Plan(accounts, cancellationToken);
         var startHeight = (await _client.GetHeadAsync(cancellationToken).ConfigureAwait(false)).Height;
 
@@ -121,13 +124,6 @@ internal sealed class TxBenchmark
         };
     }
 
-    private async Task FundAsync(Account[] accounts, CancellationToken cancellationToken)
-    {
-        var setup = new List<Transaction> { _admin.Sign(Operations.CreateToken(_options.Symbol, "Benchmark token", 0, Roles.Admin, 0)) };
-        setup.AddRange(accounts.Select(a => _admin.Sign(Operations.Mint(_options.Symbol, a.Address, 1_000_000))));
-        await _client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Per sender, its batches of hex-encoded transfers, round by round over its accounts.</summary>
     private List<List<string>>[] Plan(Account[] accounts, CancellationToken cancellationToken)
     {
@@ -145,7 +141,7 @@ internal sealed class TxBenchmark
                 }
                 var from = mine[n % mine.Length];
                 var to = accounts[(n * 7 + s + 1) % accounts.Length].Address;
-                txs.Add(Convert.ToHexStringLower(from.Sign(Operations.Transfer(_options.Symbol, to, 1)).Encode()));
+                txs.Add(Convert.ToHexStringLower(from.Sign(_workload.Transfer(to)).Encode()));
             }
             senders[s] = [.. txs.Chunk(_options.BatchSize).Select(c => c.ToList())];
         }
@@ -172,6 +168,32 @@ internal sealed class TxBenchmark
         }
         return ordered[^1].Ms;
     }
+}
+
+/// <summary>What the txs of a `bench tx`-style run do: set-up (funding the accounts) and one transfer of 1 unit.</summary>
+internal interface ITxWorkload
+{
+    /// <summary>The txs, in a word, for progress lines ("transfers", "contract calls").</summary>
+    string What { get; }
+
+    Task SetupAsync(ThingLedgerClient client, Account admin, Account[] accounts, CancellationToken cancellationToken);
+
+    Operation Transfer(Address to);
+}
+
+/// <summary>Native token transfers: a token created for the run, 1,000,000 minted to each account.</summary>
+internal sealed class TokenTransfers(string symbol) : ITxWorkload
+{
+    public string What => "transfers";
+
+    public async Task SetupAsync(ThingLedgerClient client, Account admin, Account[] accounts, CancellationToken cancellationToken)
+    {
+        var setup = new List<Transaction> { admin.Sign(Operations.CreateToken(symbol, "Benchmark token", 0, Roles.Admin, 0)) };
+        setup.AddRange(accounts.Select(a => admin.Sign(Operations.Mint(symbol, a.Address, 1_000_000))));
+        await client.SubmitAllCommittedAsync(setup, "benchmark setup", cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public Operation Transfer(Address to) => Operations.Transfer(symbol, to, 1);
 }
 
 /// <summary>

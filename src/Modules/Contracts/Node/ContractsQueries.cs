@@ -43,6 +43,40 @@ public sealed class ContractsQueries(LedgerStore store, StateMachine machine)
             page.Count == limit ? page[^1].Key[prefix.Length..] : null);
     }
 
+    /// <summary>Committed txs that named the contract's address (its calls, and payments to it), newest first.</summary>
+    public IReadOnlyList<StoredTx> Activity(ContractRecord contract, TxPosition? before, int limit) => store.Activity(ActivityTopics.OfAddress(contract.Address), before, limit);
+
+    /// <summary>A tx on a contract's activity, decoded by its metadata: the method and arguments called (name=value), and the contract's events.</summary>
+    public sealed record DecodedCall(StoredTx Tx, string Method, string Args, string Events);
+
+    public DecodedCall Decode(ContractRecord contract, StoredTx tx)
+    {
+        var method = "—";
+        var args = string.Empty;
+        if (tx.Transaction.Module == ContractsNames.ModuleName && tx.Transaction.Operation == ContractsNames.Call
+            && Execution.Payload.TryDecode(tx.Transaction.Payload, CallPayload.Read, out var call))
+        {
+            method = call.Method;
+            var spec = call.Contract == contract.Name ? contract.Metadata.Method(call.Method) : null;
+            args = spec is not null && ContractAbi.TryDecode(call.Args, spec.ArgTypes, out var values)
+                ? string.Join(", ", spec.Args.Select((a, i) => $"{a.Name}={values[i]}"))
+                : "0x" + Convert.ToHexStringLower(call.Args);
+            if (call.Contract != contract.Name)
+            {
+                method = $"{call.Contract}.{call.Method}";
+            }
+        }
+        else
+        {
+            method = $"{tx.Transaction.Module}/{tx.Transaction.Operation}";
+        }
+        var events = tx.Receipt.Events
+            .Where(e => e.Module == ContractsNames.ModuleName && e.Name is "event" or "reverted" or "trapped" && e["contract"] == contract.Name)
+            .Select(e => (e.Name == "event" ? e["event"] : e.Name) + "(" + string.Join(", ", e.Attributes.Where(a => a.Key is not ("contract" or "address" or "event" or "method"))
+                .Select(a => $"{a.Key.TrimStart('@')}={a.Value}")) + ")");
+        return new DecodedCall(tx, method, args, string.Join(" · ", events));
+    }
+
     /// <summary>Runs a method read-only at the head, no block committing meanwhile.</summary>
     public (QueryResult Result, ulong Height) Query(string name, string method, byte[] args, Address signer, ulong gasLimit) =>
         store.Consistent(head => (machine.Module<ContractsModule>().Query(store, head.Height, head.Header.Timestamp, signer, name, method, args, Math.Min(gasLimit, MaxQueryGas)), head.Height));

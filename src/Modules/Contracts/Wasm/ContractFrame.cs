@@ -128,7 +128,7 @@ internal sealed class ContractFrame
         {
             Settle(store.Fuel);
             throw new ContractAbort(Outcome.Because(ContractsErrors.Trapped, ContractsEvents.Trapped,
-                new("contract", Contract.Name), new("method", Method.Name), new("trap", TrapName(trap.Type))));
+                new("contract", Contract.Name), new("address", Contract.Address.ToString()), new("method", Method.Name), new("trap", TrapName(trap.Type))));
         }
         catch (WasmtimeException e) when (e.InnerException is { } inner)
         {
@@ -140,7 +140,7 @@ internal sealed class ContractFrame
         {
             // Instantiation refused (memory or table over the store's limits) or a link error.
             throw new ContractAbort(Outcome.Because(ContractsErrors.Trapped, ContractsEvents.Trapped,
-                new("contract", Contract.Name), new("method", Method.Name), new("trap", Truncate(e.Message.Split('\n')[0]))));
+                new("contract", Contract.Name), new("address", Contract.Address.ToString()), new("method", Method.Name), new("trap", Truncate(e.Message.Split('\n')[0]))));
         }
     }
 

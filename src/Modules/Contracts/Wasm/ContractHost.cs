@@ -326,5 +326,5 @@ internal static class ContractHost
 
     private static void Revert(ContractFrame f, string code, string message) =>
         throw new ContractAbort(Outcome.Because(ContractsErrors.Reverted, ContractsEvents.Reverted,
-            new("contract", f.Contract.Name), new("method", f.Method.Name), new("code", code), new("message", message)));
+            new("contract", f.Contract.Name), new("address", f.Contract.Address.ToString()), new("method", f.Method.Name), new("code", code), new("message", message)));
 }
