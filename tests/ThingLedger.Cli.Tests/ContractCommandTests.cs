@@ -50,6 +50,17 @@ public sealed class ContractCommandTests : IDisposable
         Copy(Path.Combine(Repository.Root(), "contracts"), contracts);
         var token = Path.Combine(contracts, "examples", "token");
         await RunAsync("contract", "build", token);
+        // The committed builds (the demo deploys them without a compiler) are exactly what the pinned compiler makes of the sources.
+        foreach (var example in new[] { "token", "ride-share", "collectibles" })
+        {
+            var folder = Path.Combine(contracts, "examples", example);
+            if (example != "token")
+            {
+                await RunAsync("contract", "build", folder);
+            }
+            Assert.True(File.ReadAllBytes(Path.Combine(Repository.Root(), "contracts", "examples", example, "build", "contract.wasm"))
+                .AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder, "build", "contract.wasm"))), $"contracts/examples/{example}/build/contract.wasm is not what its sources build to: run `thingledger contract build contracts/examples/{example}` and commit it");
+        }
         await RunAsync(["contract", "deploy", token, "--init", "1000", "--as", "voltmotors-admin", .. common]);
         await RunAsync(["keys", "new", "friend", .. common]);
         await RunAsync(["contract", "call", "token", "transfer", "friend", "30", "--as", "voltmotors-admin", .. common]);
