@@ -69,6 +69,9 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("readings/s", output, StringComparison.Ordinal);
         Assert.Contains("stopped at height", output, StringComparison.Ordinal);
         Assert.Contains("carbon credits EVLC", output, StringComparison.Ordinal);
+        var first = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        Assert.Contains("deployed contracts ride-share and collectibles", first, StringComparison.Ordinal);
+        Assert.Contains("confirmed by both, 20 VOLT paid to owner-1", first, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "ledger.db")));
 
         // Run again on the same folder, it resumes: same tokens, same 13 devices and 25-device fleet.
@@ -78,6 +81,7 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("tokens VOLT and KWH exist already: resuming this chain", said, StringComparison.Ordinal);
         Assert.Contains("its 13 devices (6 EVs, 4 smart meters, 3 washing machines) are registered already", said, StringComparison.Ordinal);
         Assert.Contains("resuming the simulated fleet: 25 of its 25 devices were registered before, 0 now", said, StringComparison.Ordinal);
+        Assert.Contains("contracts ride-share and collectibles are deployed already", said, StringComparison.Ordinal);
 
         // The demo's credits, through the carbon commands against a node on the same data.
         using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());

@@ -68,6 +68,7 @@ internal static class DemoCommand
                 ? $"  [grey]registered a simulated fleet of {registered} (12 EVs, 8 smart meters, 5 washing machines) that sends signed readings[/]"
                 : $"  [grey]resuming the simulated fleet: {fleet.Devices.Count - registered} of its {fleet.Devices.Count} devices were registered before, {registered} now[/]");
             await DemoCredits.RunAsync(client, world, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
+            await DemoContracts.RunAsync(client, world, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var mqtt = await client.GetMqttEndpointAsync(linked.Token).ConfigureAwait(false);
             PrintUrls(url, directory, fleet.Devices[0], $"mqtt://{mqtt.Address}:{mqtt.Port} (topics tl/{status.ChainId}/d/<device>/…)");
             if (seconds > 0)

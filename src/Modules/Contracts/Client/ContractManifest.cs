@@ -23,23 +23,29 @@ public sealed record ContractManifest(
         {
             throw new FormatException($"{file} does not exist (a contract folder holds {FileName}; `thingledger contract new NAME` makes one)");
         }
+        return Parse(File.ReadAllText(file), file) with { Directory = Path.GetDirectoryName(Path.GetFullPath(file))! };
+    }
+
+    /// <summary>Reads and checks a manifest's JSON; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="FormatException">Not JSON of this shape, or metadata a contract cannot have.</exception>
+    public static ContractManifest Parse(string json, string source)
+    {
         ContractManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize(File.ReadAllText(file), ContractManifestJson.Default.ContractManifest);
+            manifest = JsonSerializer.Deserialize(json, ContractManifestJson.Default.ContractManifest);
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{file}: {e.Message}");
+            throw new FormatException($"{source}: {e.Message}");
         }
         if (manifest is null || manifest.Name is null || manifest.Version is null || manifest.Methods is null)
         {
-            throw new FormatException($"{file}: name, version and methods are required");
+            throw new FormatException($"{source}: name, version and methods are required");
         }
-        manifest = manifest with { Directory = Path.GetDirectoryName(Path.GetFullPath(file))! };
         if (manifest.Metadata().Problem() is { } problem)
         {
-            throw new FormatException($"{file}: {problem}");
+            throw new FormatException($"{source}: {problem}");
         }
         return manifest;
     }
@@ -67,6 +73,13 @@ public sealed record ContractManifest(
         {
             throw new FormatException($"{WasmPath} does not exist: build the contract first (`thingledger contract build {Directory}`)");
         }
+        return Proposal(File.ReadAllBytes(WasmPath), initArgs);
+    }
+
+    /// <summary>The proposal for <paramref name="code"/> (already built), with <c>init</c>'s arguments given as text.</summary>
+    /// <exception cref="FormatException">The init arguments do not fit init's types.</exception>
+    public DeployPayload Proposal(byte[] code, IReadOnlyList<string> initArgs)
+    {
         var metadata = Metadata();
         var init = metadata.Method(ContractMetadata.InitMethod);
         if (init is null && initArgs.Count > 0)
@@ -74,7 +87,7 @@ public sealed record ContractManifest(
             throw new FormatException($"contract '{Name}' has no init method, so it takes no init arguments");
         }
         var args = init is null ? [] : ContractAbi.Encode(init.ArgTypes, initArgs, [.. init.Args.Select(a => a.Name)]);
-        return new DeployPayload(Name, Version, File.ReadAllBytes(WasmPath), metadata, args, Policy, [.. Orgs ?? []]);
+        return new DeployPayload(Name, Version, code, metadata, args, Policy, [.. Orgs ?? []]);
     }
 }
 

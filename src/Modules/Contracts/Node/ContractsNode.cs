@@ -40,7 +40,7 @@ internal sealed class ContractsNode : NodeModule
     private static Results<Ok<ContractView>, ProblemHttpResult> Get(string name, ContractsQueries q) =>
         q.Contract(name) is { } c ? TypedResults.Ok(View(c, q.CodeBytes(c))) : NoContract(name);
 
-    internal static ProblemHttpResult NoContract(string name) => Problems.Of(ContractsErrors.NotFound, $"no contract '{name}'");
+    internal static ProblemHttpResult NoContract(string name) => Problems.NotFound($"no contract '{name}'");
 
     private static Results<Ok<List<ContractVersionView>>, ProblemHttpResult> Versions(string name, ContractsQueries q) =>
         q.Contract(name) is { } c ? TypedResults.Ok(q.Versions(c).Select(View).ToList()) : NoContract(name);
@@ -54,7 +54,7 @@ internal sealed class ContractsNode : NodeModule
     private static Results<Ok<ContractProposalView>, ProblemHttpResult> Proposal(string id, ContractsQueries q) =>
         Hash.TryParse(id, out var hash) && q.Proposal(hash) is { } p
             ? TypedResults.Ok(View(hash, p, q.Validators()))
-            : Problems.Of(ContractsErrors.ProposalNotFound, $"no contract proposal '{id}'");
+            : Problems.NotFound($"no contract proposal '{id}'");
 
     private static Results<Ok<Page<ContractEntryView>>, ProblemHttpResult> State(string name, ContractsQueries q, string? after, int? limit) =>
         q.Contract(name) is null ? NoContract(name) : TypedResults.Ok(q.Entries(name, after, Problems.Limit(limit)));
