@@ -12,8 +12,8 @@ namespace ThingLedger.Node.Modules.Contracts;
 /// <summary>Contracts, versions, proposals, storage and queries read from committed state: the one place the module's API and explorer pages read from.</summary>
 public sealed class ContractsQueries(LedgerStore store, StateMachine machine)
 {
-    /// <summary>The most gas a query may use (a query has no tx to carry a limit of its own).</summary>
-    public const ulong MaxQueryGas = 100_000_000;
+    /// <summary>The most gas a query may use: it holds off commits while it runs, so it is kept to milliseconds.</summary>
+    public const ulong MaxQueryGas = 10_000_000;
 
     public List<ContractRecord> Contracts() => [.. LedgerLists.Decoded(store, "contracts/contract/", ContractRecord.Read).Select(c => c.Record)];
 

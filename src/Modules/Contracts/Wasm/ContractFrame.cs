@@ -87,6 +87,7 @@ internal sealed class ContractFrame
             var burned = frame.Execute(module);
             if (run.Tx is { } tx)
             {
+                ContractHost.CheckEventRoom(tx);
                 tx.Emit(ContractsEvents.Called, new("contract", contract.Name), new("address", contract.Address.ToString()), new("method", method.Name),
                     new("caller", caller.ToString()), new("depth", depth.ToString(CultureInfo.InvariantCulture)), new("gas", burned.ToString(CultureInfo.InvariantCulture)));
             }

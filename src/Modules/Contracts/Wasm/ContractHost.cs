@@ -271,12 +271,22 @@ internal static class ContractHost
         {
             throw new ContractAbort(ContractsErrors.EventInvalid);
         }
+        CheckEventRoom(f.Run.Tx!);
         EventAttribute[] attributes =
         [
             new("contract", f.Contract.Name), new("address", f.Contract.Address.ToString()), new("event", name),
             .. spec.Fields.Select((field, i) => new EventAttribute(ContractAbi.AttributeOf(field), values[i])),
         ];
         f.Run.Tx!.Emit(ContractsEvents.Emitted, attributes);
+    }
+
+    /// <summary>A receipt holds at most <see cref="Receipt.MaxEvents"/> events: a call that would emit more ends with CONTRACTS_EVENT_INVALID.</summary>
+    public static void CheckEventRoom(TxContext tx)
+    {
+        if (tx.Events.Count >= Receipt.MaxEvents)
+        {
+            throw new ContractAbort(ContractsErrors.EventInvalid);
+        }
     }
 
     /// <summary>A registered device, read-only: status (0 active, 1 revoked), owner, organisation, model, registration height. -1 when unknown.</summary>

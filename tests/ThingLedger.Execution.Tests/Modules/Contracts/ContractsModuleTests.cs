@@ -183,6 +183,8 @@ public sealed class ContractsModuleTests
     {
         DeployCounter();
         _chain.AssertRefused(ContractsErrors.EventInvalid, () => Call("noise"));
+        // More events than a receipt holds (64) end the call rather than produce a receipt nobody could read.
+        _chain.AssertRefused(ContractsErrors.EventInvalid, () => Call("flood", gas: 10_000_000));
     }
 
     [Fact]

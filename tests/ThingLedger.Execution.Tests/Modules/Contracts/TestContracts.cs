@@ -83,6 +83,11 @@ internal static class TestContracts
             (i64.store (i32.const 96) (call $bswap (local.get $n)))
             (call $output_write (i32.const 96) (i32.const 8)))
           (func (export "noise") (call $emit (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 16)))
+          (func (export "flood") (local $i i32)
+            (loop $l
+              (call $emit (i32.const 16) (i32.const 5) (i32.const 64) (i32.const 16))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (i32.const 100)))))
         )
         """;
 
@@ -101,6 +106,7 @@ internal static class TestContracts
         new("pay", false, [P("to", ContractType.Address), P("amount", ContractType.U128)], [P("status", ContractType.U64)]),
         new("keys", true, [], [P("count", ContractType.U64)]),
         new("noise", false, [], []),
+        new("flood", false, [], []),
     ],
     [new("added", [P("by", ContractType.U64), P("total", ContractType.U64)])]);
 
