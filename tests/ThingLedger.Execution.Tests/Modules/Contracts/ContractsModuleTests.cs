@@ -24,19 +24,17 @@ public sealed class ContractsModuleTests
     private QueryResult Query(string method, byte[]? args = null) =>
         Module.Query(_chain, _chain.Height, _chain.Clock, _user.Address, "counter", method, args ?? [], 1_000_000);
 
-    private ContractsModuleTests_Deployed DeployCounter()
+    private Receipt DeployCounter()
     {
         var receipt = Deploy(TestContracts.Deploy());
         Assert.True(receipt.Succeeded, receipt.ErrorCode);
-        return new ContractsModuleTests_Deployed(receipt);
+        return receipt;
     }
-
-    private sealed record ContractsModuleTests_Deployed(Receipt Receipt);
 
     [Fact]
     public void A_solo_admin_deploys_at_once_and_anyone_calls_it()
     {
-        var deployed = DeployCounter().Receipt;
+        var deployed = DeployCounter();
         Assert.NotNull(Event(deployed, "deployed"));
         var record = ContractsModule.ReadContract(_chain, "counter")!;
         Assert.Equal("1.0.0", record.Version);
