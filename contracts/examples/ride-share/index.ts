@@ -100,6 +100,20 @@ export function book(): void {
   result(new Writer().u64(id));
 }
 
+class Open {
+  constructor(public id: u64, public booking: Booking, public ride: Ride) {}
+}
+
+/** The booking the call's one argument names, with its ride; reverts unless it is still booked. */
+function openBooking(): Open {
+  const a = args();
+  const id = a.u64();
+  a.end();
+  const booking = Booking.load(id);
+  require(booking.status == "booked", "CLOSED", "the booking is " + booking.status);
+  return new Open(id, booking, Ride.load(booking.ride));
+}
+
 function complete(id: u64, booking: Booking, ride: Ride): void {
   booking.status = "completed";
   booking.save(id);
@@ -107,12 +121,10 @@ function complete(id: u64, booking: Booking, ride: Ride): void {
 }
 
 export function confirm(): void {
-  const a = args();
-  const id = a.u64();
-  a.end();
-  const booking = Booking.load(id);
-  const ride = Ride.load(booking.ride);
-  require(booking.status == "booked", "CLOSED", "the booking is " + booking.status);
+  const open = openBooking();
+  const id = open.id;
+  const booking = open.booking;
+  const ride = open.ride;
   const who = signer();
   if (who.equals(ride.driver)) booking.driverConfirmed = true;
   else if (who.equals(booking.rider)) booking.riderConfirmed = true;
@@ -142,12 +154,10 @@ export function confirm_by_device(): void {
 }
 
 export function cancel_booking(): void {
-  const a = args();
-  const id = a.u64();
-  a.end();
-  const booking = Booking.load(id);
-  const ride = Ride.load(booking.ride);
-  require(booking.status == "booked", "CLOSED", "the booking is " + booking.status);
+  const open = openBooking();
+  const id = open.id;
+  const booking = open.booking;
+  const ride = open.ride;
   require(signer().equals(booking.rider), "NOT_RIDER", "only the rider cancels a booking");
   require(time() < ride.departs, "DEPARTED", "the ride has left: settle the booking instead");
   booking.status = "cancelled";
@@ -185,12 +195,10 @@ export function cancel_ride(): void {
 }
 
 export function settle(): void {
-  const a = args();
-  const id = a.u64();
-  a.end();
-  const booking = Booking.load(id);
-  const ride = Ride.load(booking.ride);
-  require(booking.status == "booked", "CLOSED", "the booking is " + booking.status);
+  const open = openBooking();
+  const id = open.id;
+  const booking = open.booking;
+  const ride = open.ride;
   require(time() >= ride.departs + 2 * HOUR, "EARLY", "a booking is settled two hours after departure");
   if (booking.driverConfirmed && !booking.riderConfirmed) {
     booking.status = "no-show";
