@@ -28,7 +28,7 @@ public sealed class ContractEngine : IDisposable
     public const string Version = "wasmtime-50.0.1+thingledger_v1";
 
     private readonly Engine _engine;
-    private readonly ConcurrentDictionary<Hash, Module> _compiled = new();
+    private readonly ConcurrentDictionary<Hash, Lazy<Module>> _compiled = new();
     private string? _cacheDirectory;
 
     public ContractEngine()
@@ -66,8 +66,13 @@ public sealed class ContractEngine : IDisposable
     /// <summary>How many modules are compiled in memory (for /metrics and tests).</summary>
     public int CompiledCount => _compiled.Count;
 
-    /// <summary>The compiled module of <paramref name="code"/> (whose hash is <paramref name="hash"/>): from memory, from disk, or compiled now.</summary>
-    internal Module Load(Hash hash, Func<byte[]> code) => _compiled.GetOrAdd(hash, h => FromDisk(h) ?? Compile(h, code()));
+    /// <summary>
+    /// The compiled module of <paramref name="code"/> (whose hash is <paramref name="hash"/>): from
+    /// memory, from disk, or compiled now — once, however many threads (a block's execution, queries)
+    /// ask for it at the same time.
+    /// </summary>
+    internal Module Load(Hash hash, Func<byte[]> code) =>
+        _compiled.GetOrAdd(hash, h => new Lazy<Module>(() => FromDisk(h) ?? Compile(h, code()), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     private Module Compile(Hash hash, byte[] code)
     {
@@ -80,11 +85,30 @@ public sealed class ContractEngine : IDisposable
             Hash.Sha256(compiled).CopyTo(file);
             compiled.CopyTo(file.AsSpan(Hash.Size));
             var path = CachePath(dir, hash);
-            var temp = path + ".tmp";
-            File.WriteAllBytes(temp, file);
-            File.Move(temp, path, overwrite: true);
+            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                File.WriteAllBytes(temp, file);
+                File.Move(temp, path, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The cache only saves compiling again after a restart: a disk that refuses it changes no result.
+                TryDelete(temp);
+            }
         }
         return module;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private Module? FromDisk(Hash hash)
@@ -156,9 +180,9 @@ public sealed class ContractEngine : IDisposable
 
     public void Dispose()
     {
-        foreach (var module in _compiled.Values)
+        foreach (var module in _compiled.Values.Where(m => m.IsValueCreated))
         {
-            module.Dispose();
+            module.Value.Dispose();
         }
         Linker.Dispose();
         _engine.Dispose();

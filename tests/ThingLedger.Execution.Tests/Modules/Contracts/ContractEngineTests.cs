@@ -50,4 +50,21 @@ public sealed class ContractEngineTests : IDisposable
         damaged.Load(hash, Code);
         Assert.Equal(2, compiles);
     }
+
+    [Fact]
+    public void Threads_asking_for_one_module_at_once_compile_it_once()
+    {
+        var code = Wasm(Counter);
+        var hash = Hash.Sha256(code);
+        var compiles = 0;
+        using var engine = new ContractEngine();
+        engine.UseDiskCache(_directory);
+        Parallel.For(0, 16, _ => engine.Load(hash, () =>
+        {
+            Interlocked.Increment(ref compiles);
+            return code;
+        }));
+        Assert.Equal(1, compiles);
+        Assert.Single(Directory.GetFiles(_directory));
+    }
 }
