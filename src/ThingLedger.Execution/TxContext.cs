@@ -46,6 +46,13 @@ public sealed class TxContext
     public ValidatorSet Validators => Members.ValidatorsAt(State, Height);
 
     /// <summary>
+    /// UNAUTHORISED unless the signer is an admin of an organisation that runs a validator in
+    /// force: who proposes and approves consortium governance (membership, contract lifecycle).
+    /// </summary>
+    public Outcome CheckGovernor() =>
+        SignerMembership is { } m && m.Has(Roles.Admin) && Validators.Orgs.Contains(m.Org) ? Outcome.Ok : Core.ErrorCodes.Unauthorised;
+
+    /// <summary>
     /// Emits an event of a type a registered module declares (<see cref="IModule.Events"/>), with
     /// attributes that type declares; anything else is a faulty module: the tx fails with
     /// <see cref="Core.ErrorCodes.EventNotDeclared"/>.

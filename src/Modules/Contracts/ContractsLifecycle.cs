@@ -18,7 +18,7 @@ public sealed partial class ContractsModule
 {
     private Outcome Propose(TxContext context, ContractAction action, DeployPayload p)
     {
-        var voter = Voter(context);
+        var voter = context.CheckGovernor();
         if (!voter.Succeeded)
         {
             return voter;
@@ -59,7 +59,7 @@ public sealed partial class ContractsModule
         {
             return ContractsErrors.ProposalClosed;
         }
-        var voter = Voter(context);
+        var voter = context.CheckGovernor();
         if (!voter.Succeeded)
         {
             return voter;
@@ -87,10 +87,6 @@ public sealed partial class ContractsModule
         ContractAction.Unfreeze => "unfreeze",
         _ => $"unknown ({(byte)action})",
     };
-
-    /// <summary>Only admins of organisations that run a validator in force propose and approve.</summary>
-    private static Outcome Voter(TxContext context) =>
-        context.SignerMembership is { } m && m.Has(Roles.Admin) && context.Validators.Orgs.Contains(m.Org) ? Outcome.Ok : ErrorCodes.Unauthorised;
 
     /// <summary>A deploy's or upgrade's own content: name, version, code, metadata, init arguments, policy. Charges the compile gas.</summary>
     private static Outcome CheckVersion(TxContext context, DeployPayload p)
@@ -145,9 +141,7 @@ public sealed partial class ContractsModule
     /// <summary>Stores the proposal; enacts it when its approvals carry a quorum of the validators in force.</summary>
     private Outcome Decide(TxContext context, Hash id, ContractProposalRecord proposal)
     {
-        var validators = context.Validators;
-        var weight = validators.Validators.Count(v => proposal.Approvals.Contains(v.Org, StringComparer.Ordinal));
-        if (weight >= validators.Quorum)
+        if (context.Validators.IsQuorum(proposal.Approvals))
         {
             proposal = proposal with { EnactedAt = context.Height };
             var enacted = Enact(context, id, proposal);

@@ -217,7 +217,7 @@ public sealed record DeployPayload(string Name, string Version, byte[] Code, Con
 
     public int EncodedLength =>
         CanonicalSizes.String(Name) + CanonicalSizes.String(Version) + CanonicalSizes.Bytes(Code.Length) + Metadata.EncodedLength
-        + CanonicalSizes.Bytes(InitArgs.Length) + 1 + CanonicalSizes.VarUInt((ulong)PolicyOrgs.Length) + PolicyOrgs.Sum(CanonicalSizes.String);
+        + CanonicalSizes.Bytes(InitArgs.Length) + 1 + OrgList.Length(PolicyOrgs);
 
     public void Write(ref SpanWriter writer)
     {
@@ -227,11 +227,7 @@ public sealed record DeployPayload(string Name, string Version, byte[] Code, Con
         Metadata.Write(ref writer);
         writer.WriteBytes(InitArgs);
         writer.WriteU8((byte)Policy);
-        writer.WriteVarUInt((ulong)PolicyOrgs.Length);
-        foreach (var org in PolicyOrgs)
-        {
-            writer.WriteString(org);
-        }
+        OrgList.Write(ref writer, PolicyOrgs);
     }
 
     public static DeployPayload Read(ref SpanReader reader)
@@ -242,12 +238,7 @@ public sealed record DeployPayload(string Name, string Version, byte[] Code, Con
         var metadata = ContractMetadata.Read(ref reader);
         var init = reader.ReadByteArray(Core.Ledger.Transaction.MaxPayloadBytes);
         var policy = (CallPolicy)reader.ReadU8();
-        var orgs = new string[reader.ReadCount(MaxPolicyOrgs)];
-        for (var i = 0; i < orgs.Length && reader.Ok; i++)
-        {
-            orgs[i] = reader.ReadString(32);
-        }
-        return new DeployPayload(name, version, code, metadata, init, policy, orgs);
+        return new DeployPayload(name, version, code, metadata, init, policy, OrgList.Read(ref reader, MaxPolicyOrgs));
     }
 }
 
@@ -302,7 +293,7 @@ public sealed record ContractRecord(
 {
     public int EncodedLength =>
         CanonicalSizes.String(Name) + Address.Size + CanonicalSizes.String(Version) + Hash.Size + Metadata.EncodedLength + 1
-        + CanonicalSizes.VarUInt((ulong)PolicyOrgs.Length) + PolicyOrgs.Sum(CanonicalSizes.String) + 1 + 4 + 8 + 8;
+        + OrgList.Length(PolicyOrgs) + 1 + 4 + 8 + 8;
 
     public void Write(ref SpanWriter writer)
     {
@@ -312,11 +303,7 @@ public sealed record ContractRecord(
         writer.WriteHash(Code);
         Metadata.Write(ref writer);
         writer.WriteU8((byte)Policy);
-        writer.WriteVarUInt((ulong)PolicyOrgs.Length);
-        foreach (var org in PolicyOrgs)
-        {
-            writer.WriteString(org);
-        }
+        OrgList.Write(ref writer, PolicyOrgs);
         writer.WriteBool(Frozen);
         writer.WriteU32(Versions);
         writer.WriteU64(DeployedAt);
@@ -331,11 +318,7 @@ public sealed record ContractRecord(
         var code = reader.ReadHash();
         var metadata = ContractMetadata.Read(ref reader);
         var policy = (CallPolicy)reader.ReadU8();
-        var orgs = new string[reader.ReadCount(DeployPayload.MaxPolicyOrgs)];
-        for (var i = 0; i < orgs.Length && reader.Ok; i++)
-        {
-            orgs[i] = reader.ReadString(32);
-        }
+        var orgs = OrgList.Read(ref reader, DeployPayload.MaxPolicyOrgs);
         return new ContractRecord(name, address, version, code, metadata, policy, orgs, reader.ReadBool(), reader.ReadU32(), reader.ReadU64(), reader.ReadU64());
     }
 }
@@ -367,9 +350,7 @@ public sealed record ContractProposalRecord(
 
     public int EncodedLength =>
         1 + CanonicalSizes.String(Contract) + CanonicalSizes.String(Version) + Hash.Size + Metadata.EncodedLength + CanonicalSizes.Bytes(InitArgs.Length) + 1
-        + Strings(PolicyOrgs) + Address.Size + 8 + Strings(Approvals) + 8;
-
-    private static int Strings(string[] list) => CanonicalSizes.VarUInt((ulong)list.Length) + list.Sum(CanonicalSizes.String);
+        + OrgList.Length(PolicyOrgs) + Address.Size + 8 + OrgList.Length(Approvals) + 8;
 
     public void Write(ref SpanWriter writer)
     {
@@ -380,43 +361,24 @@ public sealed record ContractProposalRecord(
         Metadata.Write(ref writer);
         writer.WriteBytes(InitArgs);
         writer.WriteU8((byte)Policy);
-        WriteStrings(ref writer, PolicyOrgs);
+        OrgList.Write(ref writer, PolicyOrgs);
         writer.WriteAddress(Proposer);
         writer.WriteU64(ProposedAt);
-        WriteStrings(ref writer, Approvals);
+        OrgList.Write(ref writer, Approvals);
         writer.WriteU64(EnactedAt);
-    }
-
-    private static void WriteStrings(ref SpanWriter writer, string[] list)
-    {
-        writer.WriteVarUInt((ulong)list.Length);
-        foreach (var s in list)
-        {
-            writer.WriteString(s);
-        }
-    }
-
-    private static string[] ReadStrings(ref SpanReader reader, int max)
-    {
-        var list = new string[reader.ReadCount(max)];
-        for (var i = 0; i < list.Length && reader.Ok; i++)
-        {
-            list[i] = reader.ReadString(32);
-        }
-        return list;
     }
 
     public static ContractProposalRecord Read(ref SpanReader reader) => new(
         (ContractAction)reader.ReadU8(), reader.ReadString(32), reader.ReadString(DeployPayload.MaxVersionLength), reader.ReadHash(),
         ContractMetadata.Read(ref reader), reader.ReadByteArray(Core.Ledger.Transaction.MaxPayloadBytes), (CallPolicy)reader.ReadU8(),
-        ReadStrings(ref reader, DeployPayload.MaxPolicyOrgs), reader.ReadAddress(), reader.ReadU64(), ReadStrings(ref reader, 256), reader.ReadU64());
+        OrgList.Read(ref reader, DeployPayload.MaxPolicyOrgs), reader.ReadAddress(), reader.ReadU64(), OrgList.Read(ref reader, OrgList.MaxApprovals), reader.ReadU64());
 }
 
 /// <summary>Stored at contracts/version/{name}/{n}: one enacted version of a contract, first is 1.</summary>
 public sealed record ContractVersionRecord(uint Number, string Version, Hash Code, Hash Proposal, string[] Approvals, ulong Height) : ICanonical
 {
     public int EncodedLength =>
-        4 + CanonicalSizes.String(Version) + Hash.Size + Hash.Size + CanonicalSizes.VarUInt((ulong)Approvals.Length) + Approvals.Sum(CanonicalSizes.String) + 8;
+        4 + CanonicalSizes.String(Version) + Hash.Size + Hash.Size + OrgList.Length(Approvals) + 8;
 
     public void Write(ref SpanWriter writer)
     {
@@ -424,11 +386,7 @@ public sealed record ContractVersionRecord(uint Number, string Version, Hash Cod
         writer.WriteString(Version);
         writer.WriteHash(Code);
         writer.WriteHash(Proposal);
-        writer.WriteVarUInt((ulong)Approvals.Length);
-        foreach (var org in Approvals)
-        {
-            writer.WriteString(org);
-        }
+        OrgList.Write(ref writer, Approvals);
         writer.WriteU64(Height);
     }
 
@@ -438,11 +396,35 @@ public sealed record ContractVersionRecord(uint Number, string Version, Hash Cod
         var version = reader.ReadString(DeployPayload.MaxVersionLength);
         var code = reader.ReadHash();
         var proposal = reader.ReadHash();
-        var approvals = new string[reader.ReadCount(256)];
-        for (var i = 0; i < approvals.Length && reader.Ok; i++)
-        {
-            approvals[i] = reader.ReadString(32);
-        }
+        var approvals = OrgList.Read(ref reader, OrgList.MaxApprovals);
         return new ContractVersionRecord(number, version, code, proposal, approvals, reader.ReadU64());
+    }
+}
+
+/// <summary>A list of organisation ids in a record: a varint count, then each id as a string.</summary>
+internal static class OrgList
+{
+    /// <summary>More organisations than any consortium approves with.</summary>
+    public const int MaxApprovals = 256;
+
+    public static int Length(string[] orgs) => CanonicalSizes.VarUInt((ulong)orgs.Length) + orgs.Sum(CanonicalSizes.String);
+
+    public static void Write(ref SpanWriter writer, string[] orgs)
+    {
+        writer.WriteVarUInt((ulong)orgs.Length);
+        foreach (var org in orgs)
+        {
+            writer.WriteString(org);
+        }
+    }
+
+    public static string[] Read(ref SpanReader reader, int max)
+    {
+        var orgs = new string[reader.ReadCount(max)];
+        for (var i = 0; i < orgs.Length && reader.Ok; i++)
+        {
+            orgs[i] = reader.ReadString(32);
+        }
+        return orgs;
     }
 }

@@ -105,7 +105,7 @@ public sealed partial class IdentityModule
 
     private static Outcome Propose(TxContext context, MembershipProposal p)
     {
-        var voter = CheckVoter(context);
+        var voter = context.CheckGovernor();
         if (!voter.Succeeded)
         {
             return voter;
@@ -134,7 +134,7 @@ public sealed partial class IdentityModule
         {
             return IdentityErrors.ProposalClosed;
         }
-        var voter = CheckVoter(context);
+        var voter = context.CheckGovernor();
         if (!voter.Succeeded)
         {
             return voter;
@@ -158,8 +158,7 @@ public sealed partial class IdentityModule
     private static Outcome Decide(TxContext context, in Hash id, ProposalRecord record, ValidatorSet next)
     {
         var current = context.Validators;
-        var weight = current.Validators.Count(v => record.Approvals.Contains(v.Org, StringComparer.Ordinal));
-        if (weight >= current.Quorum)
+        if (current.IsQuorum(record.Approvals))
         {
             record = record with { EnactedEpoch = next.Epoch };
             Enact(context, record.Proposal, next);
@@ -192,13 +191,6 @@ public sealed partial class IdentityModule
             new(MembershipEvent.SetHash, next.ComputeHash().ToString()),
             new("action", MembershipProposal.ActionName(p.Action)), new("org", p.Org),
             new("validators", Text((ulong)next.Validators.Count)), new("quorum", Text((ulong)next.Quorum)));
-    }
-
-    /// <summary>Only admins of organisations that run a validator in force decide membership.</summary>
-    private static Outcome CheckVoter(TxContext context)
-    {
-        var signer = context.SignerMembership;
-        return signer is { } m && m.Has(Roles.Admin) && context.Validators.Orgs.Contains(m.Org) ? Outcome.Ok : ErrorCodes.Unauthorised;
     }
 
     /// <summary>

@@ -47,6 +47,10 @@ public sealed class ValidatorSet : ICanonical
     public bool Contains(PublicKey key) => OrgOf(key) is not null;
 
     /// <summary>Organisations running at least one validator: the ones whose admins decide membership.</summary>
+    /// <summary>Whether the validators of <paramref name="approvingOrgs"/> are a quorum of this set (a governance proposal's approvals).</summary>
+    public bool IsQuorum(IReadOnlyCollection<string> approvingOrgs) =>
+        Validators.Count(v => approvingOrgs.Contains(v.Org, StringComparer.Ordinal)) >= Quorum;
+
     public IReadOnlySet<string> Orgs => Validators.Select(v => v.Org).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Why this set cannot certify blocks (no validators, a key twice, quorum out of range), or null.</summary>

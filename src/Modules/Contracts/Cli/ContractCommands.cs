@@ -31,15 +31,21 @@ internal static partial class ContractCommands
             {
                 var manifest = ContractManifest.Load(parse.GetValue(folder)!);
                 var proposal = manifest.Proposal(parse.GetValue(init) ?? []);
-                var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
                 var operation = upgrade ? Operations.UpgradeContract(proposal) : Operations.DeployContract(proposal);
-                var (code, tx) = await cli.SubmitAsync(account, operation, parse.GetValue(noWait), ct).ConfigureAwait(false);
-                if (code == 0 && !cli.Json && !parse.GetValue(noWait))
-                {
-                    await ReportProposalAsync(cli, tx.Id, ct).ConfigureAwait(false);
-                }
-                return code;
+                return await ProposeAsync(cli, parse, signer, noWait, operation, null, ct).ConfigureAwait(false);
             });
+    }
+
+    /// <summary>Signs and submits a lifecycle tx, then says where its proposal stands (<paramref name="proposal"/>, or the tx's own id for a new one).</summary>
+    private static async Task<int> ProposeAsync(CliContext cli, ParseResult parse, Option<string> signer, Option<bool> noWait, Operation operation, Hash? proposal, CancellationToken ct)
+    {
+        var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
+        var (code, tx) = await cli.SubmitAsync(account, operation, parse.GetValue(noWait), ct).ConfigureAwait(false);
+        if (code == 0 && !cli.Json && !parse.GetValue(noWait))
+        {
+            await ReportProposalAsync(cli, proposal ?? tx.Id, ct).ConfigureAwait(false);
+        }
+        return code;
     }
 
     private static async Task ReportProposalAsync(CliContext cli, Hash id, CancellationToken ct)
@@ -63,13 +69,7 @@ internal static partial class ContractCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var id = Hash.Parse(parse.GetValue(proposal)!);
-                var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var (code, _) = await cli.SubmitAsync(account, Operations.ApproveContractProposal(id), parse.GetValue(noWait), ct).ConfigureAwait(false);
-                if (code == 0 && !cli.Json && !parse.GetValue(noWait))
-                {
-                    await ReportProposalAsync(cli, id, ct).ConfigureAwait(false);
-                }
-                return code;
+                return await ProposeAsync(cli, parse, signer, noWait, Operations.ApproveContractProposal(id), id, ct).ConfigureAwait(false);
             });
     }
 
@@ -83,14 +83,8 @@ internal static partial class ContractCommands
             .With(name, signer, noWait)
             .Runs(async (parse, cli, ct) =>
             {
-                var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
                 var operation = freeze ? Operations.FreezeContract(parse.GetValue(name)!) : Operations.UnfreezeContract(parse.GetValue(name)!);
-                var (code, tx) = await cli.SubmitAsync(account, operation, parse.GetValue(noWait), ct).ConfigureAwait(false);
-                if (code == 0 && !cli.Json && !parse.GetValue(noWait))
-                {
-                    await ReportProposalAsync(cli, tx.Id, ct).ConfigureAwait(false);
-                }
-                return code;
+                return await ProposeAsync(cli, parse, signer, noWait, operation, null, ct).ConfigureAwait(false);
             });
     }
 
