@@ -39,10 +39,17 @@ public sealed class ContractConsortiumTests(ConsortiumFixture fixture)
         Assert.Equal(new[] { peers[0].Org, peers[1].Org }.Order(StringComparer.Ordinal).ToArray(), version.Approvals.Order(StringComparer.Ordinal).ToArray());
 
         // Calls sent to different peers, one of them reverting; each receipt is the same on every peer.
+        // A peer admits a signer's next nonce against the state it has applied, so before the same
+        // signer moves to another peer, that peer must have applied the signer's previous tx.
         var friends = Enumerable.Range(0, 3).Select(_ => KeyPair.Generate()).ToArray();
         var calls = new List<Hash>();
         for (var i = 0; i < friends.Length; i++)
         {
+            if (calls.Count > 0)
+            {
+                var previous = calls[^1];
+                await WaitAsync([clients[i]], async client => await client.GetTxAsync(previous) is { Receipt: not null });
+            }
             var args = ContractAbi.Encode([ContractType.Address, ContractType.U64], [friends[i].Address.ToString(), $"{10 * (i + 1)}"]);
             var tx = adminB.Sign(Operations.CallContract(name, "transfer", args));
             calls.Add(tx.Id);
