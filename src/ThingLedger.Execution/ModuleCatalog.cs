@@ -1,6 +1,7 @@
 using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Contracts;
 using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Finance;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Market;
 using ThingLedger.Execution.Modules.Rewards;
@@ -42,6 +43,7 @@ public sealed class ModuleCatalog
         new MarketModule(Tokens.Ledger),
         new RewardsModule(Tokens.Ledger, Devices, Telemetry),
         new ContractsModule(Tokens.Ledger, Devices, Telemetry, Identity),
+        new FinanceModule(Tokens.Ledger, Devices, Telemetry),
     ];
 
     public IdentityModule Identity { get; }
