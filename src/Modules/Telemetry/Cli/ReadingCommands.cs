@@ -44,7 +44,7 @@ internal static class ReadingCommands
                     throw new FormatException($"schema {view.Ref} has no field {string.Join(", ", given.Keys)}");
                 }
                 var sequence = parse.GetValue(seq) ?? ((await cli.Client.GetLatestReadingAsync(key.Address, ct).ConfigureAwait(false))?.Seq ?? 0) + 1;
-                var measured = parse.GetValue(time) is { } t ? ParseTime(t) : (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var measured = parse.GetValue(time) is { } t ? CliArguments.Time(t) : (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var signer = new DeviceSigner(key, await cli.ChainIdAsync(ct).ConfigureAwait(false), sequence);
                 var reading = signer.Sign(signer.Measure(ToSchema(view), measured, scaled));
                 var response = await cli.Client.UploadReadingsAsync([reading], [], cancellationToken: ct).ConfigureAwait(false);
@@ -260,19 +260,6 @@ internal static class ReadingCommands
     private static long Unscaled(string text, byte decimals) =>
         TelemetrySchema.TryParseValue(text, decimals, out var value) ? value : throw new FormatException($"the node's schema bound '{text}' does not parse");
 
-    private static ulong ParseTime(string text)
-    {
-        if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
-        {
-            return ms;
-        }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) && time.Year >= 1970)
-        {
-            return (ulong)time.ToUnixTimeMilliseconds();
-        }
-        throw new FormatException($"'{text}' is not a time: ISO-8601 UTC (2026-12-04T10:00:00Z) or ms since the Unix epoch");
-    }
-
     /// <summary>One data row: its line in the file, its index among the data rows (its sequence offset), and its time and values, or why it cannot be read.</summary>
     private sealed record CsvRow(int Line, int Index, ulong Time, long[]? Values, string? Problem);
 
@@ -310,7 +297,7 @@ internal static class ReadingCommands
                     throw new FormatException($"{cells.Length} cells where the header has {header.Count}");
                 }
                 var values = Scale(schema, name => cells[header.IndexOf(name)], $"line {line}");
-                rows.Add(new CsvRow(line, index, ParseTime(cells[0]), values, null));
+                rows.Add(new CsvRow(line, index, CliArguments.Time(cells[0]), values, null));
             }
             catch (FormatException e)
             {

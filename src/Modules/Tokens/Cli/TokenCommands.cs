@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using ThingLedger.Cli.Modules;
 using ThingLedger.Client;
 using ThingLedger.Execution;
@@ -35,7 +34,7 @@ internal static class TokenCommands
                     throw new FormatException("--mint-roles: use a comma-separated list of admin, operator, device-manager, auditor");
                 }
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return (await cli.SubmitAsync(account, Operations.CreateToken(parse.GetValue(symbol)!, parse.GetValue(name)!, parse.GetValue(decimals), roles, ParseAmount(parse.GetValue(cap)!, allowZero: true)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
+                return (await cli.SubmitAsync(account, Operations.CreateToken(parse.GetValue(symbol)!, parse.GetValue(name)!, parse.GetValue(decimals), roles, CliArguments.Amount(parse.GetValue(cap)!, allowZero: true)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -50,7 +49,7 @@ internal static class TokenCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return (await cli.SubmitAsync(account, build(parse.GetValue(symbol)!, cli.ResolveAddress(parse.GetValue(to)!), ParseAmount(parse.GetValue(amount)!, allowZero: false)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
+                return (await cli.SubmitAsync(account, build(parse.GetValue(symbol)!, cli.ResolveAddress(parse.GetValue(to)!), CliArguments.Amount(parse.GetValue(amount)!, allowZero: false)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -64,7 +63,7 @@ internal static class TokenCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                return (await cli.SubmitAsync(account, Operations.Burn(parse.GetValue(symbol)!, ParseAmount(parse.GetValue(amount)!, allowZero: false)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
+                return (await cli.SubmitAsync(account, Operations.Burn(parse.GetValue(symbol)!, CliArguments.Amount(parse.GetValue(amount)!, allowZero: false)), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
 
@@ -104,15 +103,6 @@ internal static class TokenCommands
             }
             return 0;
         });
-
-    private static UInt128 ParseAmount(string text, bool allowZero)
-    {
-        if (!UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
-        {
-            throw new FormatException($"'{text}' is not a whole number of smallest units (0 to 2^128-1, digits only)");
-        }
-        return amount == UInt128.Zero && !allowZero ? throw new FormatException("the amount must be above zero") : amount;
-    }
 }
 
 /// <summary>The tokens module's commands.</summary>
