@@ -130,7 +130,7 @@ internal static class FinanceBenchmark
             Address.Parse(p.Participant), UInt128.Parse(p.Credits, CultureInfo.InvariantCulture), UInt128.Parse(p.Debits, CultureInfo.InvariantCulture))), out var error)
             ?? throw new InvalidOperationException($"the clearing does not plan: {error}");
         var planMs = clock.Elapsed.TotalMilliseconds;
-        var netter = new Account(members[0].Key, admin.ChainId, members[0].NextNonce) { GasLimit = NetGasLimit(view.Participants) };
+        var netter = new Account(members[0].Key, admin.ChainId, members[0].NextNonce) { GasLimit = FinanceNetting.GasLimit(view.Participants) };
         var net = netter.Sign(Operations.Net(ClearingId, FinanceNetting.Digest(plan)));
         var machine = services.GetRequiredService<StateMachine>();
         var runs = new double[3];
@@ -155,9 +155,6 @@ internal static class FinanceBenchmark
         Report(o, txPerSecond, receivableSeconds, runs[1], commitMs, planMs, plan.Count, json);
         return 0;
     }
-
-    /// <summary>Gas enough for netting a clearing of <paramref name="participants"/>: reading every position and moving one transfer per participant at most.</summary>
-    public static ulong NetGasLimit(uint participants) => Math.Max(Gas.DefaultTxLimit, 200_000 + (participants * 12_000ul));
 
     /// <summary>Submits <paramref name="txs"/> in lanes by signer, so each signer's txs arrive in nonce order, each batch waiting for its commit.</summary>
     private static async Task SubmitAsync(ThingLedgerClient client, List<Transaction> txs, Options o, CancellationToken ct)

@@ -69,6 +69,7 @@ internal static class DemoCommand
                 : $"  [grey]resuming the simulated fleet: {fleet.Devices.Count - registered} of its {fleet.Devices.Count} devices were registered before, {registered} now[/]");
             await DemoCredits.RunAsync(client, world, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             await DemoContracts.RunAsync(client, world, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
+            var financeLater = await DemoFinance.RunAsync(client, world, keys, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var mqtt = await client.GetMqttEndpointAsync(linked.Token).ConfigureAwait(false);
             PrintUrls(url, directory, fleet.Devices[0], $"mqtt://{mqtt.Address}:{mqtt.Port} (topics tl/{status.ChainId}/d/<device>/…)");
             if (seconds > 0)
@@ -77,6 +78,7 @@ internal static class DemoCommand
             }
             var traffic = new DemoTraffic(client, world, rate);
             var trafficTask = traffic.RunAsync(linked.Token);
+            var financeTask = financeLater(linked.Token);
             var telemetry = new FleetCounters();
             // The fleet's devices connect to the node's MQTT broker, each with its own session, as real ones would.
             await using var transport = await MqttFleetTransport.CreateAsync("mqtt", client, status.ChainId, fleet.Devices, linked.Token).ConfigureAwait(false);
@@ -84,6 +86,7 @@ internal static class DemoCommand
             await ShowLiveAsync(client, traffic, telemetry, linked.Token).ConfigureAwait(false);
             await Ignore(trafficTask).ConfigureAwait(false);
             await Ignore(telemetryTask).ConfigureAwait(false);
+            await Ignore(financeTask).ConfigureAwait(false);
             var final = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"stopped at height [bold]{final.Height}[/] after {traffic.Submitted} demo txs; the chain stays in {Markup.Escape(directory)}");
             AnsiConsole.MarkupLine($"resume with: [bold]thingledger demo --data {Markup.Escape(directory)}[/]");

@@ -194,7 +194,7 @@ internal static partial class FinanceCommands
     {
         var clearing = new Argument<string>("clearing") { Description = "The clearing" };
         var planOnly = new Option<bool>("--plan") { Description = "Only print the positions and the plan this machine computes from them; sign nothing" };
-        var signer = new Option<string?>("--as") { Description = "Name of the signing key in <data>/keys (any participant, or anyone)" };
+        var signer = new Option<string?>("--as") { Description = "Name of the signing key in <data>/keys (any participant, or anyone); the gas limit is sized to the clearing unless --gas-limit is given" };
         var noWait = CommonOptions.Wait();
         return new Command("net", "Settle a clearing after its cut-off: computes the netting plan here from the positions on chain, shows it, and signs its digest; execution refuses a plan that is not the one it computes.\n" +
                 "Example: thingledger finance net cny-2026-12-07 --as bank-a")
@@ -228,6 +228,11 @@ internal static partial class FinanceCommands
                 }
                 var name = parse.GetValue(signer) ?? throw new ArgumentException("--as is required to settle (or give --plan to only print the plan)");
                 var account = await cli.SignerAsync(name, ct).ConfigureAwait(false);
+                // Unless --gas-limit says otherwise, enough gas for a clearing of this many participants.
+                if (parse.GetResult(CommonOptions.GasLimit) is null or { Implicit: true })
+                {
+                    account = new Account(account.Key, account.ChainId, account.NextNonce) { GasLimit = FinanceNetting.GasLimit(view.Participants) };
+                }
                 return (await cli.SubmitAsync(account, Operations.Net(view.Id, digest), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
             });
     }
