@@ -105,4 +105,55 @@ public sealed class FinanceCommandTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/finance/clearings/none")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/v1/finance/receivables/xyz")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_merchant_whose_till_signs_its_sales_gets_a_credit_line_sized_by_them()
+    {
+        var data = Path.Combine(_directory, "merchant");
+        await RunAsync("init", "--data", data);
+        using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        string[] common = ["--data", data, "--node", node.Url];
+        foreach (var name in new[] { "merchant", "bank", "till" })
+        {
+            await RunAsync(["keys", "new", name, .. common]);
+        }
+        var schema = Path.Combine(_directory, "pos.json");
+        await File.WriteAllTextAsync(schema, """
+            {"id":"pos","version":1,"fields":[
+              {"name":"sales","unit":"fen","decimals":0,"min":0,"max":100000000,"additive":true},
+              {"name":"transactions","unit":"sales","decimals":0,"min":0,"max":10000,"additive":true}]}
+            """);
+        await RunAsync(["schema", "register", "--file", schema, "--as", "homeappliance-admin", .. common]);
+        await RunAsync(["device", "register", "--device-key", "till", "--model", "POS-1", "--serial", "TILL-1", "--owner", "merchant", "--as", "homeappliance-admin", .. common]);
+        await RunAsync(["token", "create", "CNY", "--name", "Yuan", "--decimals", "2", "--as", "voltmotors-admin", .. common]);
+        await RunAsync(["token", "mint", "CNY", "bank", "100000", "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("FINANCE_NO_SALES", ["finance", "credit", "merchant", "CNY", "--schema", "pos@1", "--advance-bps", "5000", "--share-bps", "2000", "--maturity", "+30d", "--as", "bank", .. common]);
+        await RunAsync(["finance", "sales", "pos@1", "sales", "--as", "merchant", .. common]);
+
+        // Three sales of 100.00 signed by the till, a minute apart, ending now.
+        var now = DateTimeOffset.UtcNow;
+        var csv = Path.Combine(_directory, "till.csv");
+        await File.WriteAllLinesAsync(csv, ["time,sales,transactions", .. Enumerable.Range(0, 3).Select(i => $"{now.AddMinutes(i - 3):O},10000,1")]);
+        await RunAsync(["device", "import", csv, "--device", "till", "--schema", "pos@1", .. common]);
+
+        // The score counts anchored sales only: retry until the anchor is in.
+        (int Code, string Out, string Err) opened = (-1, "", "");
+        for (var attempt = 0; attempt < 40 && opened.Code != 0; attempt++)
+        {
+            await Task.Delay(500);
+            opened = await CliProcess.RunAsync(Limit, ["finance", "credit", "merchant", "CNY", "--schema", "pos@1", "--advance-bps", "5000", "--share-bps", "2000", "--maturity", "+30d", "--as", "bank", .. common]);
+        }
+        Assert.True(opened.Code == 0, opened.Err + opened.Out);
+        Assert.Contains("credit line of 15000 CNY (score: 30000", opened.Out, StringComparison.Ordinal);
+        await RefusedAsync("FINANCE_DRAW_EXCEEDS", ["finance", "draw", "bank", "15001", "--as", "merchant", .. common]);
+        Assert.Contains("outstanding: 12000", await RunAsync(["finance", "draw", "bank", "12000", "--as", "merchant", .. common]), StringComparison.Ordinal);
+        var line = JsonDocument.Parse(await RunAsync(["finance", "line", "merchant", "bank", "--json", .. common])).RootElement;
+        Assert.Equal(("15000", "12000", "open"), (line.GetProperty("limit").GetString(), line.GetProperty("outstanding").GetString(), line.GetProperty("status").GetString()));
+
+        using var http = new HttpClient { BaseAddress = new Uri(node.Url) };
+        var page = await http.GetStringAsync($"/finance/lines/{line.GetProperty("merchant").GetString()}/{line.GetProperty("lender").GetString()}");
+        Assert.Contains("data-line-status>open<", page, StringComparison.Ordinal);
+        Assert.Contains("120.00", page, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/finance/lines/x/y")).StatusCode);
+    }
 }

@@ -131,15 +131,33 @@ public sealed partial class FinanceModule(ITokenLedger tokens, IDeviceRegistry d
         return Outcome.Ok;
     }
 
-    private Outcome DoAcknowledge(TxContext context, ReceivablePayload p)
+    /// <summary>The receivable <paramref name="id"/>, for an operation only its buyer signs.</summary>
+    private static Outcome BuyersReceivable(TxContext context, Hash id, out ReceivableRecord record)
     {
-        if (ReadReceivable(context.State, p.Receivable) is not { } record)
+        if ((record = ReadReceivable(context.State, id)!) is null)
         {
             return FinanceErrors.ReceivableNotFound;
         }
-        if (record.Buyer != context.Signer)
+        return record.Buyer != context.Signer ? FinanceErrors.NotBuyer : Outcome.Ok;
+    }
+
+    /// <summary>The receivable <paramref name="id"/> and its part <paramref name="number"/>.</summary>
+    private static Outcome FindPart(TxContext context, Hash id, ushort number, out ReceivableRecord record, out PartRecord part)
+    {
+        part = null!;
+        if ((record = ReadReceivable(context.State, id)!) is null)
         {
-            return FinanceErrors.NotBuyer;
+            return FinanceErrors.ReceivableNotFound;
+        }
+        return (part = ReadPart(context.State, id, number)!) is null ? FinanceErrors.PartNotFound : Outcome.Ok;
+    }
+
+    private Outcome DoAcknowledge(TxContext context, ReceivablePayload p)
+    {
+        var found = BuyersReceivable(context, p.Receivable, out var record);
+        if (!found.Succeeded)
+        {
+            return found;
         }
         if (record.Acknowledged)
         {
@@ -153,18 +171,14 @@ public sealed partial class FinanceModule(ITokenLedger tokens, IDeviceRegistry d
     /// <summary>An acknowledged receivable's unpaid part, read for an operation its holder signs.</summary>
     private static Outcome HeldPart(TxContext context, Hash id, ushort number, out ReceivableRecord record, out PartRecord part)
     {
-        part = null!;
-        if ((record = ReadReceivable(context.State, id)!) is null)
-        {
-            return FinanceErrors.ReceivableNotFound;
-        }
-        if (!record.Acknowledged)
+        var found = FindPart(context, id, number, out record, out part);
+        if (record is { Acknowledged: false })
         {
             return FinanceErrors.NotAcknowledged;
         }
-        if ((part = ReadPart(context.State, id, number)!) is null)
+        if (!found.Succeeded)
         {
-            return FinanceErrors.PartNotFound;
+            return found;
         }
         if (part.Holder != context.Signer)
         {
@@ -249,13 +263,10 @@ public sealed partial class FinanceModule(ITokenLedger tokens, IDeviceRegistry d
 
     private Outcome DoTake(TxContext context, PartPayload p)
     {
-        if (ReadReceivable(context.State, p.Receivable) is not { } record)
+        var found = FindPart(context, p.Receivable, p.Part, out var record, out var part);
+        if (!found.Succeeded)
         {
-            return FinanceErrors.ReceivableNotFound;
-        }
-        if (ReadPart(context.State, p.Receivable, p.Part) is not { } part)
-        {
-            return FinanceErrors.PartNotFound;
+            return found;
         }
         if (part.Offer == OfferKind.None || part.OfferLender != context.Signer)
         {
@@ -289,13 +300,10 @@ public sealed partial class FinanceModule(ITokenLedger tokens, IDeviceRegistry d
 
     private Outcome DoRelease(TxContext context, PartPayload p)
     {
-        if (ReadReceivable(context.State, p.Receivable) is not { } record)
+        var found = FindPart(context, p.Receivable, p.Part, out var record, out var part);
+        if (!found.Succeeded)
         {
-            return FinanceErrors.ReceivableNotFound;
-        }
-        if (ReadPart(context.State, p.Receivable, p.Part) is not { } part)
-        {
-            return FinanceErrors.PartNotFound;
+            return found;
         }
         if (part.Pledgee != context.Signer)
         {
@@ -310,13 +318,10 @@ public sealed partial class FinanceModule(ITokenLedger tokens, IDeviceRegistry d
     /// <summary>The buyer moves what is still owed into escrow; at or after the due date that also pays every part at once.</summary>
     private Outcome DoPay(TxContext context, ReceivablePayload p)
     {
-        if (ReadReceivable(context.State, p.Receivable) is not { } record)
+        var found = BuyersReceivable(context, p.Receivable, out var record);
+        if (!found.Succeeded)
         {
-            return FinanceErrors.ReceivableNotFound;
-        }
-        if (record.Buyer != context.Signer)
-        {
-            return FinanceErrors.NotBuyer;
+            return found;
         }
         if (!record.Acknowledged)
         {
