@@ -60,10 +60,16 @@ public sealed partial class FinanceModule
     /// <summary>
     /// Counts an anchored summary's clean sales for the device's owner when it enrolled the schema,
     /// and takes each of its lines' share of them as repayment. A device-level flag (a cloned or
-    /// replayed stream) counts nothing.
+    /// replayed stream) counts nothing, and neither does an anchor in a version-1 tx.
     /// </summary>
     public void OnSummary(TxContext context, DeviceSummary summary)
     {
+        // A version-1 anchor (written before gas, and before this module) replays to the receipt it
+        // had then, which counted no reads of finance state: it is not observed.
+        if (!context.Tx.IsMetered)
+        {
+            return;
+        }
         var schemaRef = summary.SchemaRef;
         if (Counters.Read(context.State, SalesSchemaKey(schemaRef)) == 0 ||
             devices.Find(context.State, summary.Device) is not { Status: DeviceStatus.Active } device ||
