@@ -126,12 +126,10 @@ internal static class FinanceBenchmark
         // The plan as a participant computes it from the API, then the net tx's block executed on the node's state (three times, median), then for real.
         clock.Restart();
         var view = (await client.GetClearingAsync(ClearingId, ct).ConfigureAwait(false))!;
-        var plan = FinanceNetting.Plan(view.Positions.Select(p => new FinanceNetting.Position(
-            Address.Parse(p.Participant), UInt128.Parse(p.Credits, CultureInfo.InvariantCulture), UInt128.Parse(p.Debits, CultureInfo.InvariantCulture))), out var error)
-            ?? throw new InvalidOperationException($"the clearing does not plan: {error}");
+        var (plan, digest) = view.PlanHere();
         var planMs = clock.Elapsed.TotalMilliseconds;
         var netter = new Account(members[0].Key, admin.ChainId, members[0].NextNonce) { GasLimit = FinanceNetting.GasLimit(view.Participants) };
-        var net = netter.Sign(Operations.Net(ClearingId, FinanceNetting.Digest(plan)));
+        var net = netter.Sign(Operations.Net(ClearingId, digest));
         var machine = services.GetRequiredService<StateMachine>();
         var runs = new double[3];
         for (var r = 0; r < runs.Length; r++)

@@ -60,11 +60,9 @@ internal static class DemoFinance
         {
             await Until(cutoff, stopping).ConfigureAwait(false);
             var view = (await client.GetClearingAsync(clearing, stopping).ConfigureAwait(false))!;
-            var positions = view.Positions.Select(p => new FinanceNetting.Position(Address.Parse(p.Participant),
-                UInt128.Parse(p.Credits, CultureInfo.InvariantCulture), UInt128.Parse(p.Debits, CultureInfo.InvariantCulture)));
-            var plan = FinanceNetting.Plan(positions, out var error) ?? throw new InvalidOperationException($"the demo's clearing does not plan: {error}");
+            var (plan, digest) = view.PlanHere();
             var netter = new Account(tier1.Key, tier1.ChainId, tier1.NextNonce) { GasLimit = FinanceNetting.GasLimit(view.Participants) };
-            await Commit(client, [netter.Sign(Operations.Net(clearing, FinanceNetting.Digest(plan)))], "netting the clearing", stopping).ConfigureAwait(false);
+            await Commit(client, [netter.Sign(Operations.Net(clearing, digest))], "netting the clearing", stopping).ConfigureAwait(false);
             tier1.Rewind(netter.NextNonce);
             progress($"clearing {clearing} netted: {view.Obligations} obligations settled in {plan.Count} transfers");
             await Until(due, stopping).ConfigureAwait(false);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using ThingLedger.Client;
-using ThingLedger.Core.Crypto;
 using ThingLedger.Execution.Modules.Finance;
 
 namespace ThingLedger.Cli.Commands;
@@ -9,13 +8,10 @@ namespace ThingLedger.Cli.Commands;
 /// <summary>finance sales|credit|draw|repay|default|line|quote|swap|clearing|oblige|net.</summary>
 internal static partial class FinanceCommands
 {
-    private static (string Schema, ushort Version) ParseSchemaRef(string text)
-    {
-        var at = text.LastIndexOf('@');
-        return at > 0 && ushort.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            ? (text[..at], version)
+    private static (string Schema, ushort Version) ParseSchemaRef(string text) =>
+        ReadingJsonMapper.TryParseSchemaRef(text, out var id, out var version)
+            ? (id, version)
             : throw new FormatException($"'{text}' is not a schema reference (id@version, e.g. pos@1)");
-    }
 
     private static Command Sales()
     {
@@ -203,9 +199,7 @@ internal static partial class FinanceCommands
             {
                 var view = await cli.Client.GetClearingAsync(parse.GetValue(clearing)!, ct).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"no clearing {parse.GetValue(clearing)}");
-                var positions = view.Positions.Select(p => new FinanceNetting.Position(Address.Parse(p.Participant), CliArguments.Amount(p.Credits, allowZero: true), CliArguments.Amount(p.Debits, allowZero: true)));
-                var plan = FinanceNetting.Plan(positions, out var error) ?? throw new InvalidOperationException($"{error}: the clearing's positions do not balance");
-                var digest = FinanceNetting.Digest(plan);
+                var (plan, digest) = view.PlanHere();
                 if (cli.Json && parse.GetValue(planOnly))
                 {
                     Output.Json(view with

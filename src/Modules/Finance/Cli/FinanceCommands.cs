@@ -155,7 +155,7 @@ internal static partial class FinanceCommands
                     return 0;
                 }
                 Output.Fields("receivable " + r.Id, ("supplier", r.Supplier), ("buyer", r.Buyer), ("amount", $"{r.Amount} {r.Token}"), ("due", Execution.PayloadField.Time(r.Due)),
-                    ("status", r.Settled ? (r.Late ? "paid late" : "paid") : r.Late ? "late" : r.Acknowledged ? "acknowledged" : "issued, not acknowledged"),
+                    ("status", ReceivableStatus.Text(r)),
                     ("paid", r.Paid), ("in escrow", r.Escrowed), ("invoice", r.Invoice));
                 Output.Rows("parts", ["#", "holder", "amount", "financed", "pledgee", "loan", "offer", "paid"],
                     r.Parts.Select(p => new[] { Text(p.Number), p.Holder, p.Amount, p.Financed ? "sold" : "no", p.Pledgee, p.Pledgee is null ? null : p.Loan,

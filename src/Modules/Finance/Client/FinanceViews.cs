@@ -39,3 +39,10 @@ public sealed record ClearingView(
 public sealed record CreditLineView(
     string Merchant, string Lender, string Token, string Schema, uint AdvanceBps, uint ShareBps, string Score, string Limit, string Drawn, string Repaid,
     string Outstanding, ulong Maturity, ushort GraceDays, LineStatus Status, bool PastGrace, string ScoreToday, ulong Height, string Tx);
+
+/// <summary>How the CLI and the explorer name a receivable's state.</summary>
+public static class ReceivableStatus
+{
+    public static string Text(ReceivableView r) =>
+        r.Settled ? (r.Late ? "paid late" : "paid") : r.Late ? "late" : r.Acknowledged ? "acknowledged" : "issued";
+}
