@@ -3,7 +3,6 @@ using ThingLedger.Client.Contracts;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution;
 using ThingLedger.Execution.Modules.Telemetry;
-using ThingLedger.Node.Screening;
 
 namespace ThingLedger.Node.Tests;
 

@@ -28,6 +28,12 @@ public static class TelemetryErrors
     [Unprefixed]
     public const string ModelNotFound = "MODEL_NOT_FOUND";
 
+    /// <summary>A model's version n + 1 registered before its version n.</summary>
+    public const string ModelVersionGap = "TELEMETRY_MODEL_VERSION_GAP";
+
+    /// <summary>A model's next version registered by an org that does not own the model.</summary>
+    public const string ModelNotOwner = "TELEMETRY_MODEL_NOT_OWNER";
+
     [Unprefixed]
     public const string NotCustodian = "NOT_CUSTODIAN";
 

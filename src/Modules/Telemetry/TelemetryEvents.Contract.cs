@@ -14,5 +14,13 @@ public static class TelemetryEvents
     public static readonly EventType Anchored = new(TelemetryNames.ModuleName, "anchored",
         new("root"), new("custodian"), new("readings"), new("devices"));
 
-    public static IReadOnlyList<EventType> All { get; } = [SchemaRegistered, ModelRegistered, Anchored];
+    /// <summary>Why a model registration was refused (MODEL_INVALID, TELEMETRY_MODEL_VERSION_GAP, TELEMETRY_MODEL_NOT_OWNER).</summary>
+    public static readonly EventType ModelRefused = new(TelemetryNames.ModuleName, "model-refused",
+        new("model"), new("reason"));
+
+    /// <summary>A schema's readings are screened by another model from now on.</summary>
+    public static readonly EventType ScreeningChanged = new(TelemetryNames.ModuleName, "screening-changed",
+        new("schema"), new("model"), new("org"));
+
+    public static IReadOnlyList<EventType> All { get; } = [SchemaRegistered, ModelRegistered, Anchored, ModelRefused, ScreeningChanged];
 }

@@ -38,6 +38,8 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
     [
         StateRecordType.Of(SchemasPrefix, "schema", SchemaRecord.Read),
         StateRecordType.Of(ModelsPrefix, "screening model", ModelRecord.Read),
+        StateRecordType.Of(ModelParametersPrefix, "screening model parameters", ScreeningModelConfig.Read),
+        StateRecordType.Of(ActiveModelsPrefix, "schema's screening model", ActiveModelRecord.Read),
         StateRecordType.Of("telemetry/custodian/", "custodian", CustodianRecord.Read),
         StateRecordType.Of("telemetry/device/", "device telemetry", DeviceTelemetryRecord.Read),
         StateRecordType.Of("telemetry/totals/", "totals", TotalsRecord.Read),
@@ -55,7 +57,10 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
              F.Number("devices", p.Summaries.Length),
              .. p.Summaries.Take(20).Select(s => new F("device " + s.Device, $"{s.SchemaRef}: {s.Count} readings, seq {s.FirstSequence} to {s.LastSequence}", $"/devices/{s.Device}"))])
         .Add(RegisterModel, ModelRegistration.Read, DoRegisterModel, static p =>
-            [F.Text("model", p.Name), F.Text("schema", $"{p.Schema}@{p.SchemaVersion}"), F.Text("parameters hash", p.ParametersHash.ToString())], Access.Members);
+            [F.Text("model", p.Name), F.Text("schema", $"{p.Schema}@{p.SchemaVersion}"), F.Text("parameters hash", p.ParametersHash.ToString()),
+             .. (p.Parameters is { } bytes && ScreeningModelConfig.Decode(bytes) is { } config
+                ? config.Rules.Select((r, i) => F.Text($"rule {i + 1}", $"{FlagCodes.Text(r.Code)}: {r.Describe()}"))
+                : [F.Text("parameters", p.Parameters is null ? "not on chain (a built-in model)" : "not a screening model's bytes")])], Access.Members);
 
     private OperationTable? _operations;
 
@@ -63,6 +68,10 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
     public static string SchemaKey(string id, ushort version) => $"{SchemasPrefix}{id}@{version}";
     public const string ModelsPrefix = "telemetry/model/";
     public static string ModelKey(string name) => $"{ModelsPrefix}{name}";
+    public const string ModelParametersPrefix = "telemetry/model-parameters/";
+    public static string ModelParametersKey(string name) => $"{ModelParametersPrefix}{name}";
+    public const string ActiveModelsPrefix = "telemetry/screening/";
+    public static string ActiveModelKey(string schemaRef) => $"{ActiveModelsPrefix}{schemaRef}";
     public static string CustodianKey(Address custodian) => $"telemetry/custodian/{custodian}";
     public static string DeviceKey(Address device) => $"telemetry/device/{device}";
     public static string TotalsKey(Address device, string schemaRef) => $"telemetry/totals/{device}/{schemaRef}";
@@ -73,6 +82,14 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
 
     public static ModelRecord? ReadModel(IStateReader state, string name) =>
         Payload.Get(state, ModelKey(name), ModelRecord.Read);
+
+    /// <summary>A model's parameters when they were registered on chain (null for a registration by hash alone).</summary>
+    public static ScreeningModelConfig? ReadModelParameters(IStateReader state, string name) =>
+        Payload.Get(state, ModelParametersKey(name), ScreeningModelConfig.Read);
+
+    /// <summary>The model registered to screen a schema's readings, if one was.</summary>
+    public static ActiveModelRecord? ReadActiveModel(IStateReader state, string schemaRef) =>
+        Payload.Get(state, ActiveModelKey(schemaRef), ActiveModelRecord.Read);
 
     public static CustodianRecord? ReadCustodian(IStateReader state, Address custodian) =>
         Payload.Get(state, CustodianKey(custodian), CustodianRecord.Read);
@@ -132,7 +149,7 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         {
             return TelemetryErrors.ModelInvalid;
         }
-        if (ReadSchema(context.State, model.Schema, model.SchemaVersion) is null)
+        if (ReadSchema(context.State, model.Schema, model.SchemaVersion) is not { } schema)
         {
             return TelemetryErrors.SchemaNotFound;
         }
@@ -141,9 +158,51 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         {
             return TelemetryErrors.ModelExists;
         }
+        ScreeningModelConfig? config = null;
+        if (model.Parameters is { } parameters)
+        {
+            config = ScreeningModelConfig.Decode(parameters);
+            var problem = config is null ? "the parameters are not a screening model's canonical bytes (docs/SCREENING.md, \"The registry\")"
+                : Hash.Sha256(parameters) != model.ParametersHash ? $"the parameters hash to {Hash.Sha256(parameters)}, not the {model.ParametersHash} the registration names"
+                : config.Name != model.Name || config.Schema != model.Schema || config.SchemaVersion != model.SchemaVersion
+                    ? $"the parameters are of {config.Name} for {config.SchemaRef}, not {model.Name} for {model.Schema}@{model.SchemaVersion}"
+                : config.Problem(schema.Schema);
+            if (problem is not null)
+            {
+                return Outcome.Because(TelemetryErrors.ModelInvalid, TelemetryEvents.ModelRefused, new("model", model.Name), new("reason", problem));
+            }
+        }
+        // Since version-2 txs: a model's later versions are its owner's, in sequence.
+        if (context.Tx.IsMetered && model.Version > 1)
+        {
+            if (ReadModel(context.State, $"{model.Id}@{model.Version - 1}") is not { } previous)
+            {
+                return Outcome.Because(TelemetryErrors.ModelVersionGap, TelemetryEvents.ModelRefused, new("model", model.Name),
+                    new("reason", $"{model.Id}@{model.Version - 1} is not registered: versions follow one another"));
+            }
+            if (previous.Org != signer.Org)
+            {
+                return Outcome.Because(TelemetryErrors.ModelNotOwner, TelemetryEvents.ModelRefused, new("model", model.Name),
+                    new("reason", $"{model.Id} is {previous.Org}'s model: only {previous.Org} registers its next version"));
+            }
+        }
         context.State.Set(key, Canonical.Encode(new ModelRecord(model, signer.Org, context.Height)));
         context.Emit(TelemetryEvents.ModelRegistered, new("model", model.Name), new("schema", $"{model.Schema}@{model.SchemaVersion}"),
             new("org", signer.Org), new("parameters", model.ParametersHash.ToString()));
+        if (config is not null)
+        {
+            context.State.Set(ModelParametersKey(model.Name), model.Parameters!);
+            // The schema's screening model: the first registered for it, then whatever the schema's
+            // owner or that model's owner registers for it.
+            var schemaRef = schema.Schema.Ref;
+            var active = ReadActiveModel(context.State, schemaRef);
+            var activeOwner = active is null ? null : ReadModel(context.State, active.Model)?.Org;
+            if (active is null || activeOwner == signer.Org || schema.Org == signer.Org)
+            {
+                context.State.Set(ActiveModelKey(schemaRef), Canonical.Encode(new ActiveModelRecord(model.Name, signer.Org, context.Height)));
+                context.Emit(TelemetryEvents.ScreeningChanged, new("schema", schemaRef), new("model", model.Name), new("org", signer.Org));
+            }
+        }
         return Outcome.Ok;
     }
 

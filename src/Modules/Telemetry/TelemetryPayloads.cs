@@ -154,14 +154,21 @@ public sealed record DayTotalsRecord(ulong Count, ulong Flagged, long[] Sums, lo
 }
 
 /// <summary>
-/// Payload of telemetry "register-model": a screening model's name, the schema it screens and
-/// the SHA-256 of its canonical parameters (the rules a custodian's node runs under that name).
+/// Payload of telemetry "register-model": a screening model's name, the schema it screens, the
+/// SHA-256 of its canonical parameters and, since parameters went on chain, those parameters
+/// themselves (a <see cref="ScreeningModelConfig"/>'s canonical bytes), so that every custodian's
+/// node can run the model. A registration without them names parameters a node must already know
+/// (a built-in model).
 /// </summary>
-public sealed record ModelRegistration(string Id, ushort Version, string Schema, ushort SchemaVersion, Hash ParametersHash) : ICanonical
+public sealed record ModelRegistration(string Id, ushort Version, string Schema, ushort SchemaVersion, Hash ParametersHash, byte[]? Parameters = null) : ICanonical
 {
+    /// <summary>The most parameter bytes a registration carries.</summary>
+    public const int MaxParametersBytes = 16 * 1024;
+
     public string Name => $"{Id}@{Version}";
 
-    public int EncodedLength => CanonicalSizes.String(Id) + 2 + CanonicalSizes.String(Schema) + 2 + Hash.Size;
+    public int EncodedLength =>
+        CanonicalSizes.String(Id) + 2 + CanonicalSizes.String(Schema) + 2 + Hash.Size + (Parameters is null ? 0 : CanonicalSizes.Bytes(Parameters.Length));
 
     public bool IsValid() =>
         Core.Ledger.Identifiers.IsOrgId(Id) && Version > 0 && System.Text.Encoding.UTF8.GetByteCount(Name) <= DeviceSummary.MaxModelBytes;
@@ -173,24 +180,57 @@ public sealed record ModelRegistration(string Id, ushort Version, string Schema,
         writer.WriteString(Schema);
         writer.WriteU16(SchemaVersion);
         writer.WriteHash(ParametersHash);
+        if (Parameters is not null)
+        {
+            writer.WriteBytes(Parameters);
+        }
     }
 
-    public static ModelRegistration Read(ref SpanReader reader) =>
+    /// <summary>The fields a <see cref="ModelRecord"/> keeps: everything but the parameters, which live under their own key.</summary>
+    public static ModelRegistration ReadHeader(ref SpanReader reader) =>
         new(reader.ReadString(DeviceSummary.MaxModelBytes), reader.ReadU16(), reader.ReadString(TelemetrySchema.MaxIdBytes), reader.ReadU16(), reader.ReadHash());
+
+    /// <summary>The payload: the header, then the parameters when any bytes follow.</summary>
+    public static ModelRegistration Read(ref SpanReader reader)
+    {
+        var header = ReadHeader(ref reader);
+        return reader.Ok && reader.Remaining > 0 ? header with { Parameters = reader.ReadByteArray(MaxParametersBytes) } : header;
+    }
+
+    public bool Equals(ModelRegistration? other) =>
+        other is not null && Id == other.Id && Version == other.Version && Schema == other.Schema && SchemaVersion == other.SchemaVersion &&
+        ParametersHash == other.ParametersHash && (Parameters ?? []).AsSpan().SequenceEqual(other.Parameters ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Version, Schema, SchemaVersion, ParametersHash);
 }
 
 /// <summary>A registered screening model with the organisation that owns it.</summary>
 public sealed record ModelRecord(ModelRegistration Model, string Org, ulong Height) : ICanonical
 {
-    public int EncodedLength => Model.EncodedLength + CanonicalSizes.String(Org) + 8;
+    public int EncodedLength => (Model with { Parameters = null }).EncodedLength + CanonicalSizes.String(Org) + 8;
 
     public void Write(ref SpanWriter writer)
     {
-        Model.Write(ref writer);
+        (Model with { Parameters = null }).Write(ref writer);
         writer.WriteString(Org);
         writer.WriteU64(Height);
     }
 
     public static ModelRecord Read(ref SpanReader reader) =>
-        new(ModelRegistration.Read(ref reader), reader.ReadString(64), reader.ReadU64());
+        new(ModelRegistration.ReadHeader(ref reader), reader.ReadString(64), reader.ReadU64());
+}
+
+/// <summary>The model that screens a schema's readings (state "telemetry/screening/{schema@version}"), and the org that made it so.</summary>
+public sealed record ActiveModelRecord(string Model, string Org, ulong Height) : ICanonical
+{
+    public int EncodedLength => CanonicalSizes.String(Model) + CanonicalSizes.String(Org) + 8;
+
+    public void Write(ref SpanWriter writer)
+    {
+        writer.WriteString(Model);
+        writer.WriteString(Org);
+        writer.WriteU64(Height);
+    }
+
+    public static ActiveModelRecord Read(ref SpanReader reader) => new(reader.ReadString(DeviceSummary.MaxModelBytes), reader.ReadString(64), reader.ReadU64());
 }

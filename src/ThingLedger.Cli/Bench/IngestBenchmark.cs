@@ -53,7 +53,7 @@ internal sealed class IngestBenchmark
         var setup = new List<Transaction>
         {
             admin.Sign(Operations.RegisterSchema(BuiltInSchemas.Ev)),
-            admin.Sign(Operations.RegisterModel(Node.Screening.BuiltInScreeningModels.Ev.Registration())),
+            admin.Sign(Operations.RegisterModel(Execution.Modules.Telemetry.BuiltInScreeningModels.Ev.Registration())),
         };
         var org = Execution.Modules.Identity.IdentityModule.ReadMember(_node.Store, admin.Address)?.Org
             ?? throw new InvalidOperationException($"{admin.Address} is no member of an organisation");

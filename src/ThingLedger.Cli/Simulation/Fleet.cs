@@ -110,7 +110,7 @@ internal sealed class Fleet
             }
         }
         var models = (await client.GetScreeningModelsAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.Name).ToHashSet();
-        foreach (var model in Node.Screening.BuiltInScreeningModels.All.Where(m => !models.Contains(m.Name)))
+        foreach (var model in Execution.Modules.Telemetry.BuiltInScreeningModels.All.Where(m => !models.Contains(m.Name)))
         {
             txs.Add(admins["voltmotors"].Sign(Operations.RegisterModel(model.Registration())));
         }

@@ -16,6 +16,11 @@ public enum FlagCode : ushort
     ImpossibleTravel = 6,
     Outlier = 7,
     DuplicateStream = 8,
+    ValueOutOfRange = 9,
+    RateOfChange = 10,
+    StuckValue = 11,
+    LevelShift = 12,
+    Drift = 13,
 }
 
 /// <summary>The stable text codes of <see cref="FlagCode"/> (as in docs/CREDITS.md).</summary>
@@ -26,7 +31,8 @@ public static class FlagCodes
     private static readonly string[] Texts =
     [
         string.Empty, "ODOMETER_DECREASE", "SPEED_IMPLAUSIBLE", "ENERGY_PER_KM", "SOC_JUMP", "EXPORT_ABOVE_RATING",
-        "IMPOSSIBLE_TRAVEL", "OUTLIER", "DUPLICATE_STREAM",
+        "IMPOSSIBLE_TRAVEL", "OUTLIER", "DUPLICATE_STREAM", "VALUE_OUT_OF_RANGE", "RATE_OF_CHANGE", "STUCK_VALUE",
+        "LEVEL_SHIFT", "DRIFT",
     ];
 
     /// <summary>How many flag codes there are: a summary carries at most one tally for each.</summary>
@@ -42,6 +48,14 @@ public static class FlagCodes
         code = (FlagCode)Math.Max(i, 0);
         return i > 0;
     }
+
+    /// <summary>
+    /// Flags that say the value cannot be true (an odometer going back, a jump faster than physics
+    /// allows): such a reading does not move the device's levels, so one bad value does not make the
+    /// next good one look impossible. The others (statistical, cross-device) say it is unusual.
+    /// </summary>
+    public static bool IsPhysical(FlagCode code) =>
+        code is not (FlagCode.Outlier or FlagCode.DuplicateStream or FlagCode.StuckValue or FlagCode.LevelShift or FlagCode.Drift);
 
     /// <summary>Flags that condemn the device for the day, not only the reading (they suggest a cloned or fabricated stream).</summary>
     public static bool IsDeviceLevel(FlagCode code) => code is FlagCode.DuplicateStream or FlagCode.ImpossibleTravel;

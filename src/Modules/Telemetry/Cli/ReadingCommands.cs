@@ -38,7 +38,7 @@ internal static class ReadingCommands
                         throw new FormatException($"'{pair}' is not field=value, or names its field twice");
                     }
                 }
-                var scaled = Scale(view, name => given.Remove(name, out var text) ? text : null, "the command line");
+                var scaled = ReadingCsv.Scale(ReadingCsv.ToSchema(view), name => given.Remove(name, out var text) ? text : null, "the command line");
                 if (given.Count > 0)
                 {
                     throw new FormatException($"schema {view.Ref} has no field {string.Join(", ", given.Keys)}");
@@ -46,7 +46,7 @@ internal static class ReadingCommands
                 var sequence = parse.GetValue(seq) ?? ((await cli.Client.GetLatestReadingAsync(key.Address, ct).ConfigureAwait(false))?.Seq ?? 0) + 1;
                 var measured = parse.GetValue(time) is { } t ? CliArguments.Time(t) : (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var signer = new DeviceSigner(key, await cli.ChainIdAsync(ct).ConfigureAwait(false), sequence);
-                var reading = signer.Sign(signer.Measure(ToSchema(view), measured, scaled));
+                var reading = signer.Sign(signer.Measure(ReadingCsv.ToSchema(view), measured, scaled));
                 var response = await cli.Client.UploadReadingsAsync([reading], [], cancellationToken: ct).ConfigureAwait(false);
                 if (cli.Json)
                 {
@@ -128,21 +128,21 @@ internal static class ReadingCommands
                 }
                 using var key = DeviceKey(cli, parse.GetValue(device)!);
                 var view = await SchemaAsync(cli, parse.GetValue(schema)!, ct).ConfigureAwait(false);
-                var rows = ReadCsv(path, view);
+                var rows = ReadingCsv.Read(path, ReadingCsv.ToSchema(view));
                 if (rows.Count == 0)
                 {
                     throw new FormatException($"{path} holds no readings below its header");
                 }
                 var progressPath = path + ".import.json";
                 var progress = await ProgressAsync(cli, progressPath, key.Address, view.Ref, rows, parse.GetValue(rebase), ct).ConfigureAwait(false);
-                var schemaOf = ToSchema(view);
+                var schemaOf = ReadingCsv.ToSchema(view);
                 var chainId = await cli.ChainIdAsync(ct).ConfigureAwait(false);
                 var problems = new List<(int Row, string Code, string Message)>();
-                problems.AddRange(rows.Where(r => r.Problem is not null).Select(r => (r.Line, "ROW_MALFORMED", r.Problem!)));
+                problems.AddRange(rows.Where(r => r.Problem is not null).Select(r => (r.Line, r.Code!, r.Problem!)));
                 int accepted = 0, duplicates = 0;
                 var good = rows.Where(r => r.Problem is null).ToList();
 
-                async Task UploadAsync(IReadOnlyList<CsvRow> chunk, Action<int> advance)
+                async Task UploadAsync(IReadOnlyList<ReadingCsv.Row> chunk, Action<int> advance)
                 {
                     var readings = chunk.Select(r => new Reading(key.Address, progress.FirstSeq + (ulong)r.Index, (ulong)((long)r.Time + progress.ShiftMs), schemaOf.Id, schemaOf.Version, r.Values!)).ToList();
                     while (readings.Count > 0)
@@ -228,7 +228,7 @@ internal static class ReadingCommands
     private static KeyPair DeviceKey(CliContext cli, string value) =>
         cli.ResolveKeyPair(value) ?? throw new FormatException($"--device '{value}' is neither a key name in {cli.Keys.Directory} nor a PEM file with a private key: the device's key signs its readings");
 
-    private static async Task<SchemaView> SchemaAsync(CliContext cli, string reference, CancellationToken ct)
+    internal static async Task<SchemaView> SchemaAsync(CliContext cli, string reference, CancellationToken ct)
     {
         if (!ReadingJsonMapper.TryParseSchemaRef(reference, out var id, out var version))
         {
@@ -238,81 +238,12 @@ internal static class ReadingCommands
             ?? throw new ThingLedgerException("SCHEMA_NOT_FOUND", $"the node has no schema {reference} (thingledger schema list)", 404);
     }
 
-    /// <summary>The values in the schema's field order, each scaled by its decimals; <paramref name="valueOf"/> gives a field's text or null.</summary>
-    private static long[] Scale(SchemaView schema, Func<string, string?> valueOf, string where)
-    {
-        var values = new long[schema.Fields.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var field = schema.Fields[i];
-            var text = valueOf(field.Name) ?? throw new FormatException($"{where} gives no value for {field.Name} ({schema.Ref} has {string.Join(", ", schema.Fields.Select(f => f.Name))})");
-            if (!TelemetrySchema.TryParseValue(text.Trim(), field.Decimals, out values[i]))
-            {
-                throw new FormatException($"{field.Name} = '{text}' is not an exact decimal with at most {field.Decimals} decimals");
-            }
-        }
-        return values;
-    }
-
-    private static TelemetrySchema ToSchema(SchemaView view) =>
-        new(view.Id, view.Version, [.. view.Fields.Select(f => new SchemaField(f.Name, f.Unit, f.Decimals, Unscaled(f.Min, f.Decimals), Unscaled(f.Max, f.Decimals), f.Additive))]);
-
-    private static long Unscaled(string text, byte decimals) =>
-        TelemetrySchema.TryParseValue(text, decimals, out var value) ? value : throw new FormatException($"the node's schema bound '{text}' does not parse");
-
-    /// <summary>One data row: its line in the file, its index among the data rows (its sequence offset), and its time and values, or why it cannot be read.</summary>
-    private sealed record CsvRow(int Line, int Index, ulong Time, long[]? Values, string? Problem);
-
-    private static List<CsvRow> ReadCsv(string path, SchemaView schema)
-    {
-        using var reader = new StreamReader(path);
-        var header = (reader.ReadLine() ?? throw new FormatException($"{path} is empty")).Split(',').Select(h => h.Trim().Trim('"')).ToList();
-        if (header.Count == 0 || header[0] != "time")
-        {
-            throw new FormatException($"{path}: the header's first column must be `time`, then one column per field of {schema.Ref}: time,{string.Join(',', schema.Fields.Select(f => f.Name))}");
-        }
-        var columns = header.Skip(1).ToList();
-        var unknown = columns.Except(schema.Fields.Select(f => f.Name), StringComparer.Ordinal).ToList();
-        var missing = schema.Fields.Select(f => f.Name).Except(columns, StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0 || missing.Count > 0 || columns.Distinct(StringComparer.Ordinal).Count() != columns.Count)
-        {
-            throw new FormatException($"{path}: the header must name every field of {schema.Ref} once (time,{string.Join(',', schema.Fields.Select(f => f.Name))})" +
-                (unknown.Count > 0 ? $"; not fields: {string.Join(", ", unknown)}" : string.Empty) + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : string.Empty));
-        }
-        var rows = new List<CsvRow>();
-        var line = 1;
-        for (var text = reader.ReadLine(); text is not null; text = reader.ReadLine())
-        {
-            line++;
-            if (text.Trim().Length == 0)
-            {
-                continue;
-            }
-            var cells = text.Split(',').Select(c => c.Trim().Trim('"')).ToArray();
-            var index = rows.Count;
-            try
-            {
-                if (cells.Length != header.Count)
-                {
-                    throw new FormatException($"{cells.Length} cells where the header has {header.Count}");
-                }
-                var values = Scale(schema, name => cells[header.IndexOf(name)], $"line {line}");
-                rows.Add(new CsvRow(line, index, CliArguments.Time(cells[0]), values, null));
-            }
-            catch (FormatException e)
-            {
-                rows.Add(new CsvRow(line, index, 0, null, e.Message));
-            }
-        }
-        return rows;
-    }
-
     /// <summary>What an import keeps beside its file so that running it again sends the very same readings.</summary>
     internal sealed record ImportProgress(
         [property: JsonPropertyName("device")] string Device, [property: JsonPropertyName("schema")] string Schema,
         [property: JsonPropertyName("firstSeq")] ulong FirstSeq, [property: JsonPropertyName("shiftMs")] long ShiftMs, [property: JsonPropertyName("rows")] int Rows);
 
-    private static async Task<ImportProgress> ProgressAsync(CliContext cli, string path, Address device, string schema, List<CsvRow> rows, bool rebase, CancellationToken ct)
+    private static async Task<ImportProgress> ProgressAsync(CliContext cli, string path, Address device, string schema, List<ReadingCsv.Row> rows, bool rebase, CancellationToken ct)
     {
         if (File.Exists(path))
         {

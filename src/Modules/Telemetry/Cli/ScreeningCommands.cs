@@ -4,7 +4,9 @@ using System.Text.Json;
 using Spectre.Console;
 using ThingLedger.Cli.Simulation;
 using ThingLedger.Client;
-using ThingLedger.Node.Screening;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
 
 namespace ThingLedger.Cli.Commands;
 
@@ -13,45 +15,70 @@ internal static class ScreeningCommands
 {
     public static Command Create()
     {
-        var models = new Command("models", "The built-in screening models, their rules and parameters hash, and which are registered on chain.\n" +
+        var models = new Command("models", "The screening models on chain (which one screens each schema, and its rules) and the built-in models not yet registered.\n" +
                 "Example: thingledger screening models")
             .Runs(async (_, cli, ct) =>
             {
-                var registered = (await cli.Client.GetScreeningModelsAsync(ct).ConfigureAwait(false)).ToDictionary(m => m.Name);
+                var registered = await cli.Client.GetScreeningModelsAsync(ct).ConfigureAwait(false);
                 if (cli.Json)
                 {
-                    Output.Json(registered.Values.ToList());
+                    Output.Json(registered);
                     return 0;
                 }
-                Output.Rows("screening models", ["model", "schema", "parameters (SHA-256)", "on chain", "rules"],
-                    BuiltInScreeningModels.All.Select(m => new[]
+                var names = registered.Select(m => m.Name).ToHashSet();
+                Output.Rows("screening models", ["model", "schema", "parameters (SHA-256)", "on chain", "screens the schema", "rules"],
+                    registered.Select(m => new[]
                     {
-                        m.Name, m.SchemaRef, m.ParametersHash.ToString(),
-                        registered.TryGetValue(m.Name, out var r)
-                            ? r.Parameters == m.ParametersHash.ToString() ? $"by {r.Org} at block {r.Height}" : "registered with OTHER parameters"
-                            : "not registered",
-                        string.Join("; ", m.Rules.Select(rule => $"{Core.Telemetry.FlagCodes.Text(rule.Code)}: {rule.Describe()}")),
-                    }));
+                        m.Name, m.Schema, m.Parameters, $"by {m.Org} at block {m.Height}", m.Active ? "yes" : "no",
+                        m.Rules is null ? "parameters not on chain, and not a built-in model's: no node runs it" : string.Join("; ", m.Rules),
+                    }).Concat(BuiltInScreeningModels.All.Where(m => !names.Contains(m.Name)).Select(m => new[]
+                    {
+                        m.Name, m.SchemaRef, m.ParametersHash.ToString(), "not registered (built in)", "no",
+                        string.Join("; ", m.Rules.Select(rule => $"{FlagCodes.Text(rule.Code)}: {rule.Describe()}")),
+                    })));
                 return 0;
             });
 
-        var builtin = new Option<string>("--builtin")
-        {
-            Description = "A shipped model, or 'all': " + string.Join(", ", BuiltInScreeningModels.All.Select(m => m.Id)),
-            Required = true,
-        };
-        var signer = CommonOptions.As();
-        var noWait = CommonOptions.Wait();
-        var register = new Command("register", "Register a screening model on chain for your organisation (admin). Nodes screen a schema's readings once its model is registered.\n" +
-                "Example: thingledger screening register --builtin all --as voltmotors-admin")
-            .With(builtin, signer, noWait)
+        var name = new Argument<string>("model") { Description = "A model registered on chain (id@version) or a built-in model's id" };
+        var show = new Command("show", "A screening model as a model file: its rules and parameters in the fields' units, ready to edit and register as the next version.\n" +
+                "Example: thingledger screening show smart-meter-screen@1 > meter.json")
+            .With(name)
             .Runs(async (parse, cli, ct) =>
             {
-                var name = parse.GetValue(builtin)!;
-                var chosen = name == "all"
-                    ? BuiltInScreeningModels.All
-                    : [BuiltInScreeningModels.All.FirstOrDefault(m => m.Id == name)
-                        ?? throw new FormatException($"no built-in screening model '{name}' (there are {string.Join(", ", BuiltInScreeningModels.All.Select(m => m.Id))}, or all)")];
+                var config = await ModelAsync(cli, parse.GetValue(name)!, null, ct).ConfigureAwait(false);
+                var schema = await SchemaAsync(cli, config.SchemaRef, ct).ConfigureAwait(false);
+                Console.WriteLine(ScreeningModelFile.Write(config, schema));
+                return 0;
+            });
+
+        var builtin = new Option<string>("--builtin") { Description = "A shipped model, or 'all': " + string.Join(", ", BuiltInScreeningModels.All.Select(m => m.Id)) };
+        var file = new Option<string>("--model") { Description = "A model file (JSON, docs/SCREENING.md \"Model files\"): any schema, any detectors" };
+        var signer = CommonOptions.As();
+        var noWait = CommonOptions.Wait();
+        var register = new Command("register", "Register a screening model on chain for your organisation (admin), its parameters included. Every custodian's node screens the schema's readings with it within a second of its block.\n" +
+                "The first model registered for a schema screens it; after that, the schema's owner or that model's owner can put another in its place. A model's version n + 1 is its owner's to register.\n" +
+                "Example: thingledger screening register --builtin all --as voltmotors-admin\n" +
+                "Example: thingledger screening register --model boiler-screen.json --as gridco-admin")
+            .With(builtin, file, signer, noWait)
+            .Runs(async (parse, cli, ct) =>
+            {
+                List<ScreeningModelConfig> chosen;
+                if (parse.GetValue(file) is { } path)
+                {
+                    if (parse.GetValue(builtin) is not null)
+                    {
+                        throw new FormatException("give --builtin NAME or --model FILE, not both");
+                    }
+                    chosen = [await ModelFileAsync(cli, path, null, ct).ConfigureAwait(false)];
+                }
+                else
+                {
+                    var id = parse.GetValue(builtin) ?? throw new FormatException("give --builtin NAME (or all) or --model FILE");
+                    chosen = id == "all"
+                        ? [.. BuiltInScreeningModels.All]
+                        : [BuiltInScreeningModels.All.FirstOrDefault(m => m.Id == id)
+                            ?? throw new FormatException($"no built-in screening model '{id}' (there are {string.Join(", ", BuiltInScreeningModels.All.Select(m => m.Id))}, or all)")];
+                }
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
                 var exit = 0;
                 foreach (var model in chosen)
@@ -64,12 +91,31 @@ internal static class ScreeningCommands
         var devices = new Option<int>("--devices") { Description = "Simulated devices per family (EV, smart meter, washer)", DefaultValueFactory = _ => 36 };
         var days = new Option<int>("--days") { Description = $"Model days per device (EVs, which report every 10 s, run at most {ScreeningEval.MaxEvDays})", DefaultValueFactory = _ => 14 };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same table", DefaultValueFactory = _ => 1 };
-        var eval = new Command("eval", "Measure the built-in models against the simulator's injected faults: recall per fault type, false positives on clean data.\n" +
-                $"Exits 1 when a row misses the target (recall ≥ {ScreeningEvalRow.RecallTarget:0.00}, false positives ≤ {ScreeningEvalRow.FalsePositiveTarget:0%}).\n" +
-                "Example: thingledger screening eval --devices 36 --days 14")
-            .With(devices, days, seed)
-            .Runs((parse, cli, _) =>
+        var csv = new Option<string>("--csv") { Description = "Evaluate on a labelled series instead: one device's readings as a CSV (time,<field>,…, as for device import)" };
+        var labels = new Option<string>("--labels") { Description = "The series' anomaly windows: JSON [[start, end], …] or {\"file.csv\": [[start, end], …]} (with --csv)" };
+        var model = new Option<string>("--model") { Description = "The model: a model file, a model on chain (id@version) or a built-in id (with --csv)" };
+        var schemaOption = new Option<string>("--schema") { Description = "The series' schema: registered (id@version) or a schema file; default the model's schema, from the node" };
+        var probation = new Option<double>("--probation") { Description = "The share of the series that only teaches the model and is not scored", DefaultValueFactory = _ => SeriesEval.DefaultProbation };
+        var sweep = new Option<string[]>("--sweep") { Description = "Try every combination of values for rule parameters: rule.key=v1,v2,… (repeatable), e.g. 1.threshold=4,5,6" };
+        var maxFp = new Option<double>("--max-fp") { Description = "With --sweep: the false-positive rate a combination may have to rank as best", DefaultValueFactory = _ => ScreeningEvalRow.FalsePositiveTarget };
+        var eval = new Command("eval", "Measure screening: by default the built-in models against the simulator's injected faults (recall per fault type, false positives on clean data);\n" +
+                "with --csv, any model against a labelled series of your own (window recall, false-positive rate, precision), with --sweep over parameter grids.\n" +
+                $"The simulator run exits 1 when a row misses the target (recall ≥ {ScreeningEvalRow.RecallTarget:0.00}, false positives ≤ {ScreeningEvalRow.FalsePositiveTarget:0%}).\n" +
+                "Example: thingledger screening eval --devices 36 --days 14\n" +
+                "Example: thingledger screening eval --csv boiler-7.csv --labels windows.json --model boiler-screen.json --sweep 2.threshold=4,5,6")
+            .With(devices, days, seed, csv, labels, model, schemaOption, probation, sweep, maxFp)
+            .Runs(async (parse, cli, ct) =>
             {
+                if (parse.GetValue(csv) is { } series)
+                {
+                    return await EvalSeriesAsync(cli, series, parse.GetValue(labels) ?? throw new FormatException("--csv needs --labels: the series' anomaly windows"),
+                        parse.GetValue(model) ?? throw new FormatException("--csv needs --model: a model file, id@version on chain, or a built-in id"),
+                        parse.GetValue(schemaOption), parse.GetValue(probation), parse.GetValue(sweep) ?? [], parse.GetValue(maxFp), ct).ConfigureAwait(false);
+                }
+                if (parse.GetValue(labels) is not null || parse.GetValue(sweep) is { Length: > 0 })
+                {
+                    throw new FormatException("--labels and --sweep go with --csv (a labelled series)");
+                }
                 var result = ScreeningEval.Run(parse.GetValue(devices), parse.GetValue(days), parse.GetValue(seed),
                     cli.Json ? null : m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
                 if (cli.Json)
@@ -91,10 +137,179 @@ internal static class ScreeningCommands
                             c.Key, N(c.Value.Readings), N(c.Value.Flagged), ((double)c.Value.Flagged / Math.Max(1, c.Value.Readings)).ToString("0.000%", CultureInfo.InvariantCulture),
                         }));
                 }
-                return Task.FromResult(result.Rows.All(r => r.MeetsTarget) ? 0 : 1);
+                return result.Rows.All(r => r.MeetsTarget) ? 0 : 1;
             });
 
-        return new Command("screening", "Screening models: flags on implausible, outlying or duplicated device readings.").With(models, register, eval);
+        return new Command("screening", "Screening models: flags on implausible, outlying, stuck, shifted or duplicated device readings.").With(models, show, register, eval);
+    }
+
+    private static async Task<int> EvalSeriesAsync(CliContext cli, string path, string labelsPath, string modelName, string? schemaName, double probation, string[] sweep, double maxFp,
+        CancellationToken ct)
+    {
+        if (probation is < 0 or >= 1)
+        {
+            throw new FormatException($"--probation {probation}: a share from 0 to below 1");
+        }
+        var schema = schemaName is null ? null : await SchemaAsync(cli, schemaName, ct).ConfigureAwait(false);
+        var config = await ModelAsync(cli, modelName, schema, ct).ConfigureAwait(false);
+        schema ??= await SchemaAsync(cli, config.SchemaRef, ct).ConfigureAwait(false);
+        if (config.SchemaRef != schema.Ref)
+        {
+            throw new FormatException($"model {config.Name} screens {config.SchemaRef}, not the series' {schema.Ref}");
+        }
+        var rows = ReadingCsv.Read(path, schema);
+        var bad = rows.Where(r => r.Problem is null && r.Values!.Select((v, i) => v < schema.Fields[i].Min || v > schema.Fields[i].Max).Any(x => x)).ToList();
+        rows = [.. rows.Select(r => bad.Contains(r) ? r with { Values = null, Code = TelemetryErrors.ReadingOutOfRange, Problem = $"a value is outside {schema.Ref}'s ranges (a node refuses the reading)" } : r)];
+        var skipped = rows.Where(r => r.Problem is not null).ToList();
+        var readings = rows.Where(r => r.Problem is null).Select(r => (r.Time, r.Values!)).ToList();
+        if (readings.Count == 0)
+        {
+            throw new FormatException($"{path} holds no usable readings ({ReadingCsv.Summary(skipped)})");
+        }
+        var windows = SeriesEval.ReadLabels(labelsPath, path);
+        var candidates = sweep.Length == 0 ? [(config.Name, config)] : SeriesEval.Sweep(config, schema, sweep);
+        var results = new List<(string Settings, SeriesScore Score)>();
+        foreach (var (settings, candidate) in candidates)
+        {
+            results.Add((settings, SeriesEval.Score(SeriesEval.Replay(candidate, schema, readings), windows, probation)));
+        }
+        var ranked = results.OrderByDescending(r => r.Score.FalsePositiveRate <= maxFp).ThenByDescending(r => r.Score.Recall)
+            .ThenBy(r => r.Score.FalsePositiveRate).ThenByDescending(r => r.Score.Precision).ToList();
+        if (cli.Json)
+        {
+            WriteSeriesJson(path, config, readings.Count, skipped, ranked, sweep.Length > 0);
+            return 0;
+        }
+        if (skipped.Count > 0)
+        {
+            Output.Rows($"rows not replayed ({ReadingCsv.Summary(skipped)})", ["line", "code", "why"],
+                skipped.Take(20).Select(r => new[] { r.Line.ToString(CultureInfo.InvariantCulture), r.Code, r.Problem }));
+            if (skipped.Count > 20)
+            {
+                Console.WriteLine($"… and {skipped.Count - 20} more (--json lists them all)");
+            }
+        }
+        var first = ranked[0].Score;
+        Output.Rows($"screening eval: {config.Name} on {Path.GetFileName(path)}, {N(first.Readings)} readings ({N(first.Scored)} scored after a {probation:0%} probation), {first.Windows} windows",
+            [sweep.Length > 0 ? "parameters" : "model", "windows detected", "recall", "flagged", "false positives", "FP rate", "precision"],
+            ranked.Take(sweep.Length > 0 ? 20 : 1).Select(r => new[]
+            {
+                r.Settings, $"{r.Score.Detected} of {r.Score.Windows}", r.Score.Recall.ToString("0.000", CultureInfo.InvariantCulture), N(r.Score.Flagged),
+                N(r.Score.FalsePositives), r.Score.FalsePositiveRate.ToString("0.000%", CultureInfo.InvariantCulture), r.Score.Precision.ToString("0.000", CultureInfo.InvariantCulture),
+            }));
+        Output.Rows($"flags by code{(sweep.Length > 0 ? " (" + ranked[0].Settings + ")" : string.Empty)}", ["code", "inside a window", "outside (false positives)"],
+            ranked[0].Score.ByCode.Select(c => new[] { c.Key, N(c.Value.InWindows), N(c.Value.Outside) }));
+        if (sweep.Length > 0)
+        {
+            Console.WriteLine(ranked[0].Score.FalsePositiveRate <= maxFp
+                ? $"best within {maxFp:0.0%} false positives: {ranked[0].Settings}"
+                : $"no combination stays within {maxFp:0.0%} false positives; the fewest: {ranked.OrderBy(r => r.Score.FalsePositiveRate).First().Settings}");
+        }
+        return 0;
+    }
+
+    private static void WriteSeriesJson(string path, ScreeningModelConfig config, int readings, List<ReadingCsv.Row> skipped, List<(string Settings, SeriesScore Score)> ranked, bool sweep)
+    {
+        using var stream = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            void Score(SeriesScore s)
+            {
+                w.WriteNumber("windows", s.Windows);
+                w.WriteNumber("detected", s.Detected);
+                w.WriteNumber("recall", Math.Round(s.Recall, 4));
+                w.WriteNumber("scored", s.Scored);
+                w.WriteNumber("flagged", s.Flagged);
+                w.WriteNumber("falsePositives", s.FalsePositives);
+                w.WriteNumber("falsePositiveRate", Math.Round(s.FalsePositiveRate, 6));
+                w.WriteNumber("precision", Math.Round(s.Precision, 4));
+                w.WriteStartObject("byCode");
+                foreach (var (code, (inside, outside)) in s.ByCode)
+                {
+                    w.WriteStartObject(code);
+                    w.WriteNumber("inWindows", inside);
+                    w.WriteNumber("outside", outside);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteStartObject();
+            w.WriteString("csv", path);
+            w.WriteString("model", config.Name);
+            w.WriteNumber("readings", readings);
+            w.WriteStartArray("skipped");
+            foreach (var r in skipped)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("line", r.Line);
+                w.WriteString("code", r.Code);
+                w.WriteString("message", r.Problem);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (sweep)
+            {
+                w.WriteStartArray("sweep");
+                foreach (var (settings, score) in ranked)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("parameters", settings);
+                    Score(score);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            else
+            {
+                Score(ranked[0].Score);
+            }
+            w.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+    }
+
+    /// <summary>A schema on chain (id@version) or a schema file (as for `schema register --file`).</summary>
+    internal static async Task<TelemetrySchema> SchemaAsync(CliContext cli, string name, CancellationToken ct) =>
+        File.Exists(name)
+            ? StrictJson.Deserialize(await File.ReadAllTextAsync(name, ct).ConfigureAwait(false), CliJsonContext.Default.TelemetrySchemaFile, name).ToSchema()
+            : ReadingCsv.ToSchema(await ReadingCommands.SchemaAsync(cli, name, ct).ConfigureAwait(false));
+
+    /// <summary>A model file, a model on chain (id@version, its parameters from the node) or a built-in model's id.</summary>
+    internal static async Task<ScreeningModelConfig> ModelAsync(CliContext cli, string name, TelemetrySchema? schema, CancellationToken ct)
+    {
+        if (File.Exists(name))
+        {
+            return await ModelFileAsync(cli, name, schema, ct).ConfigureAwait(false);
+        }
+        if (name.Contains('@', StringComparison.Ordinal))
+        {
+            var registered = (await cli.Client.GetScreeningModelsAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.Name == name)
+                ?? throw new ThingLedgerException(TelemetryErrors.ModelNotFound, $"no screening model {name} is registered (thingledger screening models)", 404);
+            return registered.Encoded is { } hex && ScreeningModelConfig.Decode(Convert.FromHexString(hex)) is { } config
+                ? config
+                : throw new ThingLedgerException(TelemetryErrors.ModelNotFound, $"{name} is registered by its hash alone: its parameters are not on chain", 404);
+        }
+        return BuiltInScreeningModels.All.FirstOrDefault(m => m.Id == name)
+            ?? throw new FormatException($"'{name}' is no model file, no id@version and no built-in model (there are {string.Join(", ", BuiltInScreeningModels.All.Select(m => m.Id))})");
+    }
+
+    /// <summary>A model file, read against <paramref name="schema"/> or, when null, the schema it names (from the node).</summary>
+    private static async Task<ScreeningModelConfig> ModelFileAsync(CliContext cli, string path, TelemetrySchema? schema, CancellationToken ct)
+    {
+        var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+        try
+        {
+            if (schema is null)
+            {
+                var named = System.Text.Json.Nodes.JsonNode.Parse(text)?["schema"]?.GetValue<string>() ?? throw new FormatException("the model names no \"schema\"");
+                schema = await SchemaAsync(cli, named, ct).ConfigureAwait(false);
+            }
+            return ScreeningModelFile.Parse(text, schema);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+        {
+            throw new FormatException($"{path}: {e.Message}");
+        }
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -62,9 +62,23 @@ public sealed record ReadingView(
 
 public sealed record SchemaFieldView(string Name, string Unit, byte Decimals, string Min, string Max, bool Additive);
 
-public sealed record SchemaView(string Id, ushort Version, string Ref, string Org, ulong Height, List<SchemaFieldView> Fields);
+public sealed record SchemaView(string Id, ushort Version, string Ref, string Org, ulong Height, List<SchemaFieldView> Fields)
+{
+    /// <summary>The model that screens the schema's readings ("id@version"), or null: its readings are not screened.</summary>
+    public string? ScreenedBy { get; init; }
+}
 
 public sealed record TelemetryStatusView(ulong Readings, int Devices, ulong AnchoredReadings, ulong PendingReadings);
 
 /// <summary>A screening model registered on chain: name, schema, parameters hash, owner org, height.</summary>
-public sealed record ScreeningModelView(string Name, string Schema, string Parameters, string Org, ulong Height);
+public sealed record ScreeningModelView(string Name, string Schema, string Parameters, string Org, ulong Height)
+{
+    /// <summary>Whether this is the model that screens its schema's readings now.</summary>
+    public bool Active { get; init; }
+
+    /// <summary>Its rules in words, when its parameters are known (on chain, or a built-in model's).</summary>
+    public List<string>? Rules { get; init; }
+
+    /// <summary>Its canonical parameters, hex (what the parameters hash is over), when known.</summary>
+    public string? Encoded { get; init; }
+}

@@ -172,19 +172,32 @@ internal sealed class TelemetryNode : NodeModule
         return receipt is null ? Problems.Of(code!, message!) : TypedResults.Ok(receipt);
     }
 
-    private static Ok<List<SchemaView>> Schemas(TelemetryQueries telemetry) => TypedResults.Ok(telemetry.AllSchemas().Select(View).ToList());
+    private static Ok<List<SchemaView>> Schemas(TelemetryQueries telemetry) => TypedResults.Ok(telemetry.AllSchemas().Select(s => View(s, telemetry)).ToList());
 
     private static Ok<List<ScreeningModelView>> Models(TelemetryQueries telemetry) =>
         TypedResults.Ok(telemetry.Models()
-            .Select(r => new ScreeningModelView(r.Model.Name, $"{r.Model.Schema}@{r.Model.SchemaVersion}", r.Model.ParametersHash.ToString(), r.Org, r.Height))
+            .Select(r =>
+            {
+                var schemaRef = $"{r.Model.Schema}@{r.Model.SchemaVersion}";
+                var config = telemetry.ModelParameters(r.Model.Name);
+                return new ScreeningModelView(r.Model.Name, schemaRef, r.Model.ParametersHash.ToString(), r.Org, r.Height)
+                {
+                    Active = telemetry.ScreenedBy(schemaRef) == r.Model.Name,
+                    Rules = config is null ? null : [.. config.Rules.Select(rule => $"{FlagCodes.Text(rule.Code)}: {rule.Describe()}")],
+                    Encoded = config is null ? null : Convert.ToHexStringLower(Core.Codec.Canonical.Encode(config)),
+                };
+            })
             .ToList());
 
     private static Results<Ok<SchemaView>, ProblemHttpResult> Schema(string id, ushort version, TelemetryQueries telemetry) =>
-        telemetry.Schema(id, version) is { } record ? TypedResults.Ok(View(record)) : Problems.NotFound($"no schema {id}@{version} is registered");
+        telemetry.Schema(id, version) is { } record ? TypedResults.Ok(View(record, telemetry)) : Problems.NotFound($"no schema {id}@{version} is registered");
 
-    internal static SchemaView View(SchemaRecord r) => new(r.Schema.Id, r.Schema.Version, r.Schema.Ref, r.Org, r.Height,
+    internal static SchemaView View(SchemaRecord r, TelemetryQueries telemetry) => new(r.Schema.Id, r.Schema.Version, r.Schema.Ref, r.Org, r.Height,
         [.. r.Schema.Fields.Select(f => new SchemaFieldView(f.Name, f.Unit, f.Decimals,
-            TelemetrySchema.FormatValue(f.Min, f.Decimals), TelemetrySchema.FormatValue(f.Max, f.Decimals), f.Additive))]);
+            TelemetrySchema.FormatValue(f.Min, f.Decimals), TelemetrySchema.FormatValue(f.Max, f.Decimals), f.Additive))])
+    {
+        ScreenedBy = telemetry.ScreenedBy(r.Schema.Ref),
+    };
 
     private static ReadingView View(StoredReading stored, TelemetryQueries telemetry, AnchorRecord? anchor)
     {

@@ -42,6 +42,25 @@ public sealed class TelemetryQueries(LedgerStore store, ReadingStore readings, L
 
     public List<ModelRecord> Models() => [.. LedgerLists.Decoded(store, TelemetryModule.ModelsPrefix, ModelRecord.Read).Select(m => m.Record)];
 
+    /// <summary>A model's parameters as registered on chain, or null for a registration by hash alone.</summary>
+    public ScreeningModelConfig? ModelParameters(string name) =>
+        TelemetryModule.ReadModelParameters(store, name) ?? BuiltInScreeningModels.All.FirstOrDefault(m => m.Name == name && TelemetryModule.ReadModel(store, name)?.Model.ParametersHash == m.ParametersHash);
+
+    /// <summary>
+    /// The model that screens a schema's readings: the one registered to screen it, or (on chains
+    /// from before models were registered with their parameters) its built-in model registered by
+    /// hash. Null when the schema's readings are not screened.
+    /// </summary>
+    public string? ScreenedBy(string schemaRef)
+    {
+        if (TelemetryModule.ReadActiveModel(store, schemaRef) is { } active)
+        {
+            return active.Model;
+        }
+        var builtIn = BuiltInScreeningModels.All.FirstOrDefault(m => m.SchemaRef == schemaRef);
+        return builtIn is not null && TelemetryModule.ReadModel(store, builtIn.Name)?.Model.ParametersHash == builtIn.ParametersHash ? builtIn.Name : null;
+    }
+
     /// <summary>What the chain records of a device's telemetry (anchored counts, daily summaries), or null before its first anchor.</summary>
     public DeviceTelemetryRecord? Summary(Address device) => TelemetryModule.ReadDevice(store, device);
 

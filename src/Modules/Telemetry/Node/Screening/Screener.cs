@@ -8,8 +8,10 @@ using ThingLedger.Storage;
 namespace ThingLedger.Node.Screening;
 
 /// <summary>
-/// The node's screening at ingest: for each schema, the built-in model, used once it is
-/// registered on chain with exactly these parameters. The reading store calls
+/// The node's screening at ingest: for each schema, the model registered on chain to screen it
+/// (its parameters on chain, or a built-in model registered by the hash of exactly these
+/// parameters). The chain is asked again at most once a second per schema, so a new model
+/// version takes over within a second of its block. The reading store calls
 /// <see cref="Screen"/> under its write lock for the items it accepts, in the order it stores
 /// them, so a model learns from exactly the readings stored. A device the model has not seen since
 /// the node started is first replayed from the reading store, so a restart does not reset its history.
@@ -24,9 +26,8 @@ public sealed partial class Screener
     private readonly SchemaCache _schemas;
     private readonly bool _enabled;
     private readonly ILogger _logger;
-    private readonly Dictionary<(string, ushort), ScreeningModel> _models = [];
+    private readonly Dictionary<(string, ushort), (ScreeningModel? Model, long CheckedAt)> _models = [];
     private readonly HashSet<string> _refused = [];
-    private readonly Dictionary<(string, ushort), long> _lookedAt = [];
 
     public Screener(IStateReader state, ReadingStore readings, SchemaCache schemas, bool enabled, ILogger logger)
     {
@@ -87,11 +88,11 @@ public sealed partial class Screener
     {
         lock (_models)
         {
-            foreach (var model in _models.Values)
+            foreach (var (model, _) in _models.Values)
             {
                 foreach (var device in devices)
                 {
-                    model.Forget(device);
+                    model?.Forget(device);
                 }
             }
         }
@@ -112,35 +113,69 @@ public sealed partial class Screener
 
     private ScreeningModel? ModelFor(string schemaId, ushort version)
     {
-        if (_models.TryGetValue((schemaId, version), out var known))
-        {
-            return known;
-        }
-        // Not registered yet (or not usable): look again at most once a second, since a
-        // registration may land in any block but ingest must not read state for every reading.
+        // A registration may land in any block, but ingest must not read state for every reading:
+        // what the chain says is looked at again at most once a second.
         var now = Environment.TickCount64;
-        if (_lookedAt.TryGetValue((schemaId, version), out var last) && now - last < 1_000)
+        _models.TryGetValue((schemaId, version), out var known);
+        if (known.CheckedAt != 0 && now - known.CheckedAt < 1_000)
         {
-            return null;
+            return known.Model;
         }
-        _lookedAt[(schemaId, version)] = now;
-        if (BuiltInScreeningModels.ForSchema(schemaId, version) is not { } config || _schemas.Find(schemaId, version) is not { } schema ||
-            TelemetryModule.ReadModel(_state, config.Name) is not { } record)
+        var model = known.Model;
+        if (_schemas.Find(schemaId, version) is not { } schema || RegisteredConfig(schemaId, version) is not { } config)
         {
-            return null;
+            model = null;
         }
-        if (record.Model.ParametersHash != config.ParametersHash || record.Model.Schema != schemaId || record.Model.SchemaVersion != version)
+        else if (model?.Config.Name != config.Name)
         {
-            if (_refused.Add(config.Name))
+            try
             {
-                LogParametersDiffer(config.Name, record.Model.ParametersHash.ToString(), config.ParametersHash.ToString());
+                model = new ScreeningModel(config, schema);
+            }
+            catch (ArgumentException e)
+            {
+                // Registration checks the same, so only a model registered by hash alone gets here.
+                if (_refused.Add(config.Name))
+                {
+                    LogModelUnusable(config.Name, e.Message);
+                }
+                model = null;
+            }
+        }
+        _models[(schemaId, version)] = (model, Math.Max(now, 1));
+        return model;
+    }
+
+    /// <summary>
+    /// The parameters of the model the chain says screens the schema: the registered active model's
+    /// own parameters, or a built-in model registered by its hash (chains from before parameters
+    /// went on chain). Null when no usable model is registered.
+    /// </summary>
+    private ScreeningModelConfig? RegisteredConfig(string schemaId, ushort version)
+    {
+        var name = TelemetryModule.ReadActiveModel(_state, $"{schemaId}@{version}")?.Model ?? BuiltInScreeningModels.ForSchema(schemaId, version)?.Name;
+        if (name is null || TelemetryModule.ReadModel(_state, name) is not { } record)
+        {
+            return null;
+        }
+        if (TelemetryModule.ReadModelParameters(_state, name) is { } onChain)
+        {
+            return onChain;
+        }
+        var builtIn = BuiltInScreeningModels.All.FirstOrDefault(m => m.Name == name);
+        if (builtIn is null || record.Model.ParametersHash != builtIn.ParametersHash || record.Model.Schema != schemaId || record.Model.SchemaVersion != version)
+        {
+            if (_refused.Add(name))
+            {
+                LogParametersDiffer(name, record.Model.ParametersHash.ToString(), builtIn?.ParametersHash.ToString() ?? "none");
             }
             return null;
         }
-        var model = new ScreeningModel(config, schema);
-        _models[(schemaId, version)] = model;
-        return model;
+        return builtIn;
     }
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Screening model {Model} cannot run here ({Problem}): its readings are stored unscreened")]
+    private partial void LogModelUnusable(string model, string problem);
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning,
         Message = "Screening model {Model} is registered with parameters {Registered}, this node runs {Local}: its readings are stored unscreened")]

@@ -1,5 +1,6 @@
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
+using ThingLedger.Execution.Modules.Telemetry;
 
 namespace ThingLedger.Node.Screening;
 
@@ -17,9 +18,11 @@ public sealed class ScreeningModel
 
     private const ushort PhysicalScore = 1_000;
     private const ushort DuplicateScore = 900;
+    private const ushort StuckScore = 700;
 
     private readonly Compiled[] _rules;
     private readonly int _outliers;
+    private readonly int _stateful;
     private readonly int _window;
     private readonly int[] _additive;
     private readonly ReadingScreen _clean;
@@ -29,9 +32,9 @@ public sealed class ScreeningModel
 
     public ScreeningModel(ScreeningModelConfig config, TelemetrySchema schema)
     {
-        if (config.Schema != schema.Id || config.SchemaVersion != schema.Version)
+        if (config.Problem(schema) is { } problem)
         {
-            throw new ArgumentException($"model {config.Name} screens {config.SchemaRef}, not {schema.Ref}");
+            throw new ArgumentException($"model {config.Name}: {problem}");
         }
         Config = config;
         _clean = new ReadingScreen(config.Name, []);
@@ -40,26 +43,16 @@ public sealed class ScreeningModel
         for (var i = 0; i < _rules.Length; i++)
         {
             var rule = config.Rules[i];
-            if (!FlagCodes.IsKnown(rule.Code))
-            {
-                throw new ArgumentException($"model {config.Name}: rule {i + 1} raises unknown flag code {(ushort)rule.Code}");
-            }
             _rules[i] = rule switch
             {
-                CeilingRule c => new Compiled(rule, Field(schema, config, c.Field), -1, -1),
-                NonDecreasingRule n => new Compiled(rule, Field(schema, config, n.Field), -1, -1),
-                RatioBandRule r => new Compiled(rule, Field(schema, config, r.Numerator), Field(schema, config, r.Denominator), -1),
-                RateRule r => new Compiled(rule, Field(schema, config, r.Field), -1, -1),
-                OutlierRule o => new Compiled(rule, Field(schema, config, o.Field), -1, _outliers++),
-                DuplicateStreamRule d => new Compiled(rule, -1, -1, -1),
-                _ => throw new ArgumentException($"model {config.Name}: rule {i + 1} is of an unknown kind"),
+                RatioBandRule r => new Compiled(rule, schema.IndexOf(r.Numerator), schema.IndexOf(r.Denominator), -1),
+                OutlierRule => new Compiled(rule, schema.IndexOf(rule.Fields.First()), -1, _outliers++),
+                DuplicateStreamRule => new Compiled(rule, -1, -1, -1),
+                SeasonalZRule or CusumRule or WindowedGaussianRule or StuckRule => new Compiled(rule, schema.IndexOf(rule.Fields.First()), -1, _stateful++),
+                _ => new Compiled(rule, schema.IndexOf(rule.Fields.First()), -1, -1),
             };
             if (rule is DuplicateStreamRule duplicate)
             {
-                if (duplicate.Window is < 1 or > 64 || _window > 0)
-                {
-                    throw new ArgumentException($"model {config.Name}: one duplicate-stream rule, with a window of 1–64 readings");
-                }
                 _window = duplicate.Window;
             }
         }
@@ -78,7 +71,7 @@ public sealed class ScreeningModel
     {
         if (!_devices.TryGetValue(reading.Device, out var state))
         {
-            state = new DeviceState(reading.Values.Length, _outliers, _window);
+            state = new DeviceState(reading.Values.Length, _outliers, _window, _stateful);
             _devices[reading.Device] = state;
         }
         Span<ushort> scores = stackalloc ushort[16];
@@ -93,10 +86,16 @@ public sealed class ScreeningModel
                 CeilingRule c => values[rule.Field] > c.Max ? PhysicalScore : (ushort)0,
                 NonDecreasingRule => state.HasTrusted && values[rule.Field] < state.Trusted[rule.Field] ? PhysicalScore : (ushort)0,
                 RatioBandRule r => OutsideBand(r, values[rule.Field], values[rule.Other]) ? PhysicalScore : (ushort)0,
-                RateRule { Additive: true } r => sinceLast > 0 && values[rule.Field] > Allowed(r, sinceLast) ? PhysicalScore : (ushort)0,
-                RateRule r => sinceTrusted > 0 && values[rule.Field] - state.Trusted[rule.Field] > Allowed(r, sinceTrusted) ? PhysicalScore : (ushort)0,
+                RateRule { Additive: true } r => sinceLast > 0 && values[rule.Field] > Allowed(r.MaxPerHour, r.Tolerance, sinceLast) ? PhysicalScore : (ushort)0,
+                RateRule r => sinceTrusted > 0 && values[rule.Field] - state.Trusted[rule.Field] > Allowed(r.MaxPerHour, r.Tolerance, sinceTrusted) ? PhysicalScore : (ushort)0,
                 OutlierRule o => Outlier(o, state.Ewmas[rule.Outlier], reading.Timestamp, values[rule.Field]),
                 DuplicateStreamRule d => Duplicate(d, state, reading) ? DuplicateScore : (ushort)0,
+                RangeRule r => values[rule.Field] < r.Min || values[rule.Field] > r.Max ? PhysicalScore : (ushort)0,
+                RateOfChangeRule r => sinceLast > 0 && Math.Abs(values[rule.Field] - state.Last[rule.Field]) > Allowed(r.MaxPerHour, r.Tolerance, sinceLast) ? PhysicalScore : (ushort)0,
+                StuckRule r => Stuck(r, state.Stateful<StuckState>(rule.Outlier), values[rule.Field]),
+                SeasonalZRule z => SeasonalZ(z, state.Stateful(rule.Outlier, () => new SeasonalState(Seasonalities.Buckets(z.Seasonality))), reading.Timestamp, values[rule.Field]),
+                CusumRule c => Cusum(c, state.Stateful(rule.Outlier, () => new CusumState(Seasonalities.Buckets(c.Seasonality))), reading.Timestamp, values[rule.Field]),
+                WindowedGaussianRule w => WindowedGaussian(w, state.Stateful(rule.Outlier, () => new GaussianWindow((int)w.Window)), values[rule.Field]),
                 _ => 0,
             };
             var code = (int)rule.Rule.Code;
@@ -110,7 +109,7 @@ public sealed class ScreeningModel
             if (scores[code] > 0)
             {
                 raised++;
-                trusted &= (FlagCode)code is FlagCode.Outlier or FlagCode.DuplicateStream;
+                trusted &= !FlagCodes.IsPhysical((FlagCode)code);
             }
         }
         // Levels (odometer, state of charge) move on only from readings that look physically
@@ -120,6 +119,10 @@ public sealed class ScreeningModel
             values.CopyTo(state.Trusted, 0);
             state.TrustedTime = reading.Timestamp;
             state.HasTrusted = true;
+        }
+        if (reading.Timestamp >= state.LastTime)
+        {
+            values.CopyTo(state.Last, 0);
         }
         state.LastTime = Math.Max(state.LastTime, reading.Timestamp);
         state.HasLast = true;
@@ -138,12 +141,6 @@ public sealed class ScreeningModel
         return new ReadingScreen(_clean.Model, flags);
     }
 
-    private static int Field(TelemetrySchema schema, ScreeningModelConfig config, string name)
-    {
-        var index = schema.IndexOf(name);
-        return index >= 0 ? index : throw new ArgumentException($"model {config.Name}: schema {schema.Ref} has no field '{name}'");
-    }
-
     private static bool OutsideBand(RatioBandRule rule, long numerator, long denominator)
     {
         if (denominator < rule.MinDenominator || denominator <= 0)
@@ -154,7 +151,123 @@ public sealed class ScreeningModel
         return ratio < rule.Min || ratio > rule.Max;
     }
 
-    private static double Allowed(RateRule rule, ulong elapsedMs) => (rule.MaxPerHour * (elapsedMs / 3_600_000.0)) + rule.Tolerance;
+    private static double Allowed(long maxPerHour, long tolerance, ulong elapsedMs) => (maxPerHour * (elapsedMs / 3_600_000.0)) + tolerance;
+
+    private static ushort ZScore(double z) => (ushort)Math.Clamp(Math.Round(z * 100), 1, FlagCodes.MaxScore);
+
+    private static ushort Stuck(StuckRule rule, StuckState state, long value)
+    {
+        state.Run = state.Run > 0 && state.Value == value ? state.Run + 1 : 1;
+        state.Value = value;
+        return state.Run >= rule.Readings ? StuckScore : (ushort)0;
+    }
+
+    private static ushort SeasonalZ(SeasonalZRule rule, SeasonalState state, ulong timestamp, long value)
+    {
+        ref var e = ref state.Buckets[Seasonalities.Bucket(rule.Seasonality, timestamp)];
+        if (e.Count == 0)
+        {
+            e = new Ewma(value, 0, 1);
+            return 0;
+        }
+        var alpha = rule.AlphaPerMille / 1000.0;
+        var threshold = rule.ThresholdTenths / 10.0;
+        var scale = Math.Max(1.4826 * e.Deviation, rule.MinDeviation);
+        var residual = value - e.Mean;
+        var z = Math.Abs(residual) / scale;
+        var outlier = e.Count >= rule.Warmup && z > threshold;
+        var x = outlier ? e.Mean + (Math.Sign(residual) * threshold * scale) : value;
+        e = new Ewma(e.Mean + (alpha * (x - e.Mean)), e.Deviation + (alpha * (Math.Abs(x - e.Mean) - e.Deviation)), e.Count + 1);
+        if (!outlier)
+        {
+            state.Run = 0;
+            state.RunOffset = 0;
+            return 0;
+        }
+        var side = Math.Sign(residual);
+        state.Run = state.Run * side > 0 ? state.Run + side : side;
+        state.RunOffset = Math.Abs(state.Run) == 1 ? residual : state.RunOffset + residual;
+        if (rule.ShiftAfter > 0 && Math.Abs(state.Run) >= rule.ShiftAfter)
+        {
+            // A confirmed level shift: the new level is the baseline from now on, in every bucket.
+            var offset = state.RunOffset / Math.Abs(state.Run);
+            for (var b = 0; b < state.Buckets.Length; b++)
+            {
+                if (state.Buckets[b].Count > 0)
+                {
+                    state.Buckets[b] = state.Buckets[b] with { Mean = state.Buckets[b].Mean + offset };
+                }
+            }
+            state.Run = 0;
+            state.RunOffset = 0;
+        }
+        return ZScore(z);
+    }
+
+    private static ushort Cusum(CusumRule rule, CusumState state, ulong timestamp, long value)
+    {
+        var bucket = Seasonalities.Bucket(rule.Seasonality, timestamp);
+        ref var mean = ref state.Means[bucket];
+        ref var seen = ref state.Seen[bucket];
+        if (seen == 0)
+        {
+            mean = value;
+            seen = 1;
+            state.Count++;
+            return 0;
+        }
+        var residual = value - mean;
+        if (state.Count < rule.Warmup)
+        {
+            // Learning: running means per bucket and a running mean absolute deviation.
+            seen++;
+            state.Count++;
+            mean += residual / seen;
+            state.Deviation += (Math.Abs(residual) - state.Deviation) / state.Count;
+            return 0;
+        }
+        var alpha = rule.AlphaPerMille / 1000.0;
+        var scale = Math.Max(1.4826 * state.Deviation, rule.MinDeviation);
+        var z = residual / scale;
+        var k = rule.SlackTenths / 10.0;
+        var h = rule.LimitTenths / 10.0;
+        state.High = Math.Max(0, state.High + z - k);
+        state.Low = Math.Max(0, state.Low - z - k);
+        var sum = Math.Max(state.High, state.Low);
+        if (sum > h)
+        {
+            // A change point: re-base at the new level (every bucket moves by this reading's offset) and start adding up again.
+            for (var b = 0; b < state.Means.Length; b++)
+            {
+                state.Means[b] += residual;
+            }
+            state.High = 0;
+            state.Low = 0;
+            return ZScore(sum / h * 5);
+        }
+        // Clip what one reading teaches the baseline, so a spike does not drag it.
+        var taught = Math.Clamp(residual, -3 * scale, 3 * scale);
+        mean += alpha * taught;
+        state.Deviation += alpha * (Math.Min(Math.Abs(residual), 3 * scale) - state.Deviation);
+        return 0;
+    }
+
+    private static ushort WindowedGaussian(WindowedGaussianRule rule, GaussianWindow window, long value)
+    {
+        ushort score = 0;
+        if (window.Count >= 2)
+        {
+            var mean = (double)window.Sum / window.Count;
+            var variance = Math.Max(0, ((double)window.SumOfSquares / window.Count) - (mean * mean));
+            var z = Math.Abs(value - mean) / Math.Max(Math.Sqrt(variance), rule.MinDeviation);
+            if (window.Count == window.Capacity && z > rule.ThresholdTenths / 10.0)
+            {
+                score = ZScore(z);
+            }
+        }
+        window.Push(value);
+        return score;
+    }
 
     private static ushort Outlier(OutlierRule rule, Ewma[] buckets, ulong timestamp, long value)
     {
@@ -249,9 +362,73 @@ public sealed class ScreeningModel
 
     private readonly record struct Ewma(double Mean, double Deviation, int Count);
 
-    private sealed class DeviceState(int fields, int outliers, int window)
+    private sealed class StuckState
     {
+        public long Value;
+        public long Run;
+    }
+
+    private sealed class SeasonalState(int buckets)
+    {
+        public readonly Ewma[] Buckets = new Ewma[buckets];
+        public int Run;
+        public double RunOffset;
+    }
+
+    private sealed class CusumState(int buckets)
+    {
+        public readonly double[] Means = new double[buckets];
+        public readonly int[] Seen = new int[buckets];
+        public long Count;
+        public double Deviation;
+        public double High;
+        public double Low;
+    }
+
+    /// <summary>The last values of a field, with their exact sum and sum of squares.</summary>
+    private sealed class GaussianWindow(int capacity)
+    {
+        private readonly long[] _values = new long[capacity];
+        private int _next;
+
+        public int Capacity => _values.Length;
+
+        public int Count { get; private set; }
+
+        public Int128 Sum { get; private set; }
+
+        public Int128 SumOfSquares { get; private set; }
+
+        public void Push(long value)
+        {
+            if (Count == _values.Length)
+            {
+                var old = _values[_next];
+                Sum -= old;
+                SumOfSquares -= (Int128)old * old;
+            }
+            else
+            {
+                Count++;
+            }
+            _values[_next] = value;
+            _next = (_next + 1) % _values.Length;
+            Sum += value;
+            SumOfSquares += (Int128)value * value;
+        }
+    }
+
+    private sealed class DeviceState(int fields, int outliers, int window, int stateful)
+    {
+        private readonly object?[] _stateful = new object?[stateful];
+
         public long[] Trusted { get; } = new long[fields];
+
+        public long[] Last { get; } = new long[fields];
+
+        public T Stateful<T>(int index) where T : class, new() => (T)(_stateful[index] ??= new T());
+
+        public T Stateful<T>(int index, Func<T> create) where T : class => (T)(_stateful[index] ??= create());
 
         public bool HasTrusted { get; set; }
 

@@ -1,6 +1,6 @@
 using ThingLedger.Core.Telemetry;
 
-namespace ThingLedger.Node.Screening;
+namespace ThingLedger.Execution.Modules.Telemetry;
 
 /// <summary>
 /// The screening models ThingLedger ships for its three device families, one per built-in
