@@ -59,4 +59,47 @@ public sealed class ScreeningIngestTests : IClassFixture<TelemetryFixture>
         Assert.Equal([new FlagTally(FlagCode.OdometerDecrease, 1, 1_000)], totals.Flags);
         Assert.Equal(4 * 7_000, totals.CleanSum(BuiltInSchemas.Ev.AdditiveFields().ToList().IndexOf(BuiltInSchemas.Ev.IndexOf("distance_km"))));
     }
+
+    [Fact]
+    public async Task A_members_own_schema_is_screened_once_its_model_is_registered_and_a_new_version_takes_over()
+    {
+        var (_, signer) = await _fixture.NewDeviceAsync();
+        using var client = _fixture.Node.Client();
+        var admin = await _fixture.Node.AccountAsync(_fixture.Node.Admin("voltmotors"));
+        var boiler = new TelemetrySchema("boiler", 1, [new SchemaField("temp_c", "°C", 1, -400, 2_000, false)]);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterSchema(boiler)), wait: true)).Status);
+        Assert.Null((await client.GetSchemaAsync("boiler", 1))!.ScreenedBy);
+
+        var t = TelemetryFixture.Now - 600_000;
+        var hot = signer.Measure(boiler, t, 1_600);
+        Assert.Equal(1, (await client.UploadReadingsAsync([signer.Sign(hot)], [])).Accepted);
+        Assert.Null((await ReadingAsync(client, signer.Device, hot.Sequence)).Model);
+
+        ScreeningModelConfig Model(ushort version, long max) => new("boiler-screen", version, "boiler", 1, [new RangeRule(FlagCode.ValueOutOfRange, "temp_c", -200, max)]);
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterModel(Model(1, 1_500).Registration())), wait: true)).Status);
+        Assert.Equal("boiler-screen@1", (await client.GetSchemaAsync("boiler", 1))!.ScreenedBy);
+        var listed = (await client.GetScreeningModelsAsync()).Single(m => m.Name == "boiler-screen@1");
+        Assert.True(listed.Active);
+        Assert.Equal(Model(1, 1_500), ScreeningModelConfig.Decode(Convert.FromHexString(listed.Encoded!)));
+        await Task.Delay(1_100); // the node asks the chain again at most once a second
+
+        var hotter = signer.Measure(boiler, t + 60_000, 1_600);
+        var warm = signer.Measure(boiler, t + 120_000, 1_400);
+        Assert.Equal(2, (await client.UploadReadingsAsync([signer.Sign(hotter), signer.Sign(warm)], [])).Accepted);
+        var flagged = await ReadingAsync(client, signer.Device, hotter.Sequence);
+        Assert.Equal("boiler-screen@1", flagged.Model);
+        Assert.Equal(["VALUE_OUT_OF_RANGE:1000"], flagged.Flags);
+        Assert.Empty((await ReadingAsync(client, signer.Device, warm.Sequence)).Flags);
+
+        Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterModel(Model(2, 1_200).Registration())), wait: true)).Status);
+        await Task.Delay(1_100);
+        var again = signer.Measure(boiler, t + 180_000, 1_400);
+        Assert.Equal(1, (await client.UploadReadingsAsync([signer.Sign(again)], [])).Accepted);
+        var second = await ReadingAsync(client, signer.Device, again.Sequence);
+        Assert.Equal("boiler-screen@2", second.Model);
+        Assert.Equal(["VALUE_OUT_OF_RANGE:1000"], second.Flags);
+
+        // Flagged readings of a schema with no additive field are anchored like any others.
+        await client.GetVerifiedReceiptAsync(signer.Device, again.Sequence, _fixture.Node.Genesis, TimeSpan.FromSeconds(30));
+    }
 }

@@ -89,8 +89,10 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
     /// </summary>
     public bool FlagsConsistent()
     {
-        if (Flagged > Count || (Flagged == 0) != (Flags.Length == 0) || (Flagged == 0) != (FlaggedSums.Length == 0) ||
-            (FlaggedSums.Length != 0 && FlaggedSums.Length != Sums.Length) || (Model.Length == 0 && Flagged != 0))
+        // Flagged sums are there exactly when readings are flagged, one per additive field (none
+        // for a schema without additive fields).
+        if (Flagged > Count || (Flagged == 0) != (Flags.Length == 0) || (Flagged == 0 && FlaggedSums.Length != 0) ||
+            (Flagged != 0 && FlaggedSums.Length != Sums.Length) || (Model.Length == 0 && Flagged != 0))
         {
             return false;
         }

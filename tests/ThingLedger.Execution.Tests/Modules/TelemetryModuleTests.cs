@@ -58,6 +58,64 @@ public sealed class TelemetryModuleTests
         Assert.Null(TelemetryModule.ReadModel(_chain, "other@1"));
     }
 
+    private static ScreeningModelConfig EvModel(ushort version = 1, params ScreeningRule[] rules) =>
+        new("ev-watch", version, "ev", 1, rules.Length > 0 ? rules : [new RangeRule(FlagCode.ValueOutOfRange, "speed_kmh", 0, 2_000)]);
+
+    private string Refusal(Receipt receipt) => receipt.Events.Single(e => e.Name == "model-refused")["reason"]!;
+
+    [Fact]
+    public void A_model_registered_with_its_parameters_screens_its_schema_and_its_next_versions_are_its_owners()
+    {
+        var first = RegisterModel(_chain.AcmeAdmin, EvModel().Registration());
+        Assert.True(first.Succeeded);
+        Assert.Equal(EvModel(), TelemetryModule.ReadModelParameters(_chain, "ev-watch@1"));
+        Assert.Equal("ev-watch@1", TelemetryModule.ReadActiveModel(_chain, "ev@1")!.Model);
+        Assert.Contains(first.Events, e => e.Name == "screening-changed" && e["model"] == "ev-watch@1");
+
+        // Another org may register its own model for the schema, but it does not take over the schema's screening.
+        var rival = EvModel() with { Id = "grid-watch" };
+        Assert.True(RegisterModel(_chain.GridAdmin, rival.Registration()).Succeeded);
+        Assert.Equal("ev-watch@1", TelemetryModule.ReadActiveModel(_chain, "ev@1")!.Model);
+
+        // Nor may it register the next version of a model it does not own; versions follow one another.
+        var taken = RegisterModel(_chain.GridAdmin, EvModel(2).Registration());
+        Assert.Equal(TelemetryErrors.ModelNotOwner, taken.ErrorCode);
+        Assert.Contains("acme", Refusal(taken));
+        Assert.Equal(TelemetryErrors.ModelVersionGap, RegisterModel(_chain.AcmeAdmin, EvModel(3).Registration()).ErrorCode);
+        Assert.Null(TelemetryModule.ReadModel(_chain, "ev-watch@2"));
+
+        // The owner's next version takes over at once.
+        Assert.True(RegisterModel(_chain.AcmeAdmin, EvModel(2, new CeilingRule(FlagCode.SpeedImplausible, "speed_kmh", 1_800)).Registration()).Succeeded);
+        Assert.Equal("ev-watch@2", TelemetryModule.ReadActiveModel(_chain, "ev@1")!.Model);
+    }
+
+    [Fact]
+    public void Parameters_that_do_not_fit_the_schema_or_are_out_of_range_are_refused_with_the_reason_and_change_nothing()
+    {
+        (ScreeningModelConfig Model, string Why)[] cases =
+        [
+            (EvModel(1, new RangeRule(FlagCode.ValueOutOfRange, "velocity", 0, 10)), "has no field 'velocity'"),
+            (EvModel(1, new WindowedGaussianRule(FlagCode.Outlier, "speed_kmh", -5, 30, 10)), "window -5 must be 2–4,096"),
+            (EvModel(1, new SeasonalZRule(FlagCode.Outlier, "speed_kmh", 60, 0, Seasonality.HourOfDay, 6, 100, 12)), "deviation floor 0 must be above 0"),
+            (EvModel(1, new CusumRule(FlagCode.LevelShift, "speed_kmh", 5, 0, 10, Seasonality.None, 48, 10)), "limit h 0 must be above 0"),
+            (EvModel(1, new StuckRule(FlagCode.StuckValue, "speed_kmh", 1)), "must be 2–100,000"),
+            (EvModel(1, new RangeRule((FlagCode)99, "speed_kmh", 0, 10)), "unknown flag code 99"),
+            (EvModel(1, new RangeRule(FlagCode.ValueOutOfRange, "speed_kmh", 10, 0)), "range [10, 0] is empty"),
+        ];
+        foreach (var (model, why) in cases)
+        {
+            var receipt = RegisterModel(_chain.AcmeAdmin, model.Registration());
+            Assert.Equal(TelemetryErrors.ModelInvalid, receipt.ErrorCode);
+            Assert.Contains(why, Refusal(receipt));
+        }
+        var good = EvModel().Registration();
+        Assert.Contains("hash to", Refusal(RegisterModel(_chain.AcmeAdmin, good with { ParametersHash = Hash.Sha256([1]) })));
+        Assert.Contains("not a screening model's canonical bytes", Refusal(RegisterModel(_chain.AcmeAdmin, good with { Parameters = [1, 2, 3], ParametersHash = Hash.Sha256([1, 2, 3]) })));
+        Assert.Contains("not ev-other@1", Refusal(RegisterModel(_chain.AcmeAdmin, good with { Id = "ev-other" })));
+        Assert.Null(TelemetryModule.ReadModel(_chain, "ev-watch@1"));
+        Assert.Null(TelemetryModule.ReadActiveModel(_chain, "ev@1"));
+    }
+
     [Fact]
     public void A_summary_naming_an_unregistered_model_or_one_for_another_schema_is_refused()
     {

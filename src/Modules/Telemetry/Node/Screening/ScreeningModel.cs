@@ -176,8 +176,10 @@ public sealed class ScreeningModel
         var residual = value - e.Mean;
         var z = Math.Abs(residual) / scale;
         var outlier = e.Count >= rule.Warmup && z > threshold;
+        // An outlier moves the mean only as far as the threshold and leaves the deviation alone, so
+        // neither a burst of outliers nor a level shift teaches the model that they are normal.
         var x = outlier ? e.Mean + (Math.Sign(residual) * threshold * scale) : value;
-        e = new Ewma(e.Mean + (alpha * (x - e.Mean)), e.Deviation + (alpha * (Math.Abs(x - e.Mean) - e.Deviation)), e.Count + 1);
+        e = new Ewma(e.Mean + (alpha * (x - e.Mean)), outlier ? e.Deviation : e.Deviation + (alpha * (Math.Abs(x - e.Mean) - e.Deviation)), e.Count + 1);
         if (!outlier)
         {
             state.Run = 0;
