@@ -41,6 +41,22 @@ internal static class CliArguments
             : $"'{text}' is not a time: ISO-8601 UTC (2026-12-04T10:00:00Z), ms since the Unix epoch, or from now (+90s, +15m, +2h, +30d)");
     }
 
+    /// <summary>A duration in ms: 90s, 15m, 2h, 30d, or a number of ms.</summary>
+    public static long Duration(string text, string option)
+    {
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        {
+            return ms;
+        }
+        if (text.Length >= 2 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) &&
+            text[^1] switch { 's' => 1_000L, 'm' => 60_000L, 'h' => 3_600_000L, 'd' => 86_400_000L, _ => 0L } is var unit and > 0 &&
+            count <= long.MaxValue / unit)
+        {
+            return count * unit;
+        }
+        throw new FormatException($"{option} '{text}' is not a duration: 90s, 15m, 2h, 30d, or ms");
+    }
+
     /// <summary>The current time in Unix ms.</summary>
     public static ulong Now => (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

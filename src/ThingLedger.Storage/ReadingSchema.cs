@@ -51,6 +51,13 @@ internal static class ReadingSchema
         );
         CREATE UNIQUE INDEX IF NOT EXISTS items_by_device ON items (device, seq);
 
+        -- Items uploaded as a historic import (older than the node's freshness window), by their
+        -- first ingest number, with the address of the custodian org's operator who authorised it.
+        CREATE TABLE IF NOT EXISTS historic (
+            first    INTEGER PRIMARY KEY,
+            operator BLOB NOT NULL
+        );
+
         CREATE TABLE IF NOT EXISTS anchors (
             first  INTEGER PRIMARY KEY,
             last   INTEGER NOT NULL,

@@ -199,18 +199,35 @@ public sealed partial class ReadingStore
             SqliteFile.InTransaction(_writer, () =>
             {
                 using var insert = InsertItemStatement();
+                SqliteStatement? historic = null;
                 foreach (var item in items)
                 {
                     var first = ingest + 1;
                     InsertItem(insert, first, item);
+                    if (item.HistoricBy is { } by)
+                    {
+                        historic ??= new SqliteStatement(_writer, "INSERT INTO historic (first, operator) VALUES (?1, ?2)");
+                        historic.Bind(1, first).Bind(2, by.ToArray()).Execute();
+                    }
                     for (var k = 0; k < item.Readings.Length; k++)
                     {
                         added.Add(new StoredReading((ulong)++ingest, item.Readings[k], item.IsBatch ? null : item.Signature, item.IsBatch ? first : null)
-                        { Screen = item.ScreenOf(k) });
+                        { Screen = item.ScreenOf(k), HistoricBy = item.HistoricBy });
                     }
                 }
+                historic?.Dispose();
                 BeforeCommitForTests?.Invoke();
             });
+            lock (_historic)
+            {
+                for (long first = _lastIngest + 1, i = 0; i < items.Count; first += items[(int)i].Readings.Length, i++)
+                {
+                    if (items[(int)i].HistoricBy is { } by)
+                    {
+                        _historic[first] = by;
+                    }
+                }
+            }
         }
         catch
         {

@@ -156,9 +156,24 @@ public sealed partial class ReadingStore
     }
 
     /// <summary>An item row's readings, in sequence order, with their ingest numbers.</summary>
-    private List<StoredReading> Expand(ItemRow row) =>
-        (_devices.TryGetValue(row.Device, out var device) ? ReadingItems.Decode(row, device, _schemas, _models) : null)
-        ?? throw new StorageException($"the item of readings from ingest number {row.First} in {DatabaseFileName} is damaged");
+    private List<StoredReading> Expand(ItemRow row)
+    {
+        var readings = (_devices.TryGetValue(row.Device, out var device) ? ReadingItems.Decode(row, device, _schemas, _models) : null)
+            ?? throw new StorageException($"the item of readings from ingest number {row.First} in {DatabaseFileName} is damaged");
+        Address by;
+        lock (_historic)
+        {
+            if (!_historic.TryGetValue(row.First, out by))
+            {
+                return readings;
+            }
+        }
+        for (var k = 0; k < readings.Count; k++)
+        {
+            readings[k] = readings[k] with { HistoricBy = by };
+        }
+        return readings;
+    }
 }
 
 /// <summary>One row of the <c>items</c> table.</summary>

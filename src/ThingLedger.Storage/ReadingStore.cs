@@ -21,6 +21,9 @@ public enum AppendStatus : byte
 /// </summary>
 public sealed record AppendItem(Reading[] Readings, byte[] Signature, bool IsBatch, ReadingScreen[]? Screens = null)
 {
+    /// <summary>The operator who authorised the item as a historic import (readings older than the freshness window), or null.</summary>
+    public Address? HistoricBy { get; init; }
+
     public ReadingScreen ScreenOf(int index) => Screens?[index] ?? ReadingScreen.None;
 }
 
@@ -29,6 +32,9 @@ public sealed record StoredReading(ulong Ingest, Reading Reading, byte[]? Signat
 {
     /// <summary>What screening said about the reading when it was accepted.</summary>
     public ReadingScreen Screen { get; init; } = ReadingScreen.None;
+
+    /// <summary>The operator of the custodian org who authorised the reading's upload as a historic import, or null for a live reading.</summary>
+    public Address? HistoricBy { get; init; }
 }
 
 /// <summary>A stored device batch: its readings' sequence range and count, and the device's signature over their root.</summary>
@@ -328,7 +334,21 @@ public sealed partial class ReadingStore : IDisposable
                 _models[reader.GetInt64(0)] = reader.GetString(1);
             }
         }
+        lock (_historic)
+        {
+            _historic.Clear();
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT first, operator FROM historic";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                _historic[reader.GetInt64(0)] = new Address((byte[])reader.GetValue(1));
+            }
+        }
     }
+
+    /// <summary>Historic-import items by their first ingest number, and who authorised each (few: loaded whole).</summary>
+    private readonly Dictionary<long, Address> _historic = [];
 
     /// <summary>
     /// Folds the write-ahead log into the database file and returns the file's size in bytes:

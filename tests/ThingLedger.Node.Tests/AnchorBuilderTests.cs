@@ -27,6 +27,33 @@ public sealed class AnchorBuilderTests
     }
 
     [Fact]
+    public void Historic_readings_become_one_range_per_run_of_one_operator_and_the_payload_stays_within_its_limit()
+    {
+        var t = 20_413 * DeviceSummary.DayMs;
+        var alice = new Address(new byte[Address.Size]);
+        var bob = new Address(Enumerable.Repeat((byte)1, Address.Size).ToArray());
+        List<StoredReading> readings =
+        [
+            Ev(1, 1, t, 10) with { HistoricBy = alice },
+            Ev(2, 2, t + 1, 10) with { HistoricBy = alice },
+            Ev(3, 3, t + 2, 10),
+            Ev(4, 4, t + 3, 10) with { HistoricBy = alice },
+            Ev(5, 5, t + 4, 10) with { HistoricBy = bob },
+        ];
+
+        var anchor = AnchorBuilder.Build(readings, (_, _) => BuiltInSchemas.Ev).Single();
+        Assert.Equal([new HistoricImport(1, 2, alice), new HistoricImport(4, 4, alice), new HistoricImport(5, 5, bob)], anchor.Historic);
+        Assert.True(anchor.HistoricConsistent());
+
+        // Many one-reading ranges do not push an anchor past its size: it is cut, and the next one carries on.
+        List<StoredReading> many = [.. Enumerable.Range(1, 400).Select(i => Ev((ulong)i, (ulong)i, t + (ulong)i, 10) with { HistoricBy = i % 2 == 0 ? alice : bob })];
+        var anchors = AnchorBuilder.Build(many, (_, _) => BuiltInSchemas.Ev, maxPayloadBytes: 4_096);
+        Assert.True(anchors.Count > 1);
+        Assert.All(anchors, a => Assert.True(Core.Codec.Canonical.Encode(a).Length <= 4_096 && a.HistoricConsistent()));
+        Assert.Equal(400, anchors.Sum(a => a.Historic.Length));
+    }
+
+    [Fact]
     public void Stored_flags_are_tallied_into_the_summary_and_a_change_of_model_cuts_the_run()
     {
         var t = 20_413 * DeviceSummary.DayMs;

@@ -37,6 +37,22 @@ public sealed class ReadingStoreTests : IDisposable
     }
 
     [Fact]
+    public void Who_authorised_a_historic_import_is_kept_with_its_readings_across_a_restart()
+    {
+        using var operatorKey = KeyPair.Generate();
+        var batch = new AppendItem([At(2), At(3)], DeviceBatch.Sign(_device, "c", [At(2), At(3)]), true) { HistoricBy = operatorKey.Address };
+        using (var store = ReadingStore.Open(_directory, "c"))
+        {
+            store.Append([Single(At(1)), batch, Single(At(4))]);
+            Assert.Equal([null, operatorKey.Address, operatorKey.Address, null], store.Unanchored(1, 10).Select(r => r.HistoricBy));
+        }
+        using var reopened = ReadingStore.Open(_directory, "c");
+        Assert.Equal([null, operatorKey.Address, operatorKey.Address, null], reopened.Unanchored(1, 10).Select(r => r.HistoricBy));
+        Assert.Equal(operatorKey.Address, reopened.Find(_device.Address, 3)!.HistoricBy);
+        Assert.Null(reopened.Find(_device.Address, 4)!.HistoricBy);
+    }
+
+    [Fact]
     public void Unanchored_readings_come_the_same_from_memory_and_after_a_restart_from_disk()
     {
         IReadOnlyList<StoredReading> fromMemory;

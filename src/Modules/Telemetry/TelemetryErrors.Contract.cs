@@ -34,6 +34,12 @@ public static class TelemetryErrors
     /// <summary>A model's next version registered by an org that does not own the model.</summary>
     public const string ModelNotOwner = "TELEMETRY_MODEL_NOT_OWNER";
 
+    /// <summary>A historic import not authorised by an operator (or admin) of the custodian's org.</summary>
+    public const string HistoricNotAuthorised = "TELEMETRY_HISTORIC_NOT_AUTHORISED";
+
+    /// <summary>A historic-import grant that is malformed, expired, for another chain or body, or badly signed.</summary>
+    public const string HistoricGrantInvalid = "TELEMETRY_HISTORIC_GRANT_INVALID";
+
     [Unprefixed]
     public const string NotCustodian = "NOT_CUSTODIAN";
 

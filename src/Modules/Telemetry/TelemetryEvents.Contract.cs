@@ -22,5 +22,9 @@ public static class TelemetryEvents
     public static readonly EventType ScreeningChanged = new(TelemetryNames.ModuleName, "screening-changed",
         new("schema"), new("model"), new("org"));
 
-    public static IReadOnlyList<EventType> All { get; } = [SchemaRegistered, ModelRegistered, Anchored, ModelRefused, ScreeningChanged];
+    /// <summary>An anchor's readings include a historic import, authorised by the custodian's operator (also the refusal's detail when the operator may not).</summary>
+    public static readonly EventType HistoricImported = new(TelemetryNames.ModuleName, "historic-import",
+        new("custodian"), new("operator", Topic.Address), new("readings"));
+
+    public static IReadOnlyList<EventType> All { get; } = [SchemaRegistered, ModelRegistered, Anchored, ModelRefused, ScreeningChanged, HistoricImported];
 }

@@ -55,6 +55,7 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
             [F.Text("root", p.Root.ToString()), F.Number("readings", p.Count),
              F.Text("measured", $"{F.Time(p.FromTime)} to {F.Time(p.ToTime)}"), F.Text("ingest numbers", $"{p.FirstIngest} to {p.LastIngest}"),
              F.Number("devices", p.Summaries.Length),
+             .. p.Historic.Select(h => new F($"historic import {h.FirstIngest}–{h.LastIngest}", $"{h.Count} readings, authorised by {h.Operator}", $"/accounts/{h.Operator}")),
              .. p.Summaries.Take(20).Select(s => new F("device " + s.Device, $"{s.SchemaRef}: {s.Count} readings, seq {s.FirstSequence} to {s.LastSequence}", $"/devices/{s.Device}"))])
         .Add(RegisterModel, ModelRegistration.Read, DoRegisterModel, static p =>
             [F.Text("model", p.Name), F.Text("schema", $"{p.Schema}@{p.SchemaVersion}"), F.Text("parameters hash", p.ParametersHash.ToString()),
@@ -216,9 +217,19 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         var custodian = ReadCustodian(context.State, context.Signer) ?? new CustodianRecord(org, 0, Hash.Zero, 0);
         if (anchor.Count == 0 || anchor.Summaries.Length == 0 || anchor.FromTime > anchor.ToTime ||
             anchor.FirstIngest != custodian.LastIngest + 1 || anchor.LastIngest < anchor.FirstIngest ||
-            anchor.LastIngest - anchor.FirstIngest + 1 != anchor.Count)
+            anchor.LastIngest - anchor.FirstIngest + 1 != anchor.Count || !anchor.HistoricConsistent())
         {
             return TelemetryErrors.AnchorInvalid;
+        }
+        // A historic import is the custodian's own operators' call: the chain checks who made it.
+        foreach (var historic in anchor.Historic)
+        {
+            if (context.Members.Find(context.State, historic.Operator, context.Height) is not { } member || member.Org != custodian.Org ||
+                !member.Has(Roles.Operator | Roles.Admin))
+            {
+                return Outcome.Because(TelemetryErrors.HistoricNotAuthorised, TelemetryEvents.HistoricImported, new("custodian", custodian.Org),
+                    new("operator", historic.Operator.ToString()), new("readings", historic.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
         }
         ulong total = 0;
         for (var i = 0; i < anchor.Summaries.Length; i++)
@@ -250,6 +261,11 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
             LastAnchorTx = context.Tx.Id,
             Anchors = custodian.Anchors + 1,
         }));
+        foreach (var historic in anchor.Historic)
+        {
+            context.Emit(TelemetryEvents.HistoricImported, new("custodian", custodian.Org), new("operator", historic.Operator.ToString()),
+                new("readings", historic.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
         context.Emit(TelemetryEvents.Anchored, new("root", anchor.Root.ToString()), new("custodian", custodian.Org),
             new("readings", anchor.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("devices", anchor.Summaries.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));

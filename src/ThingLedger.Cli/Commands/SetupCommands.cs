@@ -57,13 +57,18 @@ internal static class SetupCommands
         var etcd = new Option<string>("--etcd") { Description = "etcd client URLs, comma-separated (with --ordering etcd)", DefaultValueFactory = _ => string.Empty };
         var peers = new Option<string>("--peers") { Description = "Other peers' URLs, comma-separated: where missing blocks are fetched from", DefaultValueFactory = _ => string.Empty };
         var retain = new Option<int>("--retain-blocks") { Description = "Final blocks etcd keeps before its log is compacted", DefaultValueFactory = _ => 1_000 };
+        var freshness = new Option<string>("--max-reading-age")
+        {
+            Description = "The freshness window: readings measured longer ago are refused (READING_TIME_SKEW) unless uploaded as a historic import by an operator of this node's org (90s, 15m, 2h, 30d)",
+            DefaultValueFactory = _ => "7d",
+        };
         var run = new Command("run", "Run a node on a data directory (created by `thingledger init` or `thingledger network up`).\n" +
             "Example: thingledger node run --data ./chain --urls http://127.0.0.1:7070\n" +
             "Beside a running demo: thingledger node run --data ./chain --port 7071, then thingledger … --node http://127.0.0.1:7071\n" +
             "Consortium peer: thingledger node run --data ./org1 --ordering etcd --etcd http://127.0.0.1:2379 --peers http://127.0.0.1:7072\n" +
             "Devices connect over MQTT on 127.0.0.1:1883 (a free port if that one is taken; --Node:Mqtt:Port=N, --Node:Mqtt:Enabled=false; docs/TELEMETRY.md)\n" +
             "Any other setting as --Section:Key=value, e.g. --Node:MinFreeDiskBytes=1073741824 --Logging:LogLevel:Default=Debug (docs/ERRORS.md, NodeOptions)")
-            .With(urls, port, interval, maxTxs, ordering, etcd, peers, retain);
+            .With(urls, port, interval, maxTxs, ordering, etcd, peers, retain, freshness);
         run.TreatUnmatchedTokensAsErrors = false;
         run.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -90,6 +95,7 @@ internal static class SetupCommands
                 $"--Node:EtcdEndpoints={parse.GetValue(etcd)}",
                 $"--Node:Peers={parse.GetValue(peers)}",
                 $"--Node:RetainBlocks={parse.GetValue(retain)}",
+                $"--Node:MaxReadingAgeMs={CliArguments.Duration(parse.GetValue(freshness)!, "--max-reading-age")}",
                 .. settings,
             ]);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -118,6 +118,13 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
 {
     public const int MaxSummaries = 4_096;
 
+    /// <summary>
+    /// The ingest ranges of the anchor that were uploaded as a historic import (older than the
+    /// custodian's freshness window), each with the custodian's operator who authorised it; in
+    /// ingest order, not overlapping. Written after the summaries only when there are any.
+    /// </summary>
+    public HistoricImport[] Historic { get; init; } = [];
+
     public int EncodedLength
     {
         get
@@ -127,7 +134,7 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
             {
                 size += s.EncodedLength;
             }
-            return size;
+            return Historic.Length == 0 ? size : size + CanonicalSizes.VarUInt((ulong)Historic.Length) + (Historic.Length * HistoricImport.EncodedLength);
         }
     }
 
@@ -144,6 +151,14 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         {
             s.Write(ref writer);
         }
+        if (Historic.Length > 0)
+        {
+            writer.WriteVarUInt((ulong)Historic.Length);
+            foreach (var h in Historic)
+            {
+                h.Write(ref writer);
+            }
+        }
     }
 
     public static AnchorPayload Read(ref SpanReader reader)
@@ -159,6 +174,52 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         {
             summaries[i] = DeviceSummary.Read(ref reader);
         }
-        return new AnchorPayload(root, count, from, to, firstIngest, lastIngest, reader.Ok ? summaries : []);
+        var historic = Array.Empty<HistoricImport>();
+        if (reader.Ok && reader.Remaining > 0)
+        {
+            historic = new HistoricImport[reader.ReadCount(MaxSummaries)];
+            if (historic.Length == 0)
+            {
+                reader.Fail(CodecError.InvalidValue); // an empty list is written as nothing
+            }
+            for (var i = 0; i < historic.Length && reader.Ok; i++)
+            {
+                historic[i] = HistoricImport.Read(ref reader);
+            }
+        }
+        return new AnchorPayload(root, count, from, to, firstIngest, lastIngest, reader.Ok ? summaries : []) { Historic = reader.Ok ? historic : [] };
     }
+
+    /// <summary>Whether the historic ranges lie inside the anchor's ingest range, each not empty, in order and apart.</summary>
+    public bool HistoricConsistent()
+    {
+        var after = FirstIngest;
+        for (var i = 0; i < Historic.Length; i++)
+        {
+            var h = Historic[i];
+            if (h.FirstIngest < after || h.LastIngest < h.FirstIngest || h.LastIngest > LastIngest || (i > 0 && h.FirstIngest <= Historic[i - 1].LastIngest))
+            {
+                return false;
+            }
+            after = h.FirstIngest;
+        }
+        return true;
+    }
+}
+
+/// <summary>Readings [FirstIngest, LastIngest] of an anchor came in as a historic import authorised by <paramref name="Operator"/>.</summary>
+public readonly record struct HistoricImport(ulong FirstIngest, ulong LastIngest, Address Operator)
+{
+    public const int EncodedLength = 8 + 8 + Address.Size;
+
+    public ulong Count => LastIngest - FirstIngest + 1;
+
+    public void Write(ref SpanWriter writer)
+    {
+        writer.WriteU64(FirstIngest);
+        writer.WriteU64(LastIngest);
+        writer.WriteAddress(Operator);
+    }
+
+    public static HistoricImport Read(ref SpanReader reader) => new(reader.ReadU64(), reader.ReadU64(), reader.ReadAddress());
 }

@@ -33,7 +33,7 @@ internal static class Problems
         ErrorCodes.MempoolFull or ErrorCodes.NodeUnavailable or ErrorCodes.OrderingUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorCodes.SignerPendingLimit => StatusCodes.Status429TooManyRequests,
-        ErrorCodes.Unauthorised => StatusCodes.Status403Forbidden,
+        ErrorCodes.Unauthorised or TelemetryErrors.HistoricNotAuthorised => StatusCodes.Status403Forbidden,
         ErrorCodes.Timeout => StatusCodes.Status408RequestTimeout,
         ErrorCodes.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,

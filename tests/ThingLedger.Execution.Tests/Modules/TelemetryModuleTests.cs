@@ -1,4 +1,5 @@
 using ThingLedger.Core;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Core.Telemetry;
@@ -114,6 +115,29 @@ public sealed class TelemetryModuleTests
         Assert.Contains("not ev-other@1", Refusal(RegisterModel(_chain.AcmeAdmin, good with { Id = "ev-other" })));
         Assert.Null(TelemetryModule.ReadModel(_chain, "ev-watch@1"));
         Assert.Null(TelemetryModule.ReadActiveModel(_chain, "ev@1"));
+    }
+
+    [Fact]
+    public void An_anchors_historic_ranges_must_lie_in_it_and_be_authorised_by_the_custodians_operators()
+    {
+        var anchor = Anchor(1, Summary(1, 3, 3));
+        using var stranger = KeyPair.Generate();
+        var notMember = AnchorBy(_chain.AcmeAdmin, anchor with { Historic = [new HistoricImport(1, 2, stranger.Address)] });
+        Assert.Equal(TelemetryErrors.HistoricNotAuthorised, notMember.ErrorCode);
+        Assert.Equal(stranger.Address.ToString(), notMember.Events.Single(e => e.Name == "historic-import")["operator"]);
+        Assert.Equal(TelemetryErrors.HistoricNotAuthorised, AnchorBy(_chain.AcmeAdmin, anchor with { Historic = [new HistoricImport(1, 2, _chain.GridAdmin.Address)] }).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, anchor with { Historic = [new HistoricImport(2, 4, _chain.AcmeAdmin.Address)] }).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, anchor with
+        {
+            Historic = [new HistoricImport(1, 2, _chain.AcmeAdmin.Address), new HistoricImport(2, 3, _chain.AcmeAdmin.Address)],
+        }).ErrorCode);
+        Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
+
+        var good = AnchorBy(_chain.AcmeAdmin, anchor with { Historic = [new HistoricImport(2, 3, _chain.AcmeAdmin.Address)] });
+        Assert.True(good.Succeeded);
+        Assert.Equal("2", good.Events.Single(e => e.Name == "historic-import")["readings"]);
+        var decoded = Payload.TryDecode(Canonical.Encode(anchor with { Historic = [new HistoricImport(2, 3, _chain.AcmeAdmin.Address)] }), AnchorPayload.Read, out var back);
+        Assert.True(decoded && back.Historic.Single() == new HistoricImport(2, 3, _chain.AcmeAdmin.Address));
     }
 
     [Fact]

@@ -113,11 +113,17 @@ internal static class ReadingCommands
         var schema = new Option<string>("--schema") { Description = "The schema, id@version (e.g. smart-meter@1)", Required = true };
         var batch = new Option<int>("--batch") { Description = "Readings per device batch (one signature each)", DefaultValueFactory = _ => 100 };
         var rebase = new Option<bool>("--rebase-time") { Description = "Shift every time so the last row is now, keeping the intervals (the node takes readings at most 7 days old)" };
+        var historic = new Option<string>("--historic")
+        {
+            Description = "Import history older than the node's freshness window, authorised by this operator's (or admin's) key of the node's org: " +
+                "a key name in <data>/keys or a PEM file. The anchor records who authorised it.",
+        };
         return new Command("import", "Sign a CSV of readings with a device's key and upload them in device batches.\n" +
                 "Times are ISO-8601 UTC or ms since the Unix epoch; values exact decimals. Rows the node refuses are listed with the reason.\n" +
                 "Run it again after a failure: it continues with the same sequence numbers (kept in FILE.import.json), and what the node already has comes back as a duplicate, never twice.\n" +
-                "Example: thingledger device import meter-7.csv --device meter7 --schema smart-meter@1")
-            .With(file, device, schema, batch, rebase)
+                "Example: thingledger device import meter-7.csv --device meter7 --schema smart-meter@1\n" +
+                "Example: thingledger device import boiler-2019.csv --device boiler7 --schema boiler@1 --historic gridco-operator")
+            .With(file, device, schema, batch, rebase, historic)
             .Runs(async (parse, cli, ct) =>
             {
                 var path = parse.GetValue(file)!;
@@ -127,6 +133,13 @@ internal static class ReadingCommands
                     throw new FormatException($"--batch {size}: a device batch holds 1 to {DeviceBatch.MaxReadings} readings (the node's own limit, Node:MaxDeviceBatchReadings, is 256 unless raised)");
                 }
                 using var key = DeviceKey(cli, parse.GetValue(device)!);
+                if (parse.GetValue(historic) is not null && parse.GetValue(rebase))
+                {
+                    throw new FormatException("--historic imports the times as they are; --rebase-time moves them: give one or the other");
+                }
+                using var operatorKey = parse.GetValue(historic) is { } operatorName
+                    ? cli.ResolveKeyPair(operatorName) ?? throw new FormatException($"--historic '{operatorName}' is neither a key name in {cli.Keys.Directory} nor a PEM file with a private key")
+                    : null;
                 var view = await SchemaAsync(cli, parse.GetValue(schema)!, ct).ConfigureAwait(false);
                 var rows = ReadingCsv.Read(path, ReadingCsv.ToSchema(view));
                 if (rows.Count == 0)
@@ -148,7 +161,8 @@ internal static class ReadingCommands
                     while (readings.Count > 0)
                     {
                         var signed = new SignedBatch(key.Address, [.. readings], DeviceBatch.Sign(key, chainId, readings));
-                        var response = await cli.Client.UploadReadingsAsync([], [signed], cancellationToken: ct).ConfigureAwait(false);
+                        var response = await cli.Client.UploadReadingsAsync([], [signed], cancellationToken: ct,
+                            historicImport: operatorKey is null ? null : (operatorKey, chainId)).ConfigureAwait(false);
                         var refused = response.Results.Where(r => r.Index >= 0 && r.Status == ReadingUploadStatus.Rejected && r.Code != TelemetryErrors.DeviceBatchRejected).Select(r => r.Index).ToHashSet();
                         if (refused.Count == 0 && response.Results.Any(r => r.Status == ReadingUploadStatus.Rejected))
                         {
@@ -216,8 +230,8 @@ internal static class ReadingCommands
                         }
                         if (problems.Any(p => p.Code == TelemetryErrors.ReadingTimeSkew))
                         {
-                            Console.WriteLine("READING_TIME_SKEW: the node takes readings measured at most Node:MaxReadingAgeMs (7 days) ago and at most Node:MaxClockSkewMs (5 min) ahead; " +
-                                "import older history with --rebase-time, or on a node started with a larger --Node:MaxReadingAgeMs");
+                            Console.WriteLine("READING_TIME_SKEW: the node takes readings measured at most its freshness window (node run --max-reading-age, 7 days) ago and at most Node:MaxClockSkewMs (5 min) ahead; " +
+                                "import older history with --historic OPERATOR-KEY (an operator of the node's org authorises it), or shift it to now with --rebase-time");
                         }
                     }
                 }

@@ -24,8 +24,8 @@ internal static class TelemetryCommands
                     Output.Json(schemas);
                     return 0;
                 }
-                Output.Rows("schemas", ["schema", "org", "fields"],
-                    schemas.Select(s => new[] { s.Ref, s.Org, string.Join(", ", s.Fields.Select(f => f.Additive ? f.Name + " (+)" : f.Name)) }));
+                Output.Rows("schemas", ["schema", "org", "fields", "screened by"],
+                    schemas.Select(s => new[] { s.Ref, s.Org, string.Join(", ", s.Fields.Select(f => f.Additive ? f.Name + " (+)" : f.Name)), s.ScreenedBy ?? "not screened" }));
                 return 0;
             });
         var which = new Argument<string>("schema") { Description = "Schema as id@version, e.g. ev@1" };
@@ -43,7 +43,7 @@ internal static class TelemetryCommands
                     Output.Json(schema);
                     return 0;
                 }
-                Output.Rows($"schema {schema.Ref} (registered by {schema.Org} at block {schema.Height})", ["field", "unit", "decimals", "min", "max", "additive"],
+                Output.Rows($"schema {schema.Ref} (registered by {schema.Org} at block {schema.Height}; {(schema.ScreenedBy is { } model ? "screened by " + model : "not screened")})", ["field", "unit", "decimals", "min", "max", "additive"],
                     schema.Fields.Select(f => new[] { f.Name, f.Unit, f.Decimals.ToString(CultureInfo.InvariantCulture), f.Min, f.Max, f.Additive ? "yes" : "no" }));
                 return 0;
             });
@@ -85,10 +85,10 @@ internal static class TelemetryCommands
                     Output.Json(page);
                     return 0;
                 }
-                Output.Rows("readings", ["seq", "measured", "schema", "values", "flags", "anchored in block"],
+                Output.Rows("readings", ["seq", "measured", "schema", "values", "screening", "anchored in block"],
                     page.Items.Select(r => new[]
                     {
-                        r.Seq.ToString(CultureInfo.InvariantCulture), Output.Time(r.Time), r.Schema, Values(r), r.Flags.Count == 0 ? "—" : string.Join(", ", r.Flags),
+                        r.Seq.ToString(CultureInfo.InvariantCulture), Output.Time(r.Time), r.Schema, Values(r), r.Model is null ? "not screened" : r.Flags.Count == 0 ? "clean" : string.Join(", ", r.Flags),
                         r.AnchorHeight?.ToString(CultureInfo.InvariantCulture) ?? "pending",
                     }));
                 if (page.Next is not null)
@@ -113,7 +113,7 @@ internal static class TelemetryCommands
                     return 0;
                 }
                 Output.Fields($"reading {reading.Seq} of {reading.Device}", ("measured", Output.Time(reading.Time)), ("schema", reading.Schema),
-                    ("values", Values(reading)), ("screened by", reading.Model ?? "no model"), ("flags", reading.Flags.Count == 0 ? "none" : string.Join(", ", reading.Flags)),
+                    ("values", Values(reading)), ("screening", Screening(reading)), ("historic import", reading.HistoricImportBy is { } by ? "authorised by " + by : null),
                     ("signed", reading.Signature is null ? $"in device batch {reading.Batch}" : "alone"),
                     ("anchor tx", reading.AnchorTx ?? "pending"), ("anchored in block", reading.AnchorHeight?.ToString(CultureInfo.InvariantCulture)));
                 return 0;
@@ -141,6 +141,12 @@ internal static class TelemetryCommands
     }
 
     private static string Values(ReadingView r) => string.Join(" ", r.Values.Select(v => $"{v.Key}={v.Value}"));
+
+    /// <summary>"not screened" (no model looked), "clean (by m)" or the flags: never "clean" for a reading no model saw.</summary>
+    internal static string Screening(ReadingView r) =>
+        r.Model is null ? "not screened (no model registered for its schema)"
+        : r.Flags.Count == 0 ? $"clean (by {r.Model})"
+        : $"{string.Join(", ", r.Flags)} (by {r.Model})";
 }
 
 /// <summary>A schema as written in a JSON file for `schema register --file`.</summary>

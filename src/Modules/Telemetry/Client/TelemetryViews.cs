@@ -58,6 +58,9 @@ public sealed record ReadingView(
     public string? Model { get; init; }
 
     public List<string> Flags { get; init; } = [];
+
+    /// <summary>The operator of the custodian org who authorised the reading's upload as a historic import, or null for a live reading.</summary>
+    public string? HistoricImportBy { get; init; }
 }
 
 public sealed record SchemaFieldView(string Name, string Unit, byte Decimals, string Min, string Max, bool Additive);

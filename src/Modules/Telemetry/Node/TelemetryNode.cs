@@ -71,9 +71,23 @@ internal sealed class TelemetryNode : NodeModule
         }
         IngestItem[]? items;
         ProblemHttpResult? problem;
+        Address? historicBy = null;
         // Decoding copies what it keeps (reading bytes, signatures), so the body goes back to the pool at once.
         using (var body = await PooledBody.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false))
         {
+            if (request.Headers[Client.HistoricImportGrant.Header].FirstOrDefault() is { } grant)
+            {
+                var (operatorKey, why) = Client.HistoricImportGrant.Check(grant, node.Genesis.ChainId, body.Span, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                if (operatorKey is null)
+                {
+                    return Problems.Of(TelemetryErrors.HistoricGrantInvalid, why!);
+                }
+                historicBy = operatorKey.ToAddress();
+                if (HistoricRefusal(node, historicBy.Value) is { } refusal)
+                {
+                    return Problems.Of(TelemetryErrors.HistoricNotAuthorised, refusal);
+                }
+            }
             items = binary
                 ? ReadingUploadDecoder.FromBinary(body.Span, node.Options.MaxUploadReadings, out problem)
                 : ReadingUploadDecoder.FromJson(body.Span, node.Schemas, node.Options.MaxUploadReadings, out problem);
@@ -89,7 +103,7 @@ internal sealed class TelemetryNode : NodeModule
         ReadingOutcome[] outcomes;
         try
         {
-            outcomes = await ingest.IngestAsync(items).ConfigureAwait(false);
+            outcomes = await ingest.IngestAsync(items, historicBy).ConfigureAwait(false);
         }
         catch (StorageException e)
         {
@@ -162,6 +176,16 @@ internal sealed class TelemetryNode : NodeModule
             : TypedResults.Ok(View(stored, telemetry, telemetry.Anchor(stored.Ingest)));
     }
 
+    /// <summary>Why <paramref name="by"/> may not authorise a historic import at this node, or null: it must be an operator or admin of the node's own org.</summary>
+    private static string? HistoricRefusal(LedgerNode node, Address by)
+    {
+        var org = node.Validators.At(node.Head.Height).OrgOf(node.ValidatorKey.PublicKey);
+        return Execution.Modules.Identity.IdentityModule.ReadMember(node.Store, by) is { } member && member.Org == org &&
+            (member.Roles & (Execution.Roles.Operator | Execution.Roles.Admin)) != 0
+            ? null
+            : $"{by} is not an operator or admin of {org}, this node's org: only they authorise a historic import here";
+    }
+
     private static Results<Ok<ProofDocument>, ProblemHttpResult> Receipt(string id, ulong seq, LedgerNode node)
     {
         if (!Address.TryParse(id, out var device))
@@ -208,6 +232,7 @@ internal sealed class TelemetryNode : NodeModule
         {
             Model = stored.Screen.Model.Length == 0 ? null : stored.Screen.Model,
             Flags = [.. stored.Screen.Flags.Select(f => $"{FlagCodes.Text(f.Code)}:{f.Score}")],
+            HistoricImportBy = stored.HistoricBy?.ToString(),
         };
     }
 }

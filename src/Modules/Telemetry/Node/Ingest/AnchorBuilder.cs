@@ -38,9 +38,14 @@ public static class AnchorBuilder
         var leaves = new List<Hash>();
         ulong from = ulong.MaxValue, to = 0;
         var first = readings[start].Ingest;
+        var historic = new List<HistoricImport>();
         var i = start;
         for (; i < readings.Count; i++)
         {
+            // A reading that starts a historic range adds the range's bytes (and the list's count, the first time).
+            var by = readings[i].HistoricBy;
+            var startsRange = by is not null && (historic.Count == 0 || historic[^1].Operator != by || historic[^1].LastIngest + 1 != readings[i].Ingest);
+            var historicSize = startsRange ? HistoricImport.EncodedLength + (historic.Count == 0 ? 3 : 0) : 0;
             var reading = readings[i].Reading;
             if (!runs.TryGetValue(reading.Device, out var deviceRuns))
             {
@@ -60,7 +65,7 @@ public static class AnchorBuilder
                     additive[schema] = fields;
                 }
                 var size = Run.MaxEncodedLength(fields.Length, screen.Model);
-                if (summaries > 0 && budget + size > maxPayloadBytes)
+                if (summaries > 0 && budget + size + historicSize > maxPayloadBytes)
                 {
                     break;
                 }
@@ -68,6 +73,19 @@ public static class AnchorBuilder
                 summaries++;
                 run = new Run(schema, fields, day, screen.Model, reading.Sequence);
                 deviceRuns.Add(run);
+            }
+            else if (historicSize > 0 && budget + historicSize > maxPayloadBytes)
+            {
+                break;
+            }
+            budget += historicSize;
+            if (startsRange)
+            {
+                historic.Add(new HistoricImport(readings[i].Ingest, readings[i].Ingest, by!.Value));
+            }
+            else if (by is not null)
+            {
+                historic[^1] = historic[^1] with { LastIngest = readings[i].Ingest };
             }
             run.Add(reading, screen.Flags);
             leaves.Add(reading.LeafHash);
@@ -84,7 +102,10 @@ public static class AnchorBuilder
             }
         }
         list.Sort(static (a, b) => a.Device != b.Device ? a.Device.CompareTo(b.Device) : a.FirstSequence.CompareTo(b.FirstSequence));
-        return new AnchorPayload(MerkleTree.Root([.. leaves]), (ulong)leaves.Count, from, to, first, first + (ulong)leaves.Count - 1, [.. list]);
+        return new AnchorPayload(MerkleTree.Root([.. leaves]), (ulong)leaves.Count, from, to, first, first + (ulong)leaves.Count - 1, [.. list])
+        {
+            Historic = [.. historic],
+        };
     }
 
     private sealed class Run(TelemetrySchema schema, int[] additive, uint day, string model, ulong firstSequence)

@@ -42,7 +42,12 @@ public sealed class ReadingIngest
         _screener = new Screener(node.Store, node.Readings, node.Schemas, node.Options.Screening, screeningLog);
     }
 
-    public async Task<ReadingOutcome[]> IngestAsync(IReadOnlyList<IngestItem> items)
+    /// <summary>
+    /// Checks, verifies, screens and stores an upload. <paramref name="historicBy"/>: the operator
+    /// of this node's org who authorised it as a historic import, whose readings may be older than
+    /// the freshness window (Node:MaxReadingAgeMs); the store and the anchor record who it was.
+    /// </summary>
+    public async Task<ReadingOutcome[]> IngestAsync(IReadOnlyList<IngestItem> items, Address? historicBy = null)
     {
         var checks = new ItemCheck[items.Count];
         var seen = new HashSet<(Address, ulong)>(items.Sum(item => item.Readings.Length));
@@ -50,7 +55,7 @@ public sealed class ReadingIngest
         var now = (ulong)_clock.GetUtcNow().ToUnixTimeMilliseconds();
         for (var i = 0; i < items.Count; i++)
         {
-            checks[i] = Check(items[i], seen, devices, now);
+            checks[i] = Check(items[i], seen, devices, now, historicBy is not null);
         }
         await _node.Verifier.RunAsync(checks.Length, i => checks[i].VerifySignature(_node.Genesis.ChainId)).ConfigureAwait(false);
 
@@ -60,7 +65,7 @@ public sealed class ReadingIngest
         {
             if (checks[i].Valid)
             {
-                toStore.Add(new AppendItem(checks[i].Readings!, items[i].Signature, items[i].BatchDevice is not null));
+                toStore.Add(new AppendItem(checks[i].Readings!, items[i].Signature, items[i].BatchDevice is not null) { HistoricBy = historicBy });
                 storedFrom.Add(i);
             }
         }
@@ -86,7 +91,7 @@ public sealed class ReadingIngest
         }
     }
 
-    private ItemCheck Check(IngestItem item, HashSet<(Address, ulong)> seen, Dictionary<Address, DeviceRecord?> devices, ulong now)
+    private ItemCheck Check(IngestItem item, HashSet<(Address, ulong)> seen, Dictionary<Address, DeviceRecord?> devices, ulong now, bool historic)
     {
         var check = new ItemCheck(item);
         if (item.BatchDevice is not null && item.Readings.Length == 0)
@@ -107,7 +112,7 @@ public sealed class ReadingIngest
                 check.Fail(j, slot.Code!, slot.Message!);
                 continue;
             }
-            var problem = CheckReading(item, j, reading, seen, devices, now, out var device);
+            var problem = CheckReading(item, j, reading, seen, devices, now, historic, out var device);
             if (problem is { } p)
             {
                 check.Fail(j, p.Code, p.Message);
@@ -120,7 +125,8 @@ public sealed class ReadingIngest
     }
 
     private (string Code, string Message)? CheckReading(
-        IngestItem item, int index, Reading reading, HashSet<(Address, ulong)> seen, Dictionary<Address, DeviceRecord?> devices, ulong now, out DeviceRecord? device)
+        IngestItem item, int index, Reading reading, HashSet<(Address, ulong)> seen, Dictionary<Address, DeviceRecord?> devices, ulong now, bool historic,
+        out DeviceRecord? device)
     {
         device = null;
         if (item.BatchDevice is { } batchDevice && reading.Device != batchDevice)
@@ -144,10 +150,13 @@ public sealed class ReadingIngest
         {
             return (TelemetryErrors.ReadingOutOfRange, range);
         }
-        if (reading.Timestamp > now + (ulong)_node.Options.MaxClockSkewMs || reading.Timestamp + (ulong)_node.Options.MaxReadingAgeMs < now)
+        // A historic import may be as old as it is; nothing is ever accepted from the future.
+        if (reading.Timestamp > now + (ulong)_node.Options.MaxClockSkewMs || (!historic && reading.Timestamp + (ulong)_node.Options.MaxReadingAgeMs < now))
         {
-            return (TelemetryErrors.ReadingTimeSkew,
-                $"the reading was measured at {reading.Timestamp} ms; this node accepts from {now - Math.Min(now, (ulong)_node.Options.MaxReadingAgeMs)} to {now + (ulong)_node.Options.MaxClockSkewMs}");
+            return (TelemetryErrors.ReadingTimeSkew, historic
+                ? $"the reading was measured at {reading.Timestamp} ms, after {now + (ulong)_node.Options.MaxClockSkewMs} (now plus the clock skew this node allows)"
+                : $"the reading was measured at {reading.Timestamp} ms; this node accepts from {now - Math.Min(now, (ulong)_node.Options.MaxReadingAgeMs)} to {now + (ulong)_node.Options.MaxClockSkewMs}" +
+                  " (older history: upload it as a historic import, authorised by an operator of this node's org)");
         }
         if (!devices.TryGetValue(reading.Device, out device))
         {
