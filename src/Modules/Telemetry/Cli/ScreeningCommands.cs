@@ -97,13 +97,16 @@ internal static class ScreeningCommands
         var schemaOption = new Option<string>("--schema") { Description = "The series' schema: registered (id@version) or a schema file; default the model's schema, from the node" };
         var probation = new Option<double>("--probation") { Description = "The share of the series that only teaches the model and is not scored", DefaultValueFactory = _ => SeriesEval.DefaultProbation };
         var sweep = new Option<string[]>("--sweep") { Description = "Try every combination of values for rule parameters: rule.key=v1,v2,… (repeatable), e.g. 1.threshold=4,5,6" };
+        var interval = new Option<string>("--interval") { Description = "With --model and no --csv: how often the simulated devices report (90s, 15m, 1h)", DefaultValueFactory = _ => "15m" };
         var maxFp = new Option<double>("--max-fp") { Description = "With --sweep: the false-positive rate a combination may have to rank as best", DefaultValueFactory = _ => ScreeningEvalRow.FalsePositiveTarget };
         var eval = new Command("eval", "Measure screening: by default the built-in models against the simulator's injected faults (recall per fault type, false positives on clean data);\n" +
+                "with --model (and --schema), any model against the same kinds of faults on a simulated fleet of its schema;\n" +
                 "with --csv, any model against a labelled series of your own (window recall, false-positive rate, precision), with --sweep over parameter grids.\n" +
-                $"The simulator run exits 1 when a row misses the target (recall ≥ {ScreeningEvalRow.RecallTarget:0.00}, false positives ≤ {ScreeningEvalRow.FalsePositiveTarget:0%}).\n" +
+                $"A simulator run exits 1 when a row misses the target (recall ≥ {ScreeningEvalRow.RecallTarget:0.00}, false positives ≤ {ScreeningEvalRow.FalsePositiveTarget:0%}).\n" +
                 "Example: thingledger screening eval --devices 36 --days 14\n" +
+                "Example: thingledger screening eval --model boiler-screen.json --schema boiler.schema.json\n" +
                 "Example: thingledger screening eval --csv boiler-7.csv --labels windows.json --model boiler-screen.json --sweep 2.threshold=4,5,6")
-            .With(devices, days, seed, csv, labels, model, schemaOption, probation, sweep, maxFp)
+            .With(devices, days, seed, csv, labels, model, schemaOption, probation, sweep, maxFp, interval)
             .Runs(async (parse, cli, ct) =>
             {
                 if (parse.GetValue(csv) is { } series)
@@ -115,6 +118,11 @@ internal static class ScreeningCommands
                 if (parse.GetValue(labels) is not null || parse.GetValue(sweep) is { Length: > 0 })
                 {
                     throw new FormatException("--labels and --sweep go with --csv (a labelled series)");
+                }
+                if (parse.GetValue(model) is { } chosen)
+                {
+                    return await EvalSyntheticAsync(cli, chosen, parse.GetValue(schemaOption), parse.GetValue(devices), parse.GetValue(days), parse.GetValue(seed),
+                        CliArguments.Duration(parse.GetValue(interval)!, "--interval"), ct).ConfigureAwait(false);
                 }
                 var result = ScreeningEval.Run(parse.GetValue(devices), parse.GetValue(days), parse.GetValue(seed),
                     cli.Json ? null : m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
@@ -141,6 +149,59 @@ internal static class ScreeningCommands
             });
 
         return new Command("screening", "Screening models: flags on implausible, outlying, stuck, shifted or duplicated device readings.").With(models, show, register, eval);
+    }
+
+    private static async Task<int> EvalSyntheticAsync(CliContext cli, string modelName, string? schemaName, int devices, int days, int seed, long intervalMs, CancellationToken ct)
+    {
+        if (intervalMs is < 1_000 or > 86_400_000 || 86_400_000 % intervalMs != 0)
+        {
+            throw new FormatException($"--interval {intervalMs} ms: from 1 s to a day, and a whole number of readings per day");
+        }
+        var schema = schemaName is null ? null : await SchemaAsync(cli, schemaName, ct).ConfigureAwait(false);
+        var config = await ModelAsync(cli, modelName, schema, ct).ConfigureAwait(false);
+        schema ??= await SchemaAsync(cli, config.SchemaRef, ct).ConfigureAwait(false);
+        var rows = SyntheticEval.Run(config, schema, devices, days, seed, (ulong)intervalMs);
+        if (cli.Json)
+        {
+            using var stream = Console.OpenStandardOutput();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartObject();
+                w.WriteString("model", config.Name);
+                w.WriteNumber("devices", devices);
+                w.WriteNumber("days", days);
+                w.WriteNumber("seed", seed);
+                w.WriteStartArray("rows");
+                foreach (var r in rows)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("fault", r.Fault);
+                    w.WriteString("field", r.Field);
+                    w.WriteNumber("injected", r.Injected);
+                    w.WriteNumber("flagged", r.Detected);
+                    w.WriteNumber("recall", Math.Round(r.Recall, 4));
+                    w.WriteNumber("cleanReadings", r.CleanReadings);
+                    w.WriteNumber("falsePositives", r.FalsePositives);
+                    w.WriteNumber("falsePositiveRate", Math.Round(r.FalsePositiveRate, 6));
+                    w.WriteBoolean("met", r.MeetsTarget);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            stream.WriteByte((byte)'\n');
+        }
+        else
+        {
+            Output.Rows($"screening eval: {config.Name} on {devices} simulated {schema.Ref} devices, {days} days, seed {seed}",
+                ["fault", "field", "injected", "flagged", "recall", "clean readings", "false positives (any flag)", "FP rate", "target"],
+                rows.Select(r => new[]
+                {
+                    r.Fault, r.Field, N(r.Injected), N(r.Detected), r.Recall.ToString("0.000", CultureInfo.InvariantCulture), N(r.CleanReadings), N(r.FalsePositives),
+                    r.FalsePositiveRate.ToString("0.000%", CultureInfo.InvariantCulture), r.MeetsTarget ? "met" : "MISSED",
+                }));
+        }
+        return rows.All(r => r.MeetsTarget) ? 0 : 1;
     }
 
     private static async Task<int> EvalSeriesAsync(CliContext cli, string path, string labelsPath, string modelName, string? schemaName, double probation, string[] sweep, double maxFp,
