@@ -131,6 +131,28 @@ public sealed class ScreeningCommandTests : IDisposable
         Assert.Contains("TELEMETRY_MODEL_NOT_OWNER", taken.Out + taken.Err, StringComparison.Ordinal);
         Assert.Equal(0, (await Run("screening", "register", "--model", next, "--as", "gridco-admin")).Code);
 
+        // Version 3 brings an ONNX model trained here; a node takes only the file it names.
+        var training = Path.Combine(_directory, "training.csv");
+        var t0 = DateTimeOffset.UtcNow.AddDays(-30);
+        await File.WriteAllLinesAsync(training, ["time,temp_c", .. Enumerable.Range(0, 500).Select(i => $"{t0.AddMinutes(15 * i):O},{60 + (i % 7)}.{i % 10}")]);
+        var onnx = Path.Combine(_directory, "boiler.onnx");
+        var trained = await Run("screening", "train", "--csv", training, "--schema", "boiler@1", "--fields", "temp_c", "--out", onnx, "--json");
+        Assert.True(trained.Code == 0, trained.Err + trained.Out);
+        var threshold = JsonDocument.Parse(trained.Out).RootElement.GetProperty("threshold").GetString();
+        var third = Path.Combine(_directory, "third.json");
+        await File.WriteAllTextAsync(third, $"{{\"id\":\"boiler-screen\",\"version\":3,\"schema\":\"boiler@1\",\"rules\":[{{\"detector\":\"onnx\",\"fields\":[\"temp_c\"],\"file\":\"boiler.onnx\",\"threshold\":{threshold}}}]}}");
+        var onnxRegistered = await Run("screening", "register", "--model", third, "--as", "gridco-admin");
+        Assert.True(onnxRegistered.Code == 0, onnxRegistered.Err + onnxRegistered.Out);
+        var other = Path.Combine(_directory, "other.onnx");
+        Assert.Equal(0, (await Run("screening", "train", "--csv", training, "--schema", "boiler@1", "--fields", "temp_c", "--out", other, "--quantile", "0.5")).Code);
+        await File.AppendAllTextAsync(other, " ");
+        var mismatch = await Run("screening", "install", other, "--model", "boiler-screen@3");
+        Assert.Equal(1, mismatch.Code);
+        Assert.Contains("TELEMETRY_MODEL_FILE_MISMATCH", mismatch.Out + mismatch.Err, StringComparison.Ordinal);
+        var installed = await Run("screening", "install", onnx, "--model", "boiler-screen@3");
+        Assert.True(installed.Code == 0, installed.Err + installed.Out);
+        Assert.Single(Directory.GetFiles(Path.Combine(data, "models"), "*.onnx"));
+
         // A year-old series: refused row by row without an operator's word, stored with it.
         Assert.Equal(0, (await Run("keys", "new", "boiler7")).Code);
         Assert.Equal(0, (await Run("device", "register", "--device-key", "boiler7", "--model", "B-1", "--serial", "B-0007", "--owner", "gridco-admin", "--as", "gridco-admin")).Code);

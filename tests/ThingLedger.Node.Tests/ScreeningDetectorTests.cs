@@ -104,3 +104,60 @@ public sealed class ScreeningDetectorTests
         Assert.Throws<ArgumentException>(() => Model(new SeasonalZRule(FlagCode.Outlier, "temp_c", 60, 0, Seasonality.None, 6, 100, 0)));
     }
 }
+
+/// <summary>A member's own ONNX model, run by ONNX Runtime at ingest, only from the very file its rule names.</summary>
+public sealed class OnnxScreeningTests
+{
+    private static readonly TelemetrySchema Meter = new("meter", 1,
+        [new SchemaField("import_wh", "Wh", 0, 0, 100_000, true), new SchemaField("export_wh", "Wh", 0, 0, 100_000, true)]);
+
+    private static readonly Address Device = new(new byte[Address.Size]);
+
+    /// <summary>Import falls as export rises with the sun: each alone is ordinary, both high at once is not.</summary>
+    private static double[] Clean(int i)
+    {
+        var sun = Math.Max(0, Math.Sin(Math.PI * ((i % 96) - 24) / 48));
+        var wobble = ((i * 7_919 % 21) - 10) * 2.0;
+        return [Math.Round(300 - (250 * sun) + wobble), Math.Round((400 * sun) - wobble)];
+    }
+
+    private static (ScreeningModelConfig Config, byte[] File) Trained()
+    {
+        var (onnx, scores) = Client.MahalanobisOnnx.Train([.. Enumerable.Range(0, 2_000).Select(Clean)]);
+        var threshold = (long)Math.Ceiling(scores.Max() * 1_500);
+        return (new ScreeningModelConfig("meter-multi", 1, "meter", 1, [new OnnxRule(FlagCode.Outlier, ["import_wh", "export_wh"], Hash.Sha256(onnx), threshold)]), onnx);
+    }
+
+    private static bool Flagged(ScreeningModel model, ulong seq, long import, long export) =>
+        model.Screen(new Reading(Device, seq, 1_700_000_000_000 + (seq * 900_000), "meter", 1, [import, export])).IsFlagged;
+
+    [Fact]
+    public void A_reading_whose_fields_no_longer_move_together_is_flagged_though_each_is_ordinary()
+    {
+        var (config, file) = Trained();
+        using var model = new ScreeningModel(config, Meter, hash => hash == Hash.Sha256(file) ? file : null);
+        Assert.DoesNotContain(true, Enumerable.Range(0, 500).Select(i => Flagged(model, (ulong)i + 1, (long)Clean(i)[0], (long)Clean(i)[1])));
+        Assert.False(Flagged(model, 600, 300, 0));   // night: importing, not exporting
+        Assert.False(Flagged(model, 601, 50, 400));  // noon: exporting, hardly importing
+        Assert.True(Flagged(model, 602, 320, 380));  // both at once: the meter's two registers disagree
+    }
+
+    [Fact]
+    public void A_node_runs_no_onnx_file_but_the_one_registered()
+    {
+        var (config, file) = Trained();
+        var e = Assert.Throws<ArgumentException>(() => new ScreeningModel(config, Meter, _ => null));
+        Assert.Contains("not installed", e.Message);
+        var tampered = (byte[])file.Clone();
+        tampered[^1] ^= 1;
+        e = Assert.Throws<ArgumentException>(() => new ScreeningModel(config, Meter, _ => tampered));
+        Assert.Contains("hashes to", e.Message);
+        var junk = new byte[] { 1, 2, 3 };
+        var junkConfig = config with { Rules = [new OnnxRule(FlagCode.Outlier, ["import_wh"], Hash.Sha256(junk), 1_000)] };
+        e = Assert.Throws<ArgumentException>(() => new ScreeningModel(junkConfig, Meter, _ => junk));
+        Assert.Contains("does not load", e.Message);
+        var wrongInputs = config with { Rules = [new OnnxRule(FlagCode.Outlier, ["import_wh"], Hash.Sha256(file), 1_000)] };
+        e = Assert.Throws<ArgumentException>(() => new ScreeningModel(wrongInputs, Meter, _ => file));
+        Assert.Contains("not one float [1, 1]", e.Message);
+    }
+}

@@ -40,6 +40,7 @@ public abstract record ScreeningRule(FlagCode Code)
             CusumRule.KindId => new CusumRule(code, reader.ReadString(64), reader.ReadVarInt(), reader.ReadVarInt(), reader.ReadVarInt(), (Seasonality)reader.ReadU8(),
                 reader.ReadVarInt(), reader.ReadVarInt()),
             WindowedGaussianRule.KindId => new WindowedGaussianRule(code, reader.ReadString(64), reader.ReadVarInt(), reader.ReadVarInt(), reader.ReadVarInt()),
+            OnnxRule.KindId => OnnxRule.ReadBody(code, ref reader),
             _ => null,
         };
     }
@@ -456,6 +457,59 @@ public sealed record WindowedGaussianRule(FlagCode Code, string Field, long Wind
         writer.WriteVarInt(ThresholdTenths);
         writer.WriteVarInt(MinDeviation);
     }
+}
+
+/// <summary>
+/// A model a member trained elsewhere and brings as an ONNX file (a multivariate detector, e.g.
+/// the Mahalanobis distance `thingledger screening train` writes, or an autoencoder's
+/// reconstruction error): its input is float [1, n] of <paramref name="Inputs"/> in their units,
+/// its first output a score; a reading whose score exceeds <paramref name="ThresholdMilli"/>/1000
+/// is flagged. <paramref name="File"/> is the file's SHA-256: registered on chain, it is the
+/// file's provenance, and a node runs only a file with exactly that hash.
+/// </summary>
+public sealed record OnnxRule(FlagCode Code, string[] Inputs, Hash File, long ThresholdMilli) : ScreeningRule(Code)
+{
+    public const byte KindId = 13;
+
+    public const int MaxInputs = 32;
+
+    public override byte Kind => KindId;
+
+    public override string Describe() => $"ONNX model {File} over ({string.Join(", ", Inputs)}): score ≤ {ThresholdMilli / 1000.0:0.###}";
+
+    public override IEnumerable<string> Fields => Inputs;
+
+    public override string? Problem() => Check((Inputs.Length is > 0 and <= MaxInputs, $"an ONNX model reads 1 to {MaxInputs} fields, not {Inputs.Length}"),
+        (Inputs.Distinct().Count() == Inputs.Length, "an ONNX model reads each field once"), (ThresholdMilli > 0, "the score threshold must be above 0"),
+        (!File.IsZero, "the model file's hash is missing"));
+
+    public override int BodyLength => CanonicalSizes.VarUInt((ulong)Inputs.Length) + Inputs.Sum(CanonicalSizes.String) + Hash.Size + CanonicalSizes.VarInt(ThresholdMilli);
+
+    public override void WriteBody(ref SpanWriter writer)
+    {
+        writer.WriteVarUInt((ulong)Inputs.Length);
+        foreach (var input in Inputs)
+        {
+            writer.WriteString(input);
+        }
+        writer.WriteHash(File);
+        writer.WriteVarInt(ThresholdMilli);
+    }
+
+    internal static OnnxRule ReadBody(FlagCode code, ref SpanReader reader)
+    {
+        var inputs = new string[reader.ReadCount(MaxInputs)];
+        for (var i = 0; i < inputs.Length && reader.Ok; i++)
+        {
+            inputs[i] = reader.ReadString(64);
+        }
+        return new OnnxRule(code, inputs, reader.ReadHash(), reader.ReadVarInt());
+    }
+
+    public bool Equals(OnnxRule? other) =>
+        other is not null && Code == other.Code && Inputs.SequenceEqual(other.Inputs) && File == other.File && ThresholdMilli == other.ThresholdMilli;
+
+    public override int GetHashCode() => HashCode.Combine(Code, File, ThresholdMilli);
 }
 
 /// <summary>

@@ -34,6 +34,9 @@ public static class TelemetryErrors
     /// <summary>A model's next version registered by an org that does not own the model.</summary>
     public const string ModelNotOwner = "TELEMETRY_MODEL_NOT_OWNER";
 
+    /// <summary>An ONNX file installed for a model that does not name it (its SHA-256 differs from the registered one).</summary>
+    public const string ModelFileMismatch = "TELEMETRY_MODEL_FILE_MISMATCH";
+
     /// <summary>A historic import not authorised by an operator (or admin) of the custodian's org.</summary>
     public const string HistoricNotAuthorised = "TELEMETRY_HISTORIC_NOT_AUTHORISED";
 

@@ -5,6 +5,7 @@ using Spectre.Console;
 using ThingLedger.Cli.Simulation;
 using ThingLedger.Client;
 using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Telemetry;
 
@@ -45,7 +46,7 @@ internal static class ScreeningCommands
             .With(name)
             .Runs(async (parse, cli, ct) =>
             {
-                var config = await ModelAsync(cli, parse.GetValue(name)!, null, ct).ConfigureAwait(false);
+                var (config, _) = await ModelAsync(cli, parse.GetValue(name)!, null, ct).ConfigureAwait(false);
                 var schema = await SchemaAsync(cli, config.SchemaRef, ct).ConfigureAwait(false);
                 Console.WriteLine(ScreeningModelFile.Write(config, schema));
                 return 0;
@@ -69,7 +70,12 @@ internal static class ScreeningCommands
                     {
                         throw new FormatException("give --builtin NAME or --model FILE, not both");
                     }
-                    chosen = [await ModelFileAsync(cli, path, null, ct).ConfigureAwait(false)];
+                    var (config, _) = await ModelFileAsync(cli, path, null, ct).ConfigureAwait(false);
+                    chosen = [config];
+                    if (config.Rules.OfType<OnnxRule>().Any())
+                    {
+                        Console.Error.WriteLine($"note: every custodian node screens {config.SchemaRef} with it once its ONNX file is installed there: thingledger screening install FILE --data <node data>");
+                    }
                 }
                 else
                 {
@@ -148,7 +154,82 @@ internal static class ScreeningCommands
                 return result.Rows.All(r => r.MeetsTarget) ? 0 : 1;
             });
 
-        return new Command("screening", "Screening models: flags on implausible, outlying, stuck, shifted or duplicated device readings.").With(models, show, register, eval);
+        var trainCsv = new Option<string>("--csv") { Description = "Clean readings of a device (a CSV as for device import) to learn from", Required = true };
+        var trainSchema = new Option<string>("--schema") { Description = "Their schema: registered (id@version) or a schema file", Required = true };
+        var trainFields = new Option<string>("--fields") { Description = "The fields the model reads, comma-separated, in order", Required = true };
+        var trainOut = new Option<string>("--out") { Description = "Where to write the ONNX file", Required = true };
+        var quantile = new Option<double>("--quantile") { Description = "The share of the training readings that score below the suggested threshold", DefaultValueFactory = _ => 0.999 };
+        var train = new Command("train", "Train a multivariate model (the Mahalanobis distance of the fields from their mean, with their covariance) on clean readings and write it as an ONNX file;\n" +
+                "prints its SHA-256 and a rule for a model file. Any ONNX model with one float [1, n] input and a score output works the same way.\n" +
+                "Example: thingledger screening train --csv meter-7.csv --schema smart-meter@1 --fields import_wh,export_wh,battery_soc_pct --out meter.onnx")
+            .With(trainCsv, trainSchema, trainFields, trainOut, quantile)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var schema = await SchemaAsync(cli, parse.GetValue(trainSchema)!, ct).ConfigureAwait(false);
+                var fields = parse.GetValue(trainFields)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                var indexes = fields.Select(f => schema.IndexOf(f) is >= 0 and var i ? i : throw new FormatException($"--fields: schema {schema.Ref} has no field '{f}'")).ToArray();
+                var q = parse.GetValue(quantile);
+                if (q is <= 0 or >= 1)
+                {
+                    throw new FormatException($"--quantile {q}: a share above 0 and below 1");
+                }
+                var rows = ReadingCsv.Read(parse.GetValue(trainCsv)!, schema).Where(r => r.Problem is null)
+                    .Select(r => indexes.Select(i => r.Values![i] / Math.Pow(10, schema.Fields[i].Decimals)).ToArray()).ToList();
+                var (onnx, scores) = MahalanobisOnnx.Train(rows);
+                var output = parse.GetValue(trainOut)!;
+                await File.WriteAllBytesAsync(output, onnx, ct).ConfigureAwait(false);
+                var sorted = scores.Order().ToArray();
+                var threshold = Math.Ceiling(sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))] * 1000) / 1000;
+                var hash = Hash.Sha256(onnx);
+                if (cli.Json)
+                {
+                    Output.Json(new Dictionary<string, string>
+                    {
+                        ["file"] = output,
+                        ["sha256"] = hash.ToString(),
+                        ["readings"] = rows.Count.ToString(CultureInfo.InvariantCulture),
+                        ["fields"] = string.Join(',', fields),
+                        ["threshold"] = threshold.ToString(CultureInfo.InvariantCulture),
+                    });
+                    return 0;
+                }
+                CliRunner.Success($"{output}: Mahalanobis distance over {string.Join(", ", fields)}, learned from {rows.Count:N0} readings, SHA-256 {hash}");
+                Console.WriteLine($"{q:0.0%} of them score at most {threshold.ToString(CultureInfo.InvariantCulture)}; a rule for the model file:");
+                Console.WriteLine($"  {{\"detector\": \"onnx\", \"fields\": [{string.Join(", ", fields.Select(f => $"\"{f}\""))}], \"file\": \"{Path.GetFileName(output)}\", \"threshold\": {threshold.ToString(CultureInfo.InvariantCulture)}}}");
+                return 0;
+            });
+
+        var installFile = new Argument<string>("file") { Description = "An ONNX model file a registered model names" };
+        var installFor = new Option<string>("--model") { Description = "Check first that this registered model (id@version) names exactly this file" };
+        var install = new Command("install", "Install an ONNX model file on this node (<data>/models/{sha256}.onnx): the node screens with a registered model once every file it names is here.\n" +
+                "Example: thingledger screening install meter.onnx --model meter-multi@1 --data ./chain")
+            .With(installFile, installFor)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var path = parse.GetValue(installFile)!;
+                var bytes = File.Exists(path) ? await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false) : throw new FormatException($"no file {path}");
+                var hash = Hash.Sha256(bytes);
+                if (parse.GetValue(installFor) is { } name)
+                {
+                    var (config, _) = await ModelAsync(cli, name, null, ct).ConfigureAwait(false);
+                    var named = config.Rules.OfType<OnnxRule>().Select(r => r.File).ToList();
+                    if (!named.Contains(hash))
+                    {
+                        throw new ThingLedgerException(TelemetryErrors.ModelFileMismatch, named.Count == 0
+                            ? $"{name} has no ONNX rule"
+                            : $"{path} hashes to {hash}; {name} registered {string.Join(", ", named)}: this is not the file it was registered with", 422);
+                    }
+                }
+                var folder = Path.Combine(cli.DataDirectory, Node.Screening.Screener.FilesFolder);
+                Directory.CreateDirectory(folder);
+                var target = Path.Combine(folder, $"{hash}.onnx");
+                await File.WriteAllBytesAsync(target + ".tmp", bytes, ct).ConfigureAwait(false);
+                File.Move(target + ".tmp", target, overwrite: true);
+                CliRunner.Success($"installed {path} as {target}");
+                return 0;
+            });
+
+        return new Command("screening", "Screening models: flags on implausible, outlying, stuck, shifted or duplicated device readings.").With(models, show, register, eval, train, install);
     }
 
     private static async Task<int> EvalSyntheticAsync(CliContext cli, string modelName, string? schemaName, int devices, int days, int seed, long intervalMs, CancellationToken ct)
@@ -158,9 +239,9 @@ internal static class ScreeningCommands
             throw new FormatException($"--interval {intervalMs} ms: from 1 s to a day, and a whole number of readings per day");
         }
         var schema = schemaName is null ? null : await SchemaAsync(cli, schemaName, ct).ConfigureAwait(false);
-        var config = await ModelAsync(cli, modelName, schema, ct).ConfigureAwait(false);
+        var (config, files) = await ModelAsync(cli, modelName, schema, ct).ConfigureAwait(false);
         schema ??= await SchemaAsync(cli, config.SchemaRef, ct).ConfigureAwait(false);
-        var rows = SyntheticEval.Run(config, schema, devices, days, seed, (ulong)intervalMs);
+        var rows = SyntheticEval.Run(config, schema, devices, days, seed, (ulong)intervalMs, files);
         if (cli.Json)
         {
             using var stream = Console.OpenStandardOutput();
@@ -212,7 +293,7 @@ internal static class ScreeningCommands
             throw new FormatException($"--probation {probation}: a share from 0 to below 1");
         }
         var schema = schemaName is null ? null : await SchemaAsync(cli, schemaName, ct).ConfigureAwait(false);
-        var config = await ModelAsync(cli, modelName, schema, ct).ConfigureAwait(false);
+        var (config, files) = await ModelAsync(cli, modelName, schema, ct).ConfigureAwait(false);
         schema ??= await SchemaAsync(cli, config.SchemaRef, ct).ConfigureAwait(false);
         if (config.SchemaRef != schema.Ref)
         {
@@ -232,7 +313,7 @@ internal static class ScreeningCommands
         var results = new List<(string Settings, SeriesScore Score)>();
         foreach (var (settings, candidate) in candidates)
         {
-            results.Add((settings, SeriesEval.Score(SeriesEval.Replay(candidate, schema, readings), windows, probation)));
+            results.Add((settings, SeriesEval.Score(SeriesEval.Replay(candidate, schema, readings, files), windows, probation)));
         }
         var ranked = results.OrderByDescending(r => r.Score.FalsePositiveRate <= maxFp).ThenByDescending(r => r.Score.Recall)
             .ThenBy(r => r.Score.FalsePositiveRate).ThenByDescending(r => r.Score.Precision).ToList();
@@ -335,27 +416,39 @@ internal static class ScreeningCommands
             ? StrictJson.Deserialize(await File.ReadAllTextAsync(name, ct).ConfigureAwait(false), CliJsonContext.Default.TelemetrySchemaFile, name).ToSchema()
             : ReadingCsv.ToSchema(await ReadingCommands.SchemaAsync(cli, name, ct).ConfigureAwait(false));
 
-    /// <summary>A model file, a model on chain (id@version, its parameters from the node) or a built-in model's id.</summary>
-    internal static async Task<ScreeningModelConfig> ModelAsync(CliContext cli, string name, TelemetrySchema? schema, CancellationToken ct)
+    /// <summary>
+    /// A model file, a model on chain (id@version, its parameters from the node) or a built-in
+    /// model's id; with where its ONNX files are: beside a model file, else installed in
+    /// &lt;data&gt;/models as a node keeps them.
+    /// </summary>
+    internal static async Task<(ScreeningModelConfig Config, Func<Hash, byte[]?> Files)> ModelAsync(CliContext cli, string name, TelemetrySchema? schema, CancellationToken ct)
     {
         if (File.Exists(name))
         {
             return await ModelFileAsync(cli, name, schema, ct).ConfigureAwait(false);
         }
+        var installed = Installed(cli);
         if (name.Contains('@', StringComparison.Ordinal))
         {
             var registered = (await cli.Client.GetScreeningModelsAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.Name == name)
                 ?? throw new ThingLedgerException(TelemetryErrors.ModelNotFound, $"no screening model {name} is registered (thingledger screening models)", 404);
             return registered.Encoded is { } hex && ScreeningModelConfig.Decode(Convert.FromHexString(hex)) is { } config
-                ? config
+                ? (config, installed)
                 : throw new ThingLedgerException(TelemetryErrors.ModelNotFound, $"{name} is registered by its hash alone: its parameters are not on chain", 404);
         }
-        return BuiltInScreeningModels.All.FirstOrDefault(m => m.Id == name)
-            ?? throw new FormatException($"'{name}' is no model file, no id@version and no built-in model (there are {string.Join(", ", BuiltInScreeningModels.All.Select(m => m.Id))})");
+        return (BuiltInScreeningModels.All.FirstOrDefault(m => m.Id == name)
+            ?? throw new FormatException($"'{name}' is no model file, no id@version and no built-in model (there are {string.Join(", ", BuiltInScreeningModels.All.Select(m => m.Id))})"), installed);
     }
 
+    /// <summary>ONNX files installed in &lt;data&gt;/models, by hash.</summary>
+    private static Func<Hash, byte[]?> Installed(CliContext cli) => hash =>
+    {
+        var path = Path.Combine(cli.DataDirectory, Node.Screening.Screener.FilesFolder, $"{hash}.onnx");
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    };
+
     /// <summary>A model file, read against <paramref name="schema"/> or, when null, the schema it names (from the node).</summary>
-    private static async Task<ScreeningModelConfig> ModelFileAsync(CliContext cli, string path, TelemetrySchema? schema, CancellationToken ct)
+    private static async Task<(ScreeningModelConfig Config, Func<Hash, byte[]?> Files)> ModelFileAsync(CliContext cli, string path, TelemetrySchema? schema, CancellationToken ct)
     {
         var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
         try
@@ -365,7 +458,9 @@ internal static class ScreeningCommands
                 var named = System.Text.Json.Nodes.JsonNode.Parse(text)?["schema"]?.GetValue<string>() ?? throw new FormatException("the model names no \"schema\"");
                 schema = await SchemaAsync(cli, named, ct).ConfigureAwait(false);
             }
-            return ScreeningModelFile.Parse(text, schema);
+            var config = ScreeningModelFile.Parse(text, schema, Path.GetDirectoryName(Path.GetFullPath(path)), out var files);
+            var installed = Installed(cli);
+            return (config, hash => files.TryGetValue(hash, out var bytes) ? bytes : installed(hash));
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {

@@ -47,9 +47,10 @@ internal static class SeriesEval
     private static readonly Address Device = new(Hash.Sha256("screening eval"u8).ToArray().AsSpan(0, Address.Size));
 
     /// <summary>Screens the rows in order and says, per row, whether any flag was raised (and which).</summary>
-    public static List<(ulong Time, ReadingFlag[] Flags)> Replay(ScreeningModelConfig config, TelemetrySchema schema, IEnumerable<(ulong Time, long[] Values)> rows)
+    public static List<(ulong Time, ReadingFlag[] Flags)> Replay(ScreeningModelConfig config, TelemetrySchema schema, IEnumerable<(ulong Time, long[] Values)> rows,
+        Func<Hash, byte[]?>? files = null)
     {
-        var model = new ScreeningModel(config, schema);
+        using var model = Model(config, schema, files);
         var screened = new List<(ulong, ReadingFlag[])>();
         ulong sequence = 0;
         foreach (var (time, values) in rows)
@@ -58,6 +59,19 @@ internal static class SeriesEval
             screened.Add((time, model.Screen(reading).Flags));
         }
         return screened;
+    }
+
+    /// <summary>The model as a node would run it; a model that cannot run here is a <see cref="FormatException"/> with the reason.</summary>
+    public static ScreeningModel Model(ScreeningModelConfig config, TelemetrySchema schema, Func<Hash, byte[]?>? files)
+    {
+        try
+        {
+            return new ScreeningModel(config, schema, files);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException(e.Message);
+        }
     }
 
     /// <summary>Scores flags against windows; the first <paramref name="probation"/> of the readings are not scored.</summary>

@@ -1,7 +1,6 @@
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Telemetry;
-using ThingLedger.Node.Screening;
 
 namespace ThingLedger.Cli.Commands;
 
@@ -30,7 +29,7 @@ internal static class SyntheticEval
 {
     private const double SigmasPerRange = 400;
 
-    public static List<SyntheticEvalRow> Run(ScreeningModelConfig config, TelemetrySchema schema, int devices, int days, int seed, ulong intervalMs)
+    public static List<SyntheticEvalRow> Run(ScreeningModelConfig config, TelemetrySchema schema, int devices, int days, int seed, ulong intervalMs, Func<Hash, byte[]?>? files = null)
     {
         if (devices < 12 || days < 6)
         {
@@ -53,7 +52,7 @@ internal static class SyntheticEval
         var fleet = Fleet(schema, field, devices, count, seed, intervalMs);
 
         // Clean run: every reading after the first third that got a flag is a false positive.
-        var clean = Screen(config, schema, fleet, intervalMs);
+        var clean = Screen(config, schema, fleet, intervalMs, files);
         var scoredFrom = count / 3;
         long cleanReadings = 0, falsePositives = 0;
         foreach (var flags in clean)
@@ -78,7 +77,7 @@ internal static class SyntheticEval
                 windows.Add((fault, d, from, to));
             }
         }
-        var screened = Screen(config, schema, faulty, intervalMs);
+        var screened = Screen(config, schema, faulty, intervalMs, files);
         return [.. faults.Select(fault =>
         {
             var mine = windows.Where(w => w.Fault == fault).ToList();
@@ -161,9 +160,9 @@ internal static class SyntheticEval
     }
 
     /// <summary>Screens the fleet tick by tick, device by device, as a custodian would accept it; true where a reading got any flag.</summary>
-    private static bool[][] Screen(ScreeningModelConfig config, TelemetrySchema schema, long[][][] fleet, ulong intervalMs)
+    private static bool[][] Screen(ScreeningModelConfig config, TelemetrySchema schema, long[][][] fleet, ulong intervalMs, Func<Hash, byte[]?>? files)
     {
-        var model = new ScreeningModel(config, schema);
+        using var model = SeriesEval.Model(config, schema, files);
         var start = (ulong)new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var addresses = Enumerable.Range(0, fleet.Length).Select(d => new Address(Hash.Sha256(BitConverter.GetBytes(d)).ToArray().AsSpan(0, Address.Size))).ToArray();
         var flags = fleet.Select(series => new bool[series.Length]).ToArray();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Telemetry;
 
@@ -30,11 +31,19 @@ public static class ScreeningModelFile
         ["additive-rate"] = FlagCode.ExportAboveRating,
         ["ewma-outlier"] = FlagCode.Outlier,
         ["duplicate-stream"] = FlagCode.DuplicateStream,
+        ["onnx"] = FlagCode.Outlier,
     };
 
     /// <summary>Reads a model file against the schema it screens; a <see cref="FormatException"/> says what is wrong and where.</summary>
-    public static ScreeningModelConfig Parse(string json, TelemetrySchema schema)
+    public static ScreeningModelConfig Parse(string json, TelemetrySchema schema) => Parse(json, schema, null, out _);
+
+    /// <summary>
+    /// Reads a model file; an ONNX rule's "file" is read from <paramref name="directory"/> (the
+    /// model file's folder), and the files read come back by their SHA-256.
+    /// </summary>
+    public static ScreeningModelConfig Parse(string json, TelemetrySchema schema, string? directory, out Dictionary<Hash, byte[]> files)
     {
+        files = [];
         JsonObject root;
         try
         {
@@ -64,7 +73,7 @@ public static class ScreeningModelFile
             {
                 throw new FormatException($"{where}: not a JSON object");
             }
-            parsed.Add(Rule(rule, schema, where));
+            parsed.Add(Rule(rule, schema, where, directory, files));
         }
         var config = new ScreeningModelConfig(id, version, schema.Id, schema.Version, [.. parsed]);
         return config.Problem(schema) is { } problem ? throw new FormatException(problem) : config;
@@ -82,7 +91,7 @@ public static class ScreeningModelFile
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static ScreeningRule Rule(JsonObject rule, TelemetrySchema schema, string where)
+    private static ScreeningRule Rule(JsonObject rule, TelemetrySchema schema, string where, string? directory, Dictionary<Hash, byte[]> files)
     {
         var detector = Text(rule, "detector", where);
         if (!Detectors.TryGetValue(detector, out var defaultFlag))
@@ -155,6 +164,34 @@ public static class ScreeningModelFile
                 var o = Field();
                 return new OutlierRule(flag, o, Tenths("threshold"), Units("minDeviation", o), rule["hourly"] is JsonValue h && h.TryGetValue<bool>(out var hourly) && hourly,
                     (int)Count("warmup", 0, 100_000, 6), (int)PerMille("alpha"));
+            case "onnx":
+                Only(rule, where, "detector", "flag", "fields", "file", "sha256", "threshold");
+                if (rule["fields"] is not JsonArray names || names.Count == 0)
+                {
+                    throw new FormatException($"{where}: \"fields\" must be the model's inputs in order, e.g. [\"import_wh\", \"battery_soc_pct\"]");
+                }
+                var inputs = names.Select(n => n is JsonValue v && v.TryGetValue<string>(out var f) ? f : throw new FormatException($"{where}: \"fields\" lists field names")).ToArray();
+                foreach (var input in inputs)
+                {
+                    if (schema.IndexOf(input) < 0)
+                    {
+                        throw new FormatException($"{where}: schema {schema.Ref} has no field '{input}' (it has {string.Join(", ", schema.Fields.Select(f => f.Name))})");
+                    }
+                }
+                Hash? named = rule["sha256"] is null ? null : Hash.TryParse(Text(rule, "sha256", where), out var sha) ? sha : throw new FormatException($"{where}: \"sha256\" is not a SHA-256 in hex");
+                if (rule["file"] is not null)
+                {
+                    var path = Path.Combine(directory ?? ".", Text(rule, "file", where));
+                    var bytes = File.Exists(path) ? File.ReadAllBytes(path) : throw new FormatException($"{where}: no ONNX file {path}");
+                    var actual = Hash.Sha256(bytes);
+                    if (named is { } expected && expected != actual)
+                    {
+                        throw new FormatException($"{where}: {path} hashes to {actual}, not the sha256 {expected} the rule names");
+                    }
+                    files[actual] = bytes;
+                    named = actual;
+                }
+                return new OnnxRule(flag, inputs, named ?? throw new FormatException($"{where}: give the model's \"file\" (or its \"sha256\")"), PerMille("threshold"));
             default:
                 Only(rule, where, "detector", "flag", "window", "maxLagSeconds");
                 return new DuplicateStreamRule(flag, (int)Count("window", 1, 64), Whole(rule, "maxLagSeconds", where, 1, 86_400 * 366) * 1000);
@@ -225,6 +262,12 @@ public static class ScreeningModelFile
                 ["alpha"] = PerMille(r.AlphaPerMille),
             }),
             DuplicateStreamRule r => ("duplicate-stream", new JsonObject { ["window"] = r.Window, ["maxLagSeconds"] = r.MaxLagMs / 1000 }),
+            OnnxRule r => ("onnx", new JsonObject
+            {
+                ["fields"] = new JsonArray([.. r.Inputs.Select(i => (JsonNode)JsonValue.Create(i))]),
+                ["sha256"] = r.File.ToString(),
+                ["threshold"] = PerMille(r.ThresholdMilli),
+            }),
             _ => throw new ArgumentException($"rule kind {rule.Kind} has no file form"),
         };
         var json = new JsonObject { ["detector"] = detector, ["flag"] = FlagCodes.Text(rule.Code) };

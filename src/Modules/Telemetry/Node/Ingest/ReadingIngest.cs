@@ -39,7 +39,8 @@ public sealed class ReadingIngest
     {
         _node = node;
         _clock = clock;
-        _screener = new Screener(node.Store, node.Readings, node.Schemas, node.Options.Screening, screeningLog);
+        _screener = new Screener(node.Store, node.Readings, node.Schemas, node.Options.Screening, screeningLog,
+            Path.Combine(node.Options.DataDirectory, Screener.FilesFolder));
     }
 
     /// <summary>

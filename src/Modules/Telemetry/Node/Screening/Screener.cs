@@ -29,8 +29,14 @@ public sealed partial class Screener
     private readonly Dictionary<(string, ushort), (ScreeningModel? Model, long CheckedAt)> _models = [];
     private readonly HashSet<string> _refused = [];
 
-    public Screener(IStateReader state, ReadingStore readings, SchemaCache schemas, bool enabled, ILogger logger)
+    /// <summary>The folder (under the data directory) holding members' ONNX model files, each named by its SHA-256: {hash}.onnx.</summary>
+    public const string FilesFolder = "models";
+
+    private readonly string? _files;
+
+    public Screener(IStateReader state, ReadingStore readings, SchemaCache schemas, bool enabled, ILogger logger, string? filesDirectory = null)
     {
+        _files = filesDirectory;
         _state = state;
         _readings = readings;
         _schemas = schemas;
@@ -124,17 +130,21 @@ public sealed partial class Screener
         var model = known.Model;
         if (_schemas.Find(schemaId, version) is not { } schema || RegisteredConfig(schemaId, version) is not { } config)
         {
+            model?.Dispose();
             model = null;
         }
         else if (model?.Config.Name != config.Name)
         {
+            // Another model screens the schema now: the old one's state goes with it.
+            model?.Dispose();
             try
             {
-                model = new ScreeningModel(config, schema);
+                model = new ScreeningModel(config, schema, File);
             }
             catch (ArgumentException e)
             {
-                // Registration checks the same, so only a model registered by hash alone gets here.
+                // Registration checks the parameters, so what gets here is a model registered by
+                // hash alone, or an ONNX file not (yet) installed here: asked again within a second.
                 if (_refused.Add(config.Name))
                 {
                     LogModelUnusable(config.Name, e.Message);
@@ -144,6 +154,13 @@ public sealed partial class Screener
         }
         _models[(schemaId, version)] = (model, Math.Max(now, 1));
         return model;
+    }
+
+    /// <summary>An installed ONNX file by its hash, or null.</summary>
+    private byte[]? File(Hash hash)
+    {
+        var path = _files is null ? null : Path.Combine(_files, $"{hash}.onnx");
+        return path is not null && System.IO.File.Exists(path) ? System.IO.File.ReadAllBytes(path) : null;
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace ThingLedger.Node.Screening;
 /// Floating point is fine here: flags are decided once, stored with the reading, and only the
 /// stored flags reach the chain.
 /// </summary>
-public sealed class ScreeningModel
+public sealed class ScreeningModel : IDisposable
 {
     /// <summary>Window fingerprints remembered across devices before the oldest are forgotten.</summary>
     public const int MaxFingerprints = 1_000_000;
@@ -21,6 +21,7 @@ public sealed class ScreeningModel
     private const ushort StuckScore = 700;
 
     private readonly Compiled[] _rules;
+    private readonly OnnxScorer?[] _sessions;
     private readonly int _outliers;
     private readonly int _stateful;
     private readonly int _window;
@@ -30,12 +31,19 @@ public sealed class ScreeningModel
     private readonly Dictionary<ulong, (Address Device, ulong Time)> _fingerprints = [];
     private readonly Queue<ulong> _fingerprintOrder = new();
 
-    public ScreeningModel(ScreeningModelConfig config, TelemetrySchema schema)
+    /// <summary>
+    /// Builds the model; <paramref name="files"/> gives an ONNX rule's file by its SHA-256 (null
+    /// when it is not installed). Throws <see cref="ArgumentException"/> when the model cannot
+    /// run here: parameters that do not fit the schema, an ONNX file missing, not the one
+    /// registered, or not a model ONNX Runtime can run on the rule's fields.
+    /// </summary>
+    public ScreeningModel(ScreeningModelConfig config, TelemetrySchema schema, Func<Hash, byte[]?>? files = null)
     {
         if (config.Problem(schema) is { } problem)
         {
             throw new ArgumentException($"model {config.Name}: {problem}");
         }
+        _sessions = new OnnxScorer?[config.Rules.Length];
         Config = config;
         _clean = new ReadingScreen(config.Name, []);
         _additive = schema.AdditiveFields();
@@ -55,6 +63,26 @@ public sealed class ScreeningModel
             {
                 _window = duplicate.Window;
             }
+            if (rule is OnnxRule onnx)
+            {
+                try
+                {
+                    _sessions[i] = new OnnxScorer(onnx, [.. onnx.Inputs.Select(schema.IndexOf)], [.. onnx.Inputs.Select(f => schema.Fields[schema.IndexOf(f)].Decimals)], files);
+                }
+                catch
+                {
+                    Dispose();
+                    throw;
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var session in _sessions)
+        {
+            session?.Dispose();
         }
     }
 
@@ -79,8 +107,9 @@ public sealed class ScreeningModel
         var values = reading.Values;
         var sinceTrusted = state.HasTrusted && reading.Timestamp > state.TrustedTime ? reading.Timestamp - state.TrustedTime : 0;
         var sinceLast = state.HasLast && reading.Timestamp > state.LastTime ? reading.Timestamp - state.LastTime : 0;
-        foreach (var rule in _rules)
+        for (var index = 0; index < _rules.Length; index++)
         {
+            var rule = _rules[index];
             var score = rule.Rule switch
             {
                 CeilingRule c => values[rule.Field] > c.Max ? PhysicalScore : (ushort)0,
@@ -96,6 +125,7 @@ public sealed class ScreeningModel
                 SeasonalZRule z => SeasonalZ(z, state.Stateful(rule.Outlier, () => new SeasonalState(Seasonalities.Buckets(z.Seasonality))), reading.Timestamp, values[rule.Field]),
                 CusumRule c => Cusum(c, state.Stateful(rule.Outlier, () => new CusumState(Seasonalities.Buckets(c.Seasonality))), reading.Timestamp, values[rule.Field]),
                 WindowedGaussianRule w => WindowedGaussian(w, state.Stateful(rule.Outlier, () => new GaussianWindow((int)w.Window)), values[rule.Field]),
+                OnnxRule => _sessions[index]!.Flag(values),
                 _ => 0,
             };
             var code = (int)rule.Rule.Code;
