@@ -30,7 +30,8 @@ public class AnchorPayloadTests
     {
         Assert.Equal(
             [(1, "ODOMETER_DECREASE"), (2, "SPEED_IMPLAUSIBLE"), (3, "ENERGY_PER_KM"), (4, "SOC_JUMP"), (5, "EXPORT_ABOVE_RATING"),
-             (6, "IMPOSSIBLE_TRAVEL"), (7, "OUTLIER"), (8, "DUPLICATE_STREAM")],
+             (6, "IMPOSSIBLE_TRAVEL"), (7, "OUTLIER"), (8, "DUPLICATE_STREAM"),
+             (9, "VALUE_OUT_OF_RANGE"), (10, "RATE_OF_CHANGE"), (11, "STUCK_VALUE"), (12, "LEVEL_SHIFT"), (13, "DRIFT")],
             Enum.GetValues<FlagCode>().Select(c => ((int)c, FlagCodes.Text(c))));
         Assert.True(FlagCodes.TryParse("OUTLIER", out var code) && code == FlagCode.Outlier);
         Assert.False(FlagCodes.TryParse("", out _));
