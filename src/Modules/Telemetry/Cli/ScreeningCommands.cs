@@ -244,10 +244,8 @@ internal static class ScreeningCommands
         var rows = SyntheticEval.Run(config, schema, devices, days, seed, (ulong)intervalMs, files);
         if (cli.Json)
         {
-            using var stream = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            WriteJsonObject(w =>
             {
-                w.WriteStartObject();
                 w.WriteString("model", config.Name);
                 w.WriteNumber("devices", devices);
                 w.WriteNumber("days", days);
@@ -258,19 +256,12 @@ internal static class ScreeningCommands
                     w.WriteStartObject();
                     w.WriteString("fault", r.Fault);
                     w.WriteString("field", r.Field);
-                    w.WriteNumber("injected", r.Injected);
-                    w.WriteNumber("flagged", r.Detected);
-                    w.WriteNumber("recall", Math.Round(r.Recall, 4));
                     w.WriteNumber("cleanReadings", r.CleanReadings);
-                    w.WriteNumber("falsePositives", r.FalsePositives);
-                    w.WriteNumber("falsePositiveRate", Math.Round(r.FalsePositiveRate, 6));
-                    w.WriteBoolean("met", r.MeetsTarget);
+                    WriteOutcome(w, r.Injected, r.Detected, r.Recall, r.FalsePositives, r.FalsePositiveRate, r.MeetsTarget);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            stream.WriteByte((byte)'\n');
+            });
         }
         else
         {
@@ -352,8 +343,7 @@ internal static class ScreeningCommands
 
     private static void WriteSeriesJson(string path, ScreeningModelConfig config, int readings, List<ReadingCsv.Row> skipped, List<(string Settings, SeriesScore Score)> ranked, bool sweep)
     {
-        using var stream = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        WriteJsonObject(w =>
         {
             void Score(SeriesScore s)
             {
@@ -375,7 +365,6 @@ internal static class ScreeningCommands
                 }
                 w.WriteEndObject();
             }
-            w.WriteStartObject();
             w.WriteString("csv", path);
             w.WriteString("model", config.Name);
             w.WriteNumber("readings", readings);
@@ -405,9 +394,7 @@ internal static class ScreeningCommands
             {
                 Score(ranked[0].Score);
             }
-            w.WriteEndObject();
-        }
-        stream.WriteByte((byte)'\n');
+        });
     }
 
     /// <summary>A schema on chain (id@version) or a schema file (as for `schema register --file`).</summary>
@@ -470,32 +457,44 @@ internal static class ScreeningCommands
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static void WriteJson(ScreeningEvalResult result)
+    private static void WriteJson(ScreeningEvalResult result) => WriteJsonObject(w =>
+    {
+        w.WriteNumber("devices", result.Devices);
+        w.WriteNumber("days", result.Days);
+        w.WriteNumber("seed", result.Seed);
+        w.WriteStartArray("rows");
+        foreach (var r in result.Rows)
+        {
+            w.WriteStartObject();
+            w.WriteString("fault", r.Fault);
+            w.WriteString("schema", r.Schema);
+            w.WriteString("unit", r.Unit);
+            w.WriteNumber("cleanUnits", r.CleanUnits);
+            WriteOutcome(w, r.Injected, r.Detected, r.Recall, r.FalsePositives, r.FalsePositiveRate, r.MeetsTarget);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    /// <summary>A fault row's outcome, as every simulator evaluation reports it.</summary>
+    private static void WriteOutcome(Utf8JsonWriter w, int injected, int detected, double recall, long falsePositives, double rate, bool met)
+    {
+        w.WriteNumber("injected", injected);
+        w.WriteNumber("flagged", detected);
+        w.WriteNumber("recall", Math.Round(recall, 4));
+        w.WriteNumber("falsePositives", falsePositives);
+        w.WriteNumber("falsePositiveRate", Math.Round(rate, 6));
+        w.WriteBoolean("met", met);
+    }
+
+    /// <summary>One indented JSON object on stdout, written by <paramref name="body"/>, and a newline.</summary>
+    private static void WriteJsonObject(Action<Utf8JsonWriter> body)
     {
         using var stream = Console.OpenStandardOutput();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteNumber("devices", result.Devices);
-            w.WriteNumber("days", result.Days);
-            w.WriteNumber("seed", result.Seed);
-            w.WriteStartArray("rows");
-            foreach (var r in result.Rows)
-            {
-                w.WriteStartObject();
-                w.WriteString("fault", r.Fault);
-                w.WriteString("schema", r.Schema);
-                w.WriteString("unit", r.Unit);
-                w.WriteNumber("injected", r.Injected);
-                w.WriteNumber("flagged", r.Detected);
-                w.WriteNumber("recall", Math.Round(r.Recall, 4));
-                w.WriteNumber("cleanUnits", r.CleanUnits);
-                w.WriteNumber("falsePositives", r.FalsePositives);
-                w.WriteNumber("falsePositiveRate", Math.Round(r.FalsePositiveRate, 6));
-                w.WriteBoolean("met", r.MeetsTarget);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            body(w);
             w.WriteEndObject();
         }
         stream.WriteByte((byte)'\n');
