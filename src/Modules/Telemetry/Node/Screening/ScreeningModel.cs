@@ -207,33 +207,41 @@ public sealed class ScreeningModel : IDisposable
         var z = Math.Abs(residual) / scale;
         var outlier = e.Count >= rule.Warmup && z > threshold;
         // An outlier moves the mean only as far as the threshold and leaves the deviation alone, so
-        // neither a burst of outliers nor a level shift teaches the model that they are normal.
+        // a burst of them cannot teach the model that they are normal, nor hide the next one.
         var x = outlier ? e.Mean + (Math.Sign(residual) * threshold * scale) : value;
         e = new Ewma(e.Mean + (alpha * (x - e.Mean)), outlier ? e.Deviation : e.Deviation + (alpha * (Math.Abs(x - e.Mean) - e.Deviation)), e.Count + 1);
-        if (!outlier)
+        // A level shift shows as a run of large residuals on one side (beyond half the threshold,
+        // so that a shifted reading the inflated deviation no longer calls an outlier still
+        // counts); once it lasts `shiftAfter` readings and held an outlier, the new level is the
+        // baseline from now on, in every bucket.
+        var side = e.Count > rule.Warmup && z > threshold / 2 ? Math.Sign(residual) : 0;
+        if (side == 0 || state.Run * side < 0)
         {
             state.Run = 0;
             state.RunOffset = 0;
-            return 0;
+            state.RunOutliers = 0;
         }
-        var side = Math.Sign(residual);
-        state.Run = state.Run * side > 0 ? state.Run + side : side;
-        state.RunOffset = Math.Abs(state.Run) == 1 ? residual : state.RunOffset + residual;
-        if (rule.ShiftAfter > 0 && Math.Abs(state.Run) >= rule.ShiftAfter)
+        if (side != 0)
         {
-            // A confirmed level shift: the new level is the baseline from now on, in every bucket.
-            var offset = state.RunOffset / Math.Abs(state.Run);
-            for (var b = 0; b < state.Buckets.Length; b++)
+            state.Run += side;
+            state.RunOffset += residual;
+            state.RunOutliers += outlier ? 1 : 0;
+            if (rule.ShiftAfter > 0 && Math.Abs(state.Run) >= rule.ShiftAfter && state.RunOutliers > 0)
             {
-                if (state.Buckets[b].Count > 0)
+                var offset = state.RunOffset / Math.Abs(state.Run);
+                for (var b = 0; b < state.Buckets.Length; b++)
                 {
-                    state.Buckets[b] = state.Buckets[b] with { Mean = state.Buckets[b].Mean + offset };
+                    if (state.Buckets[b].Count > 0)
+                    {
+                        state.Buckets[b] = state.Buckets[b] with { Mean = state.Buckets[b].Mean + offset };
+                    }
                 }
+                state.Run = 0;
+                state.RunOffset = 0;
+                state.RunOutliers = 0;
             }
-            state.Run = 0;
-            state.RunOffset = 0;
         }
-        return ZScore(z);
+        return outlier ? ZScore(z) : (ushort)0;
     }
 
     private static ushort Cusum(CusumRule rule, CusumState state, ulong timestamp, long value)
@@ -405,6 +413,7 @@ public sealed class ScreeningModel : IDisposable
         public readonly Ewma[] Buckets = new Ewma[buckets];
         public int Run;
         public double RunOffset;
+        public int RunOutliers;
     }
 
     private sealed class CusumState(int buckets)
