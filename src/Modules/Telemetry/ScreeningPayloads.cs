@@ -346,9 +346,10 @@ public sealed record StuckRule(FlagCode Code, string Field, long Readings) : Scr
 /// weighted mean and mean absolute deviation of the field (weight <paramref name="AlphaPerMille"/>/1000).
 /// A value is flagged when |x − mean| / max(1.4826 × deviation, <paramref name="MinDeviation"/>)
 /// exceeds <paramref name="ThresholdTenths"/>/10, once its bucket has seen <paramref name="Warmup"/>
-/// values; a flagged value moves the baseline only as far as the threshold. After
-/// <paramref name="ShiftAfter"/> flagged values in a row on the same side (0: never), the level
-/// shift is taken as real: every bucket's mean moves by the run's mean offset, and flagging stops.
+/// values; a flagged value moves the mean only as far as the threshold and not the deviation.
+/// After <paramref name="ShiftAfter"/> readings in a row beyond half the threshold on one side,
+/// one of them flagged (0: never), the level shift is taken as real: every bucket's mean moves by
+/// the run's mean offset, and flagging stops.
 /// </summary>
 public sealed record SeasonalZRule(FlagCode Code, string Field, long ThresholdTenths, long MinDeviation, Seasonality Seasonality, long Warmup, long AlphaPerMille, long ShiftAfter)
     : ScreeningRule(Code)
