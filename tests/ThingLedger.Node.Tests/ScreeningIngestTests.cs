@@ -91,6 +91,15 @@ public sealed class ScreeningIngestTests : IClassFixture<TelemetryFixture>
         Assert.Equal(["VALUE_OUT_OF_RANGE:1000"], flagged.Flags);
         Assert.Empty((await ReadingAsync(client, signer.Device, warm.Sequence)).Flags);
 
+        // The explorer tells a reading no model looked at from a clean one.
+        using var http = _fixture.Node.CreateClient();
+        async Task<string> Page(Reading r) => await http.GetStringAsync($"/devices/{signer.Device}/readings/{r.Sequence}");
+        Assert.Contains("not screened", await Page(hot));
+        Assert.Contains("VALUE_OUT_OF_RANGE (1000)", await Page(hotter));
+        var cleanPage = await Page(warm);
+        Assert.Contains(">clean<", cleanPage);
+        Assert.DoesNotContain("not screened", cleanPage);
+
         Assert.Equal(TxState.Committed, (await client.SubmitAsync(admin.Sign(Operations.RegisterModel(Model(2, 1_200).Registration())), wait: true)).Status);
         await Task.Delay(1_100);
         var again = signer.Measure(boiler, t + 180_000, 1_400);
