@@ -22,9 +22,9 @@ public static class TelemetryEvents
     public static readonly EventType ScreeningChanged = new(TelemetryNames.ModuleName, "screening-changed",
         new("schema"), new("model"), new("org"));
 
-    /// <summary>An anchor's readings include a historic import, authorised by the custodian's operator (also the refusal's detail when the operator may not).</summary>
+    /// <summary>An anchor's readings include a historic import, with the operator who authorised it and whether that key is one of the custodian org's operators or admins at the anchor's height.</summary>
     public static readonly EventType HistoricImported = new(TelemetryNames.ModuleName, "historic-import",
-        new("custodian"), new("operator", Topic.Address), new("readings"));
+        new("custodian"), new("operator", Topic.Address), new("readings"), new("authorised"));
 
     public static IReadOnlyList<EventType> All { get; } = [SchemaRegistered, ModelRegistered, Anchored, ModelRefused, ScreeningChanged, HistoricImported];
 }

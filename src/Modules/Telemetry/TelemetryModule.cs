@@ -221,16 +221,6 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         {
             return TelemetryErrors.AnchorInvalid;
         }
-        // A historic import is the custodian's own operators' call: the chain checks who made it.
-        foreach (var historic in anchor.Historic)
-        {
-            if (context.Members.Find(context.State, historic.Operator, context.Height) is not { } member || member.Org != custodian.Org ||
-                !member.Has(Roles.Operator | Roles.Admin))
-            {
-                return Outcome.Because(TelemetryErrors.HistoricNotAuthorised, TelemetryEvents.HistoricImported, new("custodian", custodian.Org),
-                    new("operator", historic.Operator.ToString()), new("readings", historic.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-        }
         ulong total = 0;
         for (var i = 0; i < anchor.Summaries.Length; i++)
         {
@@ -261,10 +251,16 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
             LastAnchorTx = context.Tx.Id,
             Anchors = custodian.Anchors + 1,
         }));
+        // A historic import is the custodian's own operators' call, checked by its node when the
+        // readings arrived. The chain records who made it and whether that key is an operator or
+        // admin of the custodian's org now; it never refuses the anchor for it, since a member
+        // removed between upload and anchor would otherwise stop the custodian's anchoring for good.
         foreach (var historic in anchor.Historic)
         {
+            var authorised = context.Members.Find(context.State, historic.Operator, context.Height) is { } member && member.Org == custodian.Org &&
+                member.Has(Roles.Operator | Roles.Admin);
             context.Emit(TelemetryEvents.HistoricImported, new("custodian", custodian.Org), new("operator", historic.Operator.ToString()),
-                new("readings", historic.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                new("readings", historic.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("authorised", authorised ? "yes" : "no"));
         }
         context.Emit(TelemetryEvents.Anchored, new("root", anchor.Root.ToString()), new("custodian", custodian.Org),
             new("readings", anchor.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
