@@ -117,14 +117,14 @@ public sealed class ScreeningModel : IDisposable
                 RatioBandRule r => OutsideBand(r, values[rule.Field], values[rule.Other]) ? PhysicalScore : (ushort)0,
                 RateRule { Additive: true } r => sinceLast > 0 && values[rule.Field] > Allowed(r.MaxPerHour, r.Tolerance, sinceLast) ? PhysicalScore : (ushort)0,
                 RateRule r => sinceTrusted > 0 && values[rule.Field] - state.Trusted[rule.Field] > Allowed(r.MaxPerHour, r.Tolerance, sinceTrusted) ? PhysicalScore : (ushort)0,
-                OutlierRule o => Outlier(o, state.Ewmas[rule.Outlier], reading.Timestamp, values[rule.Field]),
+                OutlierRule o => Outlier(o, state.Ewmas[rule.Slot], reading.Timestamp, values[rule.Field]),
                 DuplicateStreamRule d => Duplicate(d, state, reading) ? DuplicateScore : (ushort)0,
                 RangeRule r => values[rule.Field] < r.Min || values[rule.Field] > r.Max ? PhysicalScore : (ushort)0,
                 RateOfChangeRule r => sinceLast > 0 && Math.Abs(values[rule.Field] - state.Last[rule.Field]) > Allowed(r.MaxPerHour, r.Tolerance, sinceLast) ? PhysicalScore : (ushort)0,
-                StuckRule r => Stuck(r, state.Stateful<StuckState>(rule.Outlier), values[rule.Field]),
-                SeasonalZRule z => SeasonalZ(z, state.Stateful(rule.Outlier, () => new SeasonalState(Seasonalities.Buckets(z.Seasonality))), reading.Timestamp, values[rule.Field]),
-                CusumRule c => Cusum(c, state.Stateful(rule.Outlier, () => new CusumState(Seasonalities.Buckets(c.Seasonality))), reading.Timestamp, values[rule.Field]),
-                WindowedGaussianRule w => WindowedGaussian(w, state.Stateful(rule.Outlier, () => new GaussianWindow((int)w.Window)), values[rule.Field]),
+                StuckRule r => Stuck(r, state.Stateful<StuckState>(rule.Slot), values[rule.Field]),
+                SeasonalZRule z => SeasonalZ(z, state.Stateful(rule.Slot, () => new SeasonalState(Seasonalities.Buckets(z.Seasonality))), reading.Timestamp, values[rule.Field]),
+                CusumRule c => Cusum(c, state.Stateful(rule.Slot, () => new CusumState(Seasonalities.Buckets(c.Seasonality))), reading.Timestamp, values[rule.Field]),
+                WindowedGaussianRule w => WindowedGaussian(w, state.Stateful(rule.Slot, () => new GaussianWindow((int)w.Window)), values[rule.Field]),
                 OnnxRule => _sessions[index]!.Flag(values),
                 _ => 0,
             };
@@ -398,7 +398,8 @@ public sealed class ScreeningModel : IDisposable
 
     private const int LowPrimer = 0x5bd1e995;
 
-    private readonly record struct Compiled(ScreeningRule Rule, int Field, int Other, int Outlier);
+    /// <summary>A rule with its field indexes and its slot in the device state (an outlier rule's EWMA set, or a stateful detector's state).</summary>
+    private readonly record struct Compiled(ScreeningRule Rule, int Field, int Other, int Slot);
 
     private readonly record struct Ewma(double Mean, double Deviation, int Count);
 
