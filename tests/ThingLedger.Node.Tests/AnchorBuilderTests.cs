@@ -77,4 +77,23 @@ public sealed class AnchorBuilderTests
         Assert.Equal([new FlagTally(FlagCode.OdometerDecrease, 2, 1_000), new FlagTally(FlagCode.ImpossibleTravel, 1, 1_000)], screened.Flags);
         Assert.True(screened.FlagsConsistent());
     }
+
+    [Fact]
+    public void Levels_are_the_lowest_and_last_values_of_the_unflagged_readings_and_absent_when_all_are_flagged()
+    {
+        var t = 20_413 * DeviceSummary.DayMs;
+        StoredReading Washer(ulong n, long detergent, params ReadingFlag[] flags) =>
+            new(n, new Reading(Car, n, t + n, "washer", 1, [detergent, 1]), null, null) { Screen = new("washer-screen@1", flags) };
+        var anomaly = new ReadingFlag(FlagCode.RateOfChange, 900);
+        List<StoredReading> readings = [Washer(1, 300), Washer(2, 120), Washer(3, 0, anomaly), Washer(4, 110), Washer(5, 990, anomaly)];
+
+        var summary = AnchorBuilder.Build(readings, (_, _) => BuiltInSchemas.Washer).Single().Summaries.Single();
+
+        Assert.Equal([110L], summary.Levels!.Min);
+        Assert.Equal([110L], summary.Levels.Last);
+        Assert.True(summary.Levels.ConsistentWith(BuiltInSchemas.Washer));
+
+        var allFlagged = AnchorBuilder.Build([Washer(1, 0, anomaly), Washer(2, 5, anomaly)], (_, _) => BuiltInSchemas.Washer).Single();
+        Assert.Null(allFlagged.Summaries.Single().Levels);
+    }
 }

@@ -31,6 +31,13 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
     /// <summary>One tally per flag code present, in ascending code order; empty exactly when none is flagged.</summary>
     public FlagTally[] Flags { get; init; } = [];
 
+    /// <summary>
+    /// The non-additive fields' levels over the unflagged readings (<see cref="SummaryLevels"/>), or
+    /// null when the custodian gave none (every reading flagged, a schema without such fields, or an
+    /// anchor written before levels). Encoded by the anchor after its summaries, not in the summary.
+    /// </summary>
+    public SummaryLevels? Levels { get; init; }
+
     public static uint DayOf(ulong timestampMs) => (uint)(timestampMs / DayMs);
 
     public int EncodedLength
@@ -134,8 +141,28 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
             {
                 size += s.EncodedLength;
             }
-            return Historic.Length == 0 ? size : size + CanonicalSizes.VarUInt((ulong)Historic.Length) + (Historic.Length * HistoricImport.EncodedLength);
+            var levels = LevelsLength();
+            if (Historic.Length == 0 && levels == 0)
+            {
+                return size;
+            }
+            return size + CanonicalSizes.VarUInt((ulong)Historic.Length) + (Historic.Length * HistoricImport.EncodedLength) + levels;
         }
+    }
+
+    /// <summary>The size of the levels list (0 when no summary has levels, since it is then not written).</summary>
+    private int LevelsLength()
+    {
+        int entries = 0, size = 0;
+        for (var i = 0; i < Summaries.Length; i++)
+        {
+            if (Summaries[i].Levels is { } levels)
+            {
+                entries++;
+                size += CanonicalSizes.VarUInt((ulong)i) + levels.EncodedLength;
+            }
+        }
+        return entries == 0 ? 0 : CanonicalSizes.VarUInt((ulong)entries) + size;
     }
 
     public void Write(ref SpanWriter writer)
@@ -151,12 +178,31 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         {
             s.Write(ref writer);
         }
-        if (Historic.Length > 0)
+        var levelled = 0;
+        foreach (var s in Summaries)
         {
-            writer.WriteVarUInt((ulong)Historic.Length);
-            foreach (var h in Historic)
+            levelled += s.Levels is null ? 0 : 1;
+        }
+        if (Historic.Length == 0 && levelled == 0)
+        {
+            return;
+        }
+        writer.WriteVarUInt((ulong)Historic.Length);
+        foreach (var h in Historic)
+        {
+            h.Write(ref writer);
+        }
+        if (levelled == 0)
+        {
+            return;
+        }
+        writer.WriteVarUInt((ulong)levelled);
+        for (var i = 0; i < Summaries.Length; i++)
+        {
+            if (Summaries[i].Levels is { } levels)
             {
-                h.Write(ref writer);
+                writer.WriteVarUInt((ulong)i);
+                levels.Write(ref writer);
             }
         }
     }
@@ -178,16 +224,44 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         if (reader.Ok && reader.Remaining > 0)
         {
             historic = new HistoricImport[reader.ReadCount(MaxSummaries)];
-            if (historic.Length == 0)
-            {
-                reader.Fail(CodecError.InvalidValue); // an empty list is written as nothing
-            }
             for (var i = 0; i < historic.Length && reader.Ok; i++)
             {
                 historic[i] = HistoricImport.Read(ref reader);
             }
+            // Both lists empty are written as nothing; an empty historic list only comes before levels.
+            if (reader.Ok && historic.Length == 0 && reader.Remaining == 0)
+            {
+                reader.Fail(CodecError.InvalidValue);
+            }
+        }
+        if (reader.Ok && reader.Remaining > 0)
+        {
+            ReadLevels(ref reader, summaries);
         }
         return new AnchorPayload(root, count, from, to, firstIngest, lastIngest, reader.Ok ? summaries : []) { Historic = reader.Ok ? historic : [] };
+    }
+
+    /// <summary>Levels entries: varint count (≥ 1) ‖ (varint summary index, strictly increasing ‖ levels)….</summary>
+    private static void ReadLevels(ref SpanReader reader, DeviceSummary[] summaries)
+    {
+        var entries = reader.ReadCount(summaries.Length);
+        if (entries == 0)
+        {
+            reader.Fail(CodecError.InvalidValue);
+        }
+        var previous = -1L;
+        for (var n = 0; n < entries && reader.Ok; n++)
+        {
+            var index = reader.ReadVarUInt();
+            var levels = SummaryLevels.Read(ref reader);
+            if (!reader.Ok || (long)Math.Min(index, int.MaxValue) <= previous || index >= (ulong)summaries.Length)
+            {
+                reader.Fail(CodecError.InvalidValue);
+                return;
+            }
+            previous = (long)index;
+            summaries[index] = summaries[index] with { Levels = levels };
+        }
     }
 
     /// <summary>Whether the historic ranges lie inside the anchor's ingest range, each not empty, in order and apart.</summary>
@@ -204,6 +278,53 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
             after = h.FirstIngest;
         }
         return true;
+    }
+}
+
+/// <summary>
+/// The levels of a summary's non-additive fields (in the schema's order of those fields) over its
+/// unflagged readings: the lowest value, and the value of the last unflagged reading by sequence.
+/// What a level field did between readings is not claimed; the last value follows every lower one
+/// seen before it, so last − min is a rise the device measured.
+/// </summary>
+public sealed record SummaryLevels(long[] Min, long[] Last) : ICanonical
+{
+    public int EncodedLength => CanonicalSizes.VarInts(Min) + CanonicalSizes.VarInts(Last);
+
+    public void Write(ref SpanWriter writer)
+    {
+        writer.WriteVarInts(Min);
+        writer.WriteVarInts(Last);
+    }
+
+    public static SummaryLevels Read(ref SpanReader reader)
+    {
+        var min = reader.ReadVarInts(TelemetrySchema.MaxFields);
+        var last = reader.ReadVarInts(TelemetrySchema.MaxFields);
+        if (reader.Ok && (min.Length == 0 || min.Length != last.Length))
+        {
+            reader.Fail(CodecError.InvalidValue);
+        }
+        return new SummaryLevels(min, last);
+    }
+
+    /// <summary>One level per field of <paramref name="schema"/>'s non-additive fields, each min ≤ last, within the field's range.</summary>
+    public bool ConsistentWith(TelemetrySchema schema)
+    {
+        var k = 0;
+        foreach (var field in schema.Fields)
+        {
+            if (field.Additive)
+            {
+                continue;
+            }
+            if (k >= Min.Length || Min[k] > Last[k] || Min[k] < field.Min || Last[k] > field.Max)
+            {
+                return false;
+            }
+            k++;
+        }
+        return k == Min.Length;
     }
 }
 

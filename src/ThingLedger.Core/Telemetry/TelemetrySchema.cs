@@ -101,6 +101,20 @@ public sealed record TelemetrySchema(string Id, ushort Version, SchemaField[] Fi
         return [.. indexes];
     }
 
+    /// <summary>The index of each non-additive field (a level: odometer, state of charge), in field order (the order of an anchor summary's levels).</summary>
+    public int[] LevelFields()
+    {
+        var indexes = new List<int>();
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            if (!Fields[i].Additive)
+            {
+                indexes.Add(i);
+            }
+        }
+        return [.. indexes];
+    }
+
     /// <summary>How many fields are additive (the length of an anchor summary's sums), without allocating.</summary>
     public int AdditiveCount()
     {

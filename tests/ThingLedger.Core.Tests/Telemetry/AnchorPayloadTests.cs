@@ -87,4 +87,44 @@ public class AnchorPayloadTests
         Assert.False(FlagCodes.AnyDeviceLevel([new(FlagCode.Outlier, 1, 1), new(FlagCode.SpeedImplausible, 1, 1)]));
         Assert.Equal(20_413u, DeviceSummary.DayOf(20_413 * DeviceSummary.DayMs + DeviceSummary.DayMs - 1));
     }
+
+    [Fact]
+    public void Levels_follow_the_historic_list_and_name_their_summary_by_index()
+    {
+        var plain = Flagged() with { Flagged = 0, FlaggedSums = [], Flags = [], Model = "" };
+        var levelled = plain with { Device = new Address(new byte[20]), Levels = new SummaryLevels([5, 0, 300], [9, 0, 310]) };
+        var anchor = new AnchorPayload(Hash.Sha256([1]), 20, 1, 2, 1, 20, [levelled, plain]);
+        var bytes = Canonical.Encode(anchor);
+        Assert.Equal(bytes.Length, anchor.EncodedLength);
+        Assert.True(Decode(bytes, out var decoded));
+        Assert.Equal([5L, 0, 300], decoded!.Summaries[0].Levels!.Min);
+        Assert.Equal([9L, 0, 310], decoded.Summaries[0].Levels!.Last);
+        Assert.Null(decoded.Summaries[1].Levels);
+        Assert.Equal(bytes, Canonical.Encode(decoded));
+        // An empty historic list, then one levels entry for summary 0: "00" "01" "00" ….
+        Assert.Equal("000100", Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - anchor.Summaries[0].Levels!.EncodedLength - 3, 3)));
+
+        // No levels and no historic ranges: nothing is written after the summaries.
+        var none = new AnchorPayload(Hash.Sha256([1]), 20, 1, 2, 1, 20, [plain, plain]);
+        Assert.Equal(Canonical.Encode(none).Length, none.EncodedLength);
+        // An empty levels list, an index past the summaries, indexes out of order, min and last of different lengths: refused.
+        var head = Canonical.Encode(none);
+        Assert.False(Decode([.. head, 0, 0], out _));
+        Assert.False(Decode([.. head, 0, 1, 2, 1, 2, 1, 2], out _));
+        Assert.False(Decode([.. head, 0, 2, 1, 1, 2, 1, 2, 0, 1, 2, 1, 2], out _));
+        Assert.False(Decode([.. head, 0, 1, 0, 2, 2, 2, 1, 2], out _));
+        Assert.True(Decode([.. head, 0, 1, 1, 1, 2, 1, 2], out var one) && one!.Summaries[1].Levels!.Last[0] == 1);
+    }
+
+    [Fact]
+    public void Levels_are_consistent_with_their_schema_only_within_the_fields_range()
+    {
+        var schema = new TelemetrySchema("washer", 2, [new("detergent_pct", "%", 1, 0, 1_000, false), new("cycles", "cycles", 0, 0, 100, true), new("drum_vibration_mg", "mg", 0, 0, 20_000, false)]);
+        Assert.True(new SummaryLevels([100, 300], [150, 300]).ConsistentWith(schema));
+        Assert.False(new SummaryLevels([100], [150]).ConsistentWith(schema));
+        Assert.False(new SummaryLevels([160, 300], [150, 300]).ConsistentWith(schema));
+        Assert.False(new SummaryLevels([-1, 300], [150, 300]).ConsistentWith(schema));
+        Assert.False(new SummaryLevels([100, 300], [1_001, 300]).ConsistentWith(schema));
+        Assert.False(new SummaryLevels([100, 300, 1], [150, 300, 1]).ConsistentWith(schema));
+    }
 }

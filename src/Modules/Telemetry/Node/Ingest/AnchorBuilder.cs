@@ -15,8 +15,8 @@ namespace ThingLedger.Node.Telemetry;
 /// </summary>
 public static class AnchorBuilder
 {
-    /// <summary>Room for the fixed part of an anchor payload.</summary>
-    private const int FixedBytes = Hash.Size + (8 * 5) + 3;
+    /// <summary>Room for the fixed part of an anchor payload, and the counts of its historic and levels lists.</summary>
+    private const int FixedBytes = Hash.Size + (8 * 5) + 3 + 3 + 3;
 
     public static List<AnchorPayload> Build(IReadOnlyList<StoredReading> readings, Func<string, ushort, TelemetrySchema?> schemas, int maxPayloadBytes = Transaction.MaxPayloadBytes)
     {
@@ -32,7 +32,7 @@ public static class AnchorBuilder
     private static AnchorPayload BuildOne(IReadOnlyList<StoredReading> readings, ref int start, Func<string, ushort, TelemetrySchema?> schemas, int maxPayloadBytes)
     {
         var runs = new Dictionary<Address, List<Run>>();
-        var additive = new Dictionary<TelemetrySchema, int[]>(ReferenceEqualityComparer.Instance);
+        var fieldsOf = new Dictionary<TelemetrySchema, (int[] Additive, int[] Levels)>(ReferenceEqualityComparer.Instance);
         var summaries = 0;
         var budget = FixedBytes;
         var leaves = new List<Hash>();
@@ -45,7 +45,7 @@ public static class AnchorBuilder
             // A reading that starts a historic range adds the range's bytes (and the list's count, the first time).
             var by = readings[i].HistoricBy;
             var startsRange = by is not null && (historic.Count == 0 || historic[^1].Operator != by || historic[^1].LastIngest + 1 != readings[i].Ingest);
-            var historicSize = startsRange ? HistoricImport.EncodedLength + (historic.Count == 0 ? 3 : 0) : 0;
+            var historicSize = startsRange ? HistoricImport.EncodedLength : 0;
             var reading = readings[i].Reading;
             if (!runs.TryGetValue(reading.Device, out var deviceRuns))
             {
@@ -59,19 +59,19 @@ public static class AnchorBuilder
             {
                 var schema = schemas(reading.Schema, reading.SchemaVersion)
                     ?? throw new InvalidOperationException($"stored reading {readings[i].Ingest} names schema {reading.SchemaRef}, which is not registered");
-                if (!additive.TryGetValue(schema, out var fields))
+                if (!fieldsOf.TryGetValue(schema, out var fields))
                 {
-                    fields = schema.AdditiveFields();
-                    additive[schema] = fields;
+                    fields = (schema.AdditiveFields(), schema.LevelFields());
+                    fieldsOf[schema] = fields;
                 }
-                var size = Run.MaxEncodedLength(fields.Length, screen.Model);
+                var size = Run.MaxEncodedLength(fields.Additive.Length, fields.Levels.Length, screen.Model);
                 if (summaries > 0 && budget + size + historicSize > maxPayloadBytes)
                 {
                     break;
                 }
                 budget += size;
                 summaries++;
-                run = new Run(schema, fields, day, screen.Model, reading.Sequence);
+                run = new Run(schema, fields.Additive, fields.Levels, day, screen.Model, reading.Sequence);
                 deviceRuns.Add(run);
             }
             else if (historicSize > 0 && budget + historicSize > maxPayloadBytes)
@@ -108,9 +108,12 @@ public static class AnchorBuilder
         };
     }
 
-    private sealed class Run(TelemetrySchema schema, int[] additive, uint day, string model, ulong firstSequence)
+    private sealed class Run(TelemetrySchema schema, int[] additive, int[] levels, uint day, string model, ulong firstSequence)
     {
         private readonly int[] _additive = additive;
+        private readonly int[] _levels = levels;
+        private long[]? _min;
+        private long[]? _lastLevel;
         private SortedDictionary<FlagCode, (uint Count, ushort MaxScore)>? _tallies;
         private long[]? _sums;
         private long[]? _flaggedSums;
@@ -124,11 +127,12 @@ public static class AnchorBuilder
 
         public string Model { get; } = model;
 
-        /// <summary>The most a summary of this schema and model can take, however its readings are flagged.</summary>
-        public static int MaxEncodedLength(int additive, string model)
+        /// <summary>The most a summary of this schema and model can take, with its levels entry, however its readings are flagged.</summary>
+        public static int MaxEncodedLength(int additive, int levels, string model)
         {
+            var levelsEntry = levels == 0 ? 0 : 3 + (2 * (1 + (10 * levels)));
             return Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * additive) +
-                4 + CanonicalSizes.String(model) + 4 + 1 + (10 * additive) + 1 + (FlagCodes.Count * FlagTally.EncodedLength);
+                4 + CanonicalSizes.String(model) + 4 + 1 + (10 * additive) + 1 + (FlagCodes.Count * FlagTally.EncodedLength) + levelsEntry;
         }
 
         public void Add(Reading reading, ReadingFlag[] flags)
@@ -146,15 +150,36 @@ public static class AnchorBuilder
                     _flaggedSums[k] = checked(_flaggedSums[k] + reading.Values[_additive[k]]);
                 }
                 _flagged++;
-                _tallies ??= [];
-                foreach (var flag in flags)
+                AddFlags(flags);
+            }
+            else if (_levels.Length > 0)
+            {
+                // Levels are of the unflagged readings only: a value screening doubts moves nothing.
+                if (_min is null)
                 {
-                    var (count, max) = _tallies.GetValueOrDefault(flag.Code);
-                    _tallies[flag.Code] = (count + 1, Math.Max(max, flag.Score));
+                    _min = new long[_levels.Length];
+                    Array.Fill(_min, long.MaxValue);
+                }
+                _lastLevel ??= new long[_levels.Length];
+                for (var k = 0; k < _levels.Length; k++)
+                {
+                    var value = reading.Values[_levels[k]];
+                    _min[k] = Math.Min(_min[k], value);
+                    _lastLevel[k] = value;
                 }
             }
             _count++;
             _last = reading.Sequence;
+        }
+
+        private void AddFlags(ReadingFlag[] flags)
+        {
+            _tallies ??= [];
+            foreach (var flag in flags)
+            {
+                var (count, max) = _tallies.GetValueOrDefault(flag.Code);
+                _tallies[flag.Code] = (count + 1, Math.Max(max, flag.Score));
+            }
         }
 
         public DeviceSummary ToSummary(Address device) =>
@@ -165,6 +190,7 @@ public static class AnchorBuilder
                 Flagged = _flagged,
                 FlaggedSums = _flaggedSums ?? [],
                 Flags = _tallies is null ? [] : [.. _tallies.Select(t => new FlagTally(t.Key, t.Value.Count, t.Value.MaxScore))],
+                Levels = _min is null ? null : new SummaryLevels(_min, _lastLevel!),
             };
     }
 }
