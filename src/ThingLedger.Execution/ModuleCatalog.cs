@@ -1,4 +1,5 @@
 using ThingLedger.Execution.Modules.Carbon;
+using ThingLedger.Execution.Modules.Commerce;
 using ThingLedger.Execution.Modules.Contracts;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Finance;
@@ -44,6 +45,7 @@ public sealed class ModuleCatalog
         new RewardsModule(Tokens.Ledger, Devices, Telemetry),
         new ContractsModule(Tokens.Ledger, Devices, Telemetry, Identity),
         new FinanceModule(Tokens.Ledger, Devices, Telemetry),
+        new CommerceModule(Tokens.Ledger, Devices, Telemetry),
     ];
 
     public IdentityModule Identity { get; }
