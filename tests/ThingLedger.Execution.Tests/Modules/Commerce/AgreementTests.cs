@@ -1,7 +1,7 @@
 using ThingLedger.Core.Crypto;
 using ThingLedger.Execution.Modules.Commerce;
-using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Telemetry;
 using ThingLedger.Execution.Modules.Tokens;
 using static ThingLedger.Execution.Tests.Modules.Commerce.CommerceTestChain;
 
