@@ -34,6 +34,8 @@ public sealed partial class CommerceModule(ITokenLedger tokens, IDeviceRegistry 
         StateRecordType.Number("commerce/schema/", "agreements watching the schema"),
         StateRecordType.Of("commerce/faults/", "repair categories of the schema's flags", FaultMapRecord.Read),
         StateRecordType.Of("commerce/resolution/", "proposed resolution", ResolutionRecord.Read),
+        StateRecordType.Number(ByOwnerPrefix, "agreement of the owner (height proposed)"),
+        StateRecordType.Number(ByCounterpartyPrefix, "agreement with the counterparty (height proposed)"),
     ];
 
     public OperationTable Operations => _operations ??= new OperationTable()
@@ -64,6 +66,10 @@ public sealed partial class CommerceModule(ITokenLedger tokens, IDeviceRegistry 
     public static Address Escrow { get; } = TokenLedger.ModuleAccount("thingledger/commerce/escrow");
 
     public const string AgreementsPrefix = "commerce/agreement/";
+    public const string ByOwnerPrefix = "commerce/by-owner/";
+    public const string ByCounterpartyPrefix = "commerce/by-counterparty/";
+    public static string ByOwnerKey(Address owner, Hash id) => $"{ByOwnerPrefix}{owner}/{id}";
+    public static string ByCounterpartyKey(string org, Hash id) => $"{ByCounterpartyPrefix}{org}/{id}";
     public static string AgreementKey(Hash id) => AgreementsPrefix + id;
     public static string OrderKey(Hash agreement, uint n) => $"commerce/order/{agreement}/{n:D6}";
     public static string DeviceKey(Address device) => $"commerce/device/{device}";
@@ -139,6 +145,10 @@ public sealed partial class CommerceModule(ITokenLedger tokens, IDeviceRegistry 
         {
             Counters.Next(context.State, SchemaKey(p.SchemaRef));
         }
+        var height = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(height, context.Height);
+        context.State.Set(ByOwnerKey(context.Signer, id), height);
+        context.State.Set(ByCounterpartyKey(p.Counterparty, id), height);
         Write(context, new AgreementRecord(id, context.Signer, p, AgreementStatus.Proposed, false, default, context.Timestamp,
             p.Budget, UInt128.Zero, UInt128.Zero, UInt128.Zero, 0, 0, 0, context.Tx.Id, context.Height));
         context.Emit(CommerceEvents.Proposed, new("agreement", id.ToString()), new("kind", KindText(p.Kind)), new("owner", context.Signer.ToString()),
