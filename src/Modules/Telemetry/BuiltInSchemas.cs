@@ -3,7 +3,7 @@ using ThingLedger.Core.Telemetry;
 namespace ThingLedger.Execution.Modules.Telemetry;
 
 /// <summary>
-/// The schemas of the three device families ThingLedger ships with. They are not special on
+/// The schemas of the device families ThingLedger ships with. They are not special on
 /// chain: an organisation registers them like any other (the demo and `thingledger schema
 /// register --builtin` do). Additive fields are quantities since the previous reading.
 /// </summary>
@@ -34,7 +34,25 @@ public static class BuiltInSchemas
         new("cycles", "cycles", 0, 0, 100, true),
     ]);
 
-    public static IReadOnlyList<TelemetrySchema> All { get; } = [Ev, SmartMeter, Washer];
+    /// <summary>A washing machine that also reports its drum's vibration, so a failing drum motor can be diagnosed (docs/COMMERCE.md).</summary>
+    public static TelemetrySchema Washer2 { get; } = new("washer", 2,
+    [
+        new("detergent_pct", "%", 1, 0, 1_000, false),
+        new("cycles", "cycles", 0, 0, 100, true),
+        new("drum_vibration_mg", "mg", 0, 0, 20_000, false),
+    ]);
 
-    public static TelemetrySchema? Find(string id) => All.FirstOrDefault(s => s.Id == id);
+    /// <summary>An air purifier: the remaining life of its filter, the air it measures, and how long it ran.</summary>
+    public static TelemetrySchema AirPurifier { get; } = new("air-purifier", 1,
+    [
+        new("filter_life_pct", "%", 1, 0, 1_000, false),
+        new("pm25_ugm3", "ug/m3", 0, 0, 1_000, false),
+        new("run_min", "min", 0, 0, 1_440, true),
+    ]);
+
+    public static IReadOnlyList<TelemetrySchema> All { get; } = [Ev, SmartMeter, Washer, Washer2, AirPurifier];
+
+    /// <summary>A shipped schema by id (its first version: "washer" is washer@1) or by "id@version".</summary>
+    public static TelemetrySchema? Find(string reference) =>
+        All.FirstOrDefault(s => s.Id == reference) ?? All.FirstOrDefault(s => s.Ref == reference);
 }

@@ -38,11 +38,20 @@ public static class BuiltInScreeningModels
     ]);
 
     /// <summary>
-    /// The shipped models. Washing machines have none: a detergent level and a cycle count carry
-    /// too little to tell one machine's stream from another's, and nothing they report can be
-    /// physically impossible within the schema's ranges.
+    /// Washing machines that report their drum's vibration (washer@2): a drum motor or bearing
+    /// failing shakes the drum far beyond what a loaded spin does (docs/COMMERCE.md "Repairs from
+    /// diagnosis"). washer@1 has no model: a detergent level and a cycle count carry too little to
+    /// tell one machine's stream from another's, and nothing they report is physically impossible
+    /// within the schema's ranges.
     /// </summary>
-    public static IReadOnlyList<ScreeningModelConfig> All { get; } = [Ev, SmartMeter];
+    public static ScreeningModelConfig Washer { get; } = new("washer-screen", 1, "washer", 2,
+    [
+        // A loaded spin peaks near 900 mg; a failing drum motor shakes it past 1.5 g.
+        new RangeRule(FlagCode.ValueOutOfRange, "drum_vibration_mg", 0, 1_500),
+    ]);
+
+    /// <summary>The shipped models.</summary>
+    public static IReadOnlyList<ScreeningModelConfig> All { get; } = [Ev, SmartMeter, Washer];
 
     /// <summary>The built-in model for a schema, if there is one.</summary>
     public static ScreeningModelConfig? ForSchema(string schema, ushort version) =>

@@ -125,22 +125,65 @@ internal sealed class MeterModel(Random random) : DeviceModel(random)
     }
 }
 
-/// <summary>A washing machine sampled every model hour: a cycle now and then, detergent falling per cycle until refilled.</summary>
+/// <summary>
+/// A washing machine sampled every model hour (schema washer@2): a cycle now and then, detergent
+/// falling per cycle until refilled, and the drum's vibration — low when idle, up to ~900 mg in a
+/// loaded spin, far beyond that once its drum motor fails (<see cref="DrumFault"/>).
+/// </summary>
 internal sealed class WasherModel(Random random) : DeviceModel(random)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     private double _detergent = 40 + (random.NextDouble() * 60);
 
-    public override TelemetrySchema Schema => BuiltInSchemas.Washer;
+    public override TelemetrySchema Schema => BuiltInSchemas.Washer2;
+
+    /// <summary>When set, the machine is not refilled by its owner: it runs down to empty until <see cref="Refill"/> (a delivery arriving).</summary>
+    public bool WaitsForDelivery { get; set; }
+
+    /// <summary>A failing drum motor: the drum shakes at 1.8–3 g, running or not, until repaired.</summary>
+    public bool DrumFault { get; set; }
+
+    public void Refill() => _detergent = 100;
 
     public override long[] Next(DateTime modelTime)
     {
         var cycles = modelTime.Hour is >= 8 and <= 21 && Random.NextDouble() < 0.12 ? 1 : 0;
-        _detergent -= cycles * (2 + Random.NextDouble());
-        if (_detergent < 5)
+        _detergent = Math.Max(0, _detergent - (cycles * (2 + Random.NextDouble())));
+        if (_detergent < 5 && !WaitsForDelivery)
         {
             _detergent = 100;
         }
-        return [Scale(_detergent, 1), cycles];
+        var vibration = DrumFault ? 1_800 + (Random.NextDouble() * 1_200) : cycles > 0 ? 500 + (Random.NextDouble() * 400) : 10 + (Random.NextDouble() * 30);
+        return [Scale(_detergent, 1), cycles, (long)Math.Round(vibration)];
+    }
+}
+
+/// <summary>
+/// An air purifier sampled every model hour (schema air-purifier@1): it runs most of the day, its
+/// filter losing about half a percent of life per hour of running, and measures PM2.5 that rises
+/// as the filter wears out.
+/// </summary>
+internal sealed class AirPurifierModel(Random random) : DeviceModel(random)
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    private double _filter = 30 + (random.NextDouble() * 70);
+
+    public override TelemetrySchema Schema => BuiltInSchemas.AirPurifier;
+
+    /// <summary>When set, the owner does not change the filter: it wears down to nothing until <see cref="Refill"/>.</summary>
+    public bool WaitsForDelivery { get; set; }
+
+    public void Refill() => _filter = 100;
+
+    public override long[] Next(DateTime modelTime)
+    {
+        var running = modelTime.Hour is >= 6 and <= 23 || Random.NextDouble() < 0.2;
+        _filter = Math.Max(0, _filter - (running ? 0.4 + (Random.NextDouble() * 0.2) : 0));
+        if (_filter < 3 && !WaitsForDelivery)
+        {
+            _filter = 100;
+        }
+        var pm25 = (5 + (Random.NextDouble() * 15)) * (running ? 1 + ((100 - _filter) / 50) : 2.5);
+        return [Scale(_filter, 1), (long)Math.Round(pm25), running ? 60 : 0];
     }
 }

@@ -9,9 +9,9 @@ namespace ThingLedger.Cli.Simulation;
 /// <param name="ReadingsPerSecond">Readings per device per (wall-clock) second.</param>
 /// <param name="BatchSize">Readings under one device signature; 1 signs each reading alone.</param>
 /// <param name="FaultRate">Share of devices that misbehave, each in one way (see <see cref="FaultKind"/>).</param>
-internal sealed record FleetOptions(int Evs, int Meters, int Washers, double ReadingsPerSecond, int BatchSize, double FaultRate, int Seed = 42)
+internal sealed record FleetOptions(int Evs, int Meters, int Washers, double ReadingsPerSecond, int BatchSize, double FaultRate, int Seed = 42, int Purifiers = 0)
 {
-    public int Devices => Evs + Meters + Washers;
+    public int Devices => Evs + Meters + Washers + Purifiers;
 }
 
 /// <summary>How a faulty simulated device misbehaves.</summary>
@@ -44,7 +44,7 @@ internal sealed class SimulatedDevice(string org, KeyPair key, DeviceSigner sign
 }
 
 /// <summary>
-/// A fleet of simulated EVs, smart meters and washing machines that registers itself and then
+/// A fleet of simulated EVs, smart meters, washing machines and air purifiers that registers itself and then
 /// produces signed uploads, tick by tick. Each reading is one model interval and is stamped with
 /// its model time, so rates (km/h, W) are real. Model time starts <see cref="HistoryDays"/> days
 /// ago and runs faster than the wall clock, like devices uploading the history they buffered,
@@ -82,7 +82,9 @@ internal sealed class Fleet
                 ? ("voltmotors", (DeviceModel)new EvModel(new Random(seed)), EvModel.Interval)
                 : i < options.Evs + options.Meters
                     ? ("gridco", new MeterModel(new Random(seed)), MeterModel.Interval)
-                    : ("homeappliance", new WasherModel(new Random(seed)), WasherModel.Interval);
+                    : i < options.Evs + options.Meters + options.Washers
+                        ? ("homeappliance", new WasherModel(new Random(seed)), WasherModel.Interval)
+                        : ("homeappliance", new AirPurifierModel(new Random(seed)), AirPurifierModel.Interval);
             // Faulty devices are spread over the fleet, their kinds in turn.
             FaultKind? fault = faultsGiven < faulty && i % Math.Max(1, options.Devices / faulty) == 0
                 ? (FaultKind)(faultsGiven++ % Enum.GetValues<FaultKind>().Length)
@@ -92,6 +94,14 @@ internal sealed class Fleet
     }
 
     public List<SimulatedDevice> Devices { get; } = [];
+
+    /// <summary>The organisation that makes a device family, and so registers its schema and screening model.</summary>
+    public static string FamilyOrg(string schema) => schema switch
+    {
+        "smart-meter" => "gridco",
+        "washer" or "air-purifier" => "homeappliance",
+        _ => "voltmotors",
+    };
 
     /// <summary>
     /// Registers the built-in schemas and screening models (when missing) and every device not yet
@@ -106,13 +116,13 @@ internal sealed class Fleet
         {
             if (await client.GetSchemaAsync(schema.Id, schema.Version, cancellationToken).ConfigureAwait(false) is null)
             {
-                txs.Add(admins["voltmotors"].Sign(Operations.RegisterSchema(schema)));
+                txs.Add(admins[FamilyOrg(schema.Id)].Sign(Operations.RegisterSchema(schema)));
             }
         }
         var models = (await client.GetScreeningModelsAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.Name).ToHashSet();
         foreach (var model in Execution.Modules.Telemetry.BuiltInScreeningModels.All.Where(m => !models.Contains(m.Name)))
         {
-            txs.Add(admins["voltmotors"].Sign(Operations.RegisterModel(model.Registration())));
+            txs.Add(admins[FamilyOrg(model.Schema)].Sign(Operations.RegisterModel(model.Registration())));
         }
         var registered = 0;
         foreach (var device in Devices)

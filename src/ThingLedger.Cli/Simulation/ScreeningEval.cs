@@ -92,7 +92,7 @@ internal static class ScreeningEval
     /// </summary>
     private static RunCounts Simulate(ScreeningModelConfig config, int count, int days, int seed, FlagCode[] faults, bool inject)
     {
-        var schema = BuiltInSchemas.Find(config.Schema)!;
+        var schema = BuiltInSchemas.Find(config.SchemaRef)!;
         var model = new ScreeningModel(config, schema);
         var random = new Random(seed ^ schema.Id.Length);
         var interval = schema.Id switch { "ev" => EvModel.Interval, "smart-meter" => MeterModel.Interval, _ => WasherModel.Interval };

@@ -14,6 +14,7 @@ internal static class SimulateCommand
         var evs = new Option<int>("--evs") { Description = "Electric cars", DefaultValueFactory = _ => 50 };
         var meters = new Option<int>("--meters") { Description = "Smart meters with home batteries", DefaultValueFactory = _ => 30 };
         var washers = new Option<int>("--washers") { Description = "Washing machines", DefaultValueFactory = _ => 20 };
+        var purifiers = new Option<int>("--purifiers") { Description = "Air purifiers", DefaultValueFactory = _ => 0 };
         var rate = new Option<double>("--rate") { Description = "Readings per device per second", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch") { Description = "Readings per device signature (1 = each reading signed alone)", DefaultValueFactory = _ => 1 };
         var faults = new Option<double>("--faults") { Description = "Share of devices that misbehave (replays, bad signatures, out-of-range, implausible values, clock skew)", DefaultValueFactory = _ => 0 };
@@ -23,10 +24,10 @@ internal static class SimulateCommand
         var command = new Command("simulate", "Register a fleet of simulated devices on a running node and send their signed readings; shows what was accepted and refused.\n" +
                 "Example: thingledger simulate --evs 200 --rate 2 --batch 10 --faults 0.05 --duration 60 --data ./chain --node http://127.0.0.1:7070\n" +
                 "Example: thingledger simulate --transport mqtt --evs 50 --batch 10 --duration 30")
-            .With(evs, meters, washers, rate, batch, faults, transport, duration);
+            .With(evs, meters, washers, purifiers, rate, batch, faults, transport, duration);
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
-            var options = new FleetOptions(parse.GetValue(evs), parse.GetValue(meters), parse.GetValue(washers), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(faults));
+            var options = new FleetOptions(parse.GetValue(evs), parse.GetValue(meters), parse.GetValue(washers), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(faults), Purifiers: parse.GetValue(purifiers));
             if (options.Devices < 1 || options.ReadingsPerSecond <= 0 || options.FaultRate is < 0 or > 1)
             {
                 throw new ArgumentException("at least one device, a positive --rate, and --faults between 0 and 1");

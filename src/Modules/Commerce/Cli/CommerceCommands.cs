@@ -82,11 +82,11 @@ internal static partial class CommerceCommands
         var devices = new Option<string[]>("--device") { Description = "A device of yours the agreement covers (id or key name); repeat for more, at most 64", AllowMultipleArgumentsPerToken = true };
         var sku = new Option<string>("--sku") { Description = "The product (supply), e.g. DET-2L" };
         var categories = new Option<string[]>("--category") { Description = "A repair category covered (repair), e.g. drum-motor; repeat for more", AllowMultipleArgumentsPerToken = true };
-        var price = new Option<string>("--price") { Description = "Unit price cap (supply) or price of one repair, in the token's smallest unit", Required = true };
+        var price = new Option<string>("--price") { Description = "Unit price cap (supply) or price of one repair, in the token's smallest unit" };
         var quantity = new Option<uint>("--quantity") { Description = "Most units per order; an order the readings place asks for this many", DefaultValueFactory = _ => 1 };
         var orders = new Option<string>("--orders") { Description = "At most N orders per period, as N/period (e.g. 2/30d)", DefaultValueFactory = _ => "1/30d" };
-        var budget = new Option<string>("--budget") { Description = "The whole budget, escrowed now, in the token's smallest unit", Required = true };
-        var token = new Option<string>("--token") { Description = "The payment token, e.g. PTS", Required = true };
+        var budget = new Option<string>("--budget") { Description = "The whole budget, escrowed now, in the token's smallest unit" };
+        var token = new Option<string>("--token") { Description = "The payment token, e.g. PTS" };
         var deadline = new Option<string>("--deadline") { Description = "Delivery (or visit) within this long of the order, else it is refunded (7d, 48h…)", DefaultValueFactory = _ => "7d" };
         var hold = new Option<string>("--hold") { Description = "How long payment waits after delivery (the return window); 0 pays at once", DefaultValueFactory = _ => "0" };
         var arbiter = new Option<string>("--arbiter") { Description = "An organisation that may decide disputes" };
@@ -99,8 +99,8 @@ internal static partial class CommerceCommands
         var signer = CommonOptions.As();
         var noWait = CommonOptions.Wait();
         return new Command("agree", "Propose a standing agreement for your devices (the budget moves into escrow), or countersign one proposed to your organisation with --id.\n" +
-                "Example: thingledger commerce agree --retailer grid --device washer-1 --sku DET-2L --price 300 --quantity 1 --orders 2/30d --budget 3000 --token PTS --trigger washer@1:detergent_pct<15.0 --rise 50.0 --as owner\n" +
-                "         thingledger commerce agree --id 3f6c…e1 --as grid-admin")
+                "Example: thingledger commerce agree --retailer homeappliance --device washer-1 --sku DET-2L --price 300 --quantity 1 --orders 2/30d --budget 3000 --token PTS --trigger washer@1:detergent_pct<15.0 --rise 50.0 --as owner\n" +
+                "         thingledger commerce agree --id 3f6c…e1 --as homeappliance-admin")
             .With(id, retailer, service, devices, sku, categories, price, quantity, orders, budget, token, deadline, hold, arbiter, courier, trigger, rise, schema, until, reference, signer, noWait)
             .Runs(async (parse, cli, ct) =>
             {
@@ -112,6 +112,10 @@ internal static partial class CommerceCommands
                 if (repair == (parse.GetValue(retailer) is not null))
                 {
                     throw new FormatException("give one of --retailer (a supply agreement) or --service (a repair agreement), or --id to countersign");
+                }
+                foreach (var (option, name) in new[] { (price, "--price"), (budget, "--budget"), (token, "--token") })
+                {
+                    _ = parse.GetValue(option) ?? throw new FormatException($"{name} is required to propose an agreement");
                 }
                 var (maxOrders, period) = ParseOrders(parse.GetValue(orders)!);
                 var (schemaId, version, field, threshold, risePerUnit) = repair

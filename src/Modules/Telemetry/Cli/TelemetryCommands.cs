@@ -47,7 +47,7 @@ internal static class TelemetryCommands
                     schema.Fields.Select(f => new[] { f.Name, f.Unit, f.Decimals.ToString(CultureInfo.InvariantCulture), f.Min, f.Max, f.Additive ? "yes" : "no" }));
                 return 0;
             });
-        var builtin = new Option<string>("--builtin") { Description = "One of the shipped schemas: " + string.Join(", ", BuiltInSchemas.All.Select(s => s.Id)) };
+        var builtin = new Option<string>("--builtin") { Description = "One of the shipped schemas, as id@version (an id alone is its first version): " + string.Join(", ", BuiltInSchemas.All.Select(s => s.Ref)) };
         var file = new Option<string>("--file") { Description = "A schema as JSON: {\"id\",\"version\",\"fields\":[{\"name\",\"unit\",\"decimals\",\"min\",\"max\",\"additive\"}]} (min/max in the field's smallest unit)" };
         var signer = CommonOptions.As();
         var noWait = CommonOptions.Wait();
@@ -57,7 +57,7 @@ internal static class TelemetryCommands
             .Runs(async (parse, cli, ct) =>
             {
                 var schema = parse.GetValue(builtin) is { } name
-                    ? BuiltInSchemas.Find(name) ?? throw new FormatException($"no built-in schema '{name}' (there are {string.Join(", ", BuiltInSchemas.All.Select(s => s.Id))})")
+                    ? BuiltInSchemas.Find(name) ?? throw new FormatException($"no built-in schema '{name}' (there are {string.Join(", ", BuiltInSchemas.All.Select(s => s.Ref))}; an id alone is its first version)")
                     : parse.GetValue(file) is { } path
                         ? StrictJson.Deserialize(File.ReadAllText(path), CliJsonContext.Default.TelemetrySchemaFile, path).ToSchema()
                         : throw new ArgumentException("give --builtin NAME or --file schema.json");
