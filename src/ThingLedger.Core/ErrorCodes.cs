@@ -32,6 +32,7 @@ public static class ErrorCodes
     public const string PayloadMalformed = "PAYLOAD_MALFORMED";
     public const string StateNotOwned = "STATE_NOT_OWNED";
     public const string EventNotDeclared = "EVENT_NOT_DECLARED";
+    public const string TooManyEvents = "TOO_MANY_EVENTS";
     public const string OutOfGas = "OUT_OF_GAS";
     public const string BlockGasExhausted = "BLOCK_GAS_EXHAUSTED";
     public const string InvalidArgument = "INVALID_ARGUMENT";

@@ -217,6 +217,10 @@ public sealed class StateMachine
         {
             outcome = ErrorCodes.EventNotDeclared;
         }
+        catch (TooManyEventsException)
+        {
+            outcome = ErrorCodes.TooManyEvents;
+        }
         catch (OutOfGasException)
         {
             outcome = ErrorCodes.OutOfGas;

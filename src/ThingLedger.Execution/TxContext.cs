@@ -63,6 +63,10 @@ public sealed class TxContext
         {
             throw new EventNotDeclaredException($"event {type} is declared by no registered module");
         }
+        if (_events.Count >= Receipt.MaxEvents)
+        {
+            throw new TooManyEventsException($"a receipt holds at most {Receipt.MaxEvents} events");
+        }
         var e = type.Create(attributes);
         Gas.ChargeEvent(e);
         _events.Add(e);

@@ -1,4 +1,5 @@
 using ThingLedger.Core;
+using ThingLedger.Core.Codec;
 using ThingLedger.Core.Ledger;
 using ThingLedger.Execution.Modules.Tokens;
 
@@ -21,7 +22,8 @@ public class ModuleRegistrationTests
             .Add<TokenAmountPayload>("caught", TokenAmountPayload.Read, (context, p) => Emit(context, Caught, new("who", p.To.ToString())), TestChain.Describe)
             .Add<TokenAmountPayload>("undeclared", TokenAmountPayload.Read, (context, p) => Emit(context, Undeclared, new("who", p.To.ToString())), TestChain.Describe)
             .Add<TokenAmountPayload>("stray-attribute", TokenAmountPayload.Read, (context, p) => Emit(context, Caught, new("whom", p.To.ToString())), TestChain.Describe)
-            .Add<TokenAmountPayload>("not-an-address", TokenAmountPayload.Read, (context, p) => Emit(context, Caught, new("who", p.Symbol)), TestChain.Describe);
+            .Add<TokenAmountPayload>("not-an-address", TokenAmountPayload.Read, (context, p) => Emit(context, Caught, new("who", p.Symbol)), TestChain.Describe)
+            .Add<TokenAmountPayload>("flood", TokenAmountPayload.Read, (context, p) => Flood(context, (int)p.Amount, p.To), TestChain.Describe);
 
         public EventType Caught { get; } = new(name, "caught", new EventField("who", Topic.Address));
 
@@ -39,6 +41,16 @@ public class ModuleRegistrationTests
         {
             context.State.Set($"{context.Tx.Module}/before", [1]);
             context.Emit(type, attribute);
+            return Outcome.Ok;
+        }
+
+        private Outcome Flood(TxContext context, int count, Core.Crypto.Address who)
+        {
+            context.State.Set($"{context.Tx.Module}/before", [1]);
+            for (var i = 0; i < count; i++)
+            {
+                context.Emit(Caught, new EventAttribute("who", who.ToString()));
+            }
             return Outcome.Ok;
         }
 
@@ -65,6 +77,19 @@ public class ModuleRegistrationTests
         }
         Assert.Null(chain.Get(TokensModule.BalanceKey("ACME", chain.GridAdmin.Address)));
         Assert.Equal(4ul, StateMachine.LastNonce(chain, chain.AcmeAdmin.Address));
+    }
+
+    [Fact]
+    public void A_receipt_holds_as_many_events_as_a_full_anchor_needs_and_a_tx_emitting_more_fails_whole()
+    {
+        var chain = new TestChain(_ => new Trespasser());
+        var full = chain.Run(chain.Tx(chain.AcmeAdmin, "trespasser", "flood", Any(chain) with { Amount = Receipt.MaxEvents }, gasLimit: 100_000_000));
+        Assert.True(full.Succeeded, full.ErrorCode);
+        Assert.Equal(Receipt.MaxEvents, full.Events.Length);
+        Assert.Equal(CodecError.None, Receipt.TryDecode(Core.Codec.Canonical.Encode(full), out var decoded));
+        Assert.Equal(Receipt.MaxEvents, decoded!.Events.Length);
+        chain.AssertRefused(ErrorCodes.TooManyEvents,
+            () => chain.Run(chain.Tx(chain.AcmeAdmin, "trespasser", "flood", Any(chain) with { Amount = Receipt.MaxEvents + 1 }, gasLimit: 100_000_000)));
     }
 
     [Fact]

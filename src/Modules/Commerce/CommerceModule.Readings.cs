@@ -57,8 +57,8 @@ public sealed partial class CommerceModule
         var terms = agreement.Terms;
         if (entry.OpenOrder != CommerceLimits.NoOrder)
         {
-            if (ReadOrder(context.State, agreement.Id, entry.OpenOrder) is not { Status: CommerceOrderStatus.Shipped } order ||
-                terms.RisePerUnit == 0 || summary.Day < DeviceSummary.DayOf(order.ShippedMs))
+            // Every summary seen here was anchored after the shipment (a device's sequences only grow).
+            if (ReadOrder(context.State, agreement.Id, entry.OpenOrder) is not { Status: CommerceOrderStatus.Shipped } order || terms.RisePerUnit == 0)
             {
                 return;
             }
@@ -96,9 +96,9 @@ public sealed partial class CommerceModule
         }
         if (entry.OpenOrder != CommerceLimits.NoOrder)
         {
-            // The repair is done when the first summary after the visit shows no flag of its category.
+            // The repair is done when the first summary anchored after the visit shows no flag of its category.
             if (ReadOrder(context.State, agreement.Id, entry.OpenOrder) is { Status: CommerceOrderStatus.Visited } order &&
-                summary.Day >= DeviceSummary.DayOf(order.VisitedMs) && !Shows(summary.Flags, faults, order.Trigger.Category))
+                !Shows(summary.Flags, faults, order.Trigger.Category))
             {
                 Deliver(context, agreement, order, Confirmation.Readings, summary.Device, summary.LastSequence);
             }

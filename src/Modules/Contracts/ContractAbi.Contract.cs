@@ -44,6 +44,9 @@ public static class ContractAbi
 
     public const int MaxMethods = 64;
     public const int MaxEvents = 64;
+
+    /// <summary>The most events the receipt of a contract call holds (each call's contracts/called counts).</summary>
+    public const int MaxReceiptEvents = 64;
     public const int MaxParams = 16;
     public const int MaxDescription = 256;
 

@@ -154,22 +154,8 @@ internal static class FinanceBenchmark
         return 0;
     }
 
-    /// <summary>Submits <paramref name="txs"/> in lanes by signer, so each signer's txs arrive in nonce order, each batch waiting for its commit.</summary>
-    private static async Task SubmitAsync(ThingLedgerClient client, List<Transaction> txs, Options o, CancellationToken ct)
-    {
-        var lanes = txs.GroupBy(t => (t.SignerAddress.GetHashCode() & int.MaxValue) % o.Senders).Select(g => g.ToList()).ToList();
-        await Task.WhenAll(lanes.Select(async lane =>
-        {
-            foreach (var chunk in lane.Chunk(o.Batch))
-            {
-                var response = await client.SubmitAsync(chunk, wait: true, timeoutMs: 60_000, ct).ConfigureAwait(false);
-                if (response.Results.FirstOrDefault(r => r.Status != TxState.Committed) is { } failed)
-                {
-                    throw new InvalidOperationException($"a benchmark tx was not committed: {failed.Status.Text()} {failed.Code} {failed.Message}".TrimEnd());
-                }
-            }
-        })).ConfigureAwait(false);
-    }
+    private static Task SubmitAsync(ThingLedgerClient client, List<Transaction> txs, Options o, CancellationToken ct) =>
+        BenchSubmit.InLanesAsync(client, txs, o.Senders, o.Batch, ct);
 
     private static void Report(Options o, double txPerSecond, double seconds, double nettingMs, double commitMs, double planMs, int transfers, bool json)
     {

@@ -70,6 +70,7 @@ internal static class DemoCommand
             await DemoCredits.RunAsync(client, world, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             await DemoContracts.RunAsync(client, world, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var financeLater = await DemoFinance.RunAsync(client, world, keys, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
+            var commerceLater = await DemoCommerce.RunAsync(client, world, fleet, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var mqtt = await client.GetMqttEndpointAsync(linked.Token).ConfigureAwait(false);
             PrintUrls(url, directory, fleet.Devices[0], $"mqtt://{mqtt.Address}:{mqtt.Port} (topics tl/{status.ChainId}/d/<device>/…)");
             if (seconds > 0)
@@ -79,6 +80,7 @@ internal static class DemoCommand
             var traffic = new DemoTraffic(client, world, rate);
             var trafficTask = traffic.RunAsync(linked.Token);
             var financeTask = financeLater(linked.Token);
+            var commerceTask = commerceLater(linked.Token);
             var telemetry = new FleetCounters();
             // The fleet's devices connect to the node's MQTT broker, each with its own session, as real ones would.
             await using var transport = await MqttFleetTransport.CreateAsync("mqtt", client, status.ChainId, fleet.Devices, linked.Token).ConfigureAwait(false);
@@ -87,6 +89,7 @@ internal static class DemoCommand
             await Ignore(trafficTask).ConfigureAwait(false);
             await Ignore(telemetryTask).ConfigureAwait(false);
             await Ignore(financeTask).ConfigureAwait(false);
+            await Ignore(commerceTask).ConfigureAwait(false);
             var final = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"stopped at height [bold]{final.Height}[/] after {traffic.Submitted} demo txs; the chain stays in {Markup.Escape(directory)}");
             AnsiConsole.MarkupLine($"resume with: [bold]thingledger demo --data {Markup.Escape(directory)}[/]");

@@ -145,6 +145,9 @@ internal sealed class WasherModel(Random random) : DeviceModel(random)
 
     public void Refill() => _detergent = 100;
 
+    /// <summary>Sets the detergent level (percent), as a machine found half empty.</summary>
+    public void Fill(double percent) => _detergent = Math.Clamp(percent, 0, 100);
+
     public override long[] Next(DateTime modelTime)
     {
         var cycles = modelTime.Hour is >= 8 and <= 21 && Random.NextDouble() < 0.12 ? 1 : 0;

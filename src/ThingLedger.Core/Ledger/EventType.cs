@@ -90,6 +90,9 @@ public sealed class EventType
 /// <summary>A module emitted an event, or an attribute, that no declaration allows: the module is faulty (<see cref="ErrorCodes.EventNotDeclared"/>).</summary>
 public sealed class EventNotDeclaredException(string message) : InvalidOperationException(message);
 
+/// <summary>A tx emitted more events than a receipt holds (<see cref="Receipt.MaxEvents"/>); it fails with TOO_MANY_EVENTS.</summary>
+public sealed class TooManyEventsException(string message) : InvalidOperationException(message);
+
 /// <summary>Every event type the registered modules declare, by module and name.</summary>
 public sealed class EventCatalog
 {

@@ -72,7 +72,11 @@ public sealed record LedgerEvent(string Module, string Name, EventAttribute[] At
 public sealed record Receipt(Hash TxId, TxStatus Status, string ErrorCode, ulong GasUsed, LedgerEvent[] Events) : ICanonical
 {
     public const byte CurrentVersion = 1;
-    public const int MaxEvents = 64;
+    /// <summary>
+    /// The most events one receipt holds. An anchor's observers emit per device summary (an order,
+    /// a skipped reward), so this is sized for a full anchor: every module observing every summary.
+    /// </summary>
+    public const int MaxEvents = 16_384;
     public const int MaxErrorCodeBytes = 64;
 
     public bool Succeeded => Status == TxStatus.Success;

@@ -12,7 +12,11 @@ public sealed record CommerceOrderView(
     ulong Placed, ulong Deadline, bool Overdue, string PlacedTx, ulong Height,
     string? TriggerAnchor, uint? TriggerDay, ulong? FirstSequence, ulong? LastSequence, long? Level, string? Flag, string? Category, string? Model,
     string? Tracking, ulong? Shipped, ulong? Visited, ulong? Delivered, Confirmation DeliveredBy, string? Confirmer, ulong? EvidenceSequence,
-    ulong? Closed, string OwnerAmount, string StateKey);
+    ulong? Closed, string OwnerAmount, string StateKey)
+{
+    /// <summary>Not released, refunded, cancelled or resolved yet: the device's one open order under the agreement.</summary>
+    public bool Open => Status is not (CommerceOrderStatus.Released or CommerceOrderStatus.Refunded or CommerceOrderStatus.Cancelled or CommerceOrderStatus.Resolved);
+}
 
 /// <summary>A standing agreement: its terms, where it is, its money, and (in a single agreement's view) its orders, newest first.</summary>
 public sealed record AgreementView(

@@ -280,10 +280,10 @@ internal static class ContractHost
         f.Run.Tx!.Emit(ContractsEvents.Emitted, attributes);
     }
 
-    /// <summary>A receipt holds at most <see cref="Receipt.MaxEvents"/> events: a call that would emit more ends with CONTRACTS_EVENT_INVALID.</summary>
+    /// <summary>A contract call's receipt holds at most <see cref="ContractAbi.MaxReceiptEvents"/> events: a call that would emit more ends with CONTRACTS_EVENT_INVALID.</summary>
     public static void CheckEventRoom(TxContext tx)
     {
-        if (tx.Events.Count >= Receipt.MaxEvents)
+        if (tx.Events.Count >= ContractAbi.MaxReceiptEvents)
         {
             throw new ContractAbort(ContractsErrors.EventInvalid);
         }
