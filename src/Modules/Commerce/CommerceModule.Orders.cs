@@ -12,7 +12,7 @@ public sealed partial class CommerceModule
     /// check of docs/COMMERCE.md "Orders"; writes nothing when one fails.
     /// </summary>
     private Outcome Place(TxContext context, AgreementRecord agreement, Address device, OrderSource source, uint units, UInt128 unitPrice,
-        OrderTrigger trigger, out CommerceOrderRecord order)
+        OrderTrigger trigger, out CommerceOrderRecord order, DeviceAgreementsRecord? covering = null)
     {
         order = null!;
         var terms = agreement.Terms;
@@ -28,7 +28,7 @@ public sealed partial class CommerceModule
         {
             return CommerceErrors.AgreementExpired;
         }
-        var covering = ReadDevice(context.State, device);
+        covering ??= ReadDevice(context.State, device);
         var index = Array.FindIndex(covering.Entries, e => e.Agreement == agreement.Id);
         if (index < 0)
         {
@@ -64,17 +64,18 @@ public sealed partial class CommerceModule
         {
             return CommerceErrors.BudgetExceeded;
         }
+        var id = agreement.Id.ToString();
         var deadline = context.Timestamp > ulong.MaxValue - terms.DeadlineMs ? ulong.MaxValue : context.Timestamp + terms.DeadlineMs;
         order = new CommerceOrderRecord(agreement.Orders, device, source, units, unitPrice, amount, CommerceOrderStatus.Placed,
             context.Timestamp, deadline, context.Tx.Id, context.Height, trigger, string.Empty, 0, long.MaxValue, 0, 0, Confirmation.None, default, 0, 0, UInt128.Zero);
-        Write(context, agreement.Id, order);
-        Write(context, agreement with
+        context.State.Set($"commerce/order/{id}/{order.Number:D6}", Core.Codec.Canonical.Encode(order));
+        context.State.Set(AgreementsPrefix + id, Core.Codec.Canonical.Encode(agreement with
         {
             Orders = agreement.Orders + 1,
             Period = period,
             PeriodOrders = placedInPeriod + 1,
             Reserved = agreement.Reserved + amount,
-        });
+        }));
         var entries = covering.Entries.ToArray();
         entries[index] = entries[index] with
         {
@@ -82,7 +83,7 @@ public sealed partial class CommerceModule
             LastTrigger = source == OrderSource.Readings ? trigger.LastSequence : entries[index].LastTrigger,
         };
         context.State.Set(DeviceKey(device), Core.Codec.Canonical.Encode(new DeviceAgreementsRecord(entries)));
-        context.Emit(CommerceEvents.Placed, new("agreement", agreement.Id.ToString()), new("order", Text(order.Number)), new("device", device.ToString()),
+        context.Emit(CommerceEvents.Placed, new("agreement", id), new("order", Text(order.Number)), new("device", device.ToString()),
             new("source", SourceText(source)), new("units", Text(units)), new("amount", TokensModule.Text(amount)));
         return Outcome.Ok;
     }

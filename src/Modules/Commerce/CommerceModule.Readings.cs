@@ -26,28 +26,37 @@ public sealed partial class CommerceModule
             return;
         }
         var covering = ReadDevice(context.State, summary.Device);
+        // What was read serves the first agreement that acts; after it the record may have changed.
+        DeviceAgreementsRecord? fresh = covering;
         TelemetrySchema? schema = null;
-        foreach (var entry in covering.Entries)
+        foreach (var listed in covering.Entries)
         {
             context.Gas.Steps(1);
-            if (ReadAgreement(context.State, entry.Agreement) is not { } agreement || agreement.Terms.SchemaRef != schemaRef)
+            if (ReadAgreement(context.State, listed.Agreement) is not { } agreement || agreement.Terms.SchemaRef != schemaRef)
             {
                 continue;
             }
-            if (agreement.Terms.Kind == AgreementKind.Repair)
+            var repair = agreement.Terms.Kind == AgreementKind.Repair;
+            schema ??= repair ? null : telemetry.Schema(context.State, summary.Schema, summary.SchemaVersion)?.Schema;
+            if (!repair && (schema is null || !agreement.Terms.HasTrigger))
+            {
+                continue;
+            }
+            fresh ??= ReadDevice(context.State, summary.Device);
+            var entry = Array.Find(fresh.Entries, e => e.Agreement == listed.Agreement);
+            if (repair)
             {
                 OnRepairSummary(context, agreement, entry, summary);
-                continue;
             }
-            schema ??= telemetry.Schema(context.State, summary.Schema, summary.SchemaVersion)?.Schema;
-            if (schema is not null && agreement.Terms.HasTrigger)
+            else
             {
-                OnSupplySummary(context, agreement, entry, summary, LevelIndex(schema, agreement.Terms.Field));
+                OnSupplySummary(context, agreement, entry, summary, LevelIndex(schema!, agreement.Terms.Field), fresh);
             }
+            fresh = null;
         }
     }
 
-    private void OnSupplySummary(TxContext context, AgreementRecord agreement, DeviceAgreement entry, DeviceSummary summary, int field)
+    private void OnSupplySummary(TxContext context, AgreementRecord agreement, DeviceAgreement entry, DeviceSummary summary, int field, DeviceAgreementsRecord covering)
     {
         // Readings of a cloned or fabricated stream, or readings screening doubted, show nothing.
         if (summary.Levels is not { } levels || field < 0 || field >= levels.Min.Length || FlagCodes.AnyDeviceLevel(summary.Flags))
@@ -80,7 +89,7 @@ public sealed partial class CommerceModule
             return;
         }
         var trigger = new OrderTrigger(context.Tx.Id, summary.Day, summary.FirstSequence, summary.LastSequence, level, 0, string.Empty, summary.Model);
-        var placed = Place(context, agreement, summary.Device, OrderSource.Readings, terms.Quantity, terms.Price, trigger, out _);
+        var placed = Place(context, agreement, summary.Device, OrderSource.Readings, terms.Quantity, terms.Price, trigger, out _, covering);
         if (!placed.Succeeded)
         {
             context.Emit(CommerceEvents.Skipped, new("agreement", agreement.Id.ToString()), new("device", summary.Device.ToString()),

@@ -97,4 +97,16 @@ public sealed class ReadingsTests
         Assert.Empty(Events(_c.Readings(_c.Washer, last: 850), "order-placed"));
         Assert.Single(Events(_c.Readings(_c.Washer, last: 140), "order-placed"));
     }
+
+    [Fact]
+    public void Two_agreements_of_one_device_both_order_from_the_same_summary()
+    {
+        var detergent = _c.Agree(_c.Supply(devices: [_c.Washer.Address]));
+        var softener = _c.Agree(_c.Supply("softener", devices: [_c.Washer.Address]) with { Sku = "SOFT-1L", Threshold = 200 });
+        var anchor = _c.Readings(_c.Washer, last: 100);
+        Assert.Equal(2, Events(anchor, "order-placed").Count());
+        var entries = CommerceModule.ReadDevice(_c.Chain, _c.Washer.Address).Entries;
+        Assert.Equal([(detergent, 0u, 10ul), (softener, 0u, 10ul)], entries.Select(e => (e.Agreement, e.OpenOrder, e.LastTrigger)));
+        Assert.Empty(Events(_c.Readings(_c.Washer, last: 90), "order-placed"));
+    }
 }
