@@ -261,14 +261,20 @@ public sealed partial class CommerceModule
         {
             return found;
         }
-        if (order.Status is not (CommerceOrderStatus.Placed or CommerceOrderStatus.Accepted or CommerceOrderStatus.Shipped or CommerceOrderStatus.Visited))
+        if (!Refundable(order))
         {
             return CommerceErrors.OrderState;
         }
-        if (context.Timestamp <= order.DeadlineMs)
-        {
-            return CommerceErrors.NotDue;
-        }
+        return context.Timestamp <= order.DeadlineMs ? CommerceErrors.NotDue : Refund(context, agreement, order);
+    }
+
+    /// <summary>Still waiting for delivery (or the visit's result): refunded once its deadline has passed.</summary>
+    private static bool Refundable(CommerceOrderRecord order) =>
+        order.Status is CommerceOrderStatus.Placed or CommerceOrderStatus.Accepted or CommerceOrderStatus.Shipped or CommerceOrderStatus.Visited;
+
+    /// <summary>Moves an overdue order's amount from escrow back to the owner.</summary>
+    private Outcome Refund(TxContext context, AgreementRecord agreement, CommerceOrderRecord order)
+    {
         var moved = tokens.Move(context, agreement.Terms.Token, Escrow, agreement.Owner, order.Amount);
         if (!moved.Succeeded)
         {

@@ -8,10 +8,11 @@ namespace ThingLedger.Execution.Modules.Commerce;
 public sealed partial class CommerceModule
 {
     /// <summary>
-    /// For each agreement covering the summary's device and watching its schema: a supply order when
-    /// the trigger field's last unflagged level is below the threshold, a delivery when the level rose
-    /// by the order's units, a repair when a flag maps to a covered category, a repair closed when
-    /// the readings are normal again. Never fails the anchor: a refused order is an event.
+    /// For each agreement covering the summary's device and watching its schema: a refund of an
+    /// order past its deadline, a supply order when the trigger field's last unflagged level is
+    /// below the threshold, a delivery when the level rose by the order's units, a repair when a
+    /// flag maps to a covered category, a repair closed when the readings are normal again. Never
+    /// fails the anchor: a refused order is an event.
     /// </summary>
     public void OnSummary(TxContext context, DeviceSummary summary)
     {
@@ -44,6 +45,14 @@ public sealed partial class CommerceModule
             }
             fresh ??= ReadDevice(context.State, summary.Device);
             var entry = Array.Find(fresh.Entries, e => e.Agreement == listed.Agreement);
+            // An order past its deadline is refunded when the device is next heard of: nobody has to ask.
+            if (entry.OpenOrder != CommerceLimits.NoOrder && ReadOrder(context.State, agreement.Id, entry.OpenOrder) is { } open &&
+                Refundable(open) && context.Timestamp > open.DeadlineMs)
+            {
+                Refund(context, agreement, open);
+                fresh = null;
+                continue;
+            }
             if (repair)
             {
                 OnRepairSummary(context, agreement, entry, summary);
@@ -71,6 +80,7 @@ public sealed partial class CommerceModule
             {
                 return;
             }
+
             var low = Math.Min(order.LowSince, levels.Min[field]);
             var need = terms.RisePerUnit > long.MaxValue / order.Units ? long.MaxValue : terms.RisePerUnit * order.Units;
             if (levels.Last[field] - low >= need)

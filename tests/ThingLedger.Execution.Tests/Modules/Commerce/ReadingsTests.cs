@@ -1,5 +1,7 @@
+using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Telemetry;
 using ThingLedger.Execution.Modules.Commerce;
+using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Telemetry;
 using static ThingLedger.Execution.Tests.Modules.Commerce.CommerceTestChain;
 
@@ -108,5 +110,47 @@ public sealed class ReadingsTests
         var entries = CommerceModule.ReadDevice(_c.Chain, _c.Washer.Address).Entries;
         Assert.Equal([(detergent, 0u, 10ul), (softener, 0u, 10ul)], entries.Select(e => (e.Agreement, e.OpenOrder, e.LastTrigger)));
         Assert.Empty(Events(_c.Readings(_c.Washer, last: 90), "order-placed"));
+    }
+
+    [Fact]
+    public void An_order_past_its_deadline_is_refunded_when_the_device_is_next_anchored()
+    {
+        var id = _c.Agree(_c.Supply(quantity: 1));
+        _c.Readings(_c.Washer, last: 100);
+        _c.Ok(_c.Retailer, CommerceNames.Accept, new OrderPayload(id, 0));
+        _c.Ok(_c.Retailer, CommerceNames.Ship, new ShipPayload(id, 0, "LOST-1"));
+        _c.Pass(7 * 86_400_000UL + 1);
+        var next = _c.Readings(_c.Washer, last: 60);
+        Assert.Equal("300", Events(next, "order-refunded").Single()["amount"]);
+        Assert.Equal(CommerceOrderStatus.Refunded, _c.Order(id, 0).Status);
+        Assert.Equal((UInt128)7_300, _c.Balance(_c.Owner.Address));
+        // The tank is still low: the next anchor orders again.
+        Assert.Single(Events(_c.Readings(_c.Washer, last: 50), "order-placed"));
+    }
+
+    [Fact]
+    public void An_air_purifier_orders_its_filters_under_the_same_rules()
+    {
+        var purifier = KeyPair.Generate();
+        _c.Ok(_c.Maker, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.AirPurifier);
+        _c.Ok(_c.Maker, DevicesModule.ModuleName, DevicesModule.Register,
+            new RegisterDevicePayload(purifier.PublicKey, "PURIFIER", "P-1", _c.Owner.Address, [], TestChain.Possession(purifier, "acme", "P-1")));
+        var id = _c.Agree(_c.Supply("filters", devices: [purifier.Address], quantity: 1) with
+        {
+            Sku = "HEPA-13",
+            Schema = "air-purifier",
+            SchemaVersion = 1,
+            Field = "filter_life_pct",
+            Threshold = 50,
+            RisePerUnit = 900,
+        });
+        var summary = new DeviceSummary(purifier.Address, "air-purifier", 1, 24, 1, 24, [1_200]) { Day = DeviceSummary.DayOf(_c.Now) };
+        Assert.Empty(Events(_c.Chain.Anchor(summary with { Levels = new SummaryLevels([80, 12], [80, 14]) }), "order-placed"));
+        var low = _c.Chain.Anchor(summary with { FirstSequence = 25, LastSequence = 48, Levels = new SummaryLevels([40, 30], [40, 31]) });
+        Assert.Equal("readings", Events(low, "order-placed").Single()["source"]);
+        _c.Ok(_c.Retailer, CommerceNames.Accept, new OrderPayload(id, 0));
+        _c.Ok(_c.Retailer, CommerceNames.Ship, new ShipPayload(id, 0, ""));
+        var fitted = _c.Chain.Anchor(summary with { FirstSequence = 49, LastSequence = 72, Levels = new SummaryLevels([20, 8], [1_000, 8]) });
+        Assert.Single(Events(fitted, "payment-released"));
     }
 }
