@@ -25,6 +25,21 @@ internal static class CliProcess
     /// <summary>Runs to completion (bounded) and returns exit code and output.</summary>
     public static Task<(int Code, string Out, string Err)> RunAsync(TimeSpan limit, params string[] args) => RunAsync(StartInfo(args), limit);
 
+    /// <summary>Runs the CLI, asserts it succeeded, and returns what it printed.</summary>
+    public static async Task<string> SucceedsAsync(TimeSpan limit, params string[] args)
+    {
+        var run = await RunAsync(limit, args);
+        Assert.True(run.Code == 0, string.Join(' ', args) + "\n" + run.Err + run.Out);
+        return run.Out;
+    }
+
+    /// <summary>Runs the CLI and asserts the node refused the command with <paramref name="code"/>.</summary>
+    public static async Task RefusedAsync(string code, TimeSpan limit, params string[] args)
+    {
+        var run = await RunAsync(limit, args);
+        Assert.True(run.Code == CliRunner.Refused && run.Err.Contains(code, StringComparison.Ordinal), $"{string.Join(' ', args)}: expected {code}\n{run.Err}{run.Out}");
+    }
+
     /// <summary>Runs any program to completion (bounded, killed with its children past the limit) and returns exit code and output.</summary>
     public static async Task<(int Code, string Out, string Err)> RunAsync(ProcessStartInfo start, TimeSpan limit)
     {

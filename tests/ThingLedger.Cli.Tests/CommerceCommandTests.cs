@@ -10,18 +10,9 @@ public sealed class CommerceCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static async Task<string> RunAsync(params string[] args)
-    {
-        var run = await CliProcess.RunAsync(Limit, args);
-        Assert.True(run.Code == 0, string.Join(' ', args) + "\n" + run.Err + run.Out);
-        return run.Out;
-    }
+    private static Task<string> RunAsync(params string[] args) => CliProcess.SucceedsAsync(Limit, args);
 
-    private static async Task RefusedAsync(string code, params string[] args)
-    {
-        var run = await CliProcess.RunAsync(Limit, args);
-        Assert.True(run.Code == CliRunner.Refused && run.Err.Contains(code, StringComparison.Ordinal), $"{string.Join(' ', args)}: expected {code}\n{run.Err}{run.Out}");
-    }
+    private static Task RefusedAsync(string code, params string[] args) => CliProcess.RefusedAsync(code, Limit, args);
 
     [Fact]
     public async Task A_washer_orders_under_its_agreement_is_paid_on_delivery_and_reorders_from_its_anchored_readings()

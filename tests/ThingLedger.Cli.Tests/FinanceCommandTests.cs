@@ -10,18 +10,9 @@ public sealed class FinanceCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static async Task<string> RunAsync(params string[] args)
-    {
-        var run = await CliProcess.RunAsync(Limit, args);
-        Assert.True(run.Code == 0, string.Join(' ', args) + "\n" + run.Err + run.Out);
-        return run.Out;
-    }
+    private static Task<string> RunAsync(params string[] args) => CliProcess.SucceedsAsync(Limit, args);
 
-    private static async Task RefusedAsync(string code, params string[] args)
-    {
-        var run = await CliProcess.RunAsync(Limit, args);
-        Assert.True(run.Code == CliRunner.Refused && run.Err.Contains(code, StringComparison.Ordinal), $"{string.Join(' ', args)}: expected {code}\n{run.Err}{run.Out}");
-    }
+    private static Task RefusedAsync(string code, params string[] args) => CliProcess.RefusedAsync(code, Limit, args);
 
     /// <summary>Waits until the wall clock (which block times follow) is past <paramref name="unixMs"/>, and one block interval more.</summary>
     private static async Task UntilPastAsync(ulong unixMs)

@@ -364,8 +364,6 @@ public sealed partial class CommerceModule
         var other = Payload.Get(context.State, ResolutionKey(agreement.Id, order.Number, party == "owner" ? "counterparty" : "owner"), ResolutionRecord.Read);
         if (other is not null && other.OwnerShareBps == p.OwnerShareBps)
         {
-            context.State.Delete(ResolutionKey(agreement.Id, order.Number, "owner"));
-            context.State.Delete(ResolutionKey(agreement.Id, order.Number, "counterparty"));
             return Settle(context, agreement, order, p.OwnerShareBps, "parties");
         }
         context.State.Set(ResolutionKey(agreement.Id, order.Number, party), Core.Codec.Canonical.Encode(new ResolutionRecord(p.OwnerShareBps, context.Signer)));
@@ -377,6 +375,14 @@ public sealed partial class CommerceModule
     /// <summary>Pays a disputed order out by the decided split: the owner's share back to the owner, the rest to the payee.</summary>
     private Outcome Settle(TxContext context, AgreementRecord agreement, CommerceOrderRecord order, ushort ownerShareBps, string by)
     {
+        // Proposals of a split are spent once the dispute is decided, whoever decided it.
+        foreach (var party in new[] { "owner", "counterparty" })
+        {
+            if (context.State.Contains(ResolutionKey(agreement.Id, order.Number, party)))
+            {
+                context.State.Delete(ResolutionKey(agreement.Id, order.Number, party));
+            }
+        }
         var toOwner = order.Amount * ownerShareBps / CommerceLimits.WholeBps;
         var toPayee = order.Amount - toOwner;
         foreach (var (to, amount) in new[] { (agreement.Owner, toOwner), (agreement.Payee, toPayee) })

@@ -203,6 +203,19 @@ public sealed class TelemetryModuleTests
             Flags = [new((FlagCode)42, 1, 1)],
         })).ErrorCode);
         Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day + 2 })).ErrorCode);
+        // Levels: one per level field of ev@1 (odometer, speed, state of charge), within range, and only over unflagged readings.
+        var levels = new SummaryLevels([5_000, 0, 500], [5_010, 300, 480 + 20]);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Levels = levels with { Min = [5_000, 0], Last = [5_010, 300] } })).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day, Levels = levels with { Last = [5_010, 3_001, 500] } })).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with
+        {
+            Day = day,
+            Model = "m@1",
+            Flagged = 2,
+            FlaggedSums = [10, 20, 2, 0, 0],
+            Flags = [new(FlagCode.SpeedImplausible, 2, 900)],
+            Levels = levels,
+        })).ErrorCode);
         Assert.Null(TelemetryModule.ReadDevice(_chain, _device.Address));
         Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 2, 2) with { Day = day + 1 })).Succeeded);
     }

@@ -108,8 +108,10 @@ public sealed class FulfilmentTests
         var (_, order) = Ordered(arbiter: "acme");
         Shipped(order);
         _c.Ok(_c.Owner, CommerceNames.Dispute, order);
+        _c.Ok(_c.Owner, CommerceNames.Resolve, new ResolvePayload(order.Agreement, 0, 10_000));
         var decided = _c.Ok(_c.Maker, CommerceNames.Resolve, new ResolvePayload(order.Agreement, 0, 2_500));
         Assert.Equal(("75", "225", "arbiter"), (Events(decided, "order-resolved").Single()["owner-amount"],
             Events(decided, "order-resolved").Single()["payee-amount"], Events(decided, "order-resolved").Single()["by"]));
+        Assert.DoesNotContain(_c.Chain.State.Keys, k => k.StartsWith("commerce/resolution/", StringComparison.Ordinal));
     }
 }
