@@ -104,7 +104,8 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
         }
         Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { "devices/register", "tokens/create", "tokens/mint", "tokens/transfer",
             "telemetry/register-schema", "telemetry/register-model", "telemetry/anchor", "rewards/create", "rewards/enrol", "rewards/claim-onboarding",
-            "carbon/register-methodology", "carbon/claim", "carbon/verify", "carbon/retire", "market/place" }, firstOfEach.Keys.ToHashSet(StringComparer.Ordinal));
+            "carbon/register-methodology", "carbon/claim", "carbon/verify", "carbon/retire", "market/place",
+            "commerce/propose", "commerce/countersign", "commerce/map-faults" }, firstOfEach.Keys.ToHashSet(StringComparer.Ordinal));
         foreach (var (operation, id) in firstOfEach)
         {
             var page = await explorer.OpenAsync($"/txs/{id}");
@@ -189,6 +190,24 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
         await page.GotoAsync(explorer.Url + "/rewards");
         await Expect(page.Locator("[data-programmes]")).ToContainTextAsync("drive-share");
         await Expect(page.Locator("[data-programmes]")).ToContainTextAsync("1 VOLT per 1000 of ev@1 distance_km");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Commerce_lists_the_households_agreements_and_one_shows_its_terms_and_orders()
+    {
+        var page = await explorer.OpenAsync("/commerce");
+        // Five washing machines, each with a detergent and a repair agreement.
+        await Expect(page.Locator("[data-agreements] tbody tr")).ToHaveCountAsync(10);
+        await Expect(page.Locator("[data-agreements]")).ToContainTextAsync("DET-2L");
+        await ExplorerFixture.ScreenshotAsync(page, "commerce");
+        await page.Locator("[data-agreements] a", new() { HasText = "detergent-1" }).ClickAsync();
+        await Expect(page.Locator("[data-agreement-status]")).ToHaveTextAsync("active");
+        await Expect(page.Locator("[data-trigger]")).ToContainTextAsync("washer@2 detergent_pct below 150");
+        await Expect(page.Locator("[data-agreement]")).ToContainTextAsync("homeappliance");
+        await ExplorerFixture.ScreenshotAsync(page, "commerce-agreement");
+        await page.GotoAsync(explorer.Url + "/commerce/queue/homeappliance");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Order queue of homeappliance");
         await page.CloseAsync();
     }
 
