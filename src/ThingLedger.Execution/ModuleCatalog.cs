@@ -2,6 +2,7 @@ using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Commerce;
 using ThingLedger.Execution.Modules.Contracts;
 using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Epcis;
 using ThingLedger.Execution.Modules.Finance;
 using ThingLedger.Execution.Modules.Identity;
 using ThingLedger.Execution.Modules.Market;
@@ -46,6 +47,7 @@ public sealed class ModuleCatalog
         new ContractsModule(Tokens.Ledger, Devices, Telemetry, Identity),
         new FinanceModule(Tokens.Ledger, Devices, Telemetry),
         new CommerceModule(Tokens.Ledger, Devices, Telemetry),
+        new EpcisModule(),
     ];
 
     public IdentityModule Identity { get; }

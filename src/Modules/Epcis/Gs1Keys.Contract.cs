@@ -115,6 +115,41 @@ public sealed record Gs1Id
     /// <summary>The GS1 AI encodable character set 82.</summary>
     public static bool IsCset82(char c) => char.IsAsciiLetterOrDigit(c) || "!\"%&'()*+,-./:;<=>?_".Contains(c, StringComparison.Ordinal);
 
+    /// <summary>An identifier given as a GS1 Digital Link URI, an EPC URN, or an element string such as (01)09506000134352(21)ABC123.</summary>
+    public static Gs1Id? Parse(string text, out Gs1Error? error)
+    {
+        text = text.Trim();
+        return text.StartsWith("urn:", StringComparison.Ordinal) ? ParseEpcUrn(text, out error)
+            : text.StartsWith('(') ? ParseElementString(text, out error)
+            : ParseDigitalLink(text, out error);
+    }
+
+    /// <summary>An element string of (01)+(21) an item, (01)+(10) a lot, (00) a logistic unit, or (414)[+(254)] a location.</summary>
+    public static Gs1Id? ParseElementString(string text, out Gs1Error? error)
+    {
+        var parts = text.Split('(', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(')', 2)).ToArray();
+        if (!text.StartsWith('(') || parts.Any(p => p.Length != 2))
+        {
+            return Fail(new(Gs1Errors.KeyCharacter, $"'{text}' is not an element string such as (01)09506000134352(21)ABC123"), out error);
+        }
+        return string.Join(",", parts.Select(p => p[0])) switch
+        {
+            "01,21" => Sgtin(parts[0][1], parts[1][1], out error),
+            "01,10" => Lgtin(parts[0][1], parts[1][1], out error),
+            "00" => Sscc(parts[0][1], out error),
+            "414" => Sgln(parts[0][1], string.Empty, out error),
+            "414,254" => Sgln(parts[0][1], parts[1][1], out error),
+            _ => Fail(new(Gs1Errors.KeyCharacter, $"'{text}': an element string names (01)+(21) an item, (01)+(10) a lot, (00) a logistic unit or (414)[+(254)] a location"), out error),
+        };
+    }
+
+    /// <summary>The company prefix's length an EPC URN names (the digits before its first dot), or null for anything else.</summary>
+    public static int? PrefixLengthIn(string text)
+    {
+        var parts = text.Trim().Split(':');
+        return parts.Length == 5 && parts[0] == "urn" && parts[1] == "epc" && parts[4].IndexOf('.', StringComparison.Ordinal) is > 0 and var dot ? dot : null;
+    }
+
     // ---- GS1 Digital Link ------------------------------------------------------------------
 
     /// <summary>
@@ -288,9 +323,11 @@ public sealed record Gs1Id
     public override string ToString() => ElementString;
 }
 
-/// <summary>The stable codes of a refused GS1 key (docs/ERRORS.md, "epcis").</summary>
+/// <summary>The epcis module's error codes (docs/ERRORS.md, "epcis"): so far those of a refused GS1 key.</summary>
 public static class Gs1Errors
 {
+    public const string Prefix = "EPCIS_";
+
     public const string CheckDigit = "EPCIS_CHECK_DIGIT";
     public const string KeyLength = "EPCIS_KEY_LENGTH";
     public const string KeyCharacter = "EPCIS_KEY_CHARACTER";
