@@ -142,9 +142,15 @@ public static class Counters
     public static ulong Next(StateView state, string key)
     {
         var next = Read(state, key) + 1;
-        var bytes = new byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, next);
-        state.Set(key, bytes);
+        Write(state, key, next);
         return next;
+    }
+
+    /// <summary>Sets the counter (a u64 under the key, as <see cref="Read"/> reads it).</summary>
+    public static void Write(StateView state, string key, ulong value)
+    {
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
+        state.Set(key, bytes);
     }
 }

@@ -17,10 +17,10 @@ public sealed class EpcisApiTests(TestNode node) : IClassFixture<TestNode>
         Assert.Null((await client.GetGs1IdAsync("https://id.example.com/00/106141412345678908")).EpcUrn);
 
         var bad = await Assert.ThrowsAsync<ThingLedgerException>(() => client.GetGs1IdAsync("https://id.example.com/01/09506000134353/21/X"));
-        Assert.Equal((Gs1Errors.CheckDigit, 400), (bad.Code, bad.Status));
+        Assert.Equal((EpcisErrors.CheckDigit, 400), (bad.Code, bad.Status));
         Assert.Contains("its digits give 2", bad.Message, StringComparison.Ordinal);
         var prefix = await Assert.ThrowsAsync<ThingLedgerException>(() => client.GetGs1IdAsync("(00)106141412345678908", prefixLength: 4));
-        Assert.Equal(Gs1Errors.PrefixLength, prefix.Code);
+        Assert.Equal(EpcisErrors.PrefixLength, prefix.Code);
         var none = await Assert.ThrowsAsync<ThingLedgerException>(() => client.GetGs1IdAsync(" "));
         Assert.Equal("BAD_REQUEST", none.Code);
     }

@@ -20,7 +20,7 @@ public static class EpcisEventHash
 {
     public const string Version = "CBV2.0";
 
-    private const string CbvRoot = "https://ref.gs1.org/cbv/";
+    internal const string CbvRoot = "https://ref.gs1.org/cbv/";
     private const string VocRoot = "https://ref.gs1.org/voc/";
 
     /// <summary>Fields excluded from the hash (set by the capturing system, or attached later).</summary>
@@ -188,7 +188,7 @@ public static class EpcisEventHash
     }
 
     /// <summary>One value canonicalised: times in the ordered fields, CBV terms, numbers, GS1 keys.</summary>
-    private static string Canonical(string raw, string? parent, string field)
+    internal static string Canonical(string raw, string? parent, string field)
     {
         var value = raw.Trim();
         if (value.Length == 0)

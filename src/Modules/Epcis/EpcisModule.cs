@@ -1,22 +1,241 @@
 using ThingLedger.Core;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Ledger;
+using ThingLedger.Core.State;
+using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Epcis;
 
 /// <summary>
-/// Supply-chain provenance on GS1 EPCIS 2.0 (docs/EPCIS.md). What is built so far is its GS1
-/// identifiers (<see cref="Gs1Id"/>), used by its command line; it has no operations on chain yet.
+/// Supply-chain provenance on GS1 EPCIS 2.0 (docs/EPCIS.md): organisation roles granted by a
+/// quorum of validating organisations, and anchors of captured events — each event's hash and
+/// record under the anchor's root, the items' state the rules need (commissioned, container,
+/// owner, end of life) and the flags of events that broke a rule.
 /// </summary>
 public sealed class EpcisModule : IModule
 {
-    public const string ModuleName = "epcis";
+    public const string ModuleName = EpcisNames.ModuleName;
+    public const string Anchor = EpcisNames.Anchor;
+    public const string Role = EpcisNames.Role;
+
+    public const string ItemPrefix = "epcis/item/";
+    public const string FlagPrefix = "epcis/flag/";
+    public const string EventPrefix = "epcis/event/";
+    public const string ContentsPrefix = "epcis/contents/";
+    public const string RolePrefix = "epcis/role/";
+    public const string ProposalPrefix = "epcis/role-proposal/";
+    public const string CustodianPrefix = "epcis/custodian/";
+
+    /// <summary>How far an event's time may be ahead of the block's (clocks differ a little; events are captured after they happen).</summary>
+    public const ulong MaxAheadMs = 5 * 60 * 1000;
 
     public string Name => ModuleName;
 
-    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(Gs1Errors));
+    public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(EpcisErrors));
 
-    public OperationTable Operations { get; } = new();
+    public IReadOnlyList<EventType> Events => EpcisEvents.All;
 
-    public void InitGenesis(Core.Ledger.Genesis genesis, StateView state)
+    public IReadOnlyList<StateRecordType> StateRecords { get; } =
+    [
+        StateRecordType.Of(ItemPrefix, "item", ItemRecord.Read),
+        StateRecordType.Of(FlagPrefix, "item flag", ItemFlagRecord.Read),
+        StateRecordType.Of(EventPrefix, "anchored event", EventIndexRecord.Read),
+        StateRecordType.Of(ContentsPrefix, "container contents", IdListRecord.Read),
+        StateRecordType.Number(RolePrefix, "organisation's epcis roles"),
+        StateRecordType.Of(ProposalPrefix, "role proposal approvals", IdListRecord.Read),
+        StateRecordType.Number(CustodianPrefix, "last event anchored by the node"),
+    ];
+
+    public OperationTable Operations => _operations ??= new OperationTable()
+        .Add(Anchor, EpcisAnchorPayload.Read, DoAnchor, static p =>
+            [F.Number("events", p.Records.Length), F.Number("captures", p.Captures.Length), F.Text("root", p.Root.ToString()), F.Number("first", p.First), F.Number("last", p.Last)])
+        .Add(Role, EpcisRolePayload.Read, DoRole, static p => [F.Org(p.Org), F.Text("role", EpcisRoles.Format(p.Role)), F.Text("change", p.Grant ? "grant" : "revoke")], Access.Members);
+
+    private OperationTable? _operations;
+
+    public static string ItemKey(string id) => ItemPrefix + id;
+    public static string FlagKey(string id, uint n) => $"{FlagPrefix}{id}/{n:D6}";
+    public static string EventKey(in Hash digest) => EventPrefix + digest;
+    public static string ContentsKey(string id) => ContentsPrefix + id;
+    public static string RoleKey(string org) => RolePrefix + org;
+    public static string ProposalKey(string org, EpcisRole role, bool grant) => $"{ProposalPrefix}{org}/{EpcisRoles.Format(role)}/{(grant ? "grant" : "revoke")}";
+    public static string CustodianKey(Address node) => CustodianPrefix + node;
+
+    public static ItemRecord? ReadItem(IStateReader state, string id) => Payload.Get(state, ItemKey(id), ItemRecord.Read);
+
+    public static EventIndexRecord? ReadEvent(IStateReader state, in Hash digest) => Payload.Get(state, EventKey(digest), EventIndexRecord.Read);
+
+    public static EpcisRole ReadRoles(IStateReader state, string org) => (EpcisRole)Counters.Read(state, RoleKey(org));
+
+    /// <summary>The last of a node's event numbers the chain has anchored (0 when none).</summary>
+    public static ulong ReadCustodian(IStateReader state, Address node) => Counters.Read(state, CustodianKey(node));
+
+    public static IEnumerable<ItemFlagRecord> ReadFlags(IStateReader state, ItemRecord item)
     {
+        for (var n = 1u; n <= item.Flags; n++)
+        {
+            if (Payload.Get(state, FlagKey(item.Id, n), ItemFlagRecord.Read) is { } flag)
+            {
+                yield return flag;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="member"/> may capture: an active member of an organisation holding
+    /// the capture role. Null when it may; otherwise the code and reason.
+    /// </summary>
+    public static (string Code, string Message)? CaptureRefusal(StateView state, IMembershipDirectory members, Address member, ulong height)
+    {
+        if (members.Find(state, member, height) is not { } membership)
+        {
+            return (EpcisErrors.NotMember, $"{member} is not a member of an organisation of this chain");
+        }
+        return (ReadRoles(state, membership.Org) & EpcisRole.Capture) == 0
+            ? (EpcisErrors.RoleMissing, $"organisation '{membership.Org}' does not hold the epcis capture role (granted by `thingledger epcis role grant {membership.Org} capture`)")
+            : null;
+    }
+
+    public void InitGenesis(Genesis genesis, StateView state)
+    {
+        // The founding organisations capture from the start; other roles are granted.
+        foreach (var org in genesis.Orgs)
+        {
+            Counters.Write(state, RoleKey(org.Id), (ulong)EpcisRole.Capture);
+        }
+    }
+
+    private static Outcome DoRole(TxContext context, EpcisRolePayload p)
+    {
+        if (p.Role is not (EpcisRole.Capture or EpcisRole.Customs or EpcisRole.Inspection))
+        {
+            return EpcisErrors.RoleInvalid;
+        }
+        if (!context.CheckGovernor().Succeeded)
+        {
+            return EpcisErrors.NotGovernor;
+        }
+        if (!context.Members.OrgExists(context.State, p.Org))
+        {
+            return EpcisErrors.OrgUnknown;
+        }
+        var roles = ReadRoles(context.State, p.Org);
+        if (((roles & p.Role) != 0) == p.Grant)
+        {
+            return EpcisErrors.RoleUnchanged;
+        }
+        var key = ProposalKey(p.Org, p.Role, p.Grant);
+        var approvals = (Payload.Get(context.State, key, IdListRecord.Read)?.Ids ?? []).ToHashSet(StringComparer.Ordinal);
+        var by = context.SignerMembership!.Value.Org;
+        approvals.Add(by);
+        context.Emit(EpcisEvents.RoleApproved, new("org", p.Org), new("role", EpcisRoles.Format(p.Role)), new("grant", p.Grant ? "grant" : "revoke"), new("by", by));
+        if (context.Validators.IsQuorum(approvals))
+        {
+            roles = p.Grant ? roles | p.Role : roles & ~p.Role;
+            Counters.Write(context.State, RoleKey(p.Org), (ulong)roles);
+            context.State.Delete(key);
+            context.Emit(EpcisEvents.RoleChanged, new("org", p.Org), new("roles", EpcisRoles.Format(roles)));
+            return Outcome.Ok;
+        }
+        context.State.Set(key, Canonical.Encode(new IdListRecord([.. approvals.Order(StringComparer.Ordinal)])));
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// An anchor by the custodian node: its numbers continue the node's last; every capture's
+    /// capturer may capture and belongs to the node's organisation; the root is the records' root.
+    /// Then each event is applied in order: a rule it breaks flags its items, it never fails the anchor.
+    /// </summary>
+    private static Outcome DoAnchor(TxContext context, EpcisAnchorPayload p)
+    {
+        var org = context.Validators.OrgOf(context.Tx.Signer);
+        if (org is null)
+        {
+            return EpcisErrors.NotCustodian;
+        }
+        var last = ReadCustodian(context.State, context.Signer);
+        if (p.Records.Length == 0 || p.First != last + 1 || p.Last - p.First + 1 != (ulong)p.Records.Length ||
+            p.Captures.Sum(c => (long)c.Records) != p.Records.Length || p.Captures.Any(c => c.Records == 0 || c.Offset + (ulong)c.Records > c.Count) ||
+            EpcisAnchorPayload.RootOf(p.Records) != p.Root)
+        {
+            return EpcisErrors.AnchorInvalid;
+        }
+        foreach (var capture in p.Captures)
+        {
+            if (CaptureRefusal(context.State, context.Members, capture.Capturer, context.Height) is { } refusal)
+            {
+                return Outcome.Fail(refusal.Code);
+            }
+            if (context.Members.Find(context.State, capture.Capturer, context.Height)!.Value.Org != org)
+            {
+                return EpcisErrors.NotCustodian;
+            }
+        }
+        var ledger = new StateItemLedger(context.State);
+        var index = 0;
+        foreach (var capture in p.Captures)
+        {
+            for (var i = 0; i < capture.Records; i++, index++)
+            {
+                var record = p.Records[index];
+                var broken = ItemRules.Apply(ledger, record, org);
+                if (record.TimeMs > context.Timestamp + MaxAheadMs)
+                {
+                    broken.Add(new(string.Empty, EpcisErrors.EventInFuture, $"the event's time is {(record.TimeMs - context.Timestamp) / 1000} s after its block's"));
+                }
+                if (broken.Count > 0 && broken[0].Code == EpcisErrors.DuplicateEvent)
+                {
+                    continue;
+                }
+                context.State.Set(EventKey(record.Digest), Canonical.Encode(new EventIndexRecord(context.Height, org, capture.Capturer, capture.Root, record.Type, record.TimeMs)));
+                foreach (var violation in broken)
+                {
+                    Flag(context, ledger, violation, record, org);
+                }
+            }
+        }
+        Counters.Write(context.State, CustodianKey(context.Signer), p.Last);
+        context.Emit(EpcisEvents.Anchored, new("custodian", context.Signer.ToString()), new("org", org), new("events", p.Records.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("root", p.Root.ToString()), new("first", p.First.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("last", p.Last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Outcome.Ok;
+    }
+
+    /// <summary>Records a broken rule against each item it names (an item never seen gets a record that says so) and emits it.</summary>
+    private static void Flag(TxContext context, StateItemLedger ledger, ItemViolation violation, EpcisEventRecord record, string org)
+    {
+        var ids = violation.Id.Length > 0 ? [violation.Id] : record.Ids.Where(ItemRules.IsTracked).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var id in ids)
+        {
+            var item = ledger.Item(id) ?? new ItemRecord(id, 0, string.Empty, 0, string.Empty, string.Empty, record.Digest, record.TimeMs, record.Location, org, 1, 0);
+            item = item with { Flags = item.Flags + 1 };
+            ledger.Put(item);
+            context.State.Set(FlagKey(id, item.Flags), Canonical.Encode(new ItemFlagRecord(record.Digest, violation.Code, violation.Reason, context.Height)));
+            context.Emit(EpcisEvents.Flagged, new("item", id), new("code", violation.Code), new("event", record.HashText), new("org", org));
+        }
+    }
+
+    /// <summary>Items in the chain's state.</summary>
+    private sealed class StateItemLedger(StateView state) : IItemLedger
+    {
+        public ItemRecord? Item(string id) => ReadItem(state, id);
+
+        public void Put(ItemRecord item) => state.Set(ItemKey(item.Id), Canonical.Encode(item));
+
+        public bool HasEvent(in Hash digest) => state.Contains(EventKey(digest));
+
+        public IReadOnlyList<string> Contents(string container) => Payload.Get(state, ContentsKey(container), IdListRecord.Read)?.Ids ?? [];
+
+        public void SetContents(string container, IReadOnlyList<string> children)
+        {
+            if (children.Count == 0)
+            {
+                state.Delete(ContentsKey(container));
+            }
+            else
+            {
+                state.Set(ContentsKey(container), Canonical.Encode(new IdListRecord([.. children])));
+            }
+        }
     }
 }

@@ -27,6 +27,42 @@ public static class Gs1Canonical
         return value.StartsWith("https://", StringComparison.Ordinal) || value.StartsWith("http://", StringComparison.Ordinal) ? FromDigitalLink(value) : null;
     }
 
+    /// <summary>
+    /// Why the check digit of a canonical Digital Link's primary key is wrong, or null when it is
+    /// right (or the key has none: GIAI, GINC, CPI). A URN has no check digit, so only an id given
+    /// as a Digital Link can be wrong.
+    /// </summary>
+    public static string? CheckDigitError(string canonical)
+    {
+        var path = canonical.AsSpan(Root.Length + 1);
+        var slash = path.IndexOf('/');
+        var ai = path[..slash].ToString();
+        var value = path[(slash + 1)..];
+        var end = value.IndexOf('/');
+        value = end < 0 ? value : value[..end];
+        var length = ai switch
+        {
+            "01" => 14,
+            "00" or "8017" or "8018" => 18,
+            "414" or "417" or "253" or "255" => 13,
+            "402" => 17,
+            "8003" => 14,
+            "8006" => 14,
+            _ => 0,
+        };
+        if (length == 0)
+        {
+            return null;
+        }
+        if (value.Length < length || value[..length].ContainsAnyExceptInRange('0', '9'))
+        {
+            return $"the key after /{ai}/ has {length} digits";
+        }
+        var digits = value[..length];
+        var check = Gs1Id.CheckDigit(digits[..^1]);
+        return digits[^1] - '0' == check ? null : $"the last digit of {digits} is its check digit, and the digits before it give {check}";
+    }
+
     // ---- EPC URNs (GS1 Tag Data Standard) --------------------------------------------------
 
     private static string? FromUrn(string urn)

@@ -83,14 +83,14 @@ public sealed record Gs1Id
     {
         if (!lengths.Contains(key.Length))
         {
-            return new(Gs1Errors.KeyLength, $"a {name} has {string.Join(", ", lengths)} digits, not {key.Length}");
+            return new(EpcisErrors.KeyLength, $"a {name} has {string.Join(", ", lengths)} digits, not {key.Length}");
         }
         if (!key.All(char.IsAsciiDigit))
         {
-            return new(Gs1Errors.KeyCharacter, $"a {name} is digits only: '{key}'");
+            return new(EpcisErrors.KeyCharacter, $"a {name} is digits only: '{key}'");
         }
         var expected = CheckDigit(key.AsSpan(0, key.Length - 1));
-        return key[^1] - '0' == expected ? null : new(Gs1Errors.CheckDigit, $"{name} {key} has check digit {key[^1]}, but its digits give {expected}");
+        return key[^1] - '0' == expected ? null : new(EpcisErrors.CheckDigit, $"{name} {key} has check digit {key[^1]}, but its digits give {expected}");
     }
 
     private static Gs1Error? CheckQualifier(Gs1Kind kind, string value)
@@ -98,7 +98,7 @@ public sealed record Gs1Id
         var what = kind switch { Gs1Kind.Sgtin => "serial", Gs1Kind.Lgtin => "lot", Gs1Kind.Sgln => "GLN extension", _ => null };
         if (what is null)
         {
-            return value.Length == 0 ? null : new(Gs1Errors.KeyCharacter, "an SSCC has no qualifier");
+            return value.Length == 0 ? null : new(EpcisErrors.KeyCharacter, "an SSCC has no qualifier");
         }
         if (kind == Gs1Kind.Sgln && value.Length == 0)
         {
@@ -106,10 +106,10 @@ public sealed record Gs1Id
         }
         if (value.Length is 0 or > 20)
         {
-            return new(Gs1Errors.KeyLength, $"a {what} has 1–20 characters, not {value.Length}");
+            return new(EpcisErrors.KeyLength, $"a {what} has 1–20 characters, not {value.Length}");
         }
         var bad = value.FirstOrDefault(c => !IsCset82(c));
-        return bad == default ? null : new(Gs1Errors.KeyCharacter, $"'{bad}' is not allowed in a {what} (GS1 characters: A–Z a–z 0–9 and !\"%&'()*+,-./:;<=>?_)");
+        return bad == default ? null : new(EpcisErrors.KeyCharacter, $"'{bad}' is not allowed in a {what} (GS1 characters: A–Z a–z 0–9 and !\"%&'()*+,-./:;<=>?_)");
     }
 
     /// <summary>The GS1 AI encodable character set 82.</summary>
@@ -130,7 +130,7 @@ public sealed record Gs1Id
         var parts = text.Split('(', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(')', 2)).ToArray();
         if (!text.StartsWith('(') || parts.Any(p => p.Length != 2))
         {
-            return Fail(new(Gs1Errors.KeyCharacter, $"'{text}' is not an element string such as (01)09506000134352(21)ABC123"), out error);
+            return Fail(new(EpcisErrors.KeyCharacter, $"'{text}' is not an element string such as (01)09506000134352(21)ABC123"), out error);
         }
         return string.Join(",", parts.Select(p => p[0])) switch
         {
@@ -139,7 +139,7 @@ public sealed record Gs1Id
             "00" => Sscc(parts[0][1], out error),
             "414" => Sgln(parts[0][1], string.Empty, out error),
             "414,254" => Sgln(parts[0][1], parts[1][1], out error),
-            _ => Fail(new(Gs1Errors.KeyCharacter, $"'{text}': an element string names (01)+(21) an item, (01)+(10) a lot, (00) a logistic unit or (414)[+(254)] a location"), out error),
+            _ => Fail(new(EpcisErrors.KeyCharacter, $"'{text}': an element string names (01)+(21) an item, (01)+(10) a lot, (00) a logistic unit or (414)[+(254)] a location"), out error),
         };
     }
 
@@ -178,14 +178,14 @@ public sealed record Gs1Id
         error = null;
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http") || parsed.Fragment.Length > 0)
         {
-            error = new(Gs1Errors.DigitalLinkInvalid, $"'{uri}' is not an http(s) URI");
+            error = new(EpcisErrors.DigitalLinkInvalid, $"'{uri}' is not an http(s) URI");
             return null;
         }
         var segments = parsed.AbsolutePath.Trim('/').Split('/');
         var start = Array.FindLastIndex(segments, s => s is "01" or "00" or "414");
         if (start < 0 || start + 1 >= segments.Length)
         {
-            error = new(Gs1Errors.DigitalLinkInvalid, $"'{uri}' has no primary key path (/01/<GTIN>, /00/<SSCC> or /414/<GLN>)");
+            error = new(EpcisErrors.DigitalLinkInvalid, $"'{uri}' has no primary key path (/01/<GTIN>, /00/<SSCC> or /414/<GLN>)");
             return null;
         }
         var rest = segments[(start + 2)..];
@@ -203,8 +203,8 @@ public sealed record Gs1Id
             ("00", null) => Sscc(key, out error),
             ("414", null) => Sgln(key, string.Empty, out error),
             ("414", "254") => Sgln(key, qualifier, out error),
-            ("01", null) => Fail(new(Gs1Errors.DigitalLinkInvalid, $"'{uri}' names a product, not an item or lot: add /21/<serial> or /10/<lot>"), out error),
-            _ => Fail(new(Gs1Errors.DigitalLinkInvalid, $"'{uri}': after /{segments[start]}/<key> comes {(segments[start] == "414" ? "/254/<extension>" : segments[start] == "01" ? "/21/<serial> or /10/<lot>" : "nothing")}"), out error),
+            ("01", null) => Fail(new(EpcisErrors.DigitalLinkInvalid, $"'{uri}' names a product, not an item or lot: add /21/<serial> or /10/<lot>"), out error),
+            _ => Fail(new(EpcisErrors.DigitalLinkInvalid, $"'{uri}': after /{segments[start]}/<key> comes {(segments[start] == "414" ? "/254/<extension>" : segments[start] == "01" ? "/21/<serial> or /10/<lot>" : "nothing")}"), out error),
         };
     }
 
@@ -228,7 +228,7 @@ public sealed record Gs1Id
         var (capacity, offset) = Kind is Gs1Kind.Sgtin or Gs1Kind.Lgtin ? (12, 1) : Kind == Gs1Kind.Sscc ? (16, 1) : (12, 0);
         if (companyPrefixLength is < 6 or > 12 || companyPrefixLength > capacity)
         {
-            error = new(Gs1Errors.PrefixLength, $"a GS1 company prefix has 6–12 digits, not {companyPrefixLength}");
+            error = new(EpcisErrors.PrefixLength, $"a GS1 company prefix has 6–12 digits, not {companyPrefixLength}");
             return null;
         }
         var prefix = Key.Substring(offset, companyPrefixLength);
@@ -253,7 +253,7 @@ public sealed record Gs1Id
         if (expected == 0 || parts.Length != expected || (scheme == "lgtin") != urn.StartsWith("urn:epc:class:", StringComparison.Ordinal) ||
             !parts[0].All(char.IsAsciiDigit) || !parts[1].All(char.IsAsciiDigit) || parts[0].Length is < 6 or > 12)
         {
-            return Fail(new(Gs1Errors.UrnInvalid, $"'{urn}' is not an EPC URN of an sgtin, lgtin, sscc or sgln (company prefix of 6–12 digits, a dot, the reference)"), out error);
+            return Fail(new(EpcisErrors.UrnInvalid, $"'{urn}' is not an EPC URN of an sgtin, lgtin, sscc or sgln (company prefix of 6–12 digits, a dot, the reference)"), out error);
         }
         var (prefix, reference) = (parts[0], parts[1]);
         string? digits = scheme switch
@@ -265,14 +265,14 @@ public sealed record Gs1Id
         };
         if (digits is null)
         {
-            return Fail(new(Gs1Errors.UrnInvalid, $"'{urn}': company prefix and reference have {prefix.Length + reference.Length} digits together, not " +
+            return Fail(new(EpcisErrors.UrnInvalid, $"'{urn}': company prefix and reference have {prefix.Length + reference.Length} digits together, not " +
                 (scheme == "sscc" ? "17" : scheme == "sgln" ? "12" : "13")), out error);
         }
         var key = digits + CheckDigit(digits);
         string? qualifier = expected == 3 ? UnescapeUrn(parts[2]) : string.Empty;
         if (qualifier is null)
         {
-            return Fail(new(Gs1Errors.UrnInvalid, $"'{urn}' has a malformed %-escape"), out error);
+            return Fail(new(EpcisErrors.UrnInvalid, $"'{urn}' has a malformed %-escape"), out error);
         }
         return scheme switch
         {
@@ -321,17 +321,4 @@ public sealed record Gs1Id
     }
 
     public override string ToString() => ElementString;
-}
-
-/// <summary>The epcis module's error codes (docs/ERRORS.md, "epcis"): so far those of a refused GS1 key.</summary>
-public static class Gs1Errors
-{
-    public const string Prefix = "EPCIS_";
-
-    public const string CheckDigit = "EPCIS_CHECK_DIGIT";
-    public const string KeyLength = "EPCIS_KEY_LENGTH";
-    public const string KeyCharacter = "EPCIS_KEY_CHARACTER";
-    public const string DigitalLinkInvalid = "EPCIS_DIGITAL_LINK_INVALID";
-    public const string UrnInvalid = "EPCIS_URN_INVALID";
-    public const string PrefixLength = "EPCIS_PREFIX_LENGTH";
 }

@@ -70,15 +70,15 @@ public sealed class Gs1IdTests
     }
 
     [Theory]
-    [InlineData("09506000134353", "ABC", Gs1Errors.CheckDigit)]
-    [InlineData("0950600013435", "ABC", Gs1Errors.CheckDigit)] // 13 digits whose last is not their check digit
-    [InlineData("950600013435", "ABC", Gs1Errors.CheckDigit)]
-    [InlineData("095060001343522", "ABC", Gs1Errors.KeyLength)]
-    [InlineData("0950600013435X", "ABC", Gs1Errors.KeyCharacter)]
-    [InlineData("09506000134352", "", Gs1Errors.KeyLength)]
-    [InlineData("09506000134352", "123456789012345678901", Gs1Errors.KeyLength)]
-    [InlineData("09506000134352", "ABC 1", Gs1Errors.KeyCharacter)]
-    [InlineData("09506000134352", "ÄBC", Gs1Errors.KeyCharacter)]
+    [InlineData("09506000134353", "ABC", EpcisErrors.CheckDigit)]
+    [InlineData("0950600013435", "ABC", EpcisErrors.CheckDigit)] // 13 digits whose last is not their check digit
+    [InlineData("950600013435", "ABC", EpcisErrors.CheckDigit)]
+    [InlineData("095060001343522", "ABC", EpcisErrors.KeyLength)]
+    [InlineData("0950600013435X", "ABC", EpcisErrors.KeyCharacter)]
+    [InlineData("09506000134352", "", EpcisErrors.KeyLength)]
+    [InlineData("09506000134352", "123456789012345678901", EpcisErrors.KeyLength)]
+    [InlineData("09506000134352", "ABC 1", EpcisErrors.KeyCharacter)]
+    [InlineData("09506000134352", "ÄBC", EpcisErrors.KeyCharacter)]
     public void Malformed_keys_are_refused_with_the_reason(string gtin, string serial, string code)
     {
         Assert.Null(Gs1Id.Sgtin(gtin, serial, out var error));
@@ -87,20 +87,20 @@ public sealed class Gs1IdTests
     }
 
     [Theory]
-    [InlineData("https://id.example.com/01/09506000134352", Gs1Errors.DigitalLinkInvalid)] // a product, not an item
-    [InlineData("https://id.example.com/21/ABC123", Gs1Errors.DigitalLinkInvalid)]
-    [InlineData("https://id.example.com/01/09506000134352/22/ABC", Gs1Errors.DigitalLinkInvalid)]
-    [InlineData("https://id.example.com/00/106141412345678908/21/1", Gs1Errors.DigitalLinkInvalid)]
-    [InlineData("ftp://id.example.com/01/09506000134352/21/ABC123", Gs1Errors.DigitalLinkInvalid)]
-    [InlineData("not a uri", Gs1Errors.DigitalLinkInvalid)]
-    [InlineData("https://id.example.com/01/09506000134359/21/ABC123", Gs1Errors.CheckDigit)]
-    [InlineData("urn:epc:id:sgtin:0614141.81234.12345", Gs1Errors.UrnInvalid)] // 12 digits, not 13
-    [InlineData("urn:epc:id:sgtin:0614141.812345", Gs1Errors.UrnInvalid)]
-    [InlineData("urn:epc:id:sgtin:06141X1.812345.1", Gs1Errors.UrnInvalid)]
-    [InlineData("urn:epc:id:lgtin:0614141.812345.L1", Gs1Errors.UrnInvalid)] // a lot is a class, not an id
-    [InlineData("urn:epc:id:grai:0614141.12345.1", Gs1Errors.UrnInvalid)]
-    [InlineData("urn:epc:id:sgtin:0614141.812345.A%2", Gs1Errors.UrnInvalid)]
-    [InlineData("urn:epc:id:sgtin:0614141.812345.A B", Gs1Errors.KeyCharacter)]
+    [InlineData("https://id.example.com/01/09506000134352", EpcisErrors.DigitalLinkInvalid)] // a product, not an item
+    [InlineData("https://id.example.com/21/ABC123", EpcisErrors.DigitalLinkInvalid)]
+    [InlineData("https://id.example.com/01/09506000134352/22/ABC", EpcisErrors.DigitalLinkInvalid)]
+    [InlineData("https://id.example.com/00/106141412345678908/21/1", EpcisErrors.DigitalLinkInvalid)]
+    [InlineData("ftp://id.example.com/01/09506000134352/21/ABC123", EpcisErrors.DigitalLinkInvalid)]
+    [InlineData("not a uri", EpcisErrors.DigitalLinkInvalid)]
+    [InlineData("https://id.example.com/01/09506000134359/21/ABC123", EpcisErrors.CheckDigit)]
+    [InlineData("urn:epc:id:sgtin:0614141.81234.12345", EpcisErrors.UrnInvalid)] // 12 digits, not 13
+    [InlineData("urn:epc:id:sgtin:0614141.812345", EpcisErrors.UrnInvalid)]
+    [InlineData("urn:epc:id:sgtin:06141X1.812345.1", EpcisErrors.UrnInvalid)]
+    [InlineData("urn:epc:id:lgtin:0614141.812345.L1", EpcisErrors.UrnInvalid)] // a lot is a class, not an id
+    [InlineData("urn:epc:id:grai:0614141.12345.1", EpcisErrors.UrnInvalid)]
+    [InlineData("urn:epc:id:sgtin:0614141.812345.A%2", EpcisErrors.UrnInvalid)]
+    [InlineData("urn:epc:id:sgtin:0614141.812345.A B", EpcisErrors.KeyCharacter)]
     public void Malformed_names_are_refused_with_the_reason(string name, string code)
     {
         var id = name.StartsWith("urn:", StringComparison.Ordinal) ? Gs1Id.ParseEpcUrn(name, out var error) : Gs1Id.ParseDigitalLink(name, out error);
@@ -113,7 +113,7 @@ public sealed class Gs1IdTests
     {
         var item = Ok(Gs1Id.Sgtin("80614141123458", "1", out var e), e);
         Assert.Null(item.ToEpcUrn(5, out e));
-        Assert.Equal(Gs1Errors.PrefixLength, e!.Code);
+        Assert.Equal(EpcisErrors.PrefixLength, e!.Code);
         Assert.Null(item.ToEpcUrn(13, out e));
         Assert.Equal("urn:epc:id:sgtin:061414112345.8.1", item.ToEpcUrn(12, out _));
     }
