@@ -19,6 +19,9 @@ public sealed class StateMachine
     private readonly IModule[] _modulesByName;
     private readonly IMembershipDirectory _members;
 
+    /// <summary>Who is a member of which organisation, as execution sees it (node parts check the same before they accept work for the chain).</summary>
+    public IMembershipDirectory Members => _members;
+
     /// <exception cref="ModuleRegistrationException">Two modules share a name, or a name is not a module name, or their error codes or prefixes clash (<see cref="ModuleErrors.Conflict"/>).</exception>
     public StateMachine(string chainId, IEnumerable<IModule> modules, IMembershipDirectory members)
     {

@@ -8,7 +8,7 @@ namespace ThingLedger.Storage;
 /// and checkpoints every ~40 MiB of WAL instead of every 4 MiB, which keeps their fsyncs out of
 /// most commits. A meta table names the format and the chain so no file is mistaken for another.
 /// </summary>
-internal static class SqliteFile
+public static class SqliteFile
 {
     static SqliteFile() => SQLitePCL.Batteries_V2.Init();
 

@@ -9,7 +9,7 @@ namespace ThingLedger.Storage;
 /// again on each execution, which cost as much as the insert itself for rows of many columns.
 /// Runs inside whatever transaction the connection has open. Parameters are numbered from 1.
 /// </summary>
-internal sealed class SqliteStatement : IDisposable
+public sealed class SqliteStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;

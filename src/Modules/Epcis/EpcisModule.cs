@@ -30,6 +30,9 @@ public sealed class EpcisModule : IModule
     /// <summary>How far an event's time may be ahead of the block's (clocks differ a little; events are captured after they happen).</summary>
     public const ulong MaxAheadMs = 5 * 60 * 1000;
 
+    /// <summary>Gas for checking one chunk's capture signature (an ECDSA P-256 verification).</summary>
+    public const ulong SignatureGas = 20_000;
+
     public string Name => ModuleName;
 
     public ModuleErrors Errors { get; } = ModuleErrors.Of(typeof(EpcisErrors));
@@ -143,61 +146,70 @@ public sealed class EpcisModule : IModule
     }
 
     /// <summary>
-    /// An anchor by the custodian node: its numbers continue the node's last; every capture's
-    /// capturer may capture and belongs to the node's organisation; the root is the records' root.
-    /// Then each event is applied in order: a rule it breaks flags its items, it never fails the anchor.
+    /// An anchor by a custodian node (a validator): its numbers continue the node's last, its root
+    /// is its records' root, and every chunk is signed by its capturer — a member of an
+    /// organisation holding the capture role — over exactly the records it holds. Then each event
+    /// is applied in order: a rule it breaks flags its items, it never fails the anchor.
     /// </summary>
     private static Outcome DoAnchor(TxContext context, EpcisAnchorPayload p)
     {
-        var org = context.Validators.OrgOf(context.Tx.Signer);
-        if (org is null)
+        if (context.Validators.OrgOf(context.Tx.Signer) is null)
         {
             return EpcisErrors.NotCustodian;
         }
         var last = ReadCustodian(context.State, context.Signer);
         if (p.Records.Length == 0 || p.First != last + 1 || p.Last - p.First + 1 != (ulong)p.Records.Length ||
-            p.Captures.Sum(c => (long)c.Records) != p.Records.Length || p.Captures.Any(c => c.Records == 0 || c.Offset + (ulong)c.Records > c.Count) ||
-            EpcisAnchorPayload.RootOf(p.Records) != p.Root)
+            p.Captures.Sum(c => (long)c.Records) != p.Records.Length || p.Captures.Any(c => c.Records == 0) || EpcisAnchorPayload.RootOf(p.Records) != p.Root)
         {
             return EpcisErrors.AnchorInvalid;
         }
-        foreach (var capture in p.Captures)
+        var orgs = new string[p.Captures.Length];
+        var start = 0;
+        for (var c = 0; c < p.Captures.Length; c++)
         {
-            if (CaptureRefusal(context.State, context.Members, capture.Capturer, context.Height) is { } refusal)
+            var chunk = p.Captures[c];
+            var capturer = chunk.Capturer.ToAddress();
+            if (CaptureRefusal(context.State, context.Members, capturer, context.Height) is { } refusal)
             {
                 return Outcome.Fail(refusal.Code);
             }
-            if (context.Members.Find(context.State, capture.Capturer, context.Height)!.Value.Org != org)
+            context.Gas.Charge(SignatureGas);
+            if (!SignatureVerifier.Verify(chunk.Capturer, EpcisCaptureSigning.ChunkDigest(context.Tx.ChainId, p.Records, start, (int)chunk.Records), chunk.Signature))
             {
-                return EpcisErrors.NotCustodian;
+                return EpcisErrors.SignatureInvalid;
             }
+            orgs[c] = context.Members.Find(context.State, capturer, context.Height)!.Value.Org;
+            start += (int)chunk.Records;
         }
         var ledger = new StateItemLedger(context.State);
         var index = 0;
-        foreach (var capture in p.Captures)
+        for (var c = 0; c < p.Captures.Length; c++)
         {
-            for (var i = 0; i < capture.Records; i++, index++)
+            var chunk = p.Captures[c];
+            var root = EpcisAnchorPayload.RootOf([.. p.Records.Skip(index).Take((int)chunk.Records)]);
+            for (var i = 0; i < chunk.Records; i++, index++)
             {
                 var record = p.Records[index];
-                var broken = ItemRules.Apply(ledger, record, org);
-                if (record.TimeMs > context.Timestamp + MaxAheadMs)
-                {
-                    broken.Add(new(string.Empty, EpcisErrors.EventInFuture, $"the event's time is {(record.TimeMs - context.Timestamp) / 1000} s after its block's"));
-                }
+                var broken = ItemRules.Apply(ledger, record, orgs[c]);
                 if (broken.Count > 0 && broken[0].Code == EpcisErrors.DuplicateEvent)
                 {
                     continue;
                 }
-                context.State.Set(EventKey(record.Digest), Canonical.Encode(new EventIndexRecord(context.Height, org, capture.Capturer, capture.Root, record.Type, record.TimeMs)));
+                if (record.TimeMs > context.Timestamp + MaxAheadMs)
+                {
+                    broken.Add(new(string.Empty, EpcisErrors.EventInFuture, $"the event's time is {(record.TimeMs - context.Timestamp) / 1000} s after its block's"));
+                }
+                context.State.Set(EventKey(record.Digest), Canonical.Encode(new EventIndexRecord(context.Height, orgs[c], chunk.Capturer.ToAddress(), root, record.Type, record.TimeMs)));
                 foreach (var violation in broken)
                 {
-                    Flag(context, ledger, violation, record, org);
+                    Flag(context, ledger, violation, record, orgs[c]);
                 }
             }
         }
         Counters.Write(context.State, CustodianKey(context.Signer), p.Last);
-        context.Emit(EpcisEvents.Anchored, new("custodian", context.Signer.ToString()), new("org", org), new("events", p.Records.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("root", p.Root.ToString()), new("first", p.First.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("last", p.Last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        context.Emit(EpcisEvents.Anchored, new("custodian", context.Signer.ToString()), new("org", context.Validators.OrgOf(context.Tx.Signer)!),
+            new("events", p.Records.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("root", p.Root.ToString()),
+            new("first", p.First.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("last", p.Last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return Outcome.Ok;
     }
 

@@ -129,29 +129,37 @@ public sealed record EpcisEventRecord(
 }
 
 /// <summary>
-/// A captured document as its capturer signed it: the RFC 6962 root over its events' hashes (leaf
-/// H(0x00 ‖ the 32 digest bytes)) in document order, and their count. The member signs
-/// SHA-256(str("thingledger/epcis-capture/v1") ‖ str(chainId) ‖ root ‖ u32 count).
+/// How a capturer signs a document (docs/EPCIS.md, "Capture"): its events' records, in document
+/// order, are cut into chunks that each fit an anchor tx (greedy: as many records as fit
+/// <see cref="ChunkBudgetBytes"/>, at most <see cref="MaxChunkRecords"/>); the capturer signs each
+/// chunk's RFC 6962 root over its records' leaves and count:
+/// SHA-256(str("thingledger/epcis-capture/v1") ‖ str(chainId) ‖ root ‖ u32 count). The chain checks
+/// every chunk's signature against the records it carries, so no node can anchor an event in
+/// another's name.
 /// </summary>
 public static class EpcisCaptureSigning
 {
     public const string Tag = "thingledger/epcis-capture/v1";
+    public const int ChunkBudgetBytes = 24 * 1024;
+    public const int MaxChunkRecords = 1_000;
 
-    public static Hash Leaf(in Hash digest)
+    /// <summary>The chunks of a document's records: (first record, count) each, in order.</summary>
+    public static List<(int Start, int Count)> Chunks(IReadOnlyList<EpcisEventRecord> records)
     {
-        Span<byte> bytes = stackalloc byte[Hash.Size];
-        digest.CopyTo(bytes);
-        return MerkleTree.LeafHash(bytes);
-    }
-
-    public static Hash Root(IReadOnlyList<Hash> digests)
-    {
-        var leaves = new Hash[digests.Count];
-        for (var i = 0; i < leaves.Length; i++)
+        var chunks = new List<(int, int)>();
+        var start = 0;
+        while (start < records.Count)
         {
-            leaves[i] = Leaf(digests[i]);
+            var (count, size) = (0, 0);
+            while (start + count < records.Count && count < MaxChunkRecords && (count == 0 || size + records[start + count].EncodedLength <= ChunkBudgetBytes))
+            {
+                size += records[start + count].EncodedLength;
+                count++;
+            }
+            chunks.Add((start, count));
+            start += count;
         }
-        return MerkleTree.Root(leaves);
+        return chunks;
     }
 
     public static Hash Digest(string chainId, in Hash root, uint count)
@@ -162,35 +170,37 @@ public static class EpcisCaptureSigning
         writer.WriteU32(count);
         return SigningDigest.Compute(Tag, chainId, body);
     }
+
+    /// <summary>The digest the capturer signs for records [start, start + count).</summary>
+    public static Hash ChunkDigest(string chainId, IReadOnlyList<EpcisEventRecord> records, int start, int count) =>
+        Digest(chainId, EpcisAnchorPayload.RootOf([.. records.Skip(start).Take(count)]), (uint)count);
 }
 
 /// <summary>
-/// The part of one capture an anchor carries: the capture's signed root and count, its capturer,
-/// the index in the capture of the first event here, and how many of the anchor's records (in
-/// order) are the capture's.
+/// One signed chunk of a capture in an anchor: the capturer's key and signature, and how many of
+/// the anchor's records (next in order) it holds.
 /// </summary>
-public sealed record EpcisCaptureRef(Hash Root, uint Count, Address Capturer, uint Offset, uint Records) : ICanonical
+public sealed record EpcisChunk(PublicKey Capturer, byte[] Signature, uint Records) : ICanonical
 {
-    public int EncodedLength => Hash.Size + 4 + Address.Size + 4 + 4;
+    public int EncodedLength => PublicKey.Size + CanonicalSizes.Bytes(Signature.Length) + 4;
 
     public void Write(ref SpanWriter writer)
     {
-        writer.WriteHash(Root);
-        writer.WriteU32(Count);
-        writer.WriteAddress(Capturer);
-        writer.WriteU32(Offset);
+        writer.WritePublicKey(Capturer);
+        writer.WriteBytes(Signature);
         writer.WriteU32(Records);
     }
 
-    public static EpcisCaptureRef Read(ref SpanReader reader) => new(reader.ReadHash(), reader.ReadU32(), reader.ReadAddress(), reader.ReadU32(), reader.ReadU32());
+    public static EpcisChunk Read(ref SpanReader reader) =>
+        new(reader.ReadPublicKey()!, reader.ReadByteArray(72), reader.ReadU32());
 }
 
 /// <summary>
-/// Payload of epcis "anchor", signed by the custodian node (a validator of the capturers'
-/// organisation): the node's event numbers it covers (first..last), the RFC 6962 root over its
-/// records' leaves, the captures they belong to, and the records in capture order.
+/// Payload of epcis "anchor", signed by the custodian node (a validator): the node's event
+/// numbers it covers (first..last), the RFC 6962 root over its records' leaves, the signed chunks
+/// they belong to, and the records in chunk order.
 /// </summary>
-public sealed record EpcisAnchorPayload(ulong First, ulong Last, Hash Root, EpcisCaptureRef[] Captures, EpcisEventRecord[] Records) : ICanonical
+public sealed record EpcisAnchorPayload(ulong First, ulong Last, Hash Root, EpcisChunk[] Captures, EpcisEventRecord[] Records) : ICanonical
 {
     public const int MaxCaptures = 1_000;
     public const int MaxRecords = 4_000;
@@ -218,10 +228,10 @@ public sealed record EpcisAnchorPayload(ulong First, ulong Last, Hash Root, Epci
     public static EpcisAnchorPayload Read(ref SpanReader reader)
     {
         var (first, last, root) = (reader.ReadU64(), reader.ReadU64(), reader.ReadHash());
-        var captures = new EpcisCaptureRef[reader.ReadCount(MaxCaptures)];
+        var captures = new EpcisChunk[reader.ReadCount(MaxCaptures)];
         for (var i = 0; i < captures.Length; i++)
         {
-            captures[i] = EpcisCaptureRef.Read(ref reader);
+            captures[i] = EpcisChunk.Read(ref reader);
         }
         var records = new EpcisEventRecord[reader.ReadCount(MaxRecords)];
         for (var i = 0; i < records.Length; i++)

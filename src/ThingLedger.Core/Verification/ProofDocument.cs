@@ -148,10 +148,12 @@ public sealed partial class ProofDocument
         trace?.Pass("header", $"block {header!.Height} of chain '{header.ChainId}', hash {header.Hash}");
         return Kind switch
         {
+            StateKind or TxKind or ReadingKind when Fields is not null => VerificationResult.Broken("document", $"a '{Kind}' document carries module fields"),
             StateKind => VerifyState(validators, header!, certificate!, trace),
             TxKind => VerifyTx(validators, header!, certificate!, trace),
             ReadingKind => VerifyReading(validators, header!, certificate!, trace),
-            _ => VerificationResult.Broken("document", $"unknown proof kind '{Kind}' (expected '{StateKind}', '{TxKind}' or '{ReadingKind}')"),
+            _ when !HasOnlyModuleParts => VerificationResult.Broken("document", $"a '{Kind}' document carries parts of another kind"),
+            _ => VerifyModuleKind(validators, header!, certificate!, trace),
         };
     }
 

@@ -25,7 +25,7 @@ public sealed class LinkTrace
 
     public IReadOnlyList<LinkCheck> Checks => _checks;
 
-    internal void Pass(string link, string message) => _checks.Add(new LinkCheck(link, true, message));
+    public void Pass(string link, string message) => _checks.Add(new LinkCheck(link, true, message));
 
     internal VerificationResult End(VerificationResult result)
     {

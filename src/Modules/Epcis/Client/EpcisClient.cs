@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core.Crypto;
 
 [assembly: ThingLedger.Client.ModuleJson(typeof(ThingLedger.Client.EpcisJson))]
 
@@ -16,9 +17,58 @@ public sealed partial class ThingLedgerClient
             (resolver is null ? string.Empty : $"&resolver={Uri.EscapeDataString(resolver)}");
         return GetAsync($"v1/epcis/identifiers?{query}", EpcisJson.Default.Gs1IdView, cancellationToken);
     }
+
+    /// <summary>Header naming the capturer's public key (hex) on a capture.</summary>
+    public const string CaptureKeyHeader = "ThingLedger-Capture-Key";
+
+    /// <summary>Header carrying the capturer's signatures (hex r ‖ s, comma-separated), one per chunk of the document's events (docs/EPCIS.md "Capture").</summary>
+    public const string CaptureSignatureHeader = "ThingLedger-Capture-Signature";
+
+    /// <summary>
+    /// Captures an EPCIS 2.0 document at the node of <paramref name="capturer"/>'s organisation: the
+    /// events' records are computed here, each chunk of them signed, and the node checks and stores the
+    /// capture before it answers. A refused capture throws with the code and every event's reason.
+    /// </summary>
+    public async Task<EpcisCaptureView> CaptureEpcisAsync(byte[] document, KeyPair capturer, string chainId, CancellationToken cancellationToken = default)
+    {
+        var read = Execution.Modules.Epcis.EpcisDocumentReader.Read(document, ulong.MaxValue / 2, 0);
+        if (!read.Ok)
+        {
+            var first = read.Errors[0];
+            throw new ThingLedgerException(first.Code, string.Join("; ", read.Errors.Select(e => e.Message)), 400);
+        }
+        var records = read.Events.Select(e => e.Record).ToList();
+        var signatures = Execution.Modules.Epcis.EpcisCaptureSigning.Chunks(records)
+            .Select(c => Convert.ToHexStringLower(capturer.Sign(Execution.Modules.Epcis.EpcisCaptureSigning.ChunkDigest(chainId, records, c.Start, c.Count))));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/epcis/capture") { Content = new ByteArrayContent(document) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/ld+json");
+        request.Headers.Add(CaptureKeyHeader, capturer.PublicKey.ToHex());
+        request.Headers.Add(CaptureSignatureHeader, string.Join(',', signatures));
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EpcisJson.Default.EpcisCaptureView, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An event's receipt (kind "epcis-event"), from the node that captured it; null while it waits for its anchor.</summary>
+    public async Task<Core.Verification.ProofDocument?> GetEpcisReceiptAsync(string eventHash, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync($"v1/epcis/receipts?hash={Uri.EscapeDataString(eventHash)}", cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            return null;
+        }
+        var json = await ReadAsync(response, EpcisJson.Default.JsonElement, cancellationToken).ConfigureAwait(false);
+        return Core.Verification.ProofDocument.Parse(json.GetRawText());
+    }
+
+    /// <summary>An item's state on chain (given as a Digital Link, an EPC URN or its canonical path); null when the chain has never seen it.</summary>
+    public Task<EpcisItemView?> GetEpcisItemAsync(string id, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync($"v1/epcis/items?id={Uri.EscapeDataString(id)}", EpcisJson.Default.EpcisItemView, cancellationToken);
 }
 
 /// <summary>The epcis module's API shapes, serialised as the node's other views are (camelCase, nulls omitted, duplicate keys refused).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(Gs1IdView))]
+[JsonSerializable(typeof(EpcisCaptureView))]
+[JsonSerializable(typeof(EpcisItemView))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class EpcisJson : JsonSerializerContext;

@@ -17,3 +17,12 @@ public sealed record Gs1IdView(string Kind, string Key, string? Qualifier, strin
         return new Gs1IdView(id.Kind.ToString().ToLowerInvariant(), id.Key, id.Qualifier.Length == 0 ? null : id.Qualifier, id.ElementString, id.ToDigitalLink(resolver), urn);
     }
 }
+
+/// <summary>What POST /v1/epcis/capture answers: the capture's id at the node, the node's number of its first event, and each event's hash in document order.</summary>
+public sealed record EpcisCaptureView(long Capture, ulong FirstEvent, IReadOnlyList<string> EventHashes);
+
+/// <summary>One item's state on chain: status, commissioning, container, owner, last event, and its flags with their reasons.</summary>
+public sealed record EpcisItemView(string Id, string DigitalLink, string Status, string CommissionedBy, ulong CommissionedMs, string? Container, string Owner,
+    string LastEvent, ulong LastMs, string? LastLocation, string LastOrg, uint Events, IReadOnlyList<EpcisFlagView> Flags);
+
+public sealed record EpcisFlagView(string Code, string Reason, string Event, ulong Height);

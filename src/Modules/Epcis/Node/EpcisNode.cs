@@ -1,22 +1,41 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ThingLedger.Client;
 using ThingLedger.Client.Contracts;
+using ThingLedger.Core;
+using ThingLedger.Core.Crypto;
 using ThingLedger.Execution.Modules.Epcis;
 using ThingLedger.Node.Api;
+using ThingLedger.Node.Chain;
+using ThingLedger.Storage;
 
 namespace ThingLedger.Node.Modules.Epcis;
 
-/// <summary>The epcis module's node part: so far, GS1 identifiers checked and written in each form.</summary>
+/// <summary>The epcis module's node part: GS1 identifiers, capture of EPCIS documents (stored here, anchored by <see cref="EpcisAnchorer"/>), receipts and items.</summary>
 internal sealed class EpcisNode : NodeModule
 {
     public const string DefaultResolver = "https://id.gs1.org";
 
     public override string Module => EpcisModule.ModuleName;
 
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<EpcisCapture>();
+        services.AddSingleton<EpcisAnchorer>();
+        services.AddHostedService(provider => provider.GetRequiredService<EpcisAnchorer>());
+    }
+
     public override void MapApi(RouteGroupBuilder v1)
     {
         var epcis = v1.MapGroup("/epcis").WithTags("EPCIS");
         epcis.MapGet("/identifiers", Identifier).WithName("GetGs1Identifier")
             .WithSummary("A GS1 identifier (Digital Link, EPC URN or element string) checked and written in each form; a malformed one is refused with its EPCIS_ code.");
+        epcis.MapPost("/capture", Capture).WithName("EpcisCapture").Accepts<string>("application/ld+json", "application/json")
+            .WithSummary("An EPCIS 2.0 JSON-LD document, signed by a member of this node's organisation (headers " + ThingLedgerClient.CaptureKeyHeader + " and " +
+                ThingLedgerClient.CaptureSignatureHeader + "): every event checked, the capture stored durably, each event's hash returned in document order. All or nothing.");
+        epcis.MapGet("/receipts", Receipt).WithName("GetEpcisReceipt")
+            .WithSummary("An event's receipt (hash=ni:///sha-256;…?ver=CBV2.0 or 64 hex digits): capture signature, paths and the anchor tx's finality; verifiable offline with the genesis file.");
+        epcis.MapGet("/items", Item).WithName("GetEpcisItem")
+            .WithSummary("An item's state on chain (id as Digital Link, EPC URN or canonical path): status, container, owner, last event, flags with their reasons. No account needed.");
     }
 
     private static Results<Ok<Gs1IdView>, ProblemHttpResult> Identifier(string? id, int? prefixLength, string? resolver)
@@ -31,4 +50,91 @@ internal sealed class EpcisNode : NodeModule
         }
         return TypedResults.Ok(view);
     }
+
+    private static async Task<Results<Created<EpcisCaptureView>, ProblemHttpResult>> Capture(HttpRequest request, LedgerNode node, EpcisCapture capture, DiskWatch disk)
+    {
+        if (node.Fault is { } fault)
+        {
+            return Problems.Of(ErrorCodes.NodeUnavailable, fault);
+        }
+        var signatures = new List<byte[]>();
+        foreach (var text in (request.Headers[ThingLedgerClient.CaptureSignatureHeader].FirstOrDefault() ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            signatures.Add(Core.Codec.Hex.TryDecode(text, out var bytes) && bytes.Length == 64 ? bytes : []);
+        }
+        if (!PublicKey.TryParseHex(request.Headers[ThingLedgerClient.CaptureKeyHeader].FirstOrDefault(), out var key) || signatures.Count == 0 || signatures.Any(s => s.Length == 0))
+        {
+            return Problems.Of(EpcisErrors.SignatureInvalid,
+                $"a capture names its capturer's public key in {ThingLedgerClient.CaptureKeyHeader} (130 hex digits) and carries one signature per chunk of its events in {ThingLedgerClient.CaptureSignatureHeader} (128 hex digits each, comma-separated)");
+        }
+        CaptureOutcome outcome;
+        using (var body = await PooledBody.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false))
+        {
+            try
+            {
+                outcome = capture.Capture(body.Span, key!, signatures);
+            }
+            catch (StorageException e)
+            {
+                node.ReportStorageFailure(e, disk);
+                return Problems.Of(ErrorCodes.NodeUnavailable, $"{e.Message}; nothing of this capture was stored, send it again later");
+            }
+        }
+        if (!outcome.Ok)
+        {
+            var first = outcome.Errors[0];
+            var extensions = new Dictionary<string, object?>
+            {
+                ["code"] = first.Code,
+                ["errors"] = outcome.Errors.Select(e => new Dictionary<string, object?> { ["index"] = e.Index, ["code"] = e.Code, ["message"] = e.Message }).ToList(),
+            };
+            var status = first.Code is EpcisErrors.DocumentTooLarge ? StatusCodes.Status413PayloadTooLarge
+                : first.Code is EpcisErrors.NotMember or EpcisErrors.RoleMissing or EpcisErrors.NotCustodian ? StatusCodes.Status403Forbidden
+                : first.Code is EpcisErrors.SignatureInvalid ? StatusCodes.Status422UnprocessableEntity
+                : StatusCodes.Status400BadRequest;
+            return TypedResults.Problem(detail: string.Join("; ", outcome.Errors.Select(e => e.Message)), statusCode: status, title: first.Code, extensions: extensions);
+        }
+        return TypedResults.Created($"/v1/epcis/receipts?hash={Uri.EscapeDataString(outcome.Hashes[0])}", new EpcisCaptureView(outcome.Capture, outcome.First, outcome.Hashes));
+    }
+
+    private static Results<ContentHttpResult, ProblemHttpResult> Receipt(string? hash, LedgerNode node, EpcisCapture capture)
+    {
+        var digest = hash is null ? null : EpcisEventHash.Digest(hash) ?? (Hash.TryParse(hash, out var h) ? h.ToArray() : null);
+        if (digest is null)
+        {
+            return Problems.BadRequest("give hash: an event hash ni:///sha-256;<64 hex digits>?ver=CBV2.0, or the 64 hex digits");
+        }
+        var (receipt, code, message) = EpcisReceiptBuilder.Build(node, capture.Store, new Hash(digest));
+        if (receipt is null)
+        {
+            return code == EpcisErrors.EventNotAnchored
+                ? TypedResults.Problem(detail: message, statusCode: StatusCodes.Status409Conflict, title: code, extensions: new Dictionary<string, object?> { ["code"] = code })
+                : TypedResults.Problem(detail: message, statusCode: StatusCodes.Status404NotFound, title: code, extensions: new Dictionary<string, object?> { ["code"] = code });
+        }
+        return TypedResults.Text(receipt.ToJson(), "application/json");
+    }
+
+    private static Results<Ok<EpcisItemView>, ProblemHttpResult> Item(string? id, LedgerNode node)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return Problems.BadRequest("give id: the item's GS1 Digital Link, EPC URN, or canonical path (/01/…/21/…)");
+        }
+        Gs1Error? error = null;
+        var canonical = id.StartsWith('/') ? id : EpcisDocumentReader.CanonicalId(id, out error);
+        if (canonical is null)
+        {
+            return Problems.Of(error!.Code, error.Message);
+        }
+        if (EpcisModule.ReadItem(node.Store, canonical) is not { } item)
+        {
+            return Problems.Of(ErrorCodes.NotFound, $"the chain has never seen {id}: no event names it");
+        }
+        return TypedResults.Ok(View(node, item));
+    }
+
+    internal static EpcisItemView View(LedgerNode node, ItemRecord item) => new(item.Id, item.Id.StartsWith('/') ? Gs1Canonical.Root + item.Id : item.Id,
+        item.Status == 0 ? "unknown" : item.Status.ToString().ToLowerInvariant(), item.CommissionedBy, item.CommissionedMs, item.Container.Length == 0 ? null : item.Container,
+        item.Owner, $"ni:///sha-256;{item.LastEvent}?ver={EpcisEventHash.Version}", item.LastMs, item.LastLocation.Length == 0 ? null : item.LastLocation, item.LastOrg, item.Events,
+        [.. EpcisModule.ReadFlags(node.Store, item).Select(f => new EpcisFlagView(f.Code, f.Reason, $"ni:///sha-256;{f.Event}?ver={EpcisEventHash.Version}", f.Height))]);
 }

@@ -77,15 +77,29 @@ public sealed class EpcisAnchorTests
     }
 
     [Fact]
-    public void Only_a_validator_of_the_capturers_organisation_anchors_and_only_what_its_root_covers()
+    public void Only_a_validator_anchors_and_only_records_their_capturer_signed()
     {
         var document = Document(_e.Commission(Item1));
         _e.Chain.AssertRefused(EpcisErrors.NotCustodian, () => _e.Anchor(document, node: _e.Chain.GridAdmin));
-        _e.Chain.AssertRefused(EpcisErrors.NotCustodian, () => _e.Anchor(document, capturer: _e.Chain.GridAdmin));
         _e.Chain.AssertRefused(EpcisErrors.NotMember, () => _e.Anchor(document, capturer: KeyPair.Generate()));
         _e.Chain.AssertRefused(EpcisErrors.AnchorInvalid, () => _e.Anchor(document, tamper: p => p with { Root = Hash.Sha256([9]) }));
         _e.Chain.AssertRefused(EpcisErrors.AnchorInvalid, () => _e.Anchor(document, tamper: p => p with { First = 5, Last = 5 }));
+        // The node cannot change what the capturer signed, nor sign in a member's name.
+        _e.Chain.AssertRefused(EpcisErrors.SignatureInvalid, () => _e.Anchor(document, tamper: p =>
+        {
+            var records = p.Records.Select(r => r with { BizStep = "shipping" }).ToArray();
+            return p with { Records = records, Root = EpcisAnchorPayload.RootOf(records) };
+        }));
+        _e.Chain.AssertRefused(EpcisErrors.SignatureInvalid, () => _e.Anchor(document, tamper: p =>
+            p with { Captures = [p.Captures[0] with { Capturer = _e.Chain.GridAdmin.PublicKey }] }));
         Assert.Null(_e.Item(Item1));
+    }
+
+    [Fact]
+    public void A_member_of_another_organisation_captures_through_this_node_under_its_own_name()
+    {
+        _e.Anchor(Document(_e.Commission(Item1)), capturer: _e.Chain.GridAdmin);
+        Assert.Equal("grid", _e.Item(Item1)!.CommissionedBy);
     }
 
     [Fact]

@@ -48,8 +48,8 @@ internal sealed class EpcisTestChain
     {
         var events = Events(document);
         var records = events.Select(e => e.Record).ToArray();
-        var root = EpcisCaptureSigning.Root([.. records.Select(r => r.Digest)]);
-        var capture = new EpcisCaptureRef(root, (uint)records.Length, (capturer ?? Chain.AcmeAdmin).Address, 0, (uint)records.Length);
+        var key = capturer ?? Chain.AcmeAdmin;
+        var capture = new EpcisChunk(key.PublicKey, key.Sign(EpcisCaptureSigning.ChunkDigest(TestChain.ChainId, records, 0, records.Length)), (uint)records.Length);
         var payload = new EpcisAnchorPayload(_anchored + 1, _anchored + (ulong)records.Length, EpcisAnchorPayload.RootOf(records), [capture], records);
         payload = tamper?.Invoke(payload) ?? payload;
         var receipt = Chain.Run(Chain.Tx(node ?? Chain.AcmeAdmin, EpcisModule.ModuleName, EpcisModule.Anchor, payload, gasLimit: Gas.AnchorTxLimit));

@@ -1,0 +1,15 @@
+using ThingLedger.Execution.Modules.Epcis;
+
+namespace ThingLedger.Client;
+
+/// <summary>The epcis module's operations (docs/EPCIS.md).</summary>
+public static partial class Operations
+{
+    /// <summary>A custodian's anchor of the events captured at it (a node builds and submits these itself).</summary>
+    [Builds(EpcisNames.ModuleName, EpcisNames.Anchor, ByNode = true)]
+    public static Operation AnchorEpcisEvents(EpcisAnchorPayload anchor) => Operation.Of(EpcisNames.ModuleName, EpcisNames.Anchor, anchor);
+
+    /// <summary>An approval, by an admin of a validating organisation, to grant or revoke an organisation's epcis role; it takes effect at a quorum.</summary>
+    [Builds(EpcisNames.ModuleName, EpcisNames.Role)]
+    public static Operation EpcisRole(string org, EpcisRole role, bool grant) => Operation.Of(EpcisNames.ModuleName, EpcisNames.Role, new EpcisRolePayload(org, role, grant));
+}

@@ -1,0 +1,48 @@
+using ThingLedger.Core.Crypto;
+using ThingLedger.Core.Verification;
+using ThingLedger.Execution.Modules.Epcis;
+using ThingLedger.Node.Chain;
+
+namespace ThingLedger.Node.Modules.Epcis;
+
+/// <summary>Assembles an event's receipt from the event store (the event, its capture, its anchor's records) and the ledger (the anchor tx's inclusion and finality).</summary>
+public static class EpcisReceiptBuilder
+{
+    /// <summary>The receipt, or the code and message of why there is none (yet).</summary>
+    public static (ProofDocument? Receipt, string? Code, string? Message) Build(LedgerNode node, EpcisStore store, Hash digest)
+    {
+        var stored = store.FindEvent(digest);
+        if (stored is null)
+        {
+            return (null, EpcisErrors.EventNotFound, $"this node captured no event {stored?.Record.HashText ?? $"ni:///sha-256;{digest}?ver=CBV2.0"}");
+        }
+        var anchor = store.AnchorOf(stored.Seq);
+        if (anchor is null)
+        {
+            return (null, EpcisErrors.EventNotAnchored, $"event {stored.Record.HashText} is stored and waits for its anchor; retry in a moment");
+        }
+        var capture = store.Capture(stored.Capture) ?? throw new InvalidOperationException($"event {stored.Seq} names capture {stored.Capture}, which the store lacks");
+        var inclusion = node.Store.GetTxInclusion(anchor.Tx) ?? throw new InvalidOperationException($"epcis anchor tx {anchor.Tx} is recorded but not in the ledger");
+        // The event's chunk in the anchor: the anchor's events are whole chunks in order.
+        var events = store.EventRange(anchor.First, anchor.Last);
+        var (chunk, position) = (-1, 0);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i == 0 || events[i].Capture != events[i - 1].Capture || events[i].Chunk != events[i - 1].Chunk)
+            {
+                (chunk, position) = (chunk + 1, 0);
+            }
+            if (events[i].Seq == stored.Seq)
+            {
+                break;
+            }
+            position++;
+        }
+        var document = $$"""{"@context":{{capture.Context}},"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"{{DateTimeOffset.FromUnixTimeMilliseconds((long)capture.ReceivedMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","epcisBody":{"eventList":[{{stored.Json}}]}""" + "}";
+        var fields = EpcisReceipt.Fields(document, stored.Record.HashText, chunk, position);
+        var receipt = ProofDocument.ForModule(EpcisReceipt.Kind, node.Genesis.Hash, inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
+            inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof, fields);
+        receipt.Membership = node.MembershipProof(inclusion.Header.Height);
+        return (receipt, null, null);
+    }
+}

@@ -1,0 +1,187 @@
+using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Execution.Modules.Epcis;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Modules.Epcis;
+
+/// <summary>A capture as stored: its event count, the capturer's key, each chunk's signature, and the document's @context.</summary>
+public sealed record StoredCapture(long Id, uint Count, PublicKey CapturerKey, IReadOnlyList<byte[]> Signatures, string Context, ulong ReceivedMs);
+
+/// <summary>An event as stored: its number at this node, its capture, its place in the document and its chunk, its record and JSON.</summary>
+public sealed record StoredEvent(ulong Seq, long Capture, int Index, int Chunk, int ChunkSize, EpcisEventRecord Record, string Json);
+
+/// <summary>Which of this node's events an anchor tx covers, and its block.</summary>
+public sealed record EpcisAnchorRow(ulong First, ulong Last, Hash Tx, ulong Height);
+
+/// <summary>
+/// The events this node captured (epcis.db in the data directory): every capture and its
+/// events, numbered 1, 2, … in capture order; which anchor covers which numbers; and an index of
+/// the identifiers each event names, for queries and traces. A capture is written in one durable
+/// transaction before it is acknowledged.
+/// </summary>
+public sealed class EpcisStore : IDisposable
+{
+    public const string FileName = "epcis.db";
+    private const string Format = "1";
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS captures (id INTEGER PRIMARY KEY, count INTEGER NOT NULL, capturer_key BLOB NOT NULL, signatures BLOB NOT NULL,
+            context TEXT NOT NULL, received_ms INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, capture INTEGER NOT NULL, idx INTEGER NOT NULL, chunk INTEGER NOT NULL, chunk_size INTEGER NOT NULL, digest BLOB NOT NULL UNIQUE,
+            record BLOB NOT NULL, json TEXT NOT NULL, time_ms INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS event_ids (id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS anchors (first INTEGER PRIMARY KEY, last INTEGER NOT NULL, tx BLOB NOT NULL, height INTEGER NOT NULL);
+        """;
+
+    private readonly SqliteConnection _writer;
+    private readonly string _connectionString;
+    private readonly object _writeLock = new();
+
+    private EpcisStore(SqliteConnection writer, string connectionString)
+    {
+        _writer = writer;
+        _connectionString = connectionString;
+        LastEvent = (ulong)SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(seq), 0) FROM events");
+        LastAnchored = (ulong)SqliteFile.Scalar(_writer, "SELECT COALESCE(MAX(last), 0) FROM anchors");
+    }
+
+    /// <summary>The number of the last event stored (0 when none).</summary>
+    public ulong LastEvent { get; private set; }
+
+    /// <summary>The number of the last event an anchor covers.</summary>
+    public ulong LastAnchored { get; private set; }
+
+    public static EpcisStore Open(string directory, string chainId)
+    {
+        var (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS event store");
+        var meta = SqliteFile.ReadMeta(writer);
+        if (meta.Count == 0)
+        {
+            SqliteFile.WriteMeta(writer, ("format", Format), ("chain", chainId));
+        }
+        else if (meta.GetValueOrDefault("chain") != chainId || meta.GetValueOrDefault("format") != Format)
+        {
+            writer.Dispose();
+            throw new StorageException($"{Path.Combine(directory, FileName)} holds events of chain '{meta.GetValueOrDefault("chain")}' (format {meta.GetValueOrDefault("format")}), not of '{chainId}'");
+        }
+        return new EpcisStore(writer, connectionString);
+    }
+
+    /// <summary>Stores a capture and its events in one durable transaction; returns the capture's id and its first event's number.</summary>
+    public (long Capture, ulong First) Append(PublicKey capturerKey, IReadOnlyList<byte[]> signatures, string context, ulong receivedMs, IReadOnlyList<EpcisParsedEvent> events)
+    {
+        lock (_writeLock)
+        {
+            long capture = 0;
+            var first = LastEvent + 1;
+            SqliteFile.InTransaction(_writer, () =>
+            {
+                using (var insert = new SqliteStatement(_writer, "INSERT INTO captures (count, capturer_key, signatures, context, received_ms) VALUES ($1, $2, $3, $4, $5)"))
+                {
+                    capture = insert.Bind(1, events.Count).Bind(2, capturerKey.Bytes).Bind(3, signatures.SelectMany(b => b).ToArray()).Bind(4, context).Bind(5, (long)receivedMs).ExecuteInsert();
+                }
+                var chunks = EpcisCaptureSigning.Chunks([.. events.Select(e => e.Record)]);
+                using var insertEvent = new SqliteStatement(_writer, "INSERT INTO events (seq, capture, idx, chunk, chunk_size, digest, record, json, time_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+                using var insertId = new SqliteStatement(_writer, "INSERT OR IGNORE INTO event_ids (id, seq) VALUES ($1, $2)");
+                var seq = first;
+                for (var i = 0; i < events.Count; i++)
+                {
+                    var e = events[i];
+                    var chunk = chunks.FindIndex(c => i >= c.Start && i < c.Start + c.Count);
+                    insertEvent.Bind(1, (long)seq).Bind(2, capture).Bind(3, i).Bind(4, chunk).Bind(5, chunks[chunk].Count).Bind(6, e.Record.Digest.ToArray())
+                        .Bind(7, Canonical.Encode(e.Record)).Bind(8, e.Json).Bind(9, (long)e.Record.TimeMs).Execute();
+                    foreach (var id in e.Record.Ids.Append(e.Record.Location).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal))
+                    {
+                        insertId.Bind(1, id).Bind(2, (long)seq).Execute();
+                    }
+                    seq++;
+                }
+            });
+            LastEvent = first + (ulong)events.Count - 1;
+            return (capture, first);
+        }
+    }
+
+    public void RecordAnchors(IReadOnlyList<EpcisAnchorRow> anchors)
+    {
+        if (anchors.Count == 0)
+        {
+            return;
+        }
+        lock (_writeLock)
+        {
+            SqliteFile.InTransaction(_writer, () =>
+            {
+                using var insert = new SqliteStatement(_writer, "INSERT OR REPLACE INTO anchors (first, last, tx, height) VALUES ($1, $2, $3, $4)");
+                foreach (var a in anchors)
+                {
+                    insert.Bind(1, (long)a.First).Bind(2, (long)a.Last).Bind(3, a.Tx.ToArray()).Bind(4, (long)a.Height).Execute();
+                }
+            });
+            LastAnchored = Math.Max(LastAnchored, anchors.Max(a => a.Last));
+        }
+    }
+
+    /// <summary>Events from number <paramref name="from"/> on, at most <paramref name="limit"/>.</summary>
+    public List<StoredEvent> Events(ulong from, int limit) =>
+        Query("SELECT seq, capture, idx, chunk, chunk_size, record, json FROM events WHERE seq >= $a ORDER BY seq LIMIT $n", ReadEvent, ("$a", (long)from), ("$n", limit));
+
+    public List<StoredEvent> EventRange(ulong first, ulong last) =>
+        Query("SELECT seq, capture, idx, chunk, chunk_size, record, json FROM events WHERE seq >= $a AND seq <= $b ORDER BY seq", ReadEvent, ("$a", (long)first), ("$b", (long)last));
+
+    public StoredEvent? FindEvent(in Hash digest) =>
+        Query("SELECT seq, capture, idx, chunk, chunk_size, record, json FROM events WHERE digest = $d", ReadEvent, ("$d", digest.ToArray())).FirstOrDefault();
+
+    public bool HasEvent(in Hash digest) => FindEvent(digest) is not null;
+
+    /// <summary>The events naming <paramref name="id"/> (an item, lot, container or location), in capture order.</summary>
+    public List<StoredEvent> EventsNaming(string id, int limit) =>
+        Query("SELECT e.seq, e.capture, e.idx, e.chunk, e.chunk_size, e.record, e.json FROM event_ids i JOIN events e ON e.seq = i.seq WHERE i.id = $i ORDER BY e.seq LIMIT $n",
+            ReadEvent, ("$i", id), ("$n", limit));
+
+    public StoredCapture? Capture(long id) =>
+        Query("SELECT id, count, capturer_key, signatures, context, received_ms FROM captures WHERE id = $c", r => new StoredCapture(
+            r.GetInt64(0), (uint)r.GetInt64(1), PublicKey.TryCreate((byte[])r[2], out var key) ? key! : throw new StorageCorruptException($"capture {r.GetInt64(0)} in {FileName} has a damaged key"),
+            [.. ((byte[])r[3]).Chunk(64)], r.GetString(4), (ulong)r.GetInt64(5)), ("$c", id)).FirstOrDefault();
+
+    public EpcisAnchorRow? AnchorOf(ulong seq) =>
+        Query("SELECT first, last, tx, height FROM anchors WHERE first <= $s ORDER BY first DESC LIMIT 1",
+            r => new EpcisAnchorRow((ulong)r.GetInt64(0), (ulong)r.GetInt64(1), new Hash((byte[])r[2]), (ulong)r.GetInt64(3)), ("$s", (long)seq))
+        .FirstOrDefault(a => a.Last >= seq);
+
+    private static StoredEvent ReadEvent(SqliteDataReader r)
+    {
+        var bytes = (byte[])r[5];
+        var reader = new SpanReader(bytes);
+        var record = EpcisEventRecord.Read(ref reader);
+        if (reader.Finish() != CodecError.None)
+        {
+            throw new StorageCorruptException($"event {r.GetInt64(0)} in {FileName} has a damaged record");
+        }
+        return new StoredEvent((ulong)r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), record, r.GetString(6));
+    }
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    public void Dispose() => _writer.Dispose();
+}
