@@ -2,37 +2,81 @@ using System.Text.Json;
 
 namespace ThingLedger.Cli.Tests;
 
-/// <summary>GS1 identifiers from the command line: checked and written in each form, malformed ones refused with their code.</summary>
-public sealed class EpcisCommandTests
+/// <summary>EPCIS from the command line, on a node: hashes, a capture, its items' state, a receipt checked offline, and every refusal with its code.</summary>
+public sealed class EpcisCommandTests : IDisposable
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+    private readonly string _directory = Directory.CreateTempSubdirectory("tl-cli-epcis-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static Task<string> RunAsync(params string[] args) => CliProcess.SucceedsAsync(Limit, args);
+
+    private static Task RefusedAsync(string code, params string[] args) => CliProcess.RefusedAsync(code, Limit, args);
+
+    private static string Time(int minutesAgo) => DateTimeOffset.UtcNow.AddMinutes(-minutesAgo).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private string Document(string name, params string[] events)
+    {
+        var path = Path.Combine(_directory, name + ".jsonld");
+        File.WriteAllText(path, """{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z","epcisBody":{"eventList":[""" +
+            string.Join(',', events) + "]}}");
+        return path;
+    }
+
+    private static string Object(int minutesAgo, string action, string bizStep, params string[] epcs) =>
+        $$"""{"type":"ObjectEvent","eventTime":"{{Time(minutesAgo)}}","eventTimeZoneOffset":"+00:00","action":"{{action}}","bizStep":"{{bizStep}}","epcList":[{{string.Join(',', epcs.Select(e => $"\"{e}\""))}}]""" + "}";
+
+    private static string Pack(int minutesAgo, string parent, params string[] children) =>
+        $$"""{"type":"AggregationEvent","eventTime":"{{Time(minutesAgo)}}","eventTimeZoneOffset":"+00:00","action":"ADD","bizStep":"packing","parentID":"{{parent}}","childEPCs":[{{string.Join(',', children.Select(e => $"\"{e}\""))}}]""" + "}";
 
     [Fact]
-    public async Task An_item_is_written_as_element_string_digital_link_and_epc_urn_and_a_bad_check_digit_is_refused()
+    public async Task A_capture_is_checked_stored_anchored_and_each_event_has_a_receipt_that_checks_offline()
     {
-        var item = JsonDocument.Parse(await CliProcess.SucceedsAsync(Limit, "epcis", "item", "https://id.example.com/01/80614141123458/21/12345", "--prefix-length", "7",
-            "--resolver", "https://id.example.com", "--json")).RootElement;
-        Assert.Equal(("sgtin", "(01)80614141123458(21)12345", "urn:epc:id:sgtin:0614141.812345.12345", "https://id.example.com/01/80614141123458/21/12345"),
-            (item.GetProperty("kind").GetString(), item.GetProperty("elementString").GetString(), item.GetProperty("epcUrn").GetString(), item.GetProperty("digitalLink").GetString()));
+        var data = Path.Combine(_directory, "chain");
+        await RunAsync("init", "--data", data);
+        using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        string[] common = ["--data", data, "--node", node.Url];
+        const string Bag1 = "https://id.example.com/01/09506000134352/21/BAG-1";
+        const string Bag2 = "urn:epc:id:sgtin:9506000.013435.BAG-2";
+        const string Case1 = "urn:epc:id:sscc:9506000.1000000001";
+        const string Case2 = "urn:epc:id:sscc:9506000.1000000002";
 
-        // A URN names its company prefix, so its URN needs no --prefix-length.
-        var pallet = JsonDocument.Parse(await CliProcess.SucceedsAsync(Limit, "epcis", "item", "urn:epc:id:sscc:0614141.1234567890", "--json")).RootElement;
-        Assert.Equal(("106141412345678908", "https://id.gs1.org/00/106141412345678908", "urn:epc:id:sscc:0614141.1234567890"),
-            (pallet.GetProperty("key").GetString(), pallet.GetProperty("digitalLink").GetString(), pallet.GetProperty("epcUrn").GetString()));
-        Assert.Contains("(414)0614141123452(254)400", await CliProcess.SucceedsAsync(Limit, "epcis", "item", "(414)0614141123452(254)400"), StringComparison.Ordinal);
+        var harvest = Document("harvest", Object(30, "ADD", "commissioning", Bag1, Bag2), Pack(29, Case1, Bag1, Bag2));
+        var hashes = (await RunAsync(["epcis", "hash", harvest])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, hashes.Length);
+        Assert.All(hashes, h => Assert.Matches("^ni:///sha-256;[0-9a-f]{64}\\?ver=CBV2\\.0$", h));
 
-        foreach (var (id, code) in new[]
-        {
-            ("(01)09506000134353(21)A", "EPCIS_CHECK_DIGIT"),
-            ("https://id.example.com/01/09506000134352", "EPCIS_DIGITAL_LINK_INVALID"),
-            ("urn:epc:id:sgtin:0614141.81234.1", "EPCIS_URN_INVALID"),
-            ("(01)09506000134352(21)A B", "EPCIS_KEY_CHARACTER"),
-        })
-        {
-            var bad = await CliProcess.RunAsync(Limit, "epcis", "item", id);
-            Assert.True(bad.Code == CliRunner.BadInput && bad.Err.Contains(code, StringComparison.Ordinal), $"{id}: expected {code}\n{bad.Err}");
-        }
-        var prefix = await CliProcess.RunAsync(Limit, "epcis", "item", "(00)106141412345678908", "--prefix-length", "17");
-        Assert.True(prefix.Code == CliRunner.BadInput && prefix.Err.Contains("EPCIS_PREFIX_LENGTH", StringComparison.Ordinal), prefix.Err);
+        var captured = JsonDocument.Parse(await RunAsync(["epcis", "capture", harvest, "--as", "voltmotors-admin", "--json", .. common])).RootElement;
+        Assert.Equal(hashes, captured.GetProperty("eventHashes").EnumerateArray().Select(h => h.GetString()!));
+
+        // Its receipt, written to a file and checked offline by `thingledger verify`; a changed event breaks it.
+        var receiptFile = Path.Combine(_directory, "receipt.json");
+        await RunAsync(["epcis", "receipt", hashes[1], "--out", receiptFile, .. common]);
+        Assert.Contains("was signed by", await RunAsync(["verify", receiptFile, "--data", data]), StringComparison.Ordinal);
+        Assert.Contains("verified", await RunAsync(["epcis", "verify", hashes[0], .. common]), StringComparison.Ordinal);
+        File.WriteAllText(receiptFile, File.ReadAllText(receiptFile).Replace("packing", "shipping", StringComparison.Ordinal));
+        var broken = await CliProcess.RunAsync(Limit, ["verify", receiptFile, "--data", data]);
+        Assert.True(broken.Code == CliRunner.Refused && (broken.Out + broken.Err).Contains("event", StringComparison.Ordinal), broken.Out + broken.Err);
+
+        var bag = JsonDocument.Parse(await RunAsync(["epcis", "state", Bag1, "--json", .. common])).RootElement;
+        Assert.Equal(("active", "voltmotors"), (bag.GetProperty("status").GetString(), bag.GetProperty("commissionedBy").GetString()));
+        Assert.Equal("/00/195060000000000012", bag.GetProperty("container").GetString());
+
+        // Refusals, each with its code, none of them stored.
+        await RefusedAsync("EPCIS_CHECK_DIGIT", ["epcis", "capture", Document("digit", Object(5, "ADD", "commissioning", "https://id.example.com/01/09506000134353/21/X")), "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("EPCIS_NOT_COMMISSIONED", ["epcis", "capture", Document("ghost", Object(5, "OBSERVE", "receiving", "urn:epc:id:sgtin:9506000.013435.GHOST")), "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("EPCIS_IN_ANOTHER_CONTAINER", ["epcis", "capture", Document("repack", Pack(5, Case2, Bag1)), "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("EPCIS_ALREADY_COMMISSIONED", ["epcis", "capture", Document("clone", Object(5, "ADD", "commissioning", Bag2)), "--as", "gridco-admin", .. common]);
+        await RefusedAsync("EPCIS_EVENT_IN_FUTURE", ["epcis", "capture", Document("future", Object(-60, "ADD", "commissioning", "urn:epc:id:sgtin:9506000.013435.LATER")), "--as", "voltmotors-admin", .. common]);
+        var malformed = Path.Combine(_directory, "malformed.jsonld");
+        File.WriteAllText(malformed, "{\"@context\": [");
+        await RefusedAsync("EPCIS_JSON_INVALID", ["epcis", "capture", malformed, "--as", "voltmotors-admin", .. common]);
+
+        // An organisation whose capture role was revoked cannot capture.
+        await RunAsync(["epcis", "role", "revoke", "gridco", "capture", "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("EPCIS_ROLE_MISSING", ["epcis", "capture", Document("grid", Object(5, "ADD", "commissioning", "urn:epc:id:sgtin:9506000.013435.GRID-1")), "--as", "gridco-admin", .. common]);
+        await RefusedAsync("EPCIS_NOT_GOVERNOR", ["epcis", "role", "grant", "gridco", "capture", "--as", "gridco-admin", .. common]);
+        Assert.Contains("EPCIS_ROLE_INVALID", (await CliProcess.RunAsync(Limit, ["epcis", "role", "grant", "gridco", "mayor", "--as", "voltmotors-admin", .. common])).Err, StringComparison.Ordinal);
     }
 }
