@@ -69,7 +69,15 @@ public sealed class EpcisModule : IModule
 
     public static EventIndexRecord? ReadEvent(IStateReader state, in Hash digest) => Payload.Get(state, EventKey(digest), EventIndexRecord.Read);
 
-    public static EpcisRole ReadRoles(IStateReader state, string org) => (EpcisRole)Counters.Read(state, RoleKey(org));
+    /// <summary>
+    /// An organisation's roles: capture until a role change is enacted for it (the record is
+    /// absent until then), then what the changes left. Stored as the role bits with the high bit
+    /// set, so an enacted "none" differs from no record.
+    /// </summary>
+    public static EpcisRole ReadRoles(IStateReader state, string org) =>
+        Counters.Read(state, RoleKey(org)) is var raw and > 0 ? (EpcisRole)(raw & (ulong)EpcisRole.All) : EpcisRole.Capture;
+
+    private const ulong RolesSet = 0x80;
 
     /// <summary>The last of a node's event numbers the chain has anchored (0 when none).</summary>
     public static ulong ReadCustodian(IStateReader state, Address node) => Counters.Read(state, CustodianKey(node));
@@ -102,11 +110,7 @@ public sealed class EpcisModule : IModule
 
     public void InitGenesis(Genesis genesis, StateView state)
     {
-        // The founding organisations capture from the start; other roles are granted.
-        foreach (var org in genesis.Orgs)
-        {
-            Counters.Write(state, RoleKey(org.Id), (ulong)EpcisRole.Capture);
-        }
+        // Nothing at genesis: every organisation captures until its capture role is revoked (ReadRoles).
     }
 
     private static Outcome DoRole(TxContext context, EpcisRolePayload p)
@@ -136,7 +140,7 @@ public sealed class EpcisModule : IModule
         if (context.Validators.IsQuorum(approvals))
         {
             roles = p.Grant ? roles | p.Role : roles & ~p.Role;
-            Counters.Write(context.State, RoleKey(p.Org), (ulong)roles);
+            Counters.Write(context.State, RoleKey(p.Org), (ulong)roles | RolesSet);
             context.State.Delete(key);
             context.Emit(EpcisEvents.RoleChanged, new("org", p.Org), new("roles", EpcisRoles.Format(roles)));
             return Outcome.Ok;

@@ -19,6 +19,35 @@ public sealed class CommitTracker
         _isPending = isPending;
     }
 
+    /// <summary>
+    /// Admits txs this node signed itself (its anchors) and waits for each to commit, in order,
+    /// (<paramref name="admitted"/> once admission took them), calling <paramref name="committed"/> with each one's index and stored form as it does; throws
+    /// when one is refused, fails in its block or is not committed within a minute (those before it
+    /// were reported, so the caller records what did commit).
+    /// </summary>
+    public async Task CommitOwnAsync(Admission admission, IReadOnlyList<Core.Ledger.Transaction> txs, Action<int, StoredTx> committed, CancellationToken cancellationToken, Action? admitted = null)
+    {
+        var results = await admission.AdmitSignedHereAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            if (!result.Accepted)
+            {
+                throw new InvalidOperationException($"a {txs[0].Module} {txs[0].Operation} tx was refused by admission: {result.Code} {result.Message}");
+            }
+        }
+        admitted?.Invoke();
+        for (var i = 0; i < txs.Count; i++)
+        {
+            var stored = await WaitAsync(txs[i].Id, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)
+                ?? throw new TimeoutException($"{txs[i].Module} {txs[i].Operation} tx {txs[i].Id} was not committed within a minute");
+            if (!stored.Receipt.Succeeded)
+            {
+                throw new InvalidOperationException($"{txs[i].Module} {txs[i].Operation} tx {txs[i].Id} failed in block {stored.Height}: {stored.Receipt.ErrorCode}");
+            }
+            committed(i, stored);
+        }
+    }
+
     /// <summary>The committed tx, or null when it is not committed within <paramref name="timeout"/>.</summary>
     public async Task<StoredTx?> WaitAsync(Hash id, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -90,27 +90,11 @@ public sealed partial class EpcisAnchorer : BackgroundService
         var payloads = Build(events, store);
         var nonce = StateMachine.LastNonce(_node.Store, _node.ValidatorKey.Address);
         var txs = payloads.Select(p => Operations.AnchorEpcisEvents(p).Sign(_node.Genesis.ChainId, _node.ValidatorKey, ++nonce, ulong.MaxValue, Gas.AnchorTxLimit)).ToList();
-        var admitted = await _node.Admission.AdmitSignedHereAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);
-        foreach (var result in admitted)
-        {
-            if (!result.Accepted)
-            {
-                throw new InvalidOperationException($"an epcis anchor tx was refused by admission: {result.Code} {result.Message}");
-            }
-        }
         var rows = new List<EpcisAnchorRow>(txs.Count);
         try
         {
-            for (var i = 0; i < txs.Count; i++)
-            {
-                var committed = await _node.Tracker.WaitAsync(txs[i].Id, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)
-                    ?? throw new TimeoutException($"epcis anchor tx {txs[i].Id} was not committed within a minute");
-                if (!committed.Receipt.Succeeded)
-                {
-                    throw new InvalidOperationException($"epcis anchor tx {txs[i].Id} failed in block {committed.Height}: {committed.Receipt.ErrorCode}");
-                }
-                rows.Add(new EpcisAnchorRow(payloads[i].First, payloads[i].Last, txs[i].Id, committed.Height));
-            }
+            await _node.Tracker.CommitOwnAsync(_node.Admission, txs,
+                (i, committed) => rows.Add(new EpcisAnchorRow(payloads[i].First, payloads[i].Last, txs[i].Id, committed.Height)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

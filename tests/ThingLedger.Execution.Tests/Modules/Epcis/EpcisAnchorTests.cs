@@ -119,7 +119,7 @@ public sealed class EpcisAnchorTests
         chain.AssertRefused(EpcisErrors.RoleInvalid, () => chain.Run(chain.Tx(chain.Admins[0], EpcisModule.ModuleName, EpcisModule.Role, new EpcisRolePayload("d", EpcisRole.All, true))));
         chain.AssertRefused(EpcisErrors.OrgUnknown, () => chain.Run(chain.Tx(chain.Admins[0], EpcisModule.ModuleName, EpcisModule.Role, Customs("nobody"))));
         Assert.True(chain.Run(chain.Tx(chain.Admins[0], EpcisModule.ModuleName, EpcisModule.Role, Customs("d"))).Succeeded);
-        Assert.Equal(EpcisRole.Capture, EpcisModule.ReadRoles(chain, "d"));
+        Assert.Equal(EpcisRole.Capture, EpcisModule.ReadRoles(chain, "d")); // every organisation captures until revoked
         Assert.True(chain.Run(chain.Tx(chain.Admins[1], EpcisModule.ModuleName, EpcisModule.Role, Customs("d"))).Succeeded);
         Assert.Equal(EpcisRole.Capture | EpcisRole.Customs, EpcisModule.ReadRoles(chain, "d"));
         chain.AssertRefused(EpcisErrors.RoleUnchanged, () => chain.Run(chain.Tx(chain.Admins[2], EpcisModule.ModuleName, EpcisModule.Role, Customs("d"))));

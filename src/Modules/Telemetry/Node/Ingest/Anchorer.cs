@@ -116,28 +116,13 @@ public sealed partial class Anchorer : BackgroundService
             txs.Add(Operations.Anchor(payload).Sign(_node.Genesis.ChainId, _node.ValidatorKey, ++nonce, ulong.MaxValue, Gas.AnchorTxLimit));
         }
         var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        var admitted = await _node.Admission.AdmitSignedHereAsync([.. txs.Select(t => t.Encode())]).ConfigureAwait(false);
-        foreach (var result in admitted)
-        {
-            if (!result.Accepted)
-            {
-                throw new InvalidOperationException($"an anchor tx was refused by admission: {result.Code} {result.Message}");
-            }
-        }
-        var submitted = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var records = new List<AnchorRecord>(txs.Count);
+        var submitted = TimeSpan.Zero;
         try
         {
-            for (var i = 0; i < txs.Count; i++)
-            {
-                var committed = await _node.Tracker.WaitAsync(txs[i].Id, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)
-                    ?? throw new TimeoutException($"anchor tx {txs[i].Id} was not committed within a minute");
-                if (!committed.Receipt.Succeeded)
-                {
-                    throw new InvalidOperationException($"anchor tx {txs[i].Id} failed in block {committed.Height}: {committed.Receipt.ErrorCode}");
-                }
-                records.Add(new AnchorRecord(payloads[i].FirstIngest, payloads[i].LastIngest, txs[i].Id, committed.Height));
-            }
+            await _node.Tracker.CommitOwnAsync(_node.Admission, txs,
+                (i, committed) => records.Add(new AnchorRecord(payloads[i].FirstIngest, payloads[i].LastIngest, txs[i].Id, committed.Height)),
+                cancellationToken, () => submitted = System.Diagnostics.Stopwatch.GetElapsedTime(started)).ConfigureAwait(false);
         }
         finally
         {
