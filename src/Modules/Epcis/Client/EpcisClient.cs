@@ -29,20 +29,28 @@ public sealed partial class ThingLedgerClient
     /// events' records are computed here, each chunk of them signed, and the node checks and stores the
     /// capture before it answers. A refused capture throws with the code and every event's reason.
     /// </summary>
-    public async Task<EpcisCaptureView> CaptureEpcisAsync(byte[] document, KeyPair capturer, string chainId, CancellationToken cancellationToken = default)
+    public Task<EpcisCaptureView> CaptureEpcisAsync(byte[] document, KeyPair capturer, string chainId, CancellationToken cancellationToken = default) =>
+        PostEpcisCaptureAsync(document, capturer.PublicKey, SignEpcisCapture(document, capturer, chainId), cancellationToken);
+
+    /// <summary>The capturer's signatures of a document, one per chunk of its events' records (hex); a document the reader refuses throws with the code and reasons.</summary>
+    public static IReadOnlyList<string> SignEpcisCapture(byte[] document, KeyPair capturer, string chainId)
     {
         var read = Execution.Modules.Epcis.EpcisDocumentReader.Read(document, ulong.MaxValue / 2, 0);
         if (!read.Ok)
         {
-            var first = read.Errors[0];
-            throw new ThingLedgerException(first.Code, string.Join("; ", read.Errors.Select(e => e.Message)), 400);
+            throw new ThingLedgerException(read.Errors[0].Code, string.Join("; ", read.Errors.Select(e => e.Message)), 400);
         }
         var records = read.Events.Select(e => e.Record).ToList();
-        var signatures = Execution.Modules.Epcis.EpcisCaptureSigning.Chunks(records)
-            .Select(c => Convert.ToHexStringLower(capturer.Sign(Execution.Modules.Epcis.EpcisCaptureSigning.ChunkDigest(chainId, records, c.Start, c.Count))));
+        return [.. Execution.Modules.Epcis.EpcisCaptureSigning.Chunks(records)
+            .Select(c => Convert.ToHexStringLower(capturer.Sign(Execution.Modules.Epcis.EpcisCaptureSigning.ChunkDigest(chainId, records, c.Start, c.Count))))];
+    }
+
+    /// <summary>Posts a document with its capturer's key and signatures (<see cref="SignEpcisCapture"/>).</summary>
+    public async Task<EpcisCaptureView> PostEpcisCaptureAsync(byte[] document, PublicKey capturer, IReadOnlyList<string> signatures, CancellationToken cancellationToken = default)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/epcis/capture") { Content = new ByteArrayContent(document) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/ld+json");
-        request.Headers.Add(CaptureKeyHeader, capturer.PublicKey.ToHex());
+        request.Headers.Add(CaptureKeyHeader, capturer.ToHex());
         request.Headers.Add(CaptureSignatureHeader, string.Join(',', signatures));
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, EpcisJson.Default.EpcisCaptureView, cancellationToken).ConfigureAwait(false);
