@@ -79,4 +79,15 @@ public sealed class EpcisCommandTests : IDisposable
         await RefusedAsync("EPCIS_NOT_GOVERNOR", ["epcis", "role", "grant", "gridco", "capture", "--as", "gridco-admin", .. common]);
         Assert.Contains("EPCIS_ROLE_INVALID", (await CliProcess.RunAsync(Limit, ["epcis", "role", "grant", "gridco", "mayor", "--as", "voltmotors-admin", .. common])).Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Bench_epcis_captures_every_event_and_reports_its_figures()
+    {
+        var report = JsonDocument.Parse(await RunAsync("bench", "epcis", "--events", "2000", "--batch", "500", "--json")).RootElement;
+        Assert.Equal("2000", report.GetProperty("events").GetString());
+        foreach (var key in new[] { "events/s", "receipt_p50_ms", "receipt_p99_ms", "capture_s" })
+        {
+            Assert.True(double.Parse(report.GetProperty(key).GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0, key);
+        }
+    }
 }
