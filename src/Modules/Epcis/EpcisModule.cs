@@ -168,6 +168,7 @@ public sealed class EpcisModule : IModule
             return EpcisErrors.AnchorInvalid;
         }
         var orgs = new string[p.Captures.Length];
+        var roots = new Hash[p.Captures.Length];
         var start = 0;
         for (var c = 0; c < p.Captures.Length; c++)
         {
@@ -178,7 +179,8 @@ public sealed class EpcisModule : IModule
                 return Outcome.Fail(refusal.Code);
             }
             context.Gas.Charge(SignatureGas);
-            if (!SignatureVerifier.Verify(chunk.Capturer, EpcisCaptureSigning.ChunkDigest(context.Tx.ChainId, p.Records, start, (int)chunk.Records), chunk.Signature))
+            roots[c] = EpcisAnchorPayload.RootOf(new ArraySegment<EpcisEventRecord>(p.Records, start, (int)chunk.Records));
+            if (!SignatureVerifier.Verify(chunk.Capturer, EpcisCaptureSigning.Digest(context.Tx.ChainId, roots[c], chunk.Records), chunk.Signature))
             {
                 return EpcisErrors.SignatureInvalid;
             }
@@ -190,7 +192,7 @@ public sealed class EpcisModule : IModule
         for (var c = 0; c < p.Captures.Length; c++)
         {
             var chunk = p.Captures[c];
-            var root = EpcisAnchorPayload.RootOf([.. p.Records.Skip(index).Take((int)chunk.Records)]);
+            var root = roots[c];
             for (var i = 0; i < chunk.Records; i++, index++)
             {
                 var record = p.Records[index];

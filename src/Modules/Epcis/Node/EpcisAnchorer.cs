@@ -16,6 +16,7 @@ namespace ThingLedger.Node.Modules.Epcis;
 /// </summary>
 public sealed partial class EpcisAnchorer : BackgroundService
 {
+    /// <summary>Events anchored per round at most; a full round is followed at once by the next.</summary>
     public const int MaxEventsPerRound = 200_000;
 
     private readonly LedgerNode _node;
