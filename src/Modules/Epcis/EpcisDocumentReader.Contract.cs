@@ -332,15 +332,26 @@ public static class EpcisDocumentReader
         return id;
     }
 
-    private static void Ids(JsonElement e, string field, List<string> into, ref Gs1Error? error)
+    /// <summary>The list <paramref name="field"/> of the event, when there is one and nothing was refused before; a field that is not a list is refused.</summary>
+    private static bool TryList(JsonElement e, string field, ref Gs1Error? error, out JsonElement list)
     {
-        if (error is not null || !e.TryGetProperty(field, out var list))
+        if (error is not null || !e.TryGetProperty(field, out list))
         {
-            return;
+            list = default;
+            return false;
         }
         if (list.ValueKind != JsonValueKind.Array)
         {
             error = new(EpcisErrors.EventInvalid, $"{field} is not a list");
+            return false;
+        }
+        return true;
+    }
+
+    private static void Ids(JsonElement e, string field, List<string> into, ref Gs1Error? error)
+    {
+        if (!TryList(e, field, ref error, out var list))
+        {
             return;
         }
         foreach (var item in list.EnumerateArray())
@@ -361,13 +372,8 @@ public static class EpcisDocumentReader
 
     private static void Classes(JsonElement e, string field, List<string> into, ref Gs1Error? error)
     {
-        if (error is not null || !e.TryGetProperty(field, out var list))
+        if (!TryList(e, field, ref error, out var list))
         {
-            return;
-        }
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            error = new(EpcisErrors.EventInvalid, $"{field} is not a list");
             return;
         }
         foreach (var item in list.EnumerateArray())
