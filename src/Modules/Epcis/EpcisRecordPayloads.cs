@@ -67,8 +67,8 @@ public sealed record ItemFlagRecord(Hash Event, string Code, string Reason, ulon
     public static ItemFlagRecord Read(ref SpanReader reader) => new(reader.ReadHash(), reader.ReadString(64), reader.ReadString(1024), reader.ReadU64());
 }
 
-/// <summary>Stored at epcis/event/{digest}: an anchored event — the block, the capturing organisation and member, and the capture's signed root.</summary>
-public sealed record EventIndexRecord(ulong Height, string Org, Address Capturer, Hash CaptureRoot, EpcisEventType Type, ulong TimeMs) : ICanonical
+/// <summary>Stored at epcis/event/{digest}: an anchored event — the block, the capturing organisation and member, and the root of the signed chunk it came in.</summary>
+public sealed record EventIndexRecord(ulong Height, string Org, Address Capturer, Hash ChunkRoot, EpcisEventType Type, ulong TimeMs) : ICanonical
 {
     public int EncodedLength => 8 + CanonicalSizes.String(Org) + Address.Size + Hash.Size + 1 + 8;
 
@@ -77,7 +77,7 @@ public sealed record EventIndexRecord(ulong Height, string Org, Address Capturer
         writer.WriteU64(Height);
         writer.WriteString(Org);
         writer.WriteAddress(Capturer);
-        writer.WriteHash(CaptureRoot);
+        writer.WriteHash(ChunkRoot);
         writer.WriteU8((byte)Type);
         writer.WriteU64(TimeMs);
     }
