@@ -235,7 +235,7 @@ public static class EpcisDocumentReader
                 $"an {type}Event with action {Text(e, "action")} names its parentID",
             EpcisEventType.Aggregation or EpcisEventType.Association when action == EpcisAction.Add && epcs.Count == 0 => "adding to a parent names the children (childEPCs or childQuantityList)",
             EpcisEventType.Transformation when inputs.Count == 0 || outputs.Count == 0 => "a TransformationEvent has inputs and outputs (inputEPCList/inputQuantityList, outputEPCList/outputQuantityList)",
-            EpcisEventType.Transaction when Text(e, "bizTransactionList") is null && !e.TryGetProperty("bizTransactionList", out _) => "a TransactionEvent names its business transactions (bizTransactionList)",
+            EpcisEventType.Transaction when !e.TryGetProperty("bizTransactionList", out _) => "a TransactionEvent names its business transactions (bizTransactionList)",
             _ => null,
         };
         if (structural is not null)

@@ -393,8 +393,6 @@ public sealed class EpcisContext
     /// <summary>The standard context alone.</summary>
     public static EpcisContext Default { get; } = new(new(Standard, StringComparer.Ordinal));
 
-    public IReadOnlyDictionary<string, string> Prefixes => _prefixes;
-
     /// <summary>The context of a document: the standard prefixes, then each object in its @context in order (a later one wins).</summary>
     public static EpcisContext Of(JsonElement document)
     {

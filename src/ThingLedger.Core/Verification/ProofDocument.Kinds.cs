@@ -7,7 +7,7 @@ namespace ThingLedger.Core.Verification;
 /// Checks the part of a module's proof kind beyond the block: given the document and what the
 /// platform decoded (validators in force, header, certificate), the links it adds. A module's kind
 /// typically proves its anchor tx in the final block with <see cref="ProofDocument.VerifyIncludedTx"/>
-/// and then its own leaf under the tx's root, using the document's <see cref="ProofDocument.Fields"/>.
+/// and then its own links, reading the document's <see cref="ProofDocument.Fields"/>.
 /// </summary>
 public delegate VerificationResult ProofKindVerifier(ProofDocument document, ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace);
 
@@ -27,9 +27,6 @@ public sealed partial class ProofDocument
         }
         ModuleKinds.TryAdd(kind, verifier);
     }
-
-    /// <summary>The kinds registered by modules.</summary>
-    public static IReadOnlyCollection<string> ModuleKindNames => [.. ModuleKinds.Keys];
 
     /// <summary>A document of a module's kind: the block and, when given, the tx (with its receipt and inclusion) it stands on.</summary>
     public static ProofDocument ForModule(string kind, in Crypto.Hash genesisHash, BlockHeader header, FinalityCertificate certificate,
@@ -61,22 +58,8 @@ public sealed partial class ProofDocument
         return included;
     }
 
-    /// <summary>A field's bytes (lower-case hex), or false when absent or not hex.</summary>
-    public bool TryField(string name, out byte[] bytes)
-    {
-        bytes = [];
-        return Fields is not null && Fields.TryGetValue(name, out var hex) && TryBytes(hex, out bytes);
-    }
-
     /// <summary>A field's text, or null.</summary>
     public string? Field(string name) => Fields is not null && Fields.TryGetValue(name, out var text) ? text : null;
-
-    /// <summary>A Merkle proof in a field.</summary>
-    public bool TryFieldProof(string name, out Merkle.MerkleProof? proof)
-    {
-        proof = null;
-        return Fields is not null && Fields.TryGetValue(name, out var hex) && TryProof(hex, out proof);
-    }
 
     private VerificationResult VerifyModuleKind(ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace) =>
         ModuleKinds.TryGetValue(Kind, out var verify)

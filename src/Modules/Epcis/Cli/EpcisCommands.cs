@@ -116,7 +116,6 @@ internal static class EpcisCommands
 
     private static async Task<ProofDocument> ReceiptAsync(CliContext cli, string hash, CancellationToken ct)
     {
-        EpcisReceipt.Register();
         for (var attempt = 0; ; attempt++)
         {
             if (await cli.Client.GetEpcisReceiptAsync(hash, ct).ConfigureAwait(false) is { } receipt)

@@ -14,7 +14,7 @@ public static class EpcisReceiptBuilder
         var stored = store.FindEvent(digest);
         if (stored is null)
         {
-            return (null, EpcisErrors.EventNotFound, $"this node captured no event {stored?.Record.HashText ?? $"ni:///sha-256;{digest}?ver=CBV2.0"}");
+            return (null, EpcisErrors.EventNotFound, $"this node captured no event ni:///sha-256;{digest}?ver={EpcisEventHash.Version}");
         }
         var anchor = store.AnchorOf(stored.Seq);
         if (anchor is null)

@@ -87,10 +87,11 @@ public sealed class EpcisStore : IDisposable
                 using var insertEvent = new SqliteStatement(_writer, "INSERT INTO events (seq, capture, idx, chunk, chunk_size, digest, record, json, time_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
                 using var insertId = new SqliteStatement(_writer, "INSERT OR IGNORE INTO event_ids (id, seq) VALUES ($1, $2)");
                 var seq = first;
+                var chunk = 0;
                 for (var i = 0; i < events.Count; i++)
                 {
                     var e = events[i];
-                    var chunk = chunks.FindIndex(c => i >= c.Start && i < c.Start + c.Count);
+                    chunk += i == chunks[chunk].Start + chunks[chunk].Count ? 1 : 0;
                     insertEvent.Bind(1, (long)seq).Bind(2, capture).Bind(3, i).Bind(4, chunk).Bind(5, chunks[chunk].Count).Bind(6, e.Record.Digest.ToArray())
                         .Bind(7, Canonical.Encode(e.Record)).Bind(8, e.Json).Bind(9, (long)e.Record.TimeMs).Execute();
                     foreach (var id in e.Record.Ids.Append(e.Record.Location).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal))
@@ -134,13 +135,6 @@ public sealed class EpcisStore : IDisposable
 
     public StoredEvent? FindEvent(in Hash digest) =>
         Query("SELECT seq, capture, idx, chunk, chunk_size, record, json FROM events WHERE digest = $d", ReadEvent, ("$d", digest.ToArray())).FirstOrDefault();
-
-    public bool HasEvent(in Hash digest) => FindEvent(digest) is not null;
-
-    /// <summary>The events naming <paramref name="id"/> (an item, lot, container or location), in capture order.</summary>
-    public List<StoredEvent> EventsNaming(string id, int limit) =>
-        Query("SELECT e.seq, e.capture, e.idx, e.chunk, e.chunk_size, e.record, e.json FROM event_ids i JOIN events e ON e.seq = i.seq WHERE i.id = $i ORDER BY e.seq LIMIT $n",
-            ReadEvent, ("$i", id), ("$n", limit));
 
     public StoredCapture? Capture(long id) =>
         Query("SELECT id, count, capturer_key, signatures, context, received_ms FROM captures WHERE id = $c", r => new StoredCapture(
