@@ -129,6 +129,26 @@ public static class SqliteFile
         tx.Commit();
     }
 
+    /// <summary>Runs a read on its own pooled connection (readers never wait for the writer in WAL mode) and maps each row.</summary>
+    public static List<T> Query<T>(string connectionString, string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
     public static long Scalar(SqliteConnection connection, string sql)
     {
         using var cmd = connection.CreateCommand();

@@ -80,6 +80,73 @@ public sealed class EpcisCommandTests : IDisposable
         Assert.Contains("EPCIS_ROLE_INVALID", (await CliProcess.RunAsync(Limit, ["epcis", "role", "grant", "gridco", "mayor", "--as", "voltmotors-admin", .. common])).Err, StringComparison.Ordinal);
     }
 
+    private static string Ids(IEnumerable<string> ids) => string.Join(',', ids.Select(e => $"\"{e}\""));
+
+    private static string Quantities(IEnumerable<string> classes) => string.Join(',', classes.Select(c => $$"""{"epcClass":"{{c}}","quantity":500,"uom":"KGM"}"""));
+
+    private static string Lot(int minutesAgo, string lot) =>
+        $$"""{"type":"ObjectEvent","eventTime":"{{Time(minutesAgo)}}","eventTimeZoneOffset":"+00:00","action":"ADD","bizStep":"commissioning","epcList":[],"quantityList":[{{Quantities([lot])}}]}""";
+
+    private static string Transform(int minutesAgo, string bizStep, string[] inputLots, string[] outputLots, string[] outputEpcs) =>
+        $$"""{"type":"TransformationEvent","eventTime":"{{Time(minutesAgo)}}","eventTimeZoneOffset":"+00:00","bizStep":"{{bizStep}}","inputQuantityList":[{{Quantities(inputLots)}}],""" +
+        $"\"outputQuantityList\":[{Quantities(outputLots)}],\"outputEPCList\":[{Ids(outputEpcs)}]}}";
+
+    [Fact]
+    public async Task Query_and_trace_follow_rice_from_paddy_to_bag_both_ways()
+    {
+        var data = Path.Combine(_directory, "rice");
+        await RunAsync("init", "--data", data);
+        using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        string[] common = ["--data", data, "--node", node.Url];
+        const string Paddy = "urn:epc:class:lgtin:9506000.013435.PADDY-7";
+        const string Milled = "urn:epc:class:lgtin:9506000.013435.MILLED-3";
+        const string Bag1 = "urn:epc:id:sgtin:9506000.013435.BAG-1";
+        const string Bag2 = "urn:epc:id:sgtin:9506000.013435.BAG-2";
+        const string Case = "urn:epc:id:sscc:9506000.1000000001";
+        const string Pallet = "urn:epc:id:sscc:9506000.1000000002";
+        var rice = Document("rice", Lot(60, Paddy), Transform(50, "creating_class_instance", [Paddy], [Milled], []), Transform(40, "commissioning", [Milled], [], [Bag1, Bag2]),
+            Pack(30, Case, Bag1, Bag2), Pack(29, Pallet, Case), Object(20, "OBSERVE", "shipping", Pallet));
+        var hashes = JsonDocument.Parse(await RunAsync(["epcis", "capture", rice, "--as", "voltmotors-admin", "--json", .. common])).RootElement
+            .GetProperty("eventHashes").EnumerateArray().Select(h => h.GetString()!).ToArray();
+        await RunAsync(["epcis", "receipt", hashes[^1], .. common]);
+
+        // Back from a bag: the case and pallet it travelled in, the milled lot and the paddy lot it came from; every event of them.
+        var back = JsonDocument.Parse(await RunAsync(["epcis", "trace", "https://id.gs1.org/01/09506000134352/21/BAG-1", "--json", .. common])).RootElement;
+        var reached = back.GetProperty("reached").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => (r.GetProperty("relation").GetString(), r.GetProperty("depth").GetInt32()));
+        Assert.Equal(("contained-in", 1), reached["/00/195060000000000012"]);
+        Assert.Equal(("contained-in", 2), reached["/00/195060000000000029"]);
+        Assert.Equal(("made-from", 1), reached["/01/09506000134352/10/MILLED-3"]);
+        Assert.Equal(("made-from", 2), reached["/01/09506000134352/10/PADDY-7"]);
+        Assert.Equal(4, reached.Count);
+        Assert.Equal(hashes, back.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("hash").GetString()!));
+        Assert.Contains("made-from /01/09506000134352/10/PADDY-7", await RunAsync(["epcis", "trace", Bag1, .. common]), StringComparison.Ordinal);
+
+        // Forward from the paddy lot: the milled lot and both bags made from it (what they travelled in is not what they were made of).
+        var forward = JsonDocument.Parse(await RunAsync(["epcis", "trace", Paddy, "--forward", "--json", .. common])).RootElement;
+        Assert.Equal(["/01/09506000134352/10/MILLED-3", "/01/09506000134352/21/BAG-1", "/01/09506000134352/21/BAG-2"],
+            forward.GetProperty("reached").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        var fromPallet = JsonDocument.Parse(await RunAsync(["epcis", "trace", Pallet, "--forward", "--json", .. common])).RootElement;
+        Assert.Equal(3, fromPallet.GetProperty("reached").GetArrayLength());
+
+        // The EPCIS query interface: by identifier, business step, type, time; paged with nextPageToken; the results hash as captured.
+        static string[] Listed(string output) => [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("ni:///", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])];
+        Assert.Equal([hashes[2], hashes[3]], Listed(await RunAsync(["epcis", "query", "--epc", Bag1, .. common])));
+        Assert.Equal([hashes[5]], Listed(await RunAsync(["epcis", "query", "--biz-step", "urn:epcglobal:cbv:bizstep:shipping", .. common])));
+        Assert.Equal([hashes[1], hashes[2]], Listed(await RunAsync(["epcis", "query", "--type", "TransformationEvent", .. common])));
+        Assert.Equal([hashes[0]], Listed(await RunAsync(["epcis", "query", "--to", Time(55), .. common])));
+        Assert.Equal([hashes[1]], Listed(await RunAsync(["epcis", "query", "--where", "MATCH_inputEPCClass=" + Paddy, .. common])));
+        Assert.Equal([hashes[3], hashes[4]], Listed(await RunAsync(["epcis", "query", "--where", "EQ_action=ADD", "--type", "AggregationEvent", .. common])));
+        Assert.Equal(hashes, Listed(await RunAsync(["epcis", "query", "--per-page", "4", "--all", .. common])));
+        var page = JsonDocument.Parse(await RunAsync(["epcis", "query", "--per-page", "4", "--json", .. common])).RootElement;
+        Assert.Equal("EPCISQueryDocument", page.GetProperty("type").GetString());
+        var listed = page.GetProperty("epcisBody").GetProperty("queryResults").GetProperty("resultsBody").GetProperty("eventList");
+        Assert.Equal(4, listed.GetArrayLength());
+        Assert.All(listed.EnumerateArray(), e => Assert.True(e.TryGetProperty("recordTime", out _)));
+        await RefusedAsync("EPCIS_QUERY_INVALID", ["epcis", "query", "--where", "EQ_colour=red", .. common]);
+        await RefusedAsync("EPCIS_QUERY_INVALID", ["epcis", "query", "--from", "yesterday", .. common]);
+        await RefusedAsync("EPCIS_CHECK_DIGIT", ["epcis", "trace", "https://id.gs1.org/01/09506000134353/21/BAG-1", .. common]);
+    }
+
     [Fact]
     public async Task Bench_epcis_captures_every_event_and_reports_its_figures()
     {

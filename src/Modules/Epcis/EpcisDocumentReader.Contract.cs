@@ -25,6 +25,9 @@ public sealed record EpcisReadResult(string Context, IReadOnlyList<EpcisParsedEv
 /// </summary>
 public static class EpcisDocumentReader
 {
+    /// <summary>The EPCIS 2.0 JSON-LD context.</summary>
+    public const string StandardContext = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld";
+
     public const int MaxDocumentBytes = 8 * 1024 * 1024;
     public const int MaxEvents = 10_000;
 
@@ -83,7 +86,7 @@ public static class EpcisDocumentReader
         }
         if (!document.TryGetProperty("@context", out var context) || !MentionsEpcisContext(context))
         {
-            return Refused(EpcisErrors.DocumentInvalid, "the document's @context does not name the EPCIS 2.0 context (https://ref.gs1.org/standards/epcis/epcis-context.jsonld)");
+            return Refused(EpcisErrors.DocumentInvalid, $"the document's @context does not name the EPCIS 2.0 context ({StandardContext})");
         }
         if (Text(document, "type") != "EPCISDocument")
         {
@@ -258,6 +261,18 @@ public static class EpcisDocumentReader
         offset.Length == 6 && offset[0] is '+' or '-' && char.IsAsciiDigit(offset[1]) && char.IsAsciiDigit(offset[2]) && offset[3] == ':' &&
         char.IsAsciiDigit(offset[4]) && char.IsAsciiDigit(offset[5]);
 
+    /// <summary>
+    /// A business step or disposition (<paramref name="field"/> bizStep or disposition) as the chain
+    /// keeps it: the bare term for a CBV one, in any of its forms (<c>shipping</c>,
+    /// <c>urn:epcglobal:cbv:bizstep:shipping</c>, <c>https://ref.gs1.org/cbv/BizStep-shipping</c>), the URI otherwise.
+    /// </summary>
+    public static string StoredTerm(string value, string field)
+    {
+        var web = EpcisEventHash.Canonical(value, string.Empty, field);
+        var cbv = EpcisEventHash.CbvRoot + (field == "bizStep" ? "BizStep-" : "Disp-");
+        return web.StartsWith(cbv, StringComparison.Ordinal) ? web[cbv.Length..] : web;
+    }
+
     /// <summary>A CBV term: the bare term for the standard's own (checked against CBV 2.0), the URI otherwise.</summary>
     private static string Term(JsonElement e, string field, string stem, HashSet<string> terms, out string? error)
     {
@@ -271,17 +286,15 @@ public static class EpcisDocumentReader
             error = $"{field} is not a string";
             return string.Empty;
         }
-        var web = EpcisEventHash.Canonical(value.GetString()!, string.Empty, field);
-        var cbv = EpcisEventHash.CbvRoot + stem;
-        if (!web.StartsWith(cbv, StringComparison.Ordinal))
+        var term = StoredTerm(value.GetString()!, field);
+        if (term.Contains(':', StringComparison.Ordinal))
         {
-            if (!Uri.TryCreate(web, UriKind.Absolute, out _))
+            if (!Uri.TryCreate(term, UriKind.Absolute, out _))
             {
                 error = $"{field} '{value.GetString()}' is neither a CBV 2.0 term nor a URI";
             }
-            return web;
+            return term;
         }
-        var term = web[cbv.Length..];
         if (!terms.Contains(term))
         {
             error = $"{field} '{value.GetString()}' is not a CBV 2.0 {(stem == "BizStep-" ? "business step" : "disposition")} (a private one is written as a URI)";

@@ -52,4 +52,7 @@ public static class EpcisErrors
     // Receipts.
     public const string EventNotFound = "EPCIS_EVENT_NOT_FOUND";
     public const string EventNotAnchored = "EPCIS_EVENT_NOT_ANCHORED";
+
+    // Queries and traces.
+    public const string QueryInvalid = "EPCIS_QUERY_INVALID";
 }

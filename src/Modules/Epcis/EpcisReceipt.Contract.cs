@@ -22,11 +22,14 @@ public static class EpcisReceipt
     /// <summary>Lets <see cref="ProofDocument.Verify"/> check this kind (idempotent).</summary>
     public static void Register() => ProofDocument.RegisterKind(Kind, Verify);
 
-    /// <summary>The receipt's own fields (the platform adds the block and the anchor tx).</summary>
-    public static SortedDictionary<string, string> Fields(string eventDocument, string hash, int chunk, int position)
+    /// <summary>The receipt's own fields (the platform adds the block and the anchor tx); without the event document (held by the node that captured it) the receipt proves the event's record.</summary>
+    public static SortedDictionary<string, string> Fields(string? eventDocument, string hash, int chunk, int position)
     {
         var fields = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        fields["event"] = eventDocument;
+        if (eventDocument is not null)
+        {
+            fields["event"] = eventDocument;
+        }
         fields["eventHash"] = hash;
         fields["chunk"] = chunk.ToString(CultureInfo.InvariantCulture);
         fields["position"] = position.ToString(CultureInfo.InvariantCulture);
@@ -41,30 +44,37 @@ public static class EpcisReceipt
     /// </summary>
     public static VerificationResult Verify(ProofDocument d, ValidatorHistory validators, BlockHeader header, FinalityCertificate certificate, LinkTrace? trace)
     {
-        if (d.Field("event") is not { } eventDocument || d.Field("eventHash") is not { } claimed)
+        if (d.Field("eventHash") is not { } claimed || EpcisEventHash.Digest(claimed) is null)
         {
-            return VerificationResult.Broken("event", "the receipt has no event or no event hash");
+            return VerificationResult.Broken("event", "the receipt has no event hash");
         }
-        string computed;
-        try
+        var computed = claimed;
+        if (d.Field("event") is not { } eventDocument)
         {
-            using var json = JsonDocument.Parse(Encoding.UTF8.GetBytes(eventDocument));
-            var events = EpcisEventHash.HashDocument(json.RootElement);
-            if (events.Count != 1)
+            trace?.Pass("event", $"the receipt proves the record of event {claimed}; the event's document is kept by the node that captured it");
+        }
+        else
+        {
+            try
             {
-                return VerificationResult.Broken("event", $"the receipt's document holds {events.Count} events, not one");
+                using var json = JsonDocument.Parse(Encoding.UTF8.GetBytes(eventDocument));
+                var events = EpcisEventHash.HashDocument(json.RootElement);
+                if (events.Count != 1)
+                {
+                    return VerificationResult.Broken("event", $"the receipt's document holds {events.Count} events, not one");
+                }
+                computed = events[0];
             }
-            computed = events[0];
+            catch (JsonException e)
+            {
+                return VerificationResult.Broken("event", $"the receipt's event is not JSON: {e.Message}");
+            }
+            if (computed != claimed)
+            {
+                return VerificationResult.Broken("event", $"the event hashes to {computed}, the receipt says {claimed}: the event was altered");
+            }
+            trace?.Pass("event", $"the event hashes to {computed} (CBV 2.0)");
         }
-        catch (JsonException e)
-        {
-            return VerificationResult.Broken("event", $"the receipt's event is not JSON: {e.Message}");
-        }
-        if (computed != claimed)
-        {
-            return VerificationResult.Broken("event", $"the event hashes to {computed}, the receipt says {claimed}: the event was altered");
-        }
-        trace?.Pass("event", $"the event hashes to {computed} (CBV 2.0)");
         var included = d.VerifyIncludedTx(validators, header, certificate, trace, out var tx, out var receipt);
         if (!included.Ok)
         {
@@ -103,7 +113,8 @@ public static class EpcisReceipt
         }
         trace?.Pass("record", $"record {position} of the chunk is this event ({record.Type}Event, {(record.BizStep.Length > 0 ? record.BizStep : "no business step")})");
         var time = DateTimeOffset.FromUnixTimeMilliseconds((long)record.TimeMs).ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        return VerificationResult.Valid($"event {computed} ({record.Type}Event at {time}) was signed by {capturer} and anchored in tx {tx.Id}; {included.Message}");
+        var what = d.Field("event") is null ? "the record of event" : "event";
+        return VerificationResult.Valid($"{what} {computed} ({record.Type}Event at {time}) was signed by {capturer} and anchored in tx {tx.Id}; {included.Message}");
     }
 
     private delegate T Reader<out T>(ref SpanReader reader);

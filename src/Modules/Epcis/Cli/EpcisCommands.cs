@@ -7,12 +7,12 @@ using ThingLedger.Execution.Modules.Epcis;
 
 namespace ThingLedger.Cli.Commands;
 
-/// <summary>epcis item|hash|capture|receipt|verify|role (docs/EPCIS.md).</summary>
+/// <summary>epcis item|hash|capture|receipt|verify|state|query|trace|role (docs/EPCIS.md).</summary>
 internal static class EpcisCommands
 {
     public static Command Create() =>
         new Command("epcis", "Supply-chain provenance on GS1 EPCIS 2.0: identifiers, event hashes, capture with per-event receipts, item state (docs/EPCIS.md).")
-            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Role());
+            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Query(), Trace(), Role());
 
     private static Command Item()
     {
@@ -184,6 +184,107 @@ internal static class EpcisCommands
                 Output.Fields($"{item.DigitalLink}", ("status", item.Status), ("commissioned by", item.CommissionedBy), ("container", item.Container ?? "none"),
                     ("owner", item.Owner), ("last event", item.LastEvent), ("last place", item.LastLocation ?? "not given"), ("events", item.Events.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("flags", item.Flags.Count == 0 ? "none" : string.Join("\n", item.Flags.Select(f => $"{f.Code}: {f.Reason}"))));
+                return 0;
+            });
+    }
+
+    private static Command Query()
+    {
+        var epc = new Option<string?>("--epc") { Description = "Events naming this identifier as an item, parent, input or output (MATCH_anyEPC); a Digital Link, EPC URN or urn:epc:idpat:sgtin:…*" };
+        var type = new Option<string?>("--type") { Description = "Event types, comma-separated (eventType): ObjectEvent, AggregationEvent, TransformationEvent, TransactionEvent, AssociationEvent" };
+        var bizStep = new Option<string?>("--biz-step") { Description = "CBV business steps, comma-separated (EQ_bizStep): shipping, receiving, …" };
+        var from = new Option<string?>("--from") { Description = "Events at or after this time (GE_eventTime), e.g. 2026-12-01T00:00:00Z" };
+        var to = new Option<string?>("--to") { Description = "Events before this time (LT_eventTime)" };
+        var where = new Option<string[]>("--where") { Description = "Any other EPCIS query parameter as NAME=VALUE (repeatable), e.g. EQ_bizLocation=urn:epc:id:sgln:0614141.00888.0" };
+        var perPage = new Option<int>("--per-page") { Description = "Events per page (1–1000)", DefaultValueFactory = _ => 100 };
+        var all = new Option<bool>("--all") { Description = "Follow every page to the last" };
+        return new Command("query", "The EPCIS 2.0 query interface of your node over the events it captured, oldest record first: one line per event " +
+                "(time, type, action, business step, hash), or the EPCISQueryDocument with --json.\n" +
+                "Example: thingledger epcis query --epc https://id.gs1.org/01/09506000134352/21/BAG-1 --biz-step shipping,receiving")
+            .With(epc, type, bizStep, from, to, where, perPage, all)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["perPage"] = parse.GetValue(perPage).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                foreach (var (option, name) in new[] { (epc, "MATCH_anyEPC"), (type, "eventType"), (bizStep, "EQ_bizStep"), (from, "GE_eventTime"), (to, "LT_eventTime") })
+                {
+                    if (parse.GetValue(option) is { } value)
+                    {
+                        parameters[name] = value;
+                    }
+                }
+                foreach (var pair in parse.GetValue(where) ?? [])
+                {
+                    var at = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (at <= 0)
+                    {
+                        throw new FormatException($"{EpcisErrors.QueryInvalid}: --where '{pair}' is not NAME=VALUE");
+                    }
+                    parameters[pair[..at]] = pair[(at + 1)..];
+                }
+                var count = 0;
+                do
+                {
+                    var (document, next) = await cli.Client.QueryEpcisEventsAsync(parameters, ct).ConfigureAwait(false);
+                    var events = document.GetProperty("epcisBody").GetProperty("queryResults").GetProperty("resultsBody").GetProperty("eventList");
+                    if (cli.Json)
+                    {
+                        Console.WriteLine(document.GetRawText());
+                    }
+                    else
+                    {
+                        var hashes = EpcisEventHash.HashDocument(document);
+                        var i = 0;
+                        foreach (var e in events.EnumerateArray())
+                        {
+                            string Get(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "-";
+                            Console.WriteLine($"{Get("eventTime"),-30} {Get("type"),-20} {Get("action"),-8} {Get("bizStep"),-16} {hashes[i++]}");
+                        }
+                    }
+                    count += events.GetArrayLength();
+                    if (next is null || !parse.GetValue(all))
+                    {
+                        if (!cli.Json)
+                        {
+                            CliRunner.Success($"{count} events" + (next is null ? string.Empty : " (more follow: --all)"));
+                        }
+                        break;
+                    }
+                    parameters["nextPageToken"] = next;
+                }
+                while (true);
+                return 0;
+            });
+    }
+
+    private static Command Trace()
+    {
+        var id = new Argument<string>("id") { Description = "An item, lot or logistic unit: its GS1 Digital Link, EPC URN, or canonical path" };
+        var forward = new Option<bool>("--forward") { Description = "Where it went (contents, what was made from it) instead of where it came from" };
+        return new Command("trace", "Trace an identifier over every anchored event of the chain: back to the containers it travelled in and the lots it was made from, " +
+                "or --forward to what it contained and what was made from it; every identifier reached, then every event naming any of them, oldest first.\n" +
+                "Example: thingledger epcis trace https://id.gs1.org/01/09506000134352/21/BAG-1\n" +
+                "         thingledger epcis trace urn:epc:class:lgtin:9506000.013435.PADDY-7 --forward")
+            .With(id, forward)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var trace = await cli.Client.GetEpcisTraceAsync(parse.GetValue(id)!, parse.GetValue(forward) ? "forward" : "back", ct).ConfigureAwait(false);
+                if (cli.Json)
+                {
+                    Output.Json(trace);
+                    return 0;
+                }
+                Console.WriteLine(trace.Id);
+                foreach (var link in trace.Reached)
+                {
+                    Console.WriteLine($"{new string(' ', link.Depth * 2)}{link.Relation} {link.Id}");
+                }
+                Console.WriteLine();
+                foreach (var step in trace.Events)
+                {
+                    var time = DateTimeOffset.FromUnixTimeMilliseconds((long)step.TimeMs).ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                    Console.WriteLine($"{time}  {step.Org,-14} {step.Type,-20} {step.BizStep ?? "-",-16} {step.Location ?? "-"}{(step.SensorAlarm ? "  SENSOR ALARM" : string.Empty)}");
+                }
+                CliRunner.Success($"{trace.Reached.Count} identifiers reached, {trace.Events.Count} events" + (trace.Truncated ? " (truncated: the trace reached its limits)" : string.Empty));
                 return 0;
             });
     }

@@ -71,6 +71,33 @@ public sealed partial class ThingLedgerClient
     /// <summary>An item's state on chain (given as a Digital Link, an EPC URN or its canonical path); null when the chain has never seen it.</summary>
     public Task<EpcisItemView?> GetEpcisItemAsync(string id, CancellationToken cancellationToken = default) =>
         GetOrNullAsync($"v1/epcis/items?id={Uri.EscapeDataString(id)}", EpcisJson.Default.EpcisItemView, cancellationToken);
+
+    /// <summary>
+    /// One page of an EPCIS query (GET /v1/epcis/events with the standard's parameters, e.g.
+    /// MATCH_anyEPC, EQ_bizStep, GE_eventTime): the EPCISQueryDocument, and the token of the next
+    /// page from the Link header (null on the last page).
+    /// </summary>
+    public async Task<(System.Text.Json.JsonElement Document, string? NextPageToken)> QueryEpcisEventsAsync(IReadOnlyDictionary<string, string> parameters,
+        CancellationToken cancellationToken = default)
+    {
+        var query = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        using var response = await _http.GetAsync($"v1/epcis/events?{query}", cancellationToken).ConfigureAwait(false);
+        var document = await ReadAsync(response, EpcisJson.Default.JsonElement, cancellationToken).ConfigureAwait(false);
+        string? next = null;
+        if (response.Headers.TryGetValues("Link", out var links))
+        {
+            foreach (var link in links.Where(l => l.Contains("rel=\"next\"", StringComparison.Ordinal)))
+            {
+                var target = link[(link.IndexOf('<', StringComparison.Ordinal) + 1)..link.IndexOf('>', StringComparison.Ordinal)];
+                next = System.Web.HttpUtility.ParseQueryString(target[(target.IndexOf('?', StringComparison.Ordinal) + 1)..])["nextPageToken"];
+            }
+        }
+        return (document, next);
+    }
+
+    /// <summary>The trace from <paramref name="id"/>, "back" (where it came from) or "forward" (where it went), over every anchored event of the chain.</summary>
+    public Task<EpcisTraceView> GetEpcisTraceAsync(string id, string direction = "back", CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/epcis/trace?id={Uri.EscapeDataString(id)}&direction={Uri.EscapeDataString(direction)}", EpcisJson.Default.EpcisTraceView, cancellationToken);
 }
 
 /// <summary>The epcis module's API shapes, serialised as the node's other views are (camelCase, nulls omitted, duplicate keys refused).</summary>
@@ -78,5 +105,6 @@ public sealed partial class ThingLedgerClient
 [JsonSerializable(typeof(Gs1IdView))]
 [JsonSerializable(typeof(EpcisCaptureView))]
 [JsonSerializable(typeof(EpcisItemView))]
+[JsonSerializable(typeof(EpcisTraceView))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class EpcisJson : JsonSerializerContext;

@@ -26,3 +26,21 @@ public sealed record EpcisItemView(string Id, string DigitalLink, string Status,
     string LastEvent, ulong LastMs, string? LastLocation, string LastOrg, uint Events, IReadOnlyList<EpcisFlagView> Flags);
 
 public sealed record EpcisFlagView(string Code, string Reason, string Event, ulong Height);
+
+/// <summary>
+/// One anchored event as the chain recorded it (a step of a journey or a trace): its hash, type,
+/// action, time, business step and disposition, where, what it names, who captured it, whether a
+/// sensor reported an exception, and the anchor that proves it.
+/// </summary>
+public sealed record EpcisStepView(string Hash, string Type, string? Action, ulong TimeMs, string? BizStep, string? Disposition, string? Location, string? Parent,
+    IReadOnlyList<string> Epcs, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, string? Owner, bool SensorAlarm, string Org, string Capturer, ulong Height, string AnchorTx);
+
+/// <summary>How a trace reached an identifier: from which one, in which relation (contained-in, contains, made-from, made-into), through which event.</summary>
+public sealed record EpcisTraceLinkView(string Id, int Depth, string From, string Relation, string Event);
+
+/// <summary>
+/// A trace from one identifier (GET /v1/epcis/trace): back (containers it was in, inputs it was
+/// made from, and theirs) or forward (what it contains, what was made from it, and theirs); every
+/// identifier reached, and every anchored event naming any of them, oldest first.
+/// </summary>
+public sealed record EpcisTraceView(string Id, string Direction, IReadOnlyList<EpcisTraceLinkView> Reached, IReadOnlyList<EpcisStepView> Events, bool Truncated, ulong IndexedHeight);

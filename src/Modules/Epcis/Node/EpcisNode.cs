@@ -22,6 +22,8 @@ internal sealed class EpcisNode : NodeModule
         services.AddSingleton<EpcisCapture>();
         services.AddSingleton<EpcisAnchorer>();
         services.AddHostedService(provider => provider.GetRequiredService<EpcisAnchorer>());
+        services.AddSingleton<EpcisChainFollower>();
+        services.AddHostedService(provider => provider.GetRequiredService<EpcisChainFollower>());
     }
 
     public override void MapApi(RouteGroupBuilder v1)
@@ -34,6 +36,11 @@ internal sealed class EpcisNode : NodeModule
                 ThingLedgerClient.CaptureSignatureHeader + "): every event checked, the capture stored durably, each event's hash returned in document order. All or nothing.");
         epcis.MapGet("/receipts", Receipt).WithName("GetEpcisReceipt")
             .WithSummary("An event's receipt (hash=ni:///sha-256;…?ver=CBV2.0 or 64 hex digits): capture signature, paths and the anchor tx's finality; verifiable offline with the genesis file.");
+        epcis.MapGet("/events", Events).WithName("EpcisQueryEvents").Produces<string>(StatusCodes.Status200OK, "application/ld+json")
+            .WithSummary("EPCIS 2.0 query over the events this node captured: eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_action, EQ_bizStep, EQ_disposition, " +
+                "EQ_bizLocation, EQ_readPoint, MATCH_epc, MATCH_parentID, MATCH_inputEPC, MATCH_outputEPC, MATCH_anyEPC, MATCH_*EPCClass, perPage, nextPageToken (Link rel=next).");
+        epcis.MapGet("/trace", Trace).WithName("GetEpcisTrace")
+            .WithSummary("A trace over every anchored event of the chain: direction=back (containers it was in, inputs it was made from) or forward (contents, what was made from it), recursively.");
         epcis.MapGet("/items", Item).WithName("GetEpcisItem")
             .WithSummary("An item's state on chain (id as Digital Link, EPC URN or canonical path): status, container, owner, last event, flags with their reasons. No account needed.");
     }
@@ -97,14 +104,14 @@ internal sealed class EpcisNode : NodeModule
         return TypedResults.Created($"/v1/epcis/receipts?hash={Uri.EscapeDataString(outcome.Hashes[0])}", new EpcisCaptureView(outcome.Capture, outcome.First, outcome.Hashes));
     }
 
-    private static Results<ContentHttpResult, ProblemHttpResult> Receipt(string? hash, LedgerNode node, EpcisCapture capture)
+    private static Results<ContentHttpResult, ProblemHttpResult> Receipt(string? hash, LedgerNode node, EpcisCapture capture, EpcisChainFollower chain)
     {
         var digest = hash is null ? null : EpcisEventHash.Digest(hash) ?? (Hash.TryParse(hash, out var h) ? h.ToArray() : null);
         if (digest is null)
         {
             return Problems.BadRequest("give hash: an event hash ni:///sha-256;<64 hex digits>?ver=CBV2.0, or the 64 hex digits");
         }
-        var (receipt, code, message) = EpcisReceiptBuilder.Build(node, capture.Store, new Hash(digest));
+        var (receipt, code, message) = EpcisReceiptBuilder.Build(node, capture.Store, chain.Index, new Hash(digest));
         if (receipt is null)
         {
             return code == EpcisErrors.EventNotAnchored
@@ -114,17 +121,68 @@ internal sealed class EpcisNode : NodeModule
         return TypedResults.Text(receipt.ToJson(), "application/json");
     }
 
-    private static Results<Ok<EpcisItemView>, ProblemHttpResult> Item(string? id, LedgerNode node)
+    private static IResult Events(HttpContext http, EpcisCapture capture)
     {
+        var parameters = http.Request.Query.ToDictionary(q => q.Key, q => string.Join(',', q.Value.Where(v => v is not null)), StringComparer.Ordinal);
+        EpcisQuery query;
+        try
+        {
+            query = EpcisQuery.Parse(parameters);
+        }
+        catch (EpcisQueryException e)
+        {
+            return Problems.Of(EpcisErrors.QueryInvalid, e.Message);
+        }
+        var (events, more) = query.Run(capture.Store);
+        http.Response.Headers["GS1-EPCIS-Version"] = "2.0.0";
+        http.Response.Headers["GS1-CBV-Version"] = "2.0.0";
+        if (more)
+        {
+            parameters["nextPageToken"] = events[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters["perPage"] = query.PerPage.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var next = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}?{next}>; rel=\"next\"";
+        }
+        return TypedResults.Text(EpcisQuery.Document(events, capture.Store.Capture), "application/ld+json");
+    }
+
+    private static async Task<Results<Ok<EpcisTraceView>, ProblemHttpResult>> Trace(string? id, string? direction, EpcisChainFollower chain, CancellationToken cancellationToken)
+    {
+        if (Canonical(id, out var problem) is not { } canonical)
+        {
+            return problem!;
+        }
+        if (direction is not (null or "back" or "forward"))
+        {
+            return Problems.Of(EpcisErrors.QueryInvalid, $"direction '{direction}' is not back (where it came from) or forward (where it went)");
+        }
+        await chain.CatchUpAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(EpcisTrace.Walk(chain.Index, canonical, direction == "forward"));
+    }
+
+    /// <summary>An identifier given as a Digital Link, an EPC URN or a canonical path, as the chain keeps it; or the problem to answer.</summary>
+    private static string? Canonical(string? id, out ProblemHttpResult? problem)
+    {
+        problem = null;
         if (string.IsNullOrWhiteSpace(id))
         {
-            return Problems.BadRequest("give id: the item's GS1 Digital Link, EPC URN, or canonical path (/01/…/21/…)");
+            problem = Problems.BadRequest("give id: the item's GS1 Digital Link, EPC URN, or canonical path (/01/…/21/…)");
+            return null;
         }
         Gs1Error? error = null;
         var canonical = id.StartsWith('/') ? id : EpcisDocumentReader.CanonicalId(id, out error);
         if (canonical is null)
         {
-            return Problems.Of(error!.Code, error.Message);
+            problem = Problems.Of(error!.Code, error.Message);
+        }
+        return canonical;
+    }
+
+    private static Results<Ok<EpcisItemView>, ProblemHttpResult> Item(string? id, LedgerNode node)
+    {
+        if (Canonical(id, out var problem) is not { } canonical)
+        {
+            return problem!;
         }
         if (EpcisModule.ReadItem(node.Store, canonical) is not { } item)
         {

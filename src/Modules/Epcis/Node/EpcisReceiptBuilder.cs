@@ -5,24 +5,30 @@ using ThingLedger.Node.Chain;
 
 namespace ThingLedger.Node.Modules.Epcis;
 
-/// <summary>Assembles an event's receipt from the event store (the event, its capture, its anchor's records) and the ledger (the anchor tx's inclusion and finality).</summary>
+/// <summary>
+/// Assembles an event's receipt: for an event this node captured, from the event store (the event,
+/// its capture, its anchor's records) and the ledger (the anchor tx's inclusion and finality); for
+/// an event another node captured, from the chain index (its record's place in its anchor tx), without
+/// the document, which only its capturing node holds.
+/// </summary>
 public static class EpcisReceiptBuilder
 {
     /// <summary>The receipt, or the code and message of why there is none (yet).</summary>
-    public static (ProofDocument? Receipt, string? Code, string? Message) Build(LedgerNode node, EpcisStore store, Hash digest)
+    public static (ProofDocument? Receipt, string? Code, string? Message) Build(LedgerNode node, EpcisStore store, EpcisChainIndex chain, Hash digest)
     {
         var stored = store.FindEvent(digest);
-        if (stored is null)
-        {
-            return (null, EpcisErrors.EventNotFound, $"this node captured no event ni:///sha-256;{digest}?ver={EpcisEventHash.Version}");
-        }
-        var anchor = store.AnchorOf(stored.Seq);
+        var anchor = stored is null ? null : store.AnchorOf(stored.Seq);
         if (anchor is null)
         {
-            return (null, EpcisErrors.EventNotAnchored, $"event {stored.Record.HashText} is stored and waits for its anchor; retry in a moment");
+            if (chain.Find(digest) is { } anchored)
+            {
+                return (Receipt(node, anchored.Tx, null, anchored.Record.HashText, anchored.Chunk, anchored.Position), null, null);
+            }
+            return stored is null
+                ? (null, EpcisErrors.EventNotFound, $"no event ni:///sha-256;{digest}?ver={EpcisEventHash.Version} is anchored on this chain or stored at this node")
+                : (null, EpcisErrors.EventNotAnchored, $"event {stored.Record.HashText} is stored and waits for its anchor; retry in a moment");
         }
-        var capture = store.Capture(stored.Capture) ?? throw new InvalidOperationException($"event {stored.Seq} names capture {stored.Capture}, which the store lacks");
-        var inclusion = node.Store.GetTxInclusion(anchor.Tx) ?? throw new InvalidOperationException($"epcis anchor tx {anchor.Tx} is recorded but not in the ledger");
+        var capture = store.Capture(stored!.Capture) ?? throw new InvalidOperationException($"event {stored.Seq} names capture {stored.Capture}, which the store lacks");
         // The event's chunk in the anchor: the anchor's events are whole chunks in order.
         var events = store.EventRange(anchor.First, anchor.Last);
         var (chunk, position) = (-1, 0);
@@ -39,10 +45,15 @@ public static class EpcisReceiptBuilder
             position++;
         }
         var document = $$"""{"@context":{{capture.Context}},"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"{{DateTimeOffset.FromUnixTimeMilliseconds((long)capture.ReceivedMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","epcisBody":{"eventList":[{{stored.Json}}]}""" + "}";
-        var fields = EpcisReceipt.Fields(document, stored.Record.HashText, chunk, position);
+        return (Receipt(node, anchor.Tx, document, stored.Record.HashText, chunk, position), null, null);
+    }
+
+    private static ProofDocument Receipt(LedgerNode node, Hash anchorTx, string? document, string hash, int chunk, int position)
+    {
+        var inclusion = node.Store.GetTxInclusion(anchorTx) ?? throw new InvalidOperationException($"epcis anchor tx {anchorTx} is recorded but not in the ledger");
         var receipt = ProofDocument.ForModule(EpcisReceipt.Kind, node.Genesis.Hash, inclusion.Header, inclusion.Certificate, inclusion.Stored.Transaction,
-            inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof, fields);
+            inclusion.Stored.Receipt, inclusion.TxProof, inclusion.ReceiptProof, EpcisReceipt.Fields(document, hash, chunk, position));
         receipt.Membership = node.MembershipProof(inclusion.Header.Height);
-        return (receipt, null, null);
+        return receipt;
     }
 }

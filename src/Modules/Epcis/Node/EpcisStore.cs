@@ -10,7 +10,7 @@ namespace ThingLedger.Node.Modules.Epcis;
 public sealed record StoredCapture(long Id, uint Count, PublicKey CapturerKey, IReadOnlyList<byte[]> Signatures, string Context, ulong ReceivedMs);
 
 /// <summary>An event as stored: its number at this node, its capture, its place in the document and its chunk, its record and JSON.</summary>
-public sealed record StoredEvent(ulong Seq, long Capture, int Index, int Chunk, int ChunkSize, EpcisEventRecord Record, string Json);
+public sealed record StoredEvent(ulong Seq, long Capture, int Index, int Chunk, int ChunkSize, EpcisEventRecord Record, string Json, ulong ReceivedMs);
 
 /// <summary>Which of this node's events an anchor tx covers, and its block.</summary>
 public sealed record EpcisAnchorRow(ulong First, ulong Last, Hash Tx, ulong Height);
@@ -128,13 +128,13 @@ public sealed class EpcisStore : IDisposable
 
     /// <summary>Events from number <paramref name="from"/> on, at most <paramref name="limit"/>.</summary>
     public List<StoredEvent> Events(ulong from, int limit) =>
-        Query("SELECT seq, capture, idx, chunk, chunk_size, record, json FROM events WHERE seq >= $a ORDER BY seq LIMIT $n", ReadEvent, ("$a", (long)from), ("$n", limit));
+        Query(EventColumns + "WHERE seq >= $a ORDER BY seq LIMIT $n", ReadEvent, ("$a", (long)from), ("$n", limit));
 
     public List<StoredEvent> EventRange(ulong first, ulong last) =>
-        Query("SELECT seq, capture, idx, chunk, chunk_size, record, json FROM events WHERE seq >= $a AND seq <= $b ORDER BY seq", ReadEvent, ("$a", (long)first), ("$b", (long)last));
+        Query(EventColumns + "WHERE seq >= $a AND seq <= $b ORDER BY seq", ReadEvent, ("$a", (long)first), ("$b", (long)last));
 
     public StoredEvent? FindEvent(in Hash digest) =>
-        Query("SELECT seq, capture, idx, chunk, chunk_size, record, json FROM events WHERE digest = $d", ReadEvent, ("$d", digest.ToArray())).FirstOrDefault();
+        Query(EventColumns + "WHERE digest = $d", ReadEvent, ("$d", digest.ToArray())).FirstOrDefault();
 
     public StoredCapture? Capture(long id) =>
         Query("SELECT id, count, capturer_key, signatures, context, received_ms FROM captures WHERE id = $c", r => new StoredCapture(
@@ -146,6 +146,18 @@ public sealed class EpcisStore : IDisposable
             r => new EpcisAnchorRow((ulong)r.GetInt64(0), (ulong)r.GetInt64(1), new Hash((byte[])r[2]), (ulong)r.GetInt64(3)), ("$s", (long)seq))
         .FirstOrDefault(a => a.Last >= seq);
 
+    /// <summary>The numbers of the events after <paramref name="after"/> that name <paramref name="id"/> (or an identifier starting with it), in order, at most <paramref name="limit"/>.</summary>
+    public List<ulong> EventsNaming(string id, bool prefix, ulong after, int limit) => prefix
+        ? Query("SELECT seq FROM event_ids WHERE id >= $id AND id < $end AND seq > $a LIMIT $n", r => (ulong)r.GetInt64(0),
+            ("$id", id), ("$end", id + '\uffff'), ("$a", (long)after), ("$n", limit))
+        : Query("SELECT seq FROM event_ids WHERE id = $id AND seq > $a ORDER BY seq LIMIT $n", r => (ulong)r.GetInt64(0), ("$id", id), ("$a", (long)after), ("$n", limit));
+
+    /// <summary>The events of these numbers, in order.</summary>
+    public List<StoredEvent> EventsNumbered(IReadOnlyCollection<ulong> seqs) =>
+        seqs.Count == 0 ? [] : Query(EventColumns + $"WHERE seq IN ({string.Join(',', seqs)}) ORDER BY seq", ReadEvent);
+
+    private const string EventColumns = "SELECT seq, capture, idx, chunk, chunk_size, record, json, (SELECT received_ms FROM captures WHERE id = capture) FROM events ";
+
     private static StoredEvent ReadEvent(SqliteDataReader r)
     {
         var bytes = (byte[])r[5];
@@ -155,27 +167,11 @@ public sealed class EpcisStore : IDisposable
         {
             throw new StorageCorruptException($"event {r.GetInt64(0)} in {FileName} has a damaged record");
         }
-        return new StoredEvent((ulong)r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), record, r.GetString(6));
+        return new StoredEvent((ulong)r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), record, r.GetString(6), (ulong)r.GetInt64(7));
     }
 
-    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value);
-        }
-        using var reader = cmd.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(read(reader));
-        }
-        return rows;
-    }
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters) =>
+        SqliteFile.Query(_connectionString, sql, read, parameters);
 
     public void Dispose() => _writer.Dispose();
 }

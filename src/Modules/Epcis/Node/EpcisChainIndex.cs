@@ -1,0 +1,193 @@
+using Microsoft.Data.Sqlite;
+using ThingLedger.Core.Codec;
+using ThingLedger.Core.Crypto;
+using ThingLedger.Execution.Modules.Epcis;
+using ThingLedger.Storage;
+
+namespace ThingLedger.Node.Modules.Epcis;
+
+/// <summary>An anchored event as the chain recorded it: its record, the block and anchor tx, its chunk and place in the chunk, and who captured it.</summary>
+public sealed record AnchoredEvent(EpcisEventRecord Record, ulong Height, Hash Tx, int Chunk, int Position, string Org, Address Capturer);
+
+/// <summary>How an anchored event names an identifier.</summary>
+public enum EpcisLink : byte
+{
+    /// <summary>An item or lot the event is about (epcList, childEPCs, quantity classes).</summary>
+    Names = 0,
+    /// <summary>The parent of an aggregation.</summary>
+    Parent = 1,
+    /// <summary>An input of a transformation.</summary>
+    Input = 2,
+    /// <summary>An output of a transformation.</summary>
+    Output = 3,
+}
+
+/// <summary>
+/// Every event anchored on the chain, whichever node captured it (epcis-chain.db in the data
+/// directory, built from the blocks and rebuilt from them when deleted): each event's record, its
+/// anchor tx and place in it, its capturer, and which identifiers it names in which role. Traces
+/// and journeys read it, so they cross organisations and nodes; it holds records, not documents
+/// (a document stays at the node that captured it).
+/// </summary>
+public sealed class EpcisChainIndex : IDisposable
+{
+    public const string FileName = "epcis-chain.db";
+    private const string Format = "1";
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS anchored (digest BLOB PRIMARY KEY, height INTEGER NOT NULL, tx BLOB NOT NULL, chunk INTEGER NOT NULL, position INTEGER NOT NULL,
+            org TEXT NOT NULL, capturer BLOB NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS links (id TEXT NOT NULL, role INTEGER NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (id, role, digest)) WITHOUT ROWID;
+        """;
+
+    private const string Columns = "record, height, tx, chunk, position, org, capturer";
+
+    private readonly SqliteConnection _writer;
+    private readonly string _connectionString;
+    private readonly object _writeLock = new();
+    private long _writtenAt;
+    private bool _disposed;
+
+    private EpcisChainIndex(SqliteConnection writer, string connectionString, ulong height)
+    {
+        _writer = writer;
+        _connectionString = connectionString;
+        Height = height;
+    }
+
+    /// <summary>The last block whose anchors are indexed.</summary>
+    public ulong Height { get; private set; }
+
+    public static EpcisChainIndex Open(string directory, string chainId)
+    {
+        var (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index");
+        var meta = SqliteFile.ReadMeta(writer);
+        if (meta.Count == 0)
+        {
+            SqliteFile.WriteMeta(writer, ("format", Format), ("chain", chainId), ("height", "0"));
+            meta["height"] = "0";
+        }
+        else if (meta.GetValueOrDefault("chain") != chainId || meta.GetValueOrDefault("format") != Format)
+        {
+            writer.Dispose();
+            throw new StorageException($"{Path.Combine(directory, FileName)} indexes chain '{meta.GetValueOrDefault("chain")}' (format {meta.GetValueOrDefault("format")}), not '{chainId}'; delete it and the node rebuilds it from the blocks");
+        }
+        return new EpcisChainIndex(writer, connectionString, ulong.Parse(meta["height"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Indexes the anchored events of blocks up to <paramref name="height"/> (none may be below <see cref="Height"/>) in one transaction.</summary>
+    public void Add(ulong height, IReadOnlyList<AnchoredEvent> events)
+    {
+        lock (_writeLock)
+        {
+            if (height <= Height)
+            {
+                return;
+            }
+            var before = Height;
+            try
+            {
+                SqliteFile.InTransaction(_writer, () => Write(height, events));
+            }
+            catch
+            {
+                Height = before;
+                throw;
+            }
+        }
+    }
+
+    private void Write(ulong height, IReadOnlyList<AnchoredEvent> events)
+    {
+        using var insert = new SqliteStatement(_writer, $"INSERT OR IGNORE INTO anchored (digest, {Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        using var link = new SqliteStatement(_writer, "INSERT OR IGNORE INTO links (id, role, digest) VALUES ($1, $2, $3)");
+        foreach (var e in events)
+        {
+            var digest = e.Record.Digest.ToArray();
+            insert.Bind(1, digest).Bind(2, Canonical.Encode(e.Record)).Bind(3, (long)e.Height).Bind(4, e.Tx.ToArray()).Bind(5, e.Chunk).Bind(6, e.Position)
+                .Bind(7, e.Org).Bind(8, e.Capturer.ToArray()).Execute();
+            void Link(string id, EpcisLink role) => link.Bind(1, id).Bind(2, (long)role).Bind(3, digest).Execute();
+            if (e.Record.Parent.Length > 0)
+            {
+                Link(e.Record.Parent, EpcisLink.Parent);
+            }
+            foreach (var id in e.Record.Epcs)
+            {
+                Link(id, EpcisLink.Names);
+            }
+            foreach (var id in e.Record.Inputs)
+            {
+                Link(id, EpcisLink.Input);
+            }
+            foreach (var id in e.Record.Outputs)
+            {
+                Link(id, EpcisLink.Output);
+            }
+        }
+        Height = height;
+        WriteHeight();
+    }
+
+    /// <summary>
+    /// Blocks up to <paramref name="height"/> hold no anchors: the index is current to there. Written
+    /// down at most every few seconds (a restart then reads at most those blocks again).
+    /// </summary>
+    public void Advance(ulong height)
+    {
+        lock (_writeLock)
+        {
+            if (height <= Height)
+            {
+                return;
+            }
+            Height = height;
+            if (Environment.TickCount64 - _writtenAt >= 5_000)
+            {
+                WriteHeight();
+            }
+        }
+    }
+
+    private void WriteHeight()
+    {
+        using var mark = new SqliteStatement(_writer, "UPDATE meta SET value = $1 WHERE key = 'height'");
+        mark.Bind(1, Height.ToString(System.Globalization.CultureInfo.InvariantCulture)).Execute();
+        _writtenAt = Environment.TickCount64;
+    }
+
+    public AnchoredEvent? Find(in Hash digest) =>
+        SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE digest = $d", Read, ("$d", digest.ToArray())).FirstOrDefault();
+
+    /// <summary>The anchored events that name <paramref name="id"/> in <paramref name="role"/> (any role when null), at most <paramref name="limit"/>.</summary>
+    public List<AnchoredEvent> Naming(string id, EpcisLink? role, int limit) => role is { } r
+        ? SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE digest IN (SELECT digest FROM links WHERE id = $id AND role = $r LIMIT $n)", Read,
+            ("$id", id), ("$r", (long)r), ("$n", limit))
+        : SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE digest IN (SELECT DISTINCT digest FROM links WHERE id = $id LIMIT $n)", Read,
+            ("$id", id), ("$n", limit));
+
+    private static AnchoredEvent Read(SqliteDataReader r)
+    {
+        var reader = new SpanReader((byte[])r[0]);
+        var record = EpcisEventRecord.Read(ref reader);
+        if (reader.Finish() != CodecError.None)
+        {
+            throw new StorageCorruptException($"an event record in {FileName} is damaged; delete the file and the node rebuilds it from the blocks");
+        }
+        return new AnchoredEvent(record, (ulong)r.GetInt64(1), new Hash((byte[])r[2]), r.GetInt32(3), r.GetInt32(4), r.GetString(5), new Address((byte[])r[6]));
+    }
+
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            WriteHeight();
+            _writer.Dispose();
+        }
+    }
+}
