@@ -152,7 +152,7 @@ public sealed class EpcisCommandTests : IDisposable
     {
         var report = JsonDocument.Parse(await RunAsync("bench", "epcis", "--events", "2000", "--batch", "500", "--json")).RootElement;
         Assert.Equal("2000", report.GetProperty("events").GetString());
-        foreach (var key in new[] { "events/s", "receipt_p50_ms", "receipt_p99_ms", "capture_s" })
+        foreach (var key in new[] { "events/s", "receipt_p50_ms", "receipt_p99_ms", "capture_s", "trace_ms" })
         {
             Assert.True(double.Parse(report.GetProperty(key).GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0, key);
         }
