@@ -145,6 +145,38 @@ public sealed class EpcisCommandTests : IDisposable
         await RefusedAsync("EPCIS_QUERY_INVALID", ["epcis", "query", "--where", "EQ_colour=red", .. common]);
         await RefusedAsync("EPCIS_QUERY_INVALID", ["epcis", "query", "--from", "yesterday", .. common]);
         await RefusedAsync("EPCIS_CHECK_DIGIT", ["epcis", "trace", "https://id.gs1.org/01/09506000134353/21/BAG-1", .. common]);
+
+        // The public journey: every step verified; the bundle of its receipts checks offline, and a changed receipt breaks it.
+        var journey = JsonDocument.Parse(await RunAsync(["epcis", "journey", Bag1, "--json", .. common])).RootElement;
+        Assert.Equal(6, journey.GetProperty("steps").GetArrayLength());
+        Assert.All(journey.GetProperty("steps").EnumerateArray(), s => Assert.True(s.GetProperty("verified").GetBoolean(), s.GetProperty("check").GetString()));
+        var bundle = Path.Combine(_directory, "bag-1.json");
+        await RunAsync(["epcis", "bundle", Bag1, "--out", bundle, .. common]);
+        Assert.Contains("all 6 proofs about https://id.gs1.org/01/09506000134352/21/BAG-1 verified", await RunAsync(["verify", bundle, "--data", data]), StringComparison.Ordinal);
+        File.WriteAllText(bundle, File.ReadAllText(bundle).Replace("shipping", "receiving", StringComparison.Ordinal));
+        var tampered = await CliProcess.RunAsync(Limit, ["verify", bundle, "--data", data]);
+        Assert.True(tampered.Code == CliRunner.Refused && tampered.Out.Contains("broken link: proof 5: event", StringComparison.Ordinal), tampered.Out + tampered.Err);
+
+        // The node answers its own Digital Link paths with the journey page, no account needed.
+        using var http = new HttpClient { BaseAddress = new Uri(node.Url) };
+        var html = await http.GetStringAsync(new Uri("/01/09506000134352/21/BAG-1", UriKind.Relative));
+        Assert.Contains("data-verdict=\"verified\"", html, StringComparison.Ordinal);
+        Assert.Equal(6, html.Split("data-step=").Length - 1);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/01/09506000134352/21/NEVER-MADE", UriKind.Relative))).StatusCode);
+
+        // A pharmacist reports a second dispense of a pack: stored, and the pack flagged publicly with the reason.
+        const string Pack1 = "urn:epc:id:sgtin:9506000.013435.PACK-1";
+        await RunAsync(["epcis", "capture", Document("pack", Object(15, "ADD", "commissioning", Pack1), Object(10, "OBSERVE", "dispensing", Pack1)), "--as", "voltmotors-admin", .. common]);
+        var second = Document("again", Object(5, "OBSERVE", "dispensing", Pack1));
+        await RefusedAsync("EPCIS_ALREADY_DISPENSED", ["epcis", "capture", second, "--as", "voltmotors-admin", .. common]);
+        var reported = JsonDocument.Parse(await RunAsync(["epcis", "capture", second, "--as", "voltmotors-admin", "--report", "--json", .. common])).RootElement;
+        Assert.Equal("EPCIS_ALREADY_DISPENSED", reported.GetProperty("suspect")[0].GetProperty("code").GetString());
+        await RunAsync(["epcis", "receipt", reported.GetProperty("eventHashes")[0].GetString()!, .. common]);
+        var flagged = await RunAsync(["epcis", "journey", Pack1, .. common]);
+        Assert.Contains("FLAGGED EPCIS_ALREADY_DISPENSED", flagged, StringComparison.Ordinal);
+        var provenance = await http.GetStringAsync(new Uri("/epcis", UriKind.Relative));
+        Assert.Contains("data-flag=\"EPCIS_ALREADY_DISPENSED\"", provenance, StringComparison.Ordinal);
+        Assert.Contains("data-verdict=\"flagged\"", await http.GetStringAsync(new Uri("/01/09506000134352/21/PACK-1", UriKind.Relative)), StringComparison.Ordinal);
     }
 
     [Fact]

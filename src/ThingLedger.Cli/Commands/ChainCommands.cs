@@ -140,7 +140,7 @@ internal static class ChainCommands
 
     public static Command Verify()
     {
-        var file = new Argument<string>("file") { Description = "A proof document (from `tx proof`, `state get --proof --out` or `device receipt`)" };
+        var file = new Argument<string>("file") { Description = "A proof document (from `tx proof`, `state get --proof --out`, `device receipt`, `epcis receipt`) or a proof bundle (`epcis bundle`)" };
         var genesis = new Option<string>("--genesis") { Description = "Genesis file to trust (default: <data>/genesis.json)" };
         var kind = new Option<string>("--expect-kind") { Description = "Fail unless the proof is of this kind: state, tx or reading" };
         var key = new Option<string>("--expect-key") { Description = "Fail unless it proves this state key" };
@@ -162,7 +162,12 @@ internal static class ChainCommands
                     parse.GetValue(device) is { } d ? Address.TryParse(d, out var address) ? address : throw new FormatException($"--expect-device '{d}' is not an address (tl…)") : null,
                     parse.GetValue(tx) is { } t ? Hash.TryParse(t, out var id) ? id : throw new FormatException($"--expect-tx '{t}' is not a tx id (64 hex digits)") : null);
                 var trusted = Genesis.Parse(File.ReadAllText(genesisPath));
-                var document = ProofDocument.Parse(File.ReadAllText(parse.GetValue(file)!));
+                var text = File.ReadAllText(parse.GetValue(file)!);
+                if (ProofBundle.IsBundle(text))
+                {
+                    return Task.FromResult(VerifyBundle(ProofBundle.Parse(text), trusted, cli.Json));
+                }
+                var document = ProofDocument.Parse(text);
                 var result = document.Verify(trusted);
                 if (result.Ok)
                 {
@@ -179,6 +184,23 @@ internal static class ChainCommands
                 }
                 return Task.FromResult(result.Ok ? 0 : CliRunner.Refused);
             });
+    }
+
+    /// <summary>Checks every proof of a bundle: one line each, then the bundle's verdict.</summary>
+    private static int VerifyBundle(ProofBundle bundle, Genesis trusted, bool json)
+    {
+        var (result, each) = bundle.Verify(trusted);
+        if (json)
+        {
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new VerifyOutput(result.Ok, result.Link, result.Message, "bundle"), CliJsonContext.Default.VerifyOutput));
+            return result.Ok ? 0 : CliRunner.Refused;
+        }
+        for (var i = 0; i < each.Count; i++)
+        {
+            Console.WriteLine($"{(each[i].Ok ? "✓" : "✗")} {i} {bundle.Proofs[i].Kind}: {(each[i].Ok ? each[i].Message : $"broken link {each[i].Link} — {each[i].Message}")}");
+        }
+        Report(result);
+        return result.Ok ? 0 : CliRunner.Refused;
     }
 
     private static void Report(VerificationResult result)

@@ -259,4 +259,5 @@ public sealed partial class ProofDocument
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ProofDocument))]
+[JsonSerializable(typeof(ProofBundle))]
 public sealed partial class ProofJsonContext : JsonSerializerContext;

@@ -7,12 +7,12 @@ using ThingLedger.Execution.Modules.Epcis;
 
 namespace ThingLedger.Cli.Commands;
 
-/// <summary>epcis item|hash|capture|receipt|verify|state|query|trace|role (docs/EPCIS.md).</summary>
+/// <summary>epcis item|hash|capture|receipt|verify|state|query|trace|journey|bundle|role (docs/EPCIS.md).</summary>
 internal static class EpcisCommands
 {
     public static Command Create() =>
         new Command("epcis", "Supply-chain provenance on GS1 EPCIS 2.0: identifiers, event hashes, capture with per-event receipts, item state (docs/EPCIS.md).")
-            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Query(), Trace(), Role());
+            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Query(), Trace(), Journey(), Bundle(), Role());
 
     private static Command Item()
     {
@@ -90,14 +90,15 @@ internal static class EpcisCommands
     {
         var file = FileArgument();
         var signer = CommonOptions.As();
+        var report = new Option<bool>("--report") { Description = "Report what you saw: events that break an item rule (a second dispense, a clone's serial) are stored and their items flagged publicly, instead of refusing the capture" };
         return new Command("capture", "Capture an EPCIS 2.0 document at your organisation's node, signed by your member key: every event is checked " +
                 "(identifiers, vocabulary, item rules), the capture stored, and each event's hash printed in document order; its receipt follows once anchored " +
-                "(`epcis receipt HASH`).\nExample: thingledger epcis capture harvest.jsonld --as acme-admin")
-            .With(file, signer)
+                "(`epcis receipt HASH`).\nExample: thingledger epcis capture harvest.jsonld --as acme-admin\n         thingledger epcis capture second-dispense.jsonld --as pharmacy-admin --report")
+            .With(file, signer, report)
             .Runs(async (parse, cli, ct) =>
             {
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
-                var captured = await cli.Client.CaptureEpcisAsync(File.ReadAllBytes(parse.GetValue(file)!), account.Key, account.ChainId, ct).ConfigureAwait(false);
+                var captured = await cli.Client.CaptureEpcisAsync(File.ReadAllBytes(parse.GetValue(file)!), account.Key, account.ChainId, ct, parse.GetValue(report)).ConfigureAwait(false);
                 if (cli.Json)
                 {
                     Output.Json(captured);
@@ -106,6 +107,10 @@ internal static class EpcisCommands
                 foreach (var hash in captured.EventHashes)
                 {
                     Console.WriteLine(hash);
+                }
+                foreach (var suspect in captured.Suspect ?? [])
+                {
+                    Console.Error.WriteLine($"reported {suspect.Code}: {suspect.Message} (its items are flagged once anchored)");
                 }
                 CliRunner.Success($"captured {captured.EventHashes.Count} events (capture {captured.Capture}); receipts follow once anchored, in about a second");
                 return 0;
@@ -285,6 +290,53 @@ internal static class EpcisCommands
                     Console.WriteLine($"{time}  {step.Org,-14} {step.Type,-20} {step.BizStep ?? "-",-16} {step.Location ?? "-"}{(step.SensorAlarm ? "  SENSOR ALARM" : string.Empty)}");
                 }
                 CliRunner.Success($"{trace.Reached.Count} identifiers reached, {trace.Events.Count} events" + (trace.Truncated ? " (truncated: the trace reached its limits)" : string.Empty));
+                return 0;
+            });
+    }
+
+    private static Command Journey()
+    {
+        var id = new Argument<string>("id") { Description = "The item's GS1 Digital Link, EPC URN, or canonical path" };
+        return new Command("journey", "An item's public journey: its state and flags, what it travelled in and was made from, and every event, each with the verdict of its receipt.\n" +
+                "Example: thingledger epcis journey https://id.gs1.org/01/09506000134352/21/BAG-1")
+            .With(id)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var journey = await cli.Client.GetEpcisJourneyAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+                if (cli.Json)
+                {
+                    Output.Json(journey);
+                    return 0;
+                }
+                Console.WriteLine($"{journey.DigitalLink}  {journey.Item?.Status ?? "not on chain"}");
+                foreach (var flag in journey.Item?.Flags ?? [])
+                {
+                    Console.WriteLine($"FLAGGED {flag.Code}: {flag.Reason}");
+                }
+                foreach (var step in journey.Steps)
+                {
+                    var e = step.Event;
+                    var time = DateTimeOffset.FromUnixTimeMilliseconds((long)e.TimeMs).ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                    Console.WriteLine($"{(step.Verified ? "✓" : "✗")} {time}  {e.Org,-14} {e.Type,-20} {e.BizStep ?? "-",-16} {e.Location ?? "-"}{(e.SensorAlarm ? "  SENSOR ALARM" : string.Empty)}");
+                }
+                var verified = journey.Steps.Count(s => s.Verified);
+                CliRunner.Success($"{verified} of {journey.Steps.Count} events verified" + ((journey.Item?.Flags.Count ?? 0) > 0 ? "; the item is flagged" : string.Empty));
+                return 0;
+            });
+    }
+
+    private static Command Bundle()
+    {
+        var id = new Argument<string>("id") { Description = "The item's GS1 Digital Link, EPC URN, or canonical path" };
+        var output = new Option<string>("--out") { Description = "The file to write the bundle to", Required = true };
+        return new Command("bundle", "Download the receipts of every event of an item's journey as one proof bundle, to check offline with `thingledger verify FILE`.\n" +
+                "Example: thingledger epcis bundle https://id.gs1.org/01/09506000134352/21/BAG-1 --out bag-1.json")
+            .With(id, output)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var bundle = await cli.Client.GetEpcisBundleAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+                File.WriteAllText(parse.GetValue(output)!, bundle.ToJson());
+                CliRunner.Success($"wrote {parse.GetValue(output)} ({bundle.Proofs.Count} receipts about {bundle.Subject})");
                 return 0;
             });
     }

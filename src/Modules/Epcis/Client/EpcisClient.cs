@@ -29,8 +29,9 @@ public sealed partial class ThingLedgerClient
     /// events' records are computed here, each chunk of them signed, and the node checks and stores the
     /// capture before it answers. A refused capture throws with the code and every event's reason.
     /// </summary>
-    public Task<EpcisCaptureView> CaptureEpcisAsync(byte[] document, KeyPair capturer, string chainId, CancellationToken cancellationToken = default) =>
-        PostEpcisCaptureAsync(document, capturer.PublicKey, SignEpcisCapture(document, capturer, chainId), cancellationToken);
+    /// <remarks>With <paramref name="report"/>, events breaking an item rule are stored and their items flagged publicly (a suspect seen and reported) instead of refusing the capture.</remarks>
+    public Task<EpcisCaptureView> CaptureEpcisAsync(byte[] document, KeyPair capturer, string chainId, CancellationToken cancellationToken = default, bool report = false) =>
+        PostEpcisCaptureAsync(document, capturer.PublicKey, SignEpcisCapture(document, capturer, chainId), cancellationToken, report);
 
     /// <summary>The capturer's signatures of a document, one per chunk of its events' records (hex); a document the reader refuses throws with the code and reasons.</summary>
     public static IReadOnlyList<string> SignEpcisCapture(byte[] document, KeyPair capturer, string chainId)
@@ -46,9 +47,10 @@ public sealed partial class ThingLedgerClient
     }
 
     /// <summary>Posts a document with its capturer's key and signatures (<see cref="SignEpcisCapture"/>).</summary>
-    public async Task<EpcisCaptureView> PostEpcisCaptureAsync(byte[] document, PublicKey capturer, IReadOnlyList<string> signatures, CancellationToken cancellationToken = default)
+    public async Task<EpcisCaptureView> PostEpcisCaptureAsync(byte[] document, PublicKey capturer, IReadOnlyList<string> signatures, CancellationToken cancellationToken = default,
+        bool report = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/epcis/capture") { Content = new ByteArrayContent(document) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, report ? "v1/epcis/capture?report=true" : "v1/epcis/capture") { Content = new ByteArrayContent(document) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/ld+json");
         request.Headers.Add(CaptureKeyHeader, capturer.ToHex());
         request.Headers.Add(CaptureSignatureHeader, string.Join(',', signatures));
@@ -95,6 +97,18 @@ public sealed partial class ThingLedgerClient
         return (document, next);
     }
 
+    /// <summary>An item's public journey: its state, what it travelled in and was made from, and each event with its receipt's verdict at the node.</summary>
+    public Task<EpcisJourneyView> GetEpcisJourneyAsync(string id, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/epcis/journey?id={Uri.EscapeDataString(id)}", EpcisJson.Default.EpcisJourneyView, cancellationToken);
+
+    /// <summary>The receipts of every event of an item's journey, as one proof bundle to check offline (`thingledger verify`).</summary>
+    public async Task<Core.Verification.ProofBundle> GetEpcisBundleAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync($"v1/epcis/bundle?id={Uri.EscapeDataString(id)}", cancellationToken).ConfigureAwait(false);
+        var json = await ReadAsync(response, EpcisJson.Default.JsonElement, cancellationToken).ConfigureAwait(false);
+        return Core.Verification.ProofBundle.Parse(json.GetRawText());
+    }
+
     /// <summary>The trace from <paramref name="id"/>, "back" (where it came from) or "forward" (where it went), over every anchored event of the chain.</summary>
     public Task<EpcisTraceView> GetEpcisTraceAsync(string id, string direction = "back", CancellationToken cancellationToken = default) =>
         GetAsync($"v1/epcis/trace?id={Uri.EscapeDataString(id)}&direction={Uri.EscapeDataString(direction)}", EpcisJson.Default.EpcisTraceView, cancellationToken);
@@ -104,7 +118,9 @@ public sealed partial class ThingLedgerClient
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(Gs1IdView))]
 [JsonSerializable(typeof(EpcisCaptureView))]
+[JsonSerializable(typeof(EpcisSuspectView))]
 [JsonSerializable(typeof(EpcisItemView))]
 [JsonSerializable(typeof(EpcisTraceView))]
+[JsonSerializable(typeof(EpcisJourneyView))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class EpcisJson : JsonSerializerContext;

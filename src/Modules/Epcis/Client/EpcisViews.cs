@@ -18,8 +18,15 @@ public sealed record Gs1IdView(string Kind, string Key, string? Qualifier, strin
     }
 }
 
-/// <summary>What POST /v1/epcis/capture answers: the capture's id at the node, the node's number of its first event, and each event's hash in document order.</summary>
-public sealed record EpcisCaptureView(long Capture, ulong FirstEvent, IReadOnlyList<string> EventHashes);
+/// <summary>
+/// What POST /v1/epcis/capture answers: the capture's id at the node, the node's number of its first
+/// event, each event's hash in document order, and for a reported capture the item rules its events
+/// broke (their items are flagged once anchored).
+/// </summary>
+public sealed record EpcisCaptureView(long Capture, ulong FirstEvent, IReadOnlyList<string> EventHashes, IReadOnlyList<EpcisSuspectView>? Suspect = null);
+
+/// <summary>An item rule an event of a reported capture broke: the event's place in the document, the rule's code, the reason.</summary>
+public sealed record EpcisSuspectView(int Index, string Code, string Message);
 
 /// <summary>One item's state on chain: status, commissioning, container, owner, last event, and its flags with their reasons.</summary>
 public sealed record EpcisItemView(string Id, string DigitalLink, string Status, string CommissionedBy, ulong CommissionedMs, string? Container, string Owner,
@@ -44,3 +51,13 @@ public sealed record EpcisTraceLinkView(string Id, int Depth, string From, strin
 /// identifier reached, and every anchored event naming any of them, oldest first.
 /// </summary>
 public sealed record EpcisTraceView(string Id, string Direction, IReadOnlyList<EpcisTraceLinkView> Reached, IReadOnlyList<EpcisStepView> Events, bool Truncated, ulong IndexedHeight);
+
+/// <summary>One step of an item's public journey: the event, which of the journey's identifiers it is about, and whether its receipt verified at the node that answered.</summary>
+public sealed record EpcisJourneyStepView(EpcisStepView Event, IReadOnlyList<string> About, bool Verified, string Check);
+
+/// <summary>
+/// An item's public journey (GET /v1/epcis/journey): its state on chain, what it travelled in and
+/// was made from, and every event of them oldest first, each with the verdict of its receipt.
+/// </summary>
+public sealed record EpcisJourneyView(string Id, string DigitalLink, EpcisItemView? Item, IReadOnlyList<EpcisTraceLinkView> Origins, IReadOnlyList<EpcisJourneyStepView> Steps,
+    bool Truncated);

@@ -5,8 +5,8 @@ using ThingLedger.Node.Chain;
 
 namespace ThingLedger.Node.Modules.Epcis;
 
-/// <summary>What a capture answered: the capture's id and its events' hashes in document order, or the refusals.</summary>
-public sealed record CaptureOutcome(long Capture, ulong First, IReadOnlyList<string> Hashes, IReadOnlyList<EpcisEventError> Errors)
+/// <summary>What a capture answered: the capture's id and its events' hashes in document order, the item rules a reported capture broke (its items are flagged), or the refusals.</summary>
+public sealed record CaptureOutcome(long Capture, ulong First, IReadOnlyList<string> Hashes, IReadOnlyList<EpcisEventError> Errors, IReadOnlyList<EpcisEventError> Suspect)
 {
     public bool Ok => Errors.Count == 0;
 }
@@ -33,7 +33,12 @@ public sealed class EpcisCapture : IDisposable
 
     public EpcisStore Store { get; }
 
-    public CaptureOutcome Capture(ReadOnlySpan<byte> document, PublicKey capturerKey, IReadOnlyList<byte[]> signatures)
+    /// <summary>
+    /// Checks and stores a capture. An event that breaks an item rule refuses the capture, unless
+    /// <paramref name="report"/>: the capturer reports what it saw (a second dispense at a pharmacy,
+    /// a clone's serial at a border), the capture is stored, and once anchored the items are flagged publicly with the rule's reason.
+    /// </summary>
+    public CaptureOutcome Capture(ReadOnlySpan<byte> document, PublicKey capturerKey, IReadOnlyList<byte[]> signatures, bool report = false)
     {
         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var read = EpcisDocumentReader.Read(document, now, (ulong)_node.Options.MaxClockSkewMs);
@@ -76,13 +81,13 @@ public sealed class EpcisCapture : IDisposable
                 }
                 attempt.AddEvent(e.Record.Digest);
             }
-            if (errors.Count > 0)
+            if (errors.Count > 0 && !report)
             {
                 return Refused([.. errors]);
             }
             var (capture, first) = Store.Append(capturerKey, signatures, read.Context, now, read.Events);
             attempt.MergeInto(_pending);
-            return new CaptureOutcome(capture, first, [.. read.Events.Select(e => e.Hash)], []);
+            return new CaptureOutcome(capture, first, [.. read.Events.Select(e => e.Hash)], [], errors);
         }
     }
 
@@ -114,7 +119,7 @@ public sealed class EpcisCapture : IDisposable
         return pending;
     }
 
-    private static CaptureOutcome Refused(params EpcisEventError[] errors) => new(0, 0, [], errors);
+    private static CaptureOutcome Refused(params EpcisEventError[] errors) => new(0, 0, [], errors, []);
 
     public void Dispose() => Store.Dispose();
 

@@ -118,15 +118,15 @@ public sealed partial class EpcisChainFollower : BackgroundService
             {
                 continue;
             }
-            var events = new List<AnchoredEvent>();
+            var (events, flags) = (new List<AnchoredEvent>(), new List<FlaggedItem>());
             foreach (var id in block.Txs)
             {
                 if (_node.Store.GetTx(id) is { } stored)
                 {
-                    Collect(stored.Transaction, stored.Receipt, block.Height, events);
+                    Collect(stored.Transaction, stored.Receipt, block.Height, events, flags);
                 }
             }
-            Index.Add(block.Height, events);
+            Index.Add(block.Height, events, flags);
         }
         Index.Advance(seen);
         Interlocked.Exchange(ref _moved, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -147,14 +147,14 @@ public sealed partial class EpcisChainFollower : BackgroundService
             {
                 break;
             }
-            var events = new List<AnchoredEvent>();
+            var (events, flags) = (new List<AnchoredEvent>(), new List<FlaggedItem>());
             for (var i = 0; i < block.Transactions.Count; i++)
             {
-                Collect(block.Transactions[i], block.Receipts[i], height, events);
+                Collect(block.Transactions[i], block.Receipts[i], height, events, flags);
             }
             if (events.Count > 0)
             {
-                Index.Add(height, events);
+                Index.Add(height, events, flags);
             }
             else
             {
@@ -163,8 +163,8 @@ public sealed partial class EpcisChainFollower : BackgroundService
         }
     }
 
-    /// <summary>The events an anchor tx recorded first (an event anchored before is skipped, as execution skipped it).</summary>
-    private void Collect(Transaction tx, Receipt receipt, ulong height, List<AnchoredEvent> events)
+    /// <summary>The events an anchor tx recorded first (an event anchored before is skipped, as execution skipped it), and the items it flagged.</summary>
+    private void Collect(Transaction tx, Receipt receipt, ulong height, List<AnchoredEvent> events, List<FlaggedItem> flags)
     {
         if (tx.Module != EpcisModule.ModuleName || tx.Operation != EpcisModule.Anchor || !receipt.Succeeded ||
             !Payload.TryDecode(tx.Payload, EpcisAnchorPayload.Read, out var payload))
@@ -185,6 +185,13 @@ public sealed partial class EpcisChainFollower : BackgroundService
                 }
             }
             start += (int)chunk.Records;
+        }
+        foreach (var e in receipt.Events)
+        {
+            if (e.Module == EpcisModule.ModuleName && e.Name == EpcisEvents.Flagged.Name)
+            {
+                flags.Add(new FlaggedItem(0, height, e["item"] ?? string.Empty, e["code"] ?? string.Empty, e["event"] ?? string.Empty, e["org"] ?? string.Empty));
+            }
         }
     }
 

@@ -9,6 +9,9 @@ namespace ThingLedger.Node.Modules.Epcis;
 /// <summary>An anchored event as the chain recorded it: its record, the block and anchor tx, its chunk and place in the chunk, and who captured it.</summary>
 public sealed record AnchoredEvent(EpcisEventRecord Record, ulong Height, Hash Tx, int Chunk, int Position, string Org, Address Capturer);
 
+/// <summary>An item flagged by an anchored event (an item-flagged event of an anchor tx): the block, the item, the rule's code, the event's hash, the capturing organisation.</summary>
+public sealed record FlaggedItem(long Number, ulong Height, string Item, string Code, string Event, string Org);
+
 /// <summary>How an anchored event names an identifier.</summary>
 public enum EpcisLink : byte
 {
@@ -39,6 +42,7 @@ public sealed class EpcisChainIndex : IDisposable
         CREATE TABLE IF NOT EXISTS anchored (digest BLOB PRIMARY KEY, height INTEGER NOT NULL, tx BLOB NOT NULL, chunk INTEGER NOT NULL, position INTEGER NOT NULL,
             org TEXT NOT NULL, capturer BLOB NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS links (id TEXT NOT NULL, role INTEGER NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (id, role, digest)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS flags (n INTEGER PRIMARY KEY, height INTEGER NOT NULL, item TEXT NOT NULL, code TEXT NOT NULL, event TEXT NOT NULL, org TEXT NOT NULL);
         """;
 
     private const string Columns = "record, height, tx, chunk, position, org, capturer";
@@ -77,7 +81,7 @@ public sealed class EpcisChainIndex : IDisposable
     }
 
     /// <summary>Indexes the anchored events of blocks up to <paramref name="height"/> (none may be below <see cref="Height"/>) in one transaction.</summary>
-    public void Add(ulong height, IReadOnlyList<AnchoredEvent> events)
+    public void Add(ulong height, IReadOnlyList<AnchoredEvent> events, IReadOnlyList<FlaggedItem> flags)
     {
         lock (_writeLock)
         {
@@ -88,7 +92,7 @@ public sealed class EpcisChainIndex : IDisposable
             var before = Height;
             try
             {
-                SqliteFile.InTransaction(_writer, () => Write(height, events));
+                SqliteFile.InTransaction(_writer, () => Write(height, events, flags));
             }
             catch
             {
@@ -98,8 +102,15 @@ public sealed class EpcisChainIndex : IDisposable
         }
     }
 
-    private void Write(ulong height, IReadOnlyList<AnchoredEvent> events)
+    private void Write(ulong height, IReadOnlyList<AnchoredEvent> events, IReadOnlyList<FlaggedItem> flags)
     {
+        using (var flag = new SqliteStatement(_writer, "INSERT INTO flags (height, item, code, event, org) VALUES ($1, $2, $3, $4, $5)"))
+        {
+            foreach (var f in flags)
+            {
+                flag.Bind(1, (long)f.Height).Bind(2, f.Item).Bind(3, f.Code).Bind(4, f.Event).Bind(5, f.Org).Execute();
+            }
+        }
         using var insert = new SqliteStatement(_writer, $"INSERT OR IGNORE INTO anchored (digest, {Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
         using var link = new SqliteStatement(_writer, "INSERT OR IGNORE INTO links (id, role, digest) VALUES ($1, $2, $3)");
         foreach (var e in events)
@@ -155,6 +166,14 @@ public sealed class EpcisChainIndex : IDisposable
         mark.Bind(1, Height.ToString(System.Globalization.CultureInfo.InvariantCulture)).Execute();
         _writtenAt = Environment.TickCount64;
     }
+
+    /// <summary>Flagged items, newest first, before flag number <paramref name="before"/> (all when null), at most <paramref name="limit"/>.</summary>
+    public List<FlaggedItem> Flags(long? before, int limit) =>
+        SqliteFile.Query(_connectionString, "SELECT n, height, item, code, event, org FROM flags WHERE n < $b ORDER BY n DESC LIMIT $n",
+            r => new FlaggedItem(r.GetInt64(0), (ulong)r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)), ("$b", before ?? long.MaxValue), ("$n", limit));
+
+    /// <summary>Whether any anchored event names <paramref name="id"/>.</summary>
+    public bool Knows(string id) => SqliteFile.Query(_connectionString, "SELECT 1 FROM links WHERE id = $id LIMIT 1", _ => true, ("$id", id)).Count > 0;
 
     public AnchoredEvent? Find(in Hash digest) =>
         SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE digest = $d", Read, ("$d", digest.ToArray())).FirstOrDefault();

@@ -17,6 +17,16 @@ internal sealed class EpcisNode : NodeModule
 
     public override string Module => EpcisModule.ModuleName;
 
+    public override IReadOnlyList<ExplorerLink> Navigation => [new("/epcis", "Provenance")];
+
+    /// <summary>An item, lot or logistic unit named by a search (a Digital Link or an EPC URN) that an anchored event names.</summary>
+    public override string? Find(IServiceProvider services, string term) =>
+        (term.StartsWith("urn:epc:", StringComparison.Ordinal) || term.StartsWith("http", StringComparison.Ordinal)) && EpcisDocumentReader.CanonicalId(term, out _) is { } id &&
+        services.GetRequiredService<EpcisChainFollower>().Index.Knows(id) ? Href(id) : null;
+
+    /// <summary>The explorer's page of an identifier: its own Digital Link path on this node for an item, lot or logistic unit, else the journey page with the id.</summary>
+    public static string Href(string id) => id.Split('/') is ["", "01", _, "21" or "10", _] or ["", "00", _] ? id : $"/epcis/items?id={Uri.EscapeDataString(id)}";
+
     public override void AddServices(IServiceCollection services)
     {
         services.AddSingleton<EpcisCapture>();
@@ -41,6 +51,10 @@ internal sealed class EpcisNode : NodeModule
                 "EQ_bizLocation, EQ_readPoint, MATCH_epc, MATCH_parentID, MATCH_inputEPC, MATCH_outputEPC, MATCH_anyEPC, MATCH_*EPCClass, perPage, nextPageToken (Link rel=next).");
         epcis.MapGet("/trace", Trace).WithName("GetEpcisTrace")
             .WithSummary("A trace over every anchored event of the chain: direction=back (containers it was in, inputs it was made from) or forward (contents, what was made from it), recursively.");
+        epcis.MapGet("/journey", Journey).WithName("GetEpcisJourney")
+            .WithSummary("An item's public journey, no account needed: its state, what it travelled in and was made from, and every event of them with the verdict of its receipt.");
+        epcis.MapGet("/bundle", Bundle).WithName("GetEpcisBundle")
+            .WithSummary("The receipts of every event of an item's journey as one proof bundle (thingledger/proof-bundle/v1), checked offline by `thingledger verify FILE`.");
         epcis.MapGet("/items", Item).WithName("GetEpcisItem")
             .WithSummary("An item's state on chain (id as Digital Link, EPC URN or canonical path): status, container, owner, last event, flags with their reasons. No account needed.");
     }
@@ -58,8 +72,12 @@ internal sealed class EpcisNode : NodeModule
         return TypedResults.Ok(view);
     }
 
-    private static async Task<Results<Created<EpcisCaptureView>, ProblemHttpResult>> Capture(HttpRequest request, LedgerNode node, EpcisCapture capture, DiskWatch disk)
+    private static async Task<Results<Created<EpcisCaptureView>, ProblemHttpResult>> Capture(HttpRequest request, string? report, LedgerNode node, EpcisCapture capture, DiskWatch disk)
     {
+        if (report is not (null or "true" or "false"))
+        {
+            return Problems.BadRequest($"report '{report}' is not true or false");
+        }
         if (node.Fault is { } fault)
         {
             return Problems.Of(ErrorCodes.NodeUnavailable, fault);
@@ -79,7 +97,7 @@ internal sealed class EpcisNode : NodeModule
         {
             try
             {
-                outcome = capture.Capture(body.Span, key!, signatures);
+                outcome = capture.Capture(body.Span, key!, signatures, report == "true");
             }
             catch (StorageException e)
             {
@@ -101,7 +119,8 @@ internal sealed class EpcisNode : NodeModule
                 : StatusCodes.Status400BadRequest;
             return TypedResults.Problem(detail: string.Join("; ", outcome.Errors.Select(e => e.Message)), statusCode: status, title: first.Code, extensions: extensions);
         }
-        return TypedResults.Created($"/v1/epcis/receipts?hash={Uri.EscapeDataString(outcome.Hashes[0])}", new EpcisCaptureView(outcome.Capture, outcome.First, outcome.Hashes));
+        return TypedResults.Created($"/v1/epcis/receipts?hash={Uri.EscapeDataString(outcome.Hashes[0])}", new EpcisCaptureView(outcome.Capture, outcome.First, outcome.Hashes,
+            outcome.Suspect.Count == 0 ? null : [.. outcome.Suspect.Select(s => new EpcisSuspectView(s.Index, s.Code, s.Message))]));
     }
 
     private static Results<ContentHttpResult, ProblemHttpResult> Receipt(string? hash, LedgerNode node, EpcisCapture capture, EpcisChainFollower chain)
@@ -158,6 +177,36 @@ internal sealed class EpcisNode : NodeModule
         }
         await chain.CatchUpAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(EpcisTrace.Walk(chain.Index, canonical, direction == "forward"));
+    }
+
+    private static async Task<Results<Ok<EpcisJourneyView>, ProblemHttpResult>> Journey(string? id, LedgerNode node, EpcisCapture capture, EpcisChainFollower chain,
+        CancellationToken cancellationToken)
+    {
+        if (Canonical(id, out var problem) is not { } canonical)
+        {
+            return problem!;
+        }
+        await chain.CatchUpAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        var (view, _) = EpcisJourney.Build(node, capture.Store, chain.Index, canonical);
+        return view.Steps.Count == 0 && view.Item is null ? Problems.Of(ErrorCodes.NotFound, $"the chain has never seen {id}: no anchored event names it") : TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Bundle(string? id, HttpContext http, LedgerNode node, EpcisCapture capture, EpcisChainFollower chain,
+        CancellationToken cancellationToken)
+    {
+        if (Canonical(id, out var problem) is not { } canonical)
+        {
+            return problem!;
+        }
+        await chain.CatchUpAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        var (view, receipts) = EpcisJourney.Build(node, capture.Store, chain.Index, canonical);
+        if (receipts.Count == 0)
+        {
+            return Problems.Of(ErrorCodes.NotFound, $"no anchored event names {id}, so there is nothing to prove yet");
+        }
+        var name = string.Concat(view.Id.Where(char.IsAsciiLetterOrDigit));
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"journey-{name}.json\"";
+        return TypedResults.Text(new Core.Verification.ProofBundle { Subject = view.DigitalLink, Proofs = receipts }.ToJson(), "application/json");
     }
 
     /// <summary>An identifier given as a Digital Link, an EPC URN or a canonical path, as the chain keeps it; or the problem to answer.</summary>
