@@ -179,6 +179,49 @@ public sealed class EpcisCommandTests : IDisposable
         Assert.Contains("data-verdict=\"flagged\"", await http.GetStringAsync(new Uri("/01/09506000134352/21/PACK-1", UriKind.Relative)), StringComparison.Ordinal);
     }
 
+    private static string At(int minutesAgo, string action, string bizStep, string location, string epc) =>
+        $$"""{"type":"ObjectEvent","eventTime":"{{Time(minutesAgo)}}","eventTimeZoneOffset":"+00:00","action":"{{action}}","bizStep":"{{bizStep}}","epcList":["{{epc}}"],"bizLocation":{"id":"{{location}}"}""" + "}";
+
+    [Fact]
+    public async Task A_border_needs_customs_clearance_and_a_serial_cannot_be_in_two_places_at_once()
+    {
+        var data = Path.Combine(_directory, "border");
+        await RunAsync("init", "--data", data);
+        using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        string[] common = ["--data", data, "--node", node.Url];
+        const string Factory = "urn:epc:id:sgln:9506000.00010.0";
+        const string Store = "urn:epc:id:sgln:9506000.00020.0";
+        const string Customs = "urn:epc:id:sgln:9506000.00021.0";
+        const string Pallet = "urn:epc:id:sscc:9506000.2000000001";
+        const string Item = "urn:epc:id:sgtin:9506000.013435.TV-1";
+        await RunAsync(["epcis", "location", Factory, "--country", "CN", "--lat", "31.2304", "--lon", "121.4737", "--as", "voltmotors-admin", .. common]);
+        await RunAsync(["epcis", "location", Store, "--country", "HK", "--lat", "22.3193", "--lon", "114.1694", "--as", "voltmotors-admin", .. common]);
+        await RunAsync(["epcis", "location", Customs, "--country", "HK", "--lat", "22.3000", "--lon", "114.1700", "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("EPCIS_LOCATION_TAKEN", ["epcis", "location", Store, "--country", "HK", "--lat", "22.3", "--lon", "114.1", "--as", "gridco-admin", .. common]);
+        Assert.Contains("EPCIS_LOCATION_INVALID", (await CliProcess.RunAsync(Limit, ["epcis", "location", Store, "--country", "Hong Kong", "--lat", "22.3", "--lon", "114.1", "--as", "voltmotors-admin", .. common])).Err, StringComparison.Ordinal);
+
+        await RunAsync(["epcis", "capture", Document("made", At(600, "ADD", "commissioning", Factory, Pallet), At(599, "ADD", "commissioning", Factory, Item)), "--as", "voltmotors-admin", .. common]);
+        // The same serial in Hong Kong a minute later is a second item: refused, or reported and flagged.
+        var clone = Document("clone", At(598, "OBSERVE", "receiving", Store, Item));
+        await RefusedAsync("EPCIS_IMPOSSIBLE_TRAVEL", ["epcis", "capture", clone, "--as", "voltmotors-admin", .. common]);
+        // Received across the border with no clearance: refused.
+        var received = Document("received", At(60, "OBSERVE", "receiving", Store, Pallet));
+        await RefusedAsync("EPCIS_NOT_CLEARED", ["epcis", "capture", received, "--as", "voltmotors-admin", .. common]);
+        // Only customs records declarations and clearances; once granted, declared, cleared, the pallet is received.
+        var declared = Document("declared", At(120, "OBSERVE", "urn:thingledger:epcis:bizstep:declaring", Customs, Pallet));
+        await RefusedAsync("EPCIS_ROLE_MISSING", ["epcis", "capture", declared, "--as", "voltmotors-admin", .. common]);
+        await RunAsync(["epcis", "role", "grant", "voltmotors", "customs", "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("EPCIS_NOT_DECLARED", ["epcis", "capture", Document("early", At(119, "OBSERVE", "urn:thingledger:epcis:bizstep:clearing", Customs, Pallet)), "--as", "voltmotors-admin", .. common]);
+        await RunAsync(["epcis", "capture", declared, "--as", "voltmotors-admin", .. common]);
+        await RunAsync(["epcis", "capture", Document("cleared", At(90, "OBSERVE", "urn:thingledger:epcis:bizstep:clearing", Customs, Pallet)), "--as", "voltmotors-admin", .. common]);
+        await RunAsync(["epcis", "capture", received, "--as", "voltmotors-admin", .. common]);
+        var reported = JsonDocument.Parse(await RunAsync(["epcis", "capture", clone, "--as", "voltmotors-admin", "--report", "--json", .. common])).RootElement;
+        await RunAsync(["epcis", "receipt", reported.GetProperty("eventHashes")[0].GetString()!, .. common]);
+        var item = JsonDocument.Parse(await RunAsync(["epcis", "state", Item, "--json", .. common])).RootElement;
+        Assert.Equal("EPCIS_IMPOSSIBLE_TRAVEL", item.GetProperty("flags")[0].GetProperty("code").GetString());
+        Assert.Empty(JsonDocument.Parse(await RunAsync(["epcis", "state", Pallet, "--json", .. common])).RootElement.GetProperty("flags").EnumerateArray());
+    }
+
     [Fact]
     public async Task Bench_epcis_captures_every_event_and_reports_its_figures()
     {

@@ -35,6 +35,15 @@ public static class EpcisErrors
     public const string AlreadyDispensed = "EPCIS_ALREADY_DISPENSED";
     public const string InAnotherContainer = "EPCIS_IN_ANOTHER_CONTAINER";
     public const string OutputIsInput = "EPCIS_OUTPUT_IS_INPUT";
+    public const string ImpossibleTravel = "EPCIS_IMPOSSIBLE_TRAVEL";
+    public const string NotCleared = "EPCIS_NOT_CLEARED";
+    public const string NotDeclared = "EPCIS_NOT_DECLARED";
+    public const string InspectionFailed = "EPCIS_INSPECTION_FAILED";
+    public const string LocationUnknown = "EPCIS_LOCATION_UNKNOWN";
+
+    // Locations.
+    public const string LocationInvalid = "EPCIS_LOCATION_INVALID";
+    public const string LocationTaken = "EPCIS_LOCATION_TAKEN";
 
     // Who may capture, and the anchor.
     public const string SignatureInvalid = "EPCIS_SIGNATURE_INVALID";

@@ -16,5 +16,7 @@ public static class EpcisEvents
 
     public static readonly EventType RoleChanged = new(M, "role-changed", new("org"), new("roles"));
 
-    public static IReadOnlyList<EventType> All { get; } = [Anchored, Flagged, RoleApproved, RoleChanged];
+    public static readonly EventType LocationRegistered = new(M, "location-registered", new("location"), new("org"), new("country"));
+
+    public static IReadOnlyList<EventType> All { get; } = [Anchored, Flagged, RoleApproved, RoleChanged, LocationRegistered];
 }

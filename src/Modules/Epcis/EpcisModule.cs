@@ -26,6 +26,9 @@ public sealed class EpcisModule : IModule
     public const string RolePrefix = "epcis/role/";
     public const string ProposalPrefix = "epcis/role-proposal/";
     public const string CustodianPrefix = "epcis/custodian/";
+    public const string LocationPrefix = "epcis/location/";
+    public const string CustomsPrefix = "epcis/customs/";
+    public const string InspectionPrefix = "epcis/inspection/";
 
     /// <summary>How far an event's time may be ahead of the block's (clocks differ a little; events are captured after they happen).</summary>
     public const ulong MaxAheadMs = 5 * 60 * 1000;
@@ -48,12 +51,17 @@ public sealed class EpcisModule : IModule
         StateRecordType.Number(RolePrefix, "organisation's epcis roles"),
         StateRecordType.Of(ProposalPrefix, "role proposal approvals", IdListRecord.Read),
         StateRecordType.Number(CustodianPrefix, "last event anchored by the node"),
+        StateRecordType.Of(LocationPrefix, "registered location", LocationRecord.Read),
+        StateRecordType.Of(CustomsPrefix, "customs declaration and clearance", CustomsRecord.Read),
+        StateRecordType.Of(InspectionPrefix, "last inspection", InspectionRecord.Read),
     ];
 
     public OperationTable Operations => _operations ??= new OperationTable()
         .Add(Anchor, EpcisAnchorPayload.Read, DoAnchor, static p =>
             [F.Number("events", p.Records.Length), F.Number("captures", p.Captures.Length), F.Text("root", p.Root.ToString()), F.Number("first", p.First), F.Number("last", p.Last)])
-        .Add(Role, EpcisRolePayload.Read, DoRole, static p => [F.Org(p.Org), F.Text("role", EpcisRoles.Format(p.Role)), F.Text("change", p.Grant ? "grant" : "revoke")], Access.Members);
+        .Add(Role, EpcisRolePayload.Read, DoRole, static p => [F.Org(p.Org), F.Text("role", EpcisRoles.Format(p.Role)), F.Text("change", p.Grant ? "grant" : "revoke")], Access.Members)
+        .Add(EpcisNames.Location, EpcisLocationPayload.Read, DoLocation, static p =>
+            [F.Text("location", p.Location), F.Text("country", p.Country), F.Number("latE6", p.LatE6), F.Number("lonE6", p.LonE6)], Access.Members);
 
     private OperationTable? _operations;
 
@@ -64,6 +72,13 @@ public sealed class EpcisModule : IModule
     public static string RoleKey(string org) => RolePrefix + org;
     public static string ProposalKey(string org, EpcisRole role, bool grant) => $"{ProposalPrefix}{org}/{EpcisRoles.Format(role)}/{(grant ? "grant" : "revoke")}";
     public static string CustodianKey(Address node) => CustodianPrefix + node;
+    public static string LocationKey(string id) => LocationPrefix + id;
+    public static string CustomsKey(string item, string country) => $"{CustomsPrefix}{item}/{country}";
+    public static string InspectionKey(string item) => InspectionPrefix + item;
+
+    public static LocationRecord? ReadLocation(IStateReader state, string id) => Payload.Get(state, LocationKey(id), LocationRecord.Read);
+
+    public static CustomsRecord? ReadCustoms(IStateReader state, string item, string country) => Payload.Get(state, CustomsKey(item, country), CustomsRecord.Read);
 
     public static ItemRecord? ReadItem(IStateReader state, string id) => Payload.Get(state, ItemKey(id), ItemRecord.Read);
 
@@ -146,6 +161,32 @@ public sealed class EpcisModule : IModule
             return Outcome.Ok;
         }
         context.State.Set(key, Canonical.Encode(new IdListRecord([.. approvals.Order(StringComparer.Ordinal)])));
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// Registers a location of the signer's organisation (an organisation holding an epcis role):
+    /// a GLN (with its extension) as its canonical path, its country and position. The first
+    /// organisation to register a location holds it; only it can move it.
+    /// </summary>
+    private static Outcome DoLocation(TxContext context, EpcisLocationPayload p)
+    {
+        var org = context.SignerMembership!.Value.Org;
+        if (ReadRoles(context.State, org) == EpcisRole.None)
+        {
+            return EpcisErrors.RoleMissing;
+        }
+        if (!p.Location.StartsWith("/414/", StringComparison.Ordinal) || EpcisDocumentReader.CanonicalId(Gs1Canonical.Root + p.Location, out _) != p.Location ||
+            !ItemPlaces.IsCountry(p.Country) || !ItemPlaces.IsPosition(p.LatE6, p.LonE6))
+        {
+            return EpcisErrors.LocationInvalid;
+        }
+        if (ReadLocation(context.State, p.Location) is { } existing && existing.Org != org)
+        {
+            return EpcisErrors.LocationTaken;
+        }
+        context.State.Set(LocationKey(p.Location), Canonical.Encode(new LocationRecord(org, p.Country, p.LatE6, p.LonE6)));
+        context.Emit(EpcisEvents.LocationRegistered, new("location", p.Location), new("org", org), new("country", p.Country));
         return Outcome.Ok;
     }
 
@@ -255,5 +296,17 @@ public sealed class EpcisModule : IModule
                 state.Set(ContentsKey(container), Canonical.Encode(new IdListRecord([.. children])));
             }
         }
+
+        public LocationRecord? Location(string id) => ReadLocation(state, id);
+
+        public CustomsRecord? Customs(string item, string country) => ReadCustoms(state, item, country);
+
+        public void PutCustoms(string item, string country, CustomsRecord record) => state.Set(CustomsKey(item, country), Canonical.Encode(record));
+
+        public InspectionRecord? Inspection(string item) => Payload.Get(state, InspectionKey(item), InspectionRecord.Read);
+
+        public void PutInspection(string item, InspectionRecord record) => state.Set(InspectionKey(item), Canonical.Encode(record));
+
+        public EpcisRole Roles(string org) => ReadRoles(state, org);
     }
 }

@@ -19,8 +19,8 @@ public enum ItemStatus : byte
 /// <summary>
 /// Stored at epcis/item/{id}: one item, lot or logistic unit — its status, who commissioned it and
 /// when, the container it is in (empty when none), its owner (an owning party's id, or the
-/// capturing organisation), its last event (hash, time, location, organisation), how many events
-/// name it and how many flags it carries.
+/// capturing organisation), its last event (hash and organisation), when and where it was last seen
+/// at a place (the time of its last event while it has none), how many events name it and how many flags it carries.
 /// </summary>
 public sealed record ItemRecord(
     string Id, ItemStatus Status, string CommissionedBy, ulong CommissionedMs, string Container, string Owner,

@@ -16,6 +16,22 @@ public interface IItemLedger
     IReadOnlyList<string> Contents(string container);
 
     void SetContents(string container, IReadOnlyList<string> children);
+
+    /// <summary>A registered location (epcis/location/{sgln path}), or null.</summary>
+    LocationRecord? Location(string id);
+
+    /// <summary>An item's customs declaration and clearance for entering a country, or null.</summary>
+    CustomsRecord? Customs(string item, string country);
+
+    void PutCustoms(string item, string country, CustomsRecord record);
+
+    /// <summary>An item's last inspection by an organisation holding the inspection role, or null.</summary>
+    InspectionRecord? Inspection(string item);
+
+    void PutInspection(string item, InspectionRecord record);
+
+    /// <summary>An organisation's epcis roles.</summary>
+    EpcisRole Roles(string org);
 }
 
 /// <summary>One broken item rule: the item, the code and the reason in words.</summary>
@@ -40,6 +56,11 @@ public static class ItemRules
         {
             Break(string.Empty, EpcisErrors.DuplicateEvent, $"event {e.HashText} was captured before");
             return violations;
+        }
+        if (Places(ledger, e, org, Break))
+        {
+            // Customs and inspectors act at the border: the items stay where they were until an event places them in the country.
+            e = e with { Location = string.Empty };
         }
         switch (e.Type)
         {
@@ -86,6 +107,101 @@ public static class ItemRules
                 break;
         }
         return violations;
+    }
+
+    /// <summary>
+    /// The rules of places (docs/EPCIS.md "Locations, borders and customs"): customs declarations
+    /// and clearances by organisations holding the customs role, inspection results by those holding
+    /// the inspection role, an item seen somewhere faster than travel allows from where it last was,
+    /// and an item placed in another country without a clearance. Read before the event moves the
+    /// items. True for an event at the border (a declaration, a clearance, an inspection by an
+    /// inspector), which does not move them.
+    /// </summary>
+    private static bool Places(IItemLedger ledger, EpcisEventRecord e, string org, Action<string, string, string> broke)
+    {
+        var named = e.Epcs.Concat(e.Inputs).Append(e.Parent).Where(i => i.Length > 0 && IsTracked(i)).Distinct(StringComparer.Ordinal).ToList();
+        var here = e.Location.Length > 0 ? ledger.Location(e.Location) : null;
+        if (e.BizStep is ItemPlaces.Declaring or ItemPlaces.Clearing)
+        {
+            if ((ledger.Roles(org) & EpcisRole.Customs) == 0)
+            {
+                broke(string.Empty, EpcisErrors.RoleMissing, $"organisation '{org}' does not hold the epcis customs role; only customs records declarations and clearances");
+                return true;
+            }
+            if (here is null)
+            {
+                broke(string.Empty, EpcisErrors.LocationUnknown, $"a declaration or clearance names the customs office as its bizLocation, a location registered with its country (`thingledger epcis location`); {(e.Location.Length == 0 ? "this one names none" : $"{Show(e.Location)} is not registered")}");
+                return true;
+            }
+            foreach (var id in named)
+            {
+                var customs = ledger.Customs(id, here.Country);
+                if (e.BizStep == ItemPlaces.Declaring)
+                {
+                    ledger.PutCustoms(id, here.Country, new CustomsRecord(e.Digest, org, e.TimeMs, default, string.Empty, 0));
+                }
+                else if (customs is null)
+                {
+                    broke(id, EpcisErrors.NotDeclared, $"{Show(id)} has no customs declaration for {here.Country}; customs clears what was declared");
+                }
+                else if (ledger.Inspection(id) is { Conformant: false } failed)
+                {
+                    broke(id, EpcisErrors.InspectionFailed, $"{Show(id)} failed its inspection by {failed.Org} at {Time(failed.TimeMs)}; it is inspected again and found conformant before it is cleared");
+                }
+                else
+                {
+                    ledger.PutCustoms(id, here.Country, customs with { Cleared = e.Digest, ClearedBy = org, ClearedMs = e.TimeMs });
+                }
+            }
+            return true;
+        }
+        if (e.BizStep == "inspecting" && (ledger.Roles(org) & EpcisRole.Inspection) != 0)
+        {
+            if (e.Disposition is "conformant" or "non_conformant")
+            {
+                foreach (var id in named)
+                {
+                    ledger.PutInspection(id, new InspectionRecord(e.Disposition == "conformant", e.Digest, org, e.TimeMs));
+                }
+            }
+            return true;
+        }
+        if (here is null)
+        {
+            return false;
+        }
+        foreach (var id in named)
+        {
+            if (ledger.Item(id) is not { } item || item.LastLocation.Length == 0 || item.LastLocation == e.Location || ledger.Location(item.LastLocation) is not { } before)
+            {
+                continue;
+            }
+            var metres = ItemPlaces.DistanceMetres(before, here);
+            var ms = e.TimeMs > item.LastMs ? e.TimeMs - item.LastMs : item.LastMs - e.TimeMs;
+            if ((ulong)metres * 3_600 > (ulong)ItemPlaces.MaxKmPerHour * ms)
+            {
+                broke(id, EpcisErrors.ImpossibleTravel, $"{Show(id)} was at {Show(item.LastLocation)} ({before.Country}) at {Time(item.LastMs)} and is seen at {Show(e.Location)} ({here.Country}) " +
+                    $"at {Time(e.TimeMs)}: {metres / 1_000} km in {ms / 60_000} min is faster than {ItemPlaces.MaxKmPerHour} km/h; two items carry this identifier");
+            }
+            else if (before.Country != here.Country && !Cleared(ledger, item, here.Country))
+            {
+                broke(id, EpcisErrors.NotCleared, $"{Show(id)} comes from {before.Country} and is {(e.BizStep.Length > 0 ? e.BizStep : "seen")} in {here.Country} with no customs clearance for {here.Country}, of it or of a container it is in");
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether customs cleared the item, or a container it is in, for entering <paramref name="country"/>.</summary>
+    private static bool Cleared(IItemLedger ledger, ItemRecord item, string country)
+    {
+        for (var (at, depth) = (item, 0); at is not null && depth < 16; at = at.Container.Length > 0 ? ledger.Item(at.Container) : null, depth++)
+        {
+            if (ledger.Customs(at.Id, country) is { IsCleared: true })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
@@ -195,7 +311,8 @@ public static class ItemRules
     private static ItemRecord Touch(ItemRecord item, EpcisEventRecord e, string org) => item with
     {
         LastEvent = e.Digest,
-        LastMs = e.TimeMs,
+        // When and where it was last seen at a place (what the travel rule compares), or its last event's time while it has no place.
+        LastMs = e.Location.Length > 0 || item.LastLocation.Length == 0 ? e.TimeMs : item.LastMs,
         LastLocation = e.Location.Length > 0 ? e.Location : item.LastLocation,
         LastOrg = org,
         Owner = e.Owner.Length > 0 ? e.Owner : item.Owner,

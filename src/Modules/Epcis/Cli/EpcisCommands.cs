@@ -7,12 +7,12 @@ using ThingLedger.Execution.Modules.Epcis;
 
 namespace ThingLedger.Cli.Commands;
 
-/// <summary>epcis item|hash|capture|receipt|verify|state|query|trace|journey|bundle|role (docs/EPCIS.md).</summary>
+/// <summary>epcis item|hash|capture|receipt|verify|state|query|trace|journey|bundle|location|role (docs/EPCIS.md).</summary>
 internal static class EpcisCommands
 {
     public static Command Create() =>
         new Command("epcis", "Supply-chain provenance on GS1 EPCIS 2.0: identifiers, event hashes, capture with per-event receipts, item state (docs/EPCIS.md).")
-            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Query(), Trace(), Journey(), Bundle(), Role());
+            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Query(), Trace(), Journey(), Bundle(), Location(), Role());
 
     private static Command Item()
     {
@@ -338,6 +338,38 @@ internal static class EpcisCommands
                 File.WriteAllText(parse.GetValue(output)!, bundle.ToJson());
                 CliRunner.Success($"wrote {parse.GetValue(output)} ({bundle.Proofs.Count} receipts about {bundle.Subject})");
                 return 0;
+            });
+    }
+
+    private static Command Location()
+    {
+        var id = new Argument<string>("location") { Description = "The location's SGLN: a Digital Link (…/414/{gln}[/254/{ext}]), an EPC URN (urn:epc:id:sgln:…) or an element string" };
+        var country = new Option<string>("--country") { Description = "Its country, ISO 3166-1 alpha-2 (CN, HK, DE …)", Required = true };
+        var lat = new Option<decimal>("--lat") { Description = "Latitude in degrees, −90 to 90", Required = true };
+        var lon = new Option<decimal>("--lon") { Description = "Longitude in degrees, −180 to 180", Required = true };
+        var signer = CommonOptions.As();
+        var noWait = CommonOptions.Wait();
+        return new Command("location", "Register (or move) a location of your organisation with its country and position: events there then know their country " +
+                "(customs clearance across borders) and where they are (an item seen faster than travel allows is a clone).\n" +
+                "Example: thingledger epcis location urn:epc:id:sgln:9506000.00010.0 --country CN --lat 31.2304 --lon 121.4737 --as acme-admin")
+            .With(id, country, lat, lon, signer, noWait)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var canonical = EpcisDocumentReader.CanonicalId(parse.GetValue(id)!, out var error) ?? throw new FormatException($"{error!.Code}: {error.Message}");
+                if (!canonical.StartsWith("/414/", StringComparison.Ordinal))
+                {
+                    throw new FormatException($"{EpcisErrors.LocationInvalid}: '{parse.GetValue(id)}' is not a location (an SGLN: a GLN with its extension)");
+                }
+                static int Micro(decimal degrees) => (int)decimal.Round(degrees * 1_000_000m, MidpointRounding.AwayFromZero);
+                var (latE6, lonE6) = (Micro(parse.GetValue(lat)), Micro(parse.GetValue(lon)));
+                var code = parse.GetValue(country)!.ToUpperInvariant();
+                if (!ItemPlaces.IsCountry(code) || !ItemPlaces.IsPosition(latE6, lonE6))
+                {
+                    throw new FormatException($"{EpcisErrors.LocationInvalid}: --country is two letters (ISO 3166-1 alpha-2), --lat −90…90, --lon −180…180");
+                }
+                var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
+                var (result, _) = await cli.SubmitAsync(account, Client.Operations.EpcisLocation(canonical, code, latE6, lonE6), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return result;
             });
     }
 

@@ -131,6 +131,8 @@ public sealed class EpcisCapture : IDisposable
         private readonly Dictionary<string, ItemRecord> _items = new(StringComparer.Ordinal);
         private readonly Dictionary<string, IReadOnlyList<string>> _contents = new(StringComparer.Ordinal);
         private readonly HashSet<Hash> _events = [];
+        private readonly Dictionary<string, CustomsRecord> _customs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, InspectionRecord> _inspections = new(StringComparer.Ordinal);
 
         public PendingItems(StateView state) => _state = state;
 
@@ -153,6 +155,27 @@ public sealed class EpcisCapture : IDisposable
 
         public void SetContents(string container, IReadOnlyList<string> children) => _contents[container] = [.. children];
 
+        // Locations and roles change only by txs, so the chain's state answers.
+        public LocationRecord? Location(string id) => EpcisModule.ReadLocation(Root, id);
+
+        public EpcisRole Roles(string org) => EpcisModule.ReadRoles(Root, org);
+
+        public CustomsRecord? Customs(string item, string country) =>
+            _customs.TryGetValue(EpcisModule.CustomsKey(item, country), out var record) ? record
+            : _parent is not null ? _parent.Customs(item, country)
+            : Execution.Payload.Get(_state!, EpcisModule.CustomsKey(item, country), CustomsRecord.Read);
+
+        public void PutCustoms(string item, string country, CustomsRecord record) => _customs[EpcisModule.CustomsKey(item, country)] = record;
+
+        public InspectionRecord? Inspection(string item) =>
+            _inspections.TryGetValue(item, out var record) ? record
+            : _parent is not null ? _parent.Inspection(item)
+            : Execution.Payload.Get(_state!, EpcisModule.InspectionKey(item), InspectionRecord.Read);
+
+        public void PutInspection(string item, InspectionRecord record) => _inspections[item] = record;
+
+        private StateView Root => _state ?? _parent!.Root;
+
         public void MergeInto(PendingItems target)
         {
             foreach (var (id, item) in _items)
@@ -164,6 +187,14 @@ public sealed class EpcisCapture : IDisposable
                 target._contents[id] = children;
             }
             target._events.UnionWith(_events);
+            foreach (var (key, record) in _customs)
+            {
+                target._customs[key] = record;
+            }
+            foreach (var (item, record) in _inspections)
+            {
+                target._inspections[item] = record;
+            }
         }
     }
 }

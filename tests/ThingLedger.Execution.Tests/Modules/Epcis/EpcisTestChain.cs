@@ -19,6 +19,9 @@ internal sealed class EpcisTestChain
 
     public TestChain Chain { get; } = new();
 
+    /// <summary>Lets time pass before the next event.</summary>
+    public void Skip(int minutes) => _minute += minutes;
+
     /// <summary>The next event time: a minute after the last, before the chain's clock.</summary>
     public string NextTime() => DateTimeOffset.FromUnixTimeMilliseconds((long)Chain.Clock - 86_400_000 + (60_000L * ++_minute)).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
