@@ -47,7 +47,7 @@ public sealed class ModuleCatalog
         new ContractsModule(Tokens.Ledger, Devices, Telemetry, Identity),
         new FinanceModule(Tokens.Ledger, Devices, Telemetry),
         new CommerceModule(Tokens.Ledger, Devices, Telemetry),
-        new EpcisModule(),
+        new EpcisModule(Devices),
     ];
 
     public IdentityModule Identity { get; }

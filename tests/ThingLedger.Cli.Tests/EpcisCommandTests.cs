@@ -220,6 +220,23 @@ public sealed class EpcisCommandTests : IDisposable
         var item = JsonDocument.Parse(await RunAsync(["epcis", "state", Item, "--json", .. common])).RootElement;
         Assert.Equal("EPCIS_IMPOSSIBLE_TRAVEL", item.GetProperty("flags")[0].GetProperty("code").GetString());
         Assert.Empty(JsonDocument.Parse(await RunAsync(["epcis", "state", Pallet, "--json", .. common])).RootElement.GetProperty("flags").EnumerateArray());
+
+        // Tap-to-verify: the item's tag is a device its maker registered; only that tag's key answers the node's challenge.
+        await RunAsync(["keys", "new", "tv1-tag", "--data", data]);
+        await RunAsync(["keys", "new", "copied-tag", "--data", data]);
+        await RunAsync(["device", "register", "--device-key", "tv1-tag", "--model", "NFC-TAG", "--serial", "TAG-TV-1", "--owner", "voltmotors-admin", "--as", "voltmotors-admin", .. common]);
+        await RefusedAsync("EPCIS_NO_TAG", ["epcis", "tap", Item, "--tag", "tv1-tag", .. common]);
+        await RefusedAsync("EPCIS_TAG_INVALID", ["epcis", "tag", Item, "tv1-tag", "--as", "gridco-admin", .. common]);
+        await RunAsync(["epcis", "tag", Item, "tv1-tag", "--as", "voltmotors-admin", .. common]);
+        var tapped = JsonDocument.Parse(await RunAsync(["epcis", "tap", Item, "--tag", "tv1-tag", "--json", .. common])).RootElement;
+        Assert.True(tapped.GetProperty("genuine").GetBoolean());
+        Assert.Equal("EPCIS_IMPOSSIBLE_TRAVEL", tapped.GetProperty("item").GetProperty("flags")[0].GetProperty("code").GetString());
+        await RefusedAsync("EPCIS_TAP_INVALID", ["epcis", "tap", Item, "--tag", "copied-tag", .. common]);
+        using var http = new HttpClient { BaseAddress = new Uri(node.Url) };
+        using var replay = new StringContent($$"""{"id":"{{Item}}","challenge":"{{new string('a', 64)}}","signature":"{{new string('b', 128)}}"}""", System.Text.Encoding.UTF8, "application/json");
+        var unknown = await http.PostAsync(new Uri("/v1/epcis/taps", UriKind.Relative), replay);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, unknown.StatusCode);
+        Assert.Contains("EPCIS_CHALLENGE_UNKNOWN", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,6 +45,13 @@ public static class EpcisErrors
     public const string LocationInvalid = "EPCIS_LOCATION_INVALID";
     public const string LocationTaken = "EPCIS_LOCATION_TAKEN";
 
+    // Tags and tap-to-verify.
+    public const string TagInvalid = "EPCIS_TAG_INVALID";
+    public const string NoTag = "EPCIS_NO_TAG";
+    public const string ChallengeUnknown = "EPCIS_CHALLENGE_UNKNOWN";
+    public const string TapInvalid = "EPCIS_TAP_INVALID";
+    public const string TooManyChallenges = "EPCIS_TOO_MANY_CHALLENGES";
+
     // Who may capture, and the anchor.
     public const string SignatureInvalid = "EPCIS_SIGNATURE_INVALID";
     public const string NotMember = "EPCIS_NOT_MEMBER";

@@ -18,5 +18,7 @@ public static class EpcisEvents
 
     public static readonly EventType LocationRegistered = new(M, "location-registered", new("location"), new("org"), new("country"));
 
-    public static IReadOnlyList<EventType> All { get; } = [Anchored, Flagged, RoleApproved, RoleChanged, LocationRegistered];
+    public static readonly EventType Tagged = new(M, "item-tagged", new("item"), new("device", Topic.Address), new("org"));
+
+    public static IReadOnlyList<EventType> All { get; } = [Anchored, Flagged, RoleApproved, RoleChanged, LocationRegistered, Tagged];
 }

@@ -13,7 +13,7 @@ namespace ThingLedger.Execution.Modules.Epcis;
 /// record under the anchor's root, the items' state the rules need (commissioned, container,
 /// owner, end of life) and the flags of events that broke a rule.
 /// </summary>
-public sealed class EpcisModule : IModule
+public sealed class EpcisModule(Devices.IDeviceRegistry devices) : IModule
 {
     public const string ModuleName = EpcisNames.ModuleName;
     public const string Anchor = EpcisNames.Anchor;
@@ -29,6 +29,7 @@ public sealed class EpcisModule : IModule
     public const string LocationPrefix = "epcis/location/";
     public const string CustomsPrefix = "epcis/customs/";
     public const string InspectionPrefix = "epcis/inspection/";
+    public const string TagPrefix = "epcis/tag/";
 
     /// <summary>How far an event's time may be ahead of the block's (clocks differ a little; events are captured after they happen).</summary>
     public const ulong MaxAheadMs = 5 * 60 * 1000;
@@ -54,6 +55,7 @@ public sealed class EpcisModule : IModule
         StateRecordType.Of(LocationPrefix, "registered location", LocationRecord.Read),
         StateRecordType.Of(CustomsPrefix, "customs declaration and clearance", CustomsRecord.Read),
         StateRecordType.Of(InspectionPrefix, "last inspection", InspectionRecord.Read),
+        StateRecordType.Of(TagPrefix, "item's tag", TagRecord.Read),
     ];
 
     public OperationTable Operations => _operations ??= new OperationTable()
@@ -61,7 +63,8 @@ public sealed class EpcisModule : IModule
             [F.Number("events", p.Records.Length), F.Number("captures", p.Captures.Length), F.Text("root", p.Root.ToString()), F.Number("first", p.First), F.Number("last", p.Last)])
         .Add(Role, EpcisRolePayload.Read, DoRole, static p => [F.Org(p.Org), F.Text("role", EpcisRoles.Format(p.Role)), F.Text("change", p.Grant ? "grant" : "revoke")], Access.Members)
         .Add(EpcisNames.Location, EpcisLocationPayload.Read, DoLocation, static p =>
-            [F.Text("location", p.Location), F.Text("country", p.Country), F.Number("latE6", p.LatE6), F.Number("lonE6", p.LonE6)], Access.Members);
+            [F.Text("location", p.Location), F.Text("country", p.Country), F.Number("latE6", p.LatE6), F.Number("lonE6", p.LonE6)], Access.Members)
+        .Add(EpcisNames.TagItem, EpcisTagPayload.Read, DoTag, static p => [F.Text("item", p.Item), F.Device(p.Device)], Access.Members);
 
     private OperationTable? _operations;
 
@@ -75,6 +78,9 @@ public sealed class EpcisModule : IModule
     public static string LocationKey(string id) => LocationPrefix + id;
     public static string CustomsKey(string item, string country) => $"{CustomsPrefix}{item}/{country}";
     public static string InspectionKey(string item) => InspectionPrefix + item;
+    public static string TagKey(string item) => TagPrefix + item;
+
+    public static TagRecord? ReadTag(IStateReader state, string item) => Payload.Get(state, TagKey(item), TagRecord.Read);
 
     public static LocationRecord? ReadLocation(IStateReader state, string id) => Payload.Get(state, LocationKey(id), LocationRecord.Read);
 
@@ -161,6 +167,23 @@ public sealed class EpcisModule : IModule
             return Outcome.Ok;
         }
         context.State.Set(key, Canonical.Encode(new IdListRecord([.. approvals.Order(StringComparer.Ordinal)])));
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// Binds an item to its tag: the signer's organisation commissioned the item, and registered the
+    /// tag as an active device. A later binding by that organisation replaces the tag.
+    /// </summary>
+    private Outcome DoTag(TxContext context, EpcisTagPayload p)
+    {
+        var org = context.SignerMembership!.Value.Org;
+        if (ReadItem(context.State, p.Item) is not { } item || item.CommissionedBy != org ||
+            devices.Find(context.State, p.Device) is not { Status: Devices.DeviceStatus.Active } device || device.Org != org)
+        {
+            return EpcisErrors.TagInvalid;
+        }
+        context.State.Set(TagKey(p.Item), Canonical.Encode(new TagRecord(p.Device, context.Height)));
+        context.Emit(EpcisEvents.Tagged, new("item", p.Item), new("device", p.Device.ToString()), new("org", org));
         return Outcome.Ok;
     }
 

@@ -8,4 +8,5 @@ public static class EpcisNames
     public const string Anchor = "anchor";
     public const string Role = "role";
     public const string Location = "location";
+    public const string TagItem = "tag";
 }

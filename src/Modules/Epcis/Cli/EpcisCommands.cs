@@ -7,12 +7,12 @@ using ThingLedger.Execution.Modules.Epcis;
 
 namespace ThingLedger.Cli.Commands;
 
-/// <summary>epcis item|hash|capture|receipt|verify|state|query|trace|journey|bundle|location|role (docs/EPCIS.md).</summary>
+/// <summary>epcis item|hash|capture|receipt|verify|state|query|trace|journey|bundle|location|tag|tap|role (docs/EPCIS.md).</summary>
 internal static class EpcisCommands
 {
     public static Command Create() =>
         new Command("epcis", "Supply-chain provenance on GS1 EPCIS 2.0: identifiers, event hashes, capture with per-event receipts, item state (docs/EPCIS.md).")
-            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Query(), Trace(), Journey(), Bundle(), Location(), Role());
+            .With(Item(), Hash(), Capture(), Receipt(), Verify(), State(), Query(), Trace(), Journey(), Bundle(), Location(), TagItem(), Tap(), Role());
 
     private static Command Item()
     {
@@ -370,6 +370,54 @@ internal static class EpcisCommands
                 var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
                 var (result, _) = await cli.SubmitAsync(account, Client.Operations.EpcisLocation(canonical, code, latE6, lonE6), parse.GetValue(noWait), ct).ConfigureAwait(false);
                 return result;
+            });
+    }
+
+    private static Argument<string> ItemArgument() => new("id") { Description = "The item's GS1 Digital Link, EPC URN, or canonical path" };
+
+    private static Command TagItem()
+    {
+        var id = ItemArgument();
+        var device = new Argument<string>("tag") { Description = "The tag: a device your organisation registered (its id tl…, or its key's name)" };
+        var signer = CommonOptions.As();
+        var noWait = CommonOptions.Wait();
+        return new Command("tag", "Bind an item your organisation commissioned to the NFC or secure-element tag it carries, registered as a device: anyone can then tap it to verify.\n" +
+                "Example: thingledger epcis tag urn:epc:id:sgtin:9506000.013435.PACK-1 pack1-tag --as pharma-admin")
+            .With(id, device, signer, noWait)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var canonical = EpcisDocumentReader.CanonicalId(parse.GetValue(id)!, out var error) ?? throw new FormatException($"{error!.Code}: {error.Message}");
+                var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
+                var (code, _) = await cli.SubmitAsync(account, Client.Operations.EpcisTag(canonical, cli.ResolveAddress(parse.GetValue(device)!)), parse.GetValue(noWait), ct).ConfigureAwait(false);
+                return code;
+            });
+    }
+
+    private static Command Tap()
+    {
+        var id = ItemArgument();
+        var tag = new Option<string>("--tag") { Description = "The tag's key (a key name in <data>/keys or a PEM file), standing in for the tag's secure element", Required = true };
+        return new Command("tap", "Tap an item to verify it: the node gives a fresh challenge, the tag signs it with its key, and the node checks the signature against the tag bound to the item on chain.\n" +
+                "Example: thingledger epcis tap https://id.gs1.org/01/09506000134352/21/PACK-1 --tag pack1-tag")
+            .With(id, tag)
+            .Runs(async (parse, cli, ct) =>
+            {
+                using var key = cli.ResolveKeyPair(parse.GetValue(tag)!) ?? throw new FormatException($"--tag '{parse.GetValue(tag)}' is not a key name in {cli.DataDirectory}/keys or a PEM file with a private key");
+                var challenge = await cli.Client.GetEpcisChallengeAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+                var status = await cli.Client.GetStatusAsync(ct).ConfigureAwait(false);
+                var signature = key.Sign(EpcisTap.Digest(status.ChainId, challenge.Id, Convert.FromHexString(challenge.Challenge)));
+                var tapped = await cli.Client.TapEpcisAsync(challenge.Id, challenge.Challenge, signature, ct).ConfigureAwait(false);
+                if (cli.Json)
+                {
+                    Output.Json(tapped);
+                    return 0;
+                }
+                CliRunner.Success(tapped.Message);
+                if (tapped.Item is { } item)
+                {
+                    Console.WriteLine($"{item.DigitalLink}: {item.Status}{(item.Flags.Count > 0 ? $", FLAGGED {string.Join(", ", item.Flags.Select(f => f.Code))}" : string.Empty)}");
+                }
+                return 0;
             });
     }
 

@@ -109,6 +109,22 @@ public sealed partial class ThingLedgerClient
         return Core.Verification.ProofBundle.Parse(json.GetRawText());
     }
 
+    /// <summary>A fresh tap-to-verify challenge for an item (good once, for two minutes).</summary>
+    public async Task<EpcisChallengeView> GetEpcisChallengeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsync($"v1/epcis/challenges?id={Uri.EscapeDataString(id)}", null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EpcisJson.Default.EpcisChallengeView, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Taps an item: its tag's signature over the node's challenge; a signature by any other key throws EPCIS_TAP_INVALID.</summary>
+    public async Task<EpcisTapView> TapEpcisAsync(string id, string challenge, byte[] signature, CancellationToken cancellationToken = default)
+    {
+        var body = System.Text.Json.JsonSerializer.Serialize(new EpcisTapRequest(id, challenge, Convert.ToHexStringLower(signature)), EpcisJson.Default.EpcisTapRequest);
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("v1/epcis/taps", content, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EpcisJson.Default.EpcisTapView, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The trace from <paramref name="id"/>, "back" (where it came from) or "forward" (where it went), over every anchored event of the chain.</summary>
     public Task<EpcisTraceView> GetEpcisTraceAsync(string id, string direction = "back", CancellationToken cancellationToken = default) =>
         GetAsync($"v1/epcis/trace?id={Uri.EscapeDataString(id)}&direction={Uri.EscapeDataString(direction)}", EpcisJson.Default.EpcisTraceView, cancellationToken);
@@ -122,5 +138,8 @@ public sealed partial class ThingLedgerClient
 [JsonSerializable(typeof(EpcisItemView))]
 [JsonSerializable(typeof(EpcisTraceView))]
 [JsonSerializable(typeof(EpcisJourneyView))]
+[JsonSerializable(typeof(EpcisChallengeView))]
+[JsonSerializable(typeof(EpcisTapView))]
+[JsonSerializable(typeof(EpcisTapRequest))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class EpcisJson : JsonSerializerContext;

@@ -17,4 +17,8 @@ public static partial class Operations
     [Builds(EpcisNames.ModuleName, EpcisNames.Location)]
     public static Operation EpcisLocation(string location, string country, int latE6, int lonE6) =>
         Operation.Of(EpcisNames.ModuleName, EpcisNames.Location, new EpcisLocationPayload(location, country, latE6, lonE6));
+
+    /// <summary>Binds an item the signer's organisation commissioned to its tag, a device the organisation registered.</summary>
+    [Builds(EpcisNames.ModuleName, EpcisNames.TagItem)]
+    public static Operation EpcisTag(string item, Core.Crypto.Address device) => Operation.Of(EpcisNames.ModuleName, EpcisNames.TagItem, new EpcisTagPayload(item, device));
 }

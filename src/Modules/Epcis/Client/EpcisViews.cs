@@ -61,3 +61,12 @@ public sealed record EpcisJourneyStepView(EpcisStepView Event, IReadOnlyList<str
 /// </summary>
 public sealed record EpcisJourneyView(string Id, string DigitalLink, EpcisItemView? Item, IReadOnlyList<EpcisTraceLinkView> Origins, IReadOnlyList<EpcisJourneyStepView> Steps,
     bool Truncated);
+
+/// <summary>A tap-to-verify challenge: 32 random bytes in hex for the item's tag to sign (EpcisTap.Digest), good once until expiresMs.</summary>
+public sealed record EpcisChallengeView(string Id, string Challenge, long ExpiresMs);
+
+/// <summary>What a tap proved: the item's tag signed the node's challenge (genuine), with the tag's device id and the item's state.</summary>
+public sealed record EpcisTapView(bool Genuine, string Message, string Device, EpcisItemView? Item);
+
+/// <summary>A tap: the item, the challenge the node gave, and the tag's signature over it (hex).</summary>
+public sealed record EpcisTapRequest(string Id, string Challenge, string Signature);

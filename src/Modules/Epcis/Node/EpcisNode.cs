@@ -32,6 +32,7 @@ internal sealed class EpcisNode : NodeModule
         services.AddSingleton<EpcisCapture>();
         services.AddSingleton<EpcisAnchorer>();
         services.AddHostedService(provider => provider.GetRequiredService<EpcisAnchorer>());
+        services.AddSingleton<EpcisTaps>();
         services.AddSingleton<EpcisChainFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<EpcisChainFollower>());
     }
@@ -55,6 +56,10 @@ internal sealed class EpcisNode : NodeModule
             .WithSummary("An item's public journey, no account needed: its state, what it travelled in and was made from, and every event of them with the verdict of its receipt.");
         epcis.MapGet("/bundle", Bundle).WithName("GetEpcisBundle")
             .WithSummary("The receipts of every event of an item's journey as one proof bundle (thingledger/proof-bundle/v1), checked offline by `thingledger verify FILE`.");
+        epcis.MapPost("/challenges", Challenge).WithName("EpcisChallenge")
+            .WithSummary("A fresh challenge for tapping an item (id): 32 random bytes its tag signs with its key, good once for two minutes.");
+        epcis.MapPost("/taps", Tap).WithName("EpcisTap")
+            .WithSummary("Tap-to-verify: the item, the challenge, the tag's signature; genuine when it verifies with the key of the tag bound to the item on chain.");
         epcis.MapGet("/items", Item).WithName("GetEpcisItem")
             .WithSummary("An item's state on chain (id as Digital Link, EPC URN or canonical path): status, container, owner, last event, flags with their reasons. No account needed.");
     }
@@ -207,6 +212,53 @@ internal sealed class EpcisNode : NodeModule
         var name = string.Concat(view.Id.Where(char.IsAsciiLetterOrDigit));
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"journey-{name}.json\"";
         return TypedResults.Text(new Core.Verification.ProofBundle { Subject = view.DigitalLink, Proofs = receipts }.ToJson(), "application/json");
+    }
+
+    private static Results<Ok<EpcisChallengeView>, ProblemHttpResult> Challenge(string? id, LedgerNode node, EpcisTaps taps)
+    {
+        if (Canonical(id, out var problem) is not { } canonical)
+        {
+            return problem!;
+        }
+        if (EpcisModule.ReadTag(node.Store, canonical) is null)
+        {
+            return Problems.Of(EpcisErrors.NoTag, $"no tag is bound to {id} on chain; it cannot be tapped to verify");
+        }
+        return taps.Challenge(canonical) is { } issued
+            ? TypedResults.Ok(new EpcisChallengeView(canonical, Convert.ToHexStringLower(issued.Challenge), issued.ExpiresMs))
+            : TypedResults.Problem(detail: $"{EpcisTaps.MaxOpenChallenges} challenges are open; try again in a moment", statusCode: StatusCodes.Status429TooManyRequests,
+                title: EpcisErrors.TooManyChallenges, extensions: new Dictionary<string, object?> { ["code"] = EpcisErrors.TooManyChallenges });
+    }
+
+    private static async Task<Results<Ok<EpcisTapView>, ProblemHttpResult>> Tap(HttpRequest request, LedgerNode node, EpcisTaps taps)
+    {
+        EpcisTapRequest? tap;
+        ProblemHttpResult? problem = null;
+        try
+        {
+            tap = await System.Text.Json.JsonSerializer.DeserializeAsync(request.Body, EpcisJson.Default.EpcisTapRequest, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Problems.BadRequest($"the tap is not JSON {{id, challenge, signature}}: {e.Message}");
+        }
+        if (tap is null || Canonical(tap.Id, out problem) is not { } canonical)
+        {
+            return problem ?? Problems.BadRequest("give {id, challenge, signature}");
+        }
+        if (!Core.Codec.Hex.TryDecode(tap.Challenge, out var challenge) || challenge.Length != EpcisTap.ChallengeBytes ||
+            !Core.Codec.Hex.TryDecode(tap.Signature, out var signature) || signature.Length != 64)
+        {
+            return Problems.Of(EpcisErrors.TapInvalid, "challenge is 64 hex digits (the node's), signature 128 (r ‖ s of the tag's ECDSA P-256 signature)");
+        }
+        var outcome = taps.Tap(canonical, tap.Challenge, signature);
+        if (!outcome.Genuine)
+        {
+            var status = outcome.Code == EpcisErrors.TapInvalid ? StatusCodes.Status422UnprocessableEntity : outcome.Code == EpcisErrors.NoTag ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict;
+            return TypedResults.Problem(detail: outcome.Message, statusCode: status, title: outcome.Code, extensions: new Dictionary<string, object?> { ["code"] = outcome.Code });
+        }
+        var item = EpcisModule.ReadItem(node.Store, canonical) is { } record ? View(node, record) : null;
+        return TypedResults.Ok(new EpcisTapView(true, outcome.Message, outcome.Device!.Value.ToString(), item));
     }
 
     /// <summary>An identifier given as a Digital Link, an EPC URN or a canonical path, as the chain keeps it; or the problem to answer.</summary>
