@@ -36,7 +36,7 @@ internal static class DemoCommand
         var directory = given ? Path.GetFullPath(parse.GetValue(CommonOptions.Data)!) : Directory.CreateTempSubdirectory("thingledger-demo-").FullName;
         if (!File.Exists(DataDirectory.GenesisPath(directory)))
         {
-            DevChain.Initialize(directory, "thingledger-demo", DevChain.SampleOrgs, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            DevChain.Initialize(directory, "thingledger-demo", [.. DevChain.SampleOrgs, .. DemoProvenance.Orgs], (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         var app = NodeApp.Build(
@@ -71,6 +71,7 @@ internal static class DemoCommand
             await DemoContracts.RunAsync(client, world, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var financeLater = await DemoFinance.RunAsync(client, world, keys, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var commerceLater = await DemoCommerce.RunAsync(client, world, fleet, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
+            await DemoProvenance.RunAsync(client, keys, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var mqtt = await client.GetMqttEndpointAsync(linked.Token).ConfigureAwait(false);
             PrintUrls(url, directory, fleet.Devices[0], $"mqtt://{mqtt.Address}:{mqtt.Port} (topics tl/{status.ChainId}/d/<device>/…)");
             if (seconds > 0)
