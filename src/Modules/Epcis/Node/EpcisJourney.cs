@@ -13,6 +13,9 @@ namespace ThingLedger.Node.Modules.Epcis;
 /// </summary>
 public static class EpcisJourney
 {
+    /// <summary>Steps a journey shows and checks at most (the oldest); a longer one says it is truncated.</summary>
+    public const int MaxSteps = 1_000;
+
     /// <summary>The journey of <paramref name="id"/> (a canonical id) and its receipts, in step order.</summary>
     public static (EpcisJourneyView View, List<ProofDocument> Receipts) Build(LedgerNode node, EpcisStore store, EpcisChainIndex index, string id)
     {
@@ -21,7 +24,7 @@ public static class EpcisJourney
         var ids = trace.Reached.Select(r => r.Id).Prepend(id).ToHashSet(StringComparer.Ordinal);
         var steps = new List<EpcisJourneyStepView>(trace.Events.Count);
         var receipts = new List<ProofDocument>(trace.Events.Count);
-        foreach (var step in trace.Events)
+        foreach (var step in trace.Events.Take(MaxSteps))
         {
             var about = step.Epcs.Concat(step.Inputs).Concat(step.Outputs).Append(step.Parent ?? string.Empty).Where(ids.Contains).Distinct(StringComparer.Ordinal).ToList();
             var (receipt, _, message) = EpcisReceiptBuilder.Build(node, store, index, new Core.Crypto.Hash(EpcisEventHash.Digest(step.Hash)!));
@@ -35,6 +38,6 @@ public static class EpcisJourney
             receipts.Add(receipt);
         }
         var link = id.StartsWith('/') ? Gs1Canonical.Root + id : id;
-        return (new EpcisJourneyView(id, link, item, trace.Reached, steps, trace.Truncated), receipts);
+        return (new EpcisJourneyView(id, link, item, trace.Reached, steps, trace.Truncated || trace.Events.Count > MaxSteps), receipts);
     }
 }

@@ -138,9 +138,7 @@ internal sealed class EpcisNode : NodeModule
         var (receipt, code, message) = EpcisReceiptBuilder.Build(node, capture.Store, chain.Index, new Hash(digest));
         if (receipt is null)
         {
-            return code == EpcisErrors.EventNotAnchored
-                ? TypedResults.Problem(detail: message, statusCode: StatusCodes.Status409Conflict, title: code, extensions: new Dictionary<string, object?> { ["code"] = code })
-                : TypedResults.Problem(detail: message, statusCode: StatusCodes.Status404NotFound, title: code, extensions: new Dictionary<string, object?> { ["code"] = code });
+            return Problem(code!, message!, code == EpcisErrors.EventNotAnchored ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound);
         }
         return TypedResults.Text(receipt.ToJson(), "application/json");
     }
@@ -222,12 +220,11 @@ internal sealed class EpcisNode : NodeModule
         }
         if (EpcisModule.ReadTag(node.Store, canonical) is null)
         {
-            return Problems.Of(EpcisErrors.NoTag, $"no tag is bound to {id} on chain; it cannot be tapped to verify");
+            return Problem(EpcisErrors.NoTag, $"no tag is bound to {id} on chain; it cannot be tapped to verify", StatusCodes.Status404NotFound);
         }
         return taps.Challenge(canonical) is { } issued
             ? TypedResults.Ok(new EpcisChallengeView(canonical, Convert.ToHexStringLower(issued.Challenge), issued.ExpiresMs))
-            : TypedResults.Problem(detail: $"{EpcisTaps.MaxOpenChallenges} challenges are open; try again in a moment", statusCode: StatusCodes.Status429TooManyRequests,
-                title: EpcisErrors.TooManyChallenges, extensions: new Dictionary<string, object?> { ["code"] = EpcisErrors.TooManyChallenges });
+            : Problem(EpcisErrors.TooManyChallenges, $"{EpcisTaps.MaxOpenChallenges} challenges are open; try again in a moment", StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task<Results<Ok<EpcisTapView>, ProblemHttpResult>> Tap(HttpRequest request, LedgerNode node, EpcisTaps taps)
@@ -255,11 +252,15 @@ internal sealed class EpcisNode : NodeModule
         if (!outcome.Genuine)
         {
             var status = outcome.Code == EpcisErrors.TapInvalid ? StatusCodes.Status422UnprocessableEntity : outcome.Code == EpcisErrors.NoTag ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict;
-            return TypedResults.Problem(detail: outcome.Message, statusCode: status, title: outcome.Code, extensions: new Dictionary<string, object?> { ["code"] = outcome.Code });
+            return Problem(outcome.Code!, outcome.Message, status);
         }
         var item = EpcisModule.ReadItem(node.Store, canonical) is { } record ? View(node, record) : null;
         return TypedResults.Ok(new EpcisTapView(true, outcome.Message, outcome.Device!.Value.ToString(), item));
     }
+
+    /// <summary>A problem document with the module's code and the status it answers with.</summary>
+    private static ProblemHttpResult Problem(string code, string message, int status) =>
+        TypedResults.Problem(detail: message, statusCode: status, title: code, extensions: new Dictionary<string, object?> { ["code"] = code });
 
     /// <summary>An identifier given as a Digital Link, an EPC URN or a canonical path, as the chain keeps it; or the problem to answer.</summary>
     private static string? Canonical(string? id, out ProblemHttpResult? problem)
