@@ -12,8 +12,13 @@ public static class SqliteFile
 {
     static SqliteFile() => SQLitePCL.Batteries_V2.Init();
 
-    /// <summary>Opens (creating when absent) the writer connection and applies <paramref name="schema"/>.</summary>
-    public static (SqliteConnection Writer, string ConnectionString) Open(string directory, string fileName, string schema, string what)
+    /// <summary>
+    /// Opens (creating when absent) the writer connection and applies <paramref name="schema"/>. A
+    /// file that is not <paramref name="durable"/> holds only what can be rebuilt (an index of the
+    /// blocks): it commits with synchronous=NORMAL, so a power cut may lose its last commits, never
+    /// its consistency.
+    /// </summary>
+    public static (SqliteConnection Writer, string ConnectionString) Open(string directory, string fileName, string schema, string what, bool durable = true)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, fileName);
@@ -22,7 +27,7 @@ public static class SqliteFile
         try
         {
             writer.Open();
-            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; " +
+            Execute(writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(durable ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=5000; " +
                 "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;");
             CheckIntegrity(writer, path, directory);
             Execute(writer, schema);

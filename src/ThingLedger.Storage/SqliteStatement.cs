@@ -63,6 +63,13 @@ public sealed class SqliteStatement : IDisposable
         return raw.sqlite3_last_insert_rowid(_db);
     }
 
+    /// <summary>Runs an INSERT OR IGNORE: the new row's rowid, or null when a constraint ignored the row.</summary>
+    public long? ExecuteInsertIfNew()
+    {
+        Execute();
+        return raw.sqlite3_changes(_db) == 0 ? null : raw.sqlite3_last_insert_rowid(_db);
+    }
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int result)

@@ -177,6 +177,19 @@ public sealed class EpcisCommandTests : IDisposable
         var provenance = await http.GetStringAsync(new Uri("/epcis", UriKind.Relative));
         Assert.Contains("data-flag=\"EPCIS_ALREADY_DISPENSED\"", provenance, StringComparison.Ordinal);
         Assert.Contains("data-verdict=\"flagged\"", await http.GetStringAsync(new Uri("/01/09506000134352/21/PACK-1", UriKind.Relative)), StringComparison.Ordinal);
+
+        // The chain index is built from the blocks: deleted while the node is down (killed), it is rebuilt on start.
+        node.KillHard();
+        foreach (var file in Directory.GetFiles(data, "epcis-chain.db*"))
+        {
+            File.Delete(file);
+        }
+        using var again = await NodeProcess.StartAsync(data, CliProcess.FreePort());
+        var rebuilt = JsonDocument.Parse(await RunAsync(["epcis", "trace", Bag1, "--json", "--data", data, "--node", again.Url])).RootElement;
+        Assert.Equal(4, rebuilt.GetProperty("reached").GetArrayLength());
+        Assert.Contains("FLAGGED EPCIS_ALREADY_DISPENSED", await RunAsync(["epcis", "journey", Pack1, "--data", data, "--node", again.Url]), StringComparison.Ordinal);
+        using var rebuiltHttp = new HttpClient { BaseAddress = new Uri(again.Url) };
+        Assert.Contains("data-flag=\"EPCIS_ALREADY_DISPENSED\"", await rebuiltHttp.GetStringAsync(new Uri("/epcis", UriKind.Relative)), StringComparison.Ordinal);
     }
 
     private static string At(int minutesAgo, string action, string bizStep, string location, string epc) =>

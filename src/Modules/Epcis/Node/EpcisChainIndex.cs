@@ -35,13 +35,14 @@ public enum EpcisLink : byte
 public sealed class EpcisChainIndex : IDisposable
 {
     public const string FileName = "epcis-chain.db";
-    private const string Format = "1";
+    private const string Format = "2";
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS anchored (digest BLOB PRIMARY KEY, height INTEGER NOT NULL, tx BLOB NOT NULL, chunk INTEGER NOT NULL, position INTEGER NOT NULL,
-            org TEXT NOT NULL, capturer BLOB NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS links (id TEXT NOT NULL, role INTEGER NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (id, role, digest)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS anchored (n INTEGER PRIMARY KEY, digest BLOB NOT NULL, height INTEGER NOT NULL, tx BLOB NOT NULL, chunk INTEGER NOT NULL, position INTEGER NOT NULL,
+            org TEXT NOT NULL, capturer BLOB NOT NULL, record BLOB NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS anchored_digest ON anchored (digest);
+        CREATE TABLE IF NOT EXISTS links (id TEXT NOT NULL, role INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (id, role, n)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS flags (n INTEGER PRIMARY KEY, height INTEGER NOT NULL, item TEXT NOT NULL, code TEXT NOT NULL, event TEXT NOT NULL, org TEXT NOT NULL);
         """;
 
@@ -65,17 +66,29 @@ public sealed class EpcisChainIndex : IDisposable
 
     public static EpcisChainIndex Open(string directory, string chainId)
     {
-        var (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index");
+        var (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index", durable: false);
         var meta = SqliteFile.ReadMeta(writer);
+        if (meta.Count > 0 && meta.GetValueOrDefault("chain") == chainId && meta.GetValueOrDefault("format") != Format)
+        {
+            // An index of another format is rebuilt from the blocks.
+            writer.Dispose();
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(Path.Combine(directory, FileName + suffix));
+            }
+            (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index", durable: false);
+            meta.Clear();
+        }
         if (meta.Count == 0)
         {
             SqliteFile.WriteMeta(writer, ("format", Format), ("chain", chainId), ("height", "0"));
             meta["height"] = "0";
         }
-        else if (meta.GetValueOrDefault("chain") != chainId || meta.GetValueOrDefault("format") != Format)
+        else if (meta.GetValueOrDefault("chain") != chainId)
         {
             writer.Dispose();
-            throw new StorageException($"{Path.Combine(directory, FileName)} indexes chain '{meta.GetValueOrDefault("chain")}' (format {meta.GetValueOrDefault("format")}), not '{chainId}'; delete it and the node rebuilds it from the blocks");
+            throw new StorageException($"{Path.Combine(directory, FileName)} indexes chain '{meta.GetValueOrDefault("chain")}', not '{chainId}'; delete it and the node rebuilds it from the blocks");
         }
         return new EpcisChainIndex(writer, connectionString, ulong.Parse(meta["height"], System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -112,13 +125,16 @@ public sealed class EpcisChainIndex : IDisposable
             }
         }
         using var insert = new SqliteStatement(_writer, $"INSERT OR IGNORE INTO anchored (digest, {Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-        using var link = new SqliteStatement(_writer, "INSERT OR IGNORE INTO links (id, role, digest) VALUES ($1, $2, $3)");
+        using var link = new SqliteStatement(_writer, "INSERT OR IGNORE INTO links (id, role, n) VALUES ($1, $2, $3)");
         foreach (var e in events)
         {
-            var digest = e.Record.Digest.ToArray();
-            insert.Bind(1, digest).Bind(2, Canonical.Encode(e.Record)).Bind(3, (long)e.Height).Bind(4, e.Tx.ToArray()).Bind(5, e.Chunk).Bind(6, e.Position)
-                .Bind(7, e.Org).Bind(8, e.Capturer.ToArray()).Execute();
-            void Link(string id, EpcisLink role) => link.Bind(1, id).Bind(2, (long)role).Bind(3, digest).Execute();
+            // An event anchored twice is indexed once, as execution counted it once.
+            if (insert.Bind(1, e.Record.Digest.ToArray()).Bind(2, Canonical.Encode(e.Record)).Bind(3, (long)e.Height).Bind(4, e.Tx.ToArray()).Bind(5, e.Chunk).Bind(6, e.Position)
+                .Bind(7, e.Org).Bind(8, e.Capturer.ToArray()).ExecuteInsertIfNew() is not { } n)
+            {
+                continue;
+            }
+            void Link(string id, EpcisLink role) => link.Bind(1, id).Bind(2, (long)role).Bind(3, n).Execute();
             if (e.Record.Parent.Length > 0)
             {
                 Link(e.Record.Parent, EpcisLink.Parent);
@@ -180,9 +196,9 @@ public sealed class EpcisChainIndex : IDisposable
 
     /// <summary>The anchored events that name <paramref name="id"/> in <paramref name="role"/> (any role when null), at most <paramref name="limit"/>.</summary>
     public List<AnchoredEvent> Naming(string id, EpcisLink? role, int limit) => role is { } r
-        ? SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE digest IN (SELECT digest FROM links WHERE id = $id AND role = $r LIMIT $n)", Read,
+        ? SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE n IN (SELECT n FROM links WHERE id = $id AND role = $r LIMIT $n)", Read,
             ("$id", id), ("$r", (long)r), ("$n", limit))
-        : SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE digest IN (SELECT DISTINCT digest FROM links WHERE id = $id LIMIT $n)", Read,
+        : SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE n IN (SELECT DISTINCT n FROM links WHERE id = $id LIMIT $n)", Read,
             ("$id", id), ("$n", limit));
 
     private static AnchoredEvent Read(SqliteDataReader r)
