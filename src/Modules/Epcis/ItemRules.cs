@@ -119,9 +119,15 @@ public static class ItemRules
     /// </summary>
     private static bool Places(IItemLedger ledger, EpcisEventRecord e, string org, Action<string, string, string> broke)
     {
-        var named = e.Epcs.Concat(e.Inputs).Append(e.Parent).Where(i => i.Length > 0 && IsTracked(i)).Distinct(StringComparer.Ordinal).ToList();
         var here = e.Location.Length > 0 ? ledger.Location(e.Location) : null;
-        if (e.BizStep is ItemPlaces.Declaring or ItemPlaces.Clearing)
+        var atCustoms = e.BizStep is ItemPlaces.Declaring or ItemPlaces.Clearing;
+        if (here is null && !atCustoms && e.BizStep != "inspecting")
+        {
+            // Most events: no registered place, no customs or inspection step.
+            return false;
+        }
+        var named = e.Epcs.Concat(e.Inputs).Append(e.Parent).Where(i => i.Length > 0 && IsTracked(i)).Distinct(StringComparer.Ordinal).ToList();
+        if (atCustoms)
         {
             if ((ledger.Roles(org) & EpcisRole.Customs) == 0)
             {

@@ -87,7 +87,7 @@ public sealed partial class EpcisAnchorer : BackgroundService
         {
             return 0;
         }
-        var events = store.Events(store.LastAnchored + 1, MaxEventsPerRound);
+        var events = store.Records(store.LastAnchored + 1, ulong.MaxValue, MaxEventsPerRound);
         var payloads = Build(events, store);
         var nonce = StateMachine.LastNonce(_node.Store, _node.ValidatorKey.Address);
         var txs = payloads.Select(p => Operations.AnchorEpcisEvents(p).Sign(_node.Genesis.ChainId, _node.ValidatorKey, ++nonce, ulong.MaxValue, Gas.AnchorTxLimit)).ToList();

@@ -106,7 +106,7 @@ public sealed class EpcisCapture : IDisposable
         var state = new StateView(_node.Store);
         var pending = new PendingItems(state);
         var orgs = new Dictionary<long, string>();
-        foreach (var e in Store.Events(Store.LastAnchored + 1, int.MaxValue))
+        foreach (var e in Store.Records(Store.LastAnchored + 1, ulong.MaxValue, int.MaxValue))
         {
             if (!orgs.TryGetValue(e.Capture, out var org))
             {

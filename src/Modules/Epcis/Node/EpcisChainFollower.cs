@@ -176,13 +176,18 @@ public sealed partial class EpcisChainFollower : BackgroundService
         {
             var chunk = payload.Captures[c];
             var capturer = chunk.Capturer.ToAddress();
-            for (var i = 0; i < chunk.Records; i++)
+            // Execution recorded one organisation for the whole chunk; an event anchored before (skipped by execution) is skipped by the index's digest constraint.
+            string? org = null;
+            for (var i = 0; i < chunk.Records && org is null; i++)
             {
-                var record = payload.Records[start + i];
-                if (EpcisModule.ReadEvent(_node.Store, record.Digest) is { } anchored && anchored.Height == height)
+                if (EpcisModule.ReadEvent(_node.Store, payload.Records[start + i].Digest) is { } anchored && anchored.Height == height)
                 {
-                    events.Add(new AnchoredEvent(record, height, tx.Id, c, i, anchored.Org, capturer));
+                    org = anchored.Org;
                 }
+            }
+            for (var i = 0; org is not null && i < chunk.Records; i++)
+            {
+                events.Add(new AnchoredEvent(payload.Records[start + i], height, tx.Id, c, i, org, capturer));
             }
             start += (int)chunk.Records;
         }

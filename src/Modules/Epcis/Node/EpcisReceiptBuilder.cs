@@ -30,7 +30,7 @@ public static class EpcisReceiptBuilder
         }
         var capture = store.Capture(stored!.Capture) ?? throw new InvalidOperationException($"event {stored.Seq} names capture {stored.Capture}, which the store lacks");
         // The event's chunk in the anchor: the anchor's events are whole chunks in order.
-        var events = store.EventRange(anchor.First, anchor.Last);
+        var events = store.Records(anchor.First, anchor.Last, int.MaxValue);
         var (chunk, position) = (-1, 0);
         for (var i = 0; i < events.Count; i++)
         {

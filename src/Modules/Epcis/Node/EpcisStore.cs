@@ -130,8 +130,14 @@ public sealed class EpcisStore : IDisposable
     public List<StoredEvent> Events(ulong from, int limit) =>
         Query(EventColumns + "WHERE seq >= $a ORDER BY seq LIMIT $n", ReadEvent, ("$a", (long)from), ("$n", limit));
 
-    public List<StoredEvent> EventRange(ulong first, ulong last) =>
-        Query(EventColumns + "WHERE seq >= $a AND seq <= $b ORDER BY seq", ReadEvent, ("$a", (long)first), ("$b", (long)last));
+    /// <summary>
+    /// Events from number <paramref name="first"/> to <paramref name="last"/>, at most
+    /// <paramref name="limit"/>, without their JSON (empty) and receipt time (0): what anchoring and
+    /// the item rules read, which is a fraction of the bytes.
+    /// </summary>
+    public List<StoredEvent> Records(ulong first, ulong last, int limit) =>
+        Query("SELECT seq, capture, idx, chunk, chunk_size, record FROM events WHERE seq >= $a AND seq <= $b ORDER BY seq LIMIT $n", ReadRecord,
+            ("$a", (long)first), ("$b", (long)Math.Min(last, long.MaxValue)), ("$n", limit));
 
     public StoredEvent? FindEvent(in Hash digest) =>
         Query(EventColumns + "WHERE digest = $d", ReadEvent, ("$d", digest.ToArray())).FirstOrDefault();
@@ -158,7 +164,9 @@ public sealed class EpcisStore : IDisposable
 
     private const string EventColumns = "SELECT seq, capture, idx, chunk, chunk_size, record, json, (SELECT received_ms FROM captures WHERE id = capture) FROM events ";
 
-    private static StoredEvent ReadEvent(SqliteDataReader r)
+    private static StoredEvent ReadEvent(SqliteDataReader r) => ReadRecord(r) with { Json = r.GetString(6), ReceivedMs = (ulong)r.GetInt64(7) };
+
+    private static StoredEvent ReadRecord(SqliteDataReader r)
     {
         var bytes = (byte[])r[5];
         var reader = new SpanReader(bytes);
@@ -167,7 +175,7 @@ public sealed class EpcisStore : IDisposable
         {
             throw new StorageCorruptException($"event {r.GetInt64(0)} in {FileName} has a damaged record");
         }
-        return new StoredEvent((ulong)r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), record, r.GetString(6), (ulong)r.GetInt64(7));
+        return new StoredEvent((ulong)r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), record, string.Empty, 0);
     }
 
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters) =>
