@@ -178,12 +178,13 @@ public sealed class EpcisCommandTests : IDisposable
         Assert.Contains("data-flag=\"EPCIS_ALREADY_DISPENSED\"", provenance, StringComparison.Ordinal);
         Assert.Contains("data-verdict=\"flagged\"", await http.GetStringAsync(new Uri("/01/09506000134352/21/PACK-1", UriKind.Relative)), StringComparison.Ordinal);
 
-        // The chain index is built from the blocks: deleted while the node is down (killed), it is rebuilt on start.
+        // The chain index is built from the blocks: destroyed while the node is down (killed), it is rebuilt on start.
         node.KillHard();
         foreach (var file in Directory.GetFiles(data, "epcis-chain.db*"))
         {
             File.Delete(file);
         }
+        File.WriteAllText(Path.Combine(data, "epcis-chain.db"), "not a database");
         using var again = await NodeProcess.StartAsync(data, CliProcess.FreePort());
         var rebuilt = JsonDocument.Parse(await RunAsync(["epcis", "trace", Bag1, "--json", "--data", data, "--node", again.Url])).RootElement;
         Assert.Equal(4, rebuilt.GetProperty("reached").GetArrayLength());

@@ -250,9 +250,15 @@ public static class EpcisDocumentReader
             return Fail(EpcisErrors.OutputIsInput, $"output {Gs1Canonical.Root}{reused} is also an input: a transformation makes new identifiers");
         }
         var flags = SensorAlarm(e) ? EpcisEventFlags.SensorAlarm : EpcisEventFlags.None;
+        if (SensorDevices(e, out var deviceError) is not { } devices)
+        {
+            return Fail(EpcisErrors.IdInvalid, deviceError!);
+        }
+        flags |= devices.Length > 0 ? EpcisEventFlags.DeviceSeries : EpcisEventFlags.None;
         var hash = EpcisEventHash.Hash(EpcisEventHash.PreHash(e, context));
         var record = new EpcisEventRecord(new Hash(EpcisEventHash.Digest(hash)), type, action, timeMs, bizStep, disposition, location, parent,
-            [.. epcs.Distinct(StringComparer.Ordinal)], [.. inputs.Distinct(StringComparer.Ordinal)], [.. outputs.Distinct(StringComparer.Ordinal)], owner, flags);
+            [.. epcs.Distinct(StringComparer.Ordinal)], [.. inputs.Distinct(StringComparer.Ordinal)], [.. outputs.Distinct(StringComparer.Ordinal)], owner, flags)
+        { Devices = devices };
         parsed = new EpcisParsedEvent(index, e.GetRawText(), hash, record);
         return null;
     }
@@ -443,6 +449,42 @@ public static class EpcisDocumentReader
             }
         }
         return string.Empty;
+    }
+
+    /// <summary>The prefix of a sensorMetadata deviceID naming a device registered on this ledger.</summary>
+    public const string DevicePrefix = "urn:thingledger:device:";
+
+    /// <summary>The registered devices the event's sensor elements name (sensorMetadata.deviceID urn:thingledger:device:{id}), distinct, in order; null with the reason for a malformed one.</summary>
+    private static Address[]? SensorDevices(JsonElement e, out string? error)
+    {
+        error = null;
+        var devices = new List<Address>();
+        if (!e.TryGetProperty("sensorElementList", out var elements) || elements.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+        foreach (var element in elements.EnumerateArray())
+        {
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("sensorMetadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object &&
+                metadata.TryGetProperty("deviceID", out var id) && id.ValueKind == JsonValueKind.String && id.GetString()!.StartsWith(DevicePrefix, StringComparison.Ordinal))
+            {
+                if (!Address.TryParse(id.GetString()![DevicePrefix.Length..], out var device))
+                {
+                    error = $"sensorMetadata deviceID '{id.GetString()}' does not name a device id ({DevicePrefix}tl…)";
+                    return null;
+                }
+                if (!devices.Contains(device))
+                {
+                    devices.Add(device);
+                }
+            }
+        }
+        if (devices.Count > EpcisEventRecord.MaxDevices)
+        {
+            error = $"the event's sensor data names {devices.Count} devices; at most {EpcisEventRecord.MaxDevices}";
+            return null;
+        }
+        return [.. devices];
     }
 
     private static bool SensorAlarm(JsonElement e) =>

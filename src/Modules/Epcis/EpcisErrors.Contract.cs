@@ -36,6 +36,7 @@ public static class EpcisErrors
     public const string InAnotherContainer = "EPCIS_IN_ANOTHER_CONTAINER";
     public const string OutputIsInput = "EPCIS_OUTPUT_IS_INPUT";
     public const string ImpossibleTravel = "EPCIS_IMPOSSIBLE_TRAVEL";
+    public const string SensorDeviceUnknown = "EPCIS_SENSOR_DEVICE_UNKNOWN";
     public const string NotCleared = "EPCIS_NOT_CLEARED";
     public const string NotDeclared = "EPCIS_NOT_DECLARED";
     public const string InspectionFailed = "EPCIS_INSPECTION_FAILED";

@@ -219,7 +219,7 @@ public sealed class EpcisModule(Devices.IDeviceRegistry devices) : IModule
     /// organisation holding the capture role — over exactly the records it holds. Then each event
     /// is applied in order: a rule it breaks flags its items, it never fails the anchor.
     /// </summary>
-    private static Outcome DoAnchor(TxContext context, EpcisAnchorPayload p)
+    private Outcome DoAnchor(TxContext context, EpcisAnchorPayload p)
     {
         if (context.Validators.OrgOf(context.Tx.Signer) is null)
         {
@@ -251,7 +251,7 @@ public sealed class EpcisModule(Devices.IDeviceRegistry devices) : IModule
             orgs[c] = context.Members.Find(context.State, capturer, context.Height)!.Value.Org;
             start += (int)chunk.Records;
         }
-        var ledger = new StateItemLedger(context.State);
+        var ledger = new StateItemLedger(context.State, devices);
         var index = 0;
         for (var c = 0; c < p.Captures.Length; c++)
         {
@@ -284,7 +284,7 @@ public sealed class EpcisModule(Devices.IDeviceRegistry devices) : IModule
     }
 
     /// <summary>Records a broken rule against each item it names (an item never seen gets a record that says so) and emits it.</summary>
-    private static void Flag(TxContext context, StateItemLedger ledger, ItemViolation violation, EpcisEventRecord record, string org)
+    private static void Flag(TxContext context, IItemLedger ledger, ItemViolation violation, EpcisEventRecord record, string org)
     {
         var ids = violation.Id.Length > 0 ? [violation.Id] : record.Ids.Where(ItemRules.IsTracked).Distinct(StringComparer.Ordinal).ToArray();
         foreach (var id in ids)
@@ -298,7 +298,7 @@ public sealed class EpcisModule(Devices.IDeviceRegistry devices) : IModule
     }
 
     /// <summary>Items in the chain's state.</summary>
-    private sealed class StateItemLedger(StateView state) : IItemLedger
+    private sealed class StateItemLedger(StateView state, Devices.IDeviceRegistry devices) : IItemLedger
     {
         public ItemRecord? Item(string id) => ReadItem(state, id);
 
@@ -331,5 +331,7 @@ public sealed class EpcisModule(Devices.IDeviceRegistry devices) : IModule
         public void PutInspection(string item, InspectionRecord record) => state.Set(InspectionKey(item), Canonical.Encode(record));
 
         public EpcisRole Roles(string org) => ReadRoles(state, org);
+
+        public bool IsActiveDevice(Address device) => devices.Find(state, device) is { Status: Devices.DeviceStatus.Active };
     }
 }

@@ -30,6 +30,8 @@ public enum EpcisEventFlags : byte
     None = 0,
     /// <summary>A sensor report of the event carries an exception (ALARM_CONDITION, ERROR_CONDITION).</summary>
     SensorAlarm = 1,
+    /// <summary>The event's sensor data names registered devices (<see cref="EpcisEventRecord.Devices"/> follows the flags).</summary>
+    DeviceSeries = 2,
 }
 
 /// <summary>What an organisation may do in the epcis module (granted by a quorum of validating organisations).</summary>
@@ -72,8 +74,18 @@ public sealed record EpcisEventRecord(
     public const int MaxIdBytes = 256;
     public const int MaxIds = 2_000;
 
+    public const int MaxDevices = 16;
+
+    /// <summary>
+    /// The registered devices whose signed readings the event's sensor data is (sensorMetadata
+    /// deviceID <c>urn:thingledger:device:{id}</c>); written after the flags only when
+    /// <see cref="EpcisEventFlags.DeviceSeries"/> is set, so records without them keep their bytes.
+    /// </summary>
+    public Address[] Devices { get; init; } = [];
+
     public int EncodedLength => Hash.Size + 1 + 1 + 8 + CanonicalSizes.String(BizStep) + CanonicalSizes.String(Disposition) + CanonicalSizes.String(Location) +
-        CanonicalSizes.String(Parent) + ListLength(Epcs) + ListLength(Inputs) + ListLength(Outputs) + CanonicalSizes.String(Owner) + 1;
+        CanonicalSizes.String(Parent) + ListLength(Epcs) + ListLength(Inputs) + ListLength(Outputs) + CanonicalSizes.String(Owner) + 1 +
+        ((Flags & EpcisEventFlags.DeviceSeries) != 0 ? CanonicalSizes.VarUInt((ulong)Devices.Length) + (Devices.Length * Address.Size) : 0);
 
     public Hash LeafHash => MerkleTree.LeafHash(Canonical.Encode(this));
 
@@ -98,12 +110,33 @@ public sealed record EpcisEventRecord(
         WriteList(ref writer, Outputs);
         writer.WriteString(Owner);
         writer.WriteU8((byte)Flags);
+        if ((Flags & EpcisEventFlags.DeviceSeries) != 0)
+        {
+            writer.WriteVarUInt((ulong)Devices.Length);
+            foreach (var device in Devices)
+            {
+                writer.WriteAddress(device);
+            }
+        }
     }
 
-    public static EpcisEventRecord Read(ref SpanReader reader) => new(
-        reader.ReadHash(), (EpcisEventType)reader.ReadU8(), (EpcisAction)reader.ReadU8(), reader.ReadU64(), reader.ReadString(MaxIdBytes), reader.ReadString(MaxIdBytes),
-        reader.ReadString(MaxIdBytes), reader.ReadString(MaxIdBytes), ReadList(ref reader), ReadList(ref reader), ReadList(ref reader), reader.ReadString(MaxIdBytes),
-        (EpcisEventFlags)reader.ReadU8());
+    public static EpcisEventRecord Read(ref SpanReader reader)
+    {
+        var record = new EpcisEventRecord(
+            reader.ReadHash(), (EpcisEventType)reader.ReadU8(), (EpcisAction)reader.ReadU8(), reader.ReadU64(), reader.ReadString(MaxIdBytes), reader.ReadString(MaxIdBytes),
+            reader.ReadString(MaxIdBytes), reader.ReadString(MaxIdBytes), ReadList(ref reader), ReadList(ref reader), ReadList(ref reader), reader.ReadString(MaxIdBytes),
+            (EpcisEventFlags)reader.ReadU8());
+        if ((record.Flags & EpcisEventFlags.DeviceSeries) == 0)
+        {
+            return record;
+        }
+        var devices = new Address[reader.ReadCount(MaxDevices)];
+        for (var i = 0; i < devices.Length; i++)
+        {
+            devices[i] = reader.ReadAddress();
+        }
+        return record with { Devices = devices };
+    }
 
     private static int ListLength(string[] ids) => CanonicalSizes.VarUInt((ulong)ids.Length) + ids.Sum(CanonicalSizes.String);
 

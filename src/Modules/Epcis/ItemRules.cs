@@ -32,6 +32,9 @@ public interface IItemLedger
 
     /// <summary>An organisation's epcis roles.</summary>
     EpcisRole Roles(string org);
+
+    /// <summary>Whether <paramref name="device"/> is a registered, active device (one whose signed readings an event's sensor data may be).</summary>
+    bool IsActiveDevice(Address device);
 }
 
 /// <summary>One broken item rule: the item, the code and the reason in words.</summary>
@@ -56,6 +59,13 @@ public static class ItemRules
         {
             Break(string.Empty, EpcisErrors.DuplicateEvent, $"event {e.HashText} was captured before");
             return violations;
+        }
+        foreach (var device in e.Devices)
+        {
+            if (!ledger.IsActiveDevice(device))
+            {
+                Break(string.Empty, EpcisErrors.SensorDeviceUnknown, $"the event's sensor data names device {device}, which is not a registered, active device of this ledger");
+            }
         }
         if (Places(ledger, e, org, Break))
         {

@@ -10,7 +10,7 @@ namespace ThingLedger.Cli.Demo;
 /// <summary>
 /// The demo's provenance (docs/EPCIS.md), over the last six days: a rice cooperative harvests a
 /// paddy lot, mills it, packs it into bags, cases and a pallet, and ships it with a humidity logger
-/// that raises one alarm on the way; a retailer receives it, unpacks it and sells a bag. A medicine
+/// (a registered device the sensor data names) that raises one alarm on the way; a retailer receives it, unpacks it and sells a bag. A medicine
 /// maker ships a pack to a pharmacy, which dispenses it; a second scan of the same pack at the
 /// counter reports a second dispense, and the chain flags the pack publicly.
 /// </summary>
@@ -63,7 +63,13 @@ internal static class DemoProvenance
         {
             admins[org.Id] = await Account.OpenAsync(client, keys.Load(DevChain.AdminKeyName(org.Id)), chainId, ct).ConfigureAwait(false);
         }
+        // The pallet's humidity logger is a device of the cooperative: the shipment's sensor data names it, and its own signed readings are on the ledger.
+        var logger = keys.Contains("rice-logger") ? keys.Load("rice-logger") : keys.Create("rice-logger");
         var locations = new List<Transaction>();
+        if (await client.GetDeviceAsync(logger.Address, ct).ConfigureAwait(false) is null)
+        {
+            locations.Add(admins["ricecoop"].Sign(Operations.RegisterDevice(logger, chainId, "ricecoop", "HUM-LOG", "HL-0001", admins["ricecoop"].Address)));
+        }
         foreach (var (org, gln, _, lat, lon) in Places)
         {
             locations.Add(admins[org].Sign(Operations.EpcisLocation(EpcisDocumentReader.CanonicalId(gln, out _)!, "CN", Micro(lat), Micro(lon))));
@@ -79,7 +85,7 @@ internal static class DemoProvenance
             $$"""{"type":"ObjectEvent","eventTime":"{{At(hours)}}","eventTimeZoneOffset":"+08:00","action":"{{action}}","bizStep":"{{bizStep}}","disposition":"{{disposition}}","epcList":["{{epc}}"]{{Where(place)}}{{extra}}""" + "}";
         string Aggregate(double hours, string action, string bizStep, int place, string parent, IEnumerable<string> children) =>
             $$"""{"type":"AggregationEvent","eventTime":"{{At(hours)}}","eventTimeZoneOffset":"+08:00","action":"{{action}}","bizStep":"{{bizStep}}","parentID":"{{parent}}","childEPCs":[{{Ids(children)}}]{{Where(place)}}""" + "}";
-        var humidity = $$""","sensorElementList":[{"sensorMetadata":{"time":"{{At(40)}}"},"sensorReport":[{"type":"RelativeHumidity","value":78.5,"uom":"A93","exception":"ALARM_CONDITION"}]}]""";
+        var humidity = $$""","sensorElementList":[{"sensorMetadata":{"time":"{{At(40)}}","deviceID":"{{EpcisDocumentReader.DevicePrefix}}{{logger.Address}}"},"sensorReport":[{"type":"RelativeHumidity","value":78.5,"uom":"A93","exception":"ALARM_CONDITION"}]}]""";
 
         var rice = Document(
             $$"""{"type":"ObjectEvent","eventTime":"{{At(0)}}","eventTimeZoneOffset":"+08:00","action":"ADD","bizStep":"commissioning","disposition":"active","epcList":[],"quantityList":[{{Kilos(Paddy, 2000)}}]{{Where(0)}}}""",

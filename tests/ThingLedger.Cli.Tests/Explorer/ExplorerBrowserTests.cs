@@ -156,7 +156,7 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
         await Expect(page.Locator("[data-balances]")).ToContainTextAsync("VOLT");
 
         await page.GotoAsync(explorer.Url + "/orgs");
-        await Expect(page.Locator("[data-orgs] tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("[data-orgs] tbody tr")).ToHaveCountAsync(ThingLedger.Node.DevChain.SampleOrgs.Length + ThingLedger.Cli.Demo.DemoProvenance.Orgs.Length);
         await page.Locator("[data-orgs] a[href='/orgs/gridco']").ClickAsync();
         await Expect(page.Locator("[data-org-name]")).ToContainTextAsync("GridCo");
         await Expect(page.Locator("[data-members] tbody tr").First).ToBeVisibleAsync();
@@ -208,6 +208,25 @@ public sealed partial class ExplorerBrowserTests(ExplorerFixture explorer)
         await ExplorerFixture.ScreenshotAsync(page, "commerce-agreement");
         await page.GotoAsync(explorer.Url + "/commerce/queue/homeappliance");
         await Expect(page.Locator("h1")).ToContainTextAsync("Order queue of homeappliance");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Provenance_shows_a_bags_verified_journey_and_the_flagged_medicine_pack()
+    {
+        var page = await explorer.OpenAsync("/epcis");
+        await Expect(page.Locator("[data-flagged] tr[data-flag='EPCIS_ALREADY_DISPENSED']")).ToHaveCountAsync(1);
+        await ExplorerFixture.ScreenshotAsync(page, "provenance");
+        await page.Locator("[data-item-lookup] input[name=id]").FillAsync("urn:epc:id:sgtin:9506000.013435.BAG-0001");
+        await page.Locator("[data-item-lookup] button").ClickAsync();
+        await Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "verified");
+        await Expect(page.Locator("[data-journey] tr[data-step]")).ToHaveCountAsync(12);
+        await Expect(page.Locator("[data-alarm]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-sensor-device]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-origins]")).ToContainTextAsync("/01/09506000134352/10/PADDY-2611");
+        await ExplorerFixture.ScreenshotAsync(page, "item-journey");
+        await page.GotoAsync(explorer.Url + "/01/09506000543215/21/MED-0001");
+        await Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "flagged");
         await page.CloseAsync();
     }
 

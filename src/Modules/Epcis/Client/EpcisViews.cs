@@ -37,10 +37,12 @@ public sealed record EpcisFlagView(string Code, string Reason, string Event, ulo
 /// <summary>
 /// One anchored event as the chain recorded it (a step of a journey or a trace): its hash, type,
 /// action, time, business step and disposition, where, what it names, who captured it, whether a
-/// sensor reported an exception, and the anchor that proves it.
+/// sensor reported an exception, the anchor that proves it, and the registered devices whose signed
+/// readings its sensor data is.
 /// </summary>
 public sealed record EpcisStepView(string Hash, string Type, string? Action, ulong TimeMs, string? BizStep, string? Disposition, string? Location, string? Parent,
-    IReadOnlyList<string> Epcs, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, string? Owner, bool SensorAlarm, string Org, string Capturer, ulong Height, string AnchorTx);
+    IReadOnlyList<string> Epcs, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, string? Owner, bool SensorAlarm, string Org, string Capturer, ulong Height, string AnchorTx,
+    IReadOnlyList<string> SensorDevices);
 
 /// <summary>How a trace reached an identifier: from which one, in which relation (contained-in, contains, made-from, made-into), through which event.</summary>
 public sealed record EpcisTraceLinkView(string Id, int Depth, string From, string Relation, string Event);

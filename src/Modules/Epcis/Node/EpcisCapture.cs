@@ -160,6 +160,8 @@ public sealed class EpcisCapture : IDisposable
 
         public EpcisRole Roles(string org) => EpcisModule.ReadRoles(Root, org);
 
+        public bool IsActiveDevice(Address device) => Execution.Modules.Devices.DevicesModule.ReadDevice(Root, device) is { Status: Execution.Modules.Devices.DeviceStatus.Active };
+
         public CustomsRecord? Customs(string item, string country) =>
             _customs.TryGetValue(EpcisModule.CustomsKey(item, country), out var record) ? record
             : _parent is not null ? _parent.Customs(item, country)

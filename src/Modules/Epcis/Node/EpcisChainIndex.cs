@@ -64,19 +64,26 @@ public sealed class EpcisChainIndex : IDisposable
     /// <summary>The last block whose anchors are indexed.</summary>
     public ulong Height { get; private set; }
 
+    /// <summary>Opens the index; one of another format, or a file that does not open, is deleted and rebuilt from the blocks.</summary>
     public static EpcisChainIndex Open(string directory, string chainId)
     {
-        var (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index", durable: false);
+        SqliteConnection writer;
+        string connectionString;
+        try
+        {
+            (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index", durable: false);
+        }
+        catch (StorageException)
+        {
+            // Damaged, or not SQLite at all: what it held is in the blocks.
+            Delete(directory);
+            (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index", durable: false);
+        }
         var meta = SqliteFile.ReadMeta(writer);
         if (meta.Count > 0 && meta.GetValueOrDefault("chain") == chainId && meta.GetValueOrDefault("format") != Format)
         {
-            // An index of another format is rebuilt from the blocks.
             writer.Dispose();
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(Path.Combine(directory, FileName + suffix));
-            }
+            Delete(directory);
             (writer, connectionString) = SqliteFile.Open(directory, FileName, Schema, "EPCIS chain index", durable: false);
             meta.Clear();
         }
@@ -91,6 +98,15 @@ public sealed class EpcisChainIndex : IDisposable
             throw new StorageException($"{Path.Combine(directory, FileName)} indexes chain '{meta.GetValueOrDefault("chain")}', not '{chainId}'; delete it and the node rebuilds it from the blocks");
         }
         return new EpcisChainIndex(writer, connectionString, ulong.Parse(meta["height"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void Delete(string directory)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Path.Combine(directory, FileName + suffix));
+        }
     }
 
     /// <summary>Indexes the anchored events of blocks up to <paramref name="height"/> (none may be below <see cref="Height"/>) in one transaction.</summary>

@@ -87,6 +87,6 @@ public static class EpcisTrace
         static string? Text(string s) => s.Length == 0 ? null : s;
         return new EpcisStepView(r.HashText, r.Type + "Event", r.Action == EpcisAction.None ? null : r.Action.ToString().ToUpperInvariant(), r.TimeMs, Text(r.BizStep),
             Text(r.Disposition), Text(r.Location), Text(r.Parent), r.Epcs, r.Inputs, r.Outputs, Text(r.Owner), (r.Flags & EpcisEventFlags.SensorAlarm) != 0, e.Org,
-            e.Capturer.ToString(), e.Height, e.Tx.ToString());
+            e.Capturer.ToString(), e.Height, e.Tx.ToString(), [.. r.Devices.Select(d => d.ToString())]);
     }
 }
