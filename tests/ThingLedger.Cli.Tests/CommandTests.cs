@@ -82,12 +82,14 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("its 13 devices (6 EVs, 4 smart meters, 3 washing machines) are registered already", said, StringComparison.Ordinal);
         Assert.Contains("resuming the simulated fleet: 25 of its 25 devices were registered before, 0 now", said, StringComparison.Ordinal);
         Assert.Contains("contracts ride-share and collectibles are deployed already", said, StringComparison.Ordinal);
+        Assert.Contains("provenance: the rice and the medicine pack are on chain", said, StringComparison.Ordinal);
 
         // The demo's credits, through the carbon commands against a node on the same data.
         using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
         using (var devices = new Client.ThingLedgerClient(node.Url))
         {
-            Assert.Equal(38, (await devices.ListDevicesAsync(limit: 200)).Items.Count);
+            // 13 of its own, 25 in the fleet, and the rice cooperative's humidity logger.
+            Assert.Equal(39, (await devices.ListDevicesAsync(limit: 200)).Items.Count);
         }
         string[] common = ["--data", data, "--node", node.Url];
         var registry = await CliProcess.RunAsync(Limit, ["carbon", "registry", "--json", .. common]);
