@@ -227,9 +227,11 @@ public sealed class EpcisQuery
     {
         var contexts = new List<string> { "\"" + EpcisDocumentReader.StandardContext + "\"" };
         var list = new StringBuilder();
+        var seen = new HashSet<long>();
         foreach (var e in events)
         {
-            if (captureOf(e.Capture) is { } capture)
+            // A page's events come from few captures: each capture's @context is read once.
+            if (seen.Add(e.Capture) && captureOf(e.Capture) is { } capture)
             {
                 using var context = JsonDocument.Parse(capture.Context);
                 var entries = context.RootElement.ValueKind == JsonValueKind.Array ? [.. context.RootElement.EnumerateArray()] : new[] { context.RootElement };

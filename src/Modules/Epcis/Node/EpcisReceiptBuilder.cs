@@ -17,19 +17,21 @@ public static class EpcisReceiptBuilder
     public static (ProofDocument? Receipt, string? Code, string? Message) Build(LedgerNode node, EpcisStore store, EpcisChainIndex chain, Hash digest)
     {
         var stored = store.FindEvent(digest);
-        var anchor = stored is null ? null : store.AnchorOf(stored.Seq);
-        if (anchor is null)
+        var document = stored is null ? null : Document(store, stored);
+        // The chain index knows every anchored event's place in its anchor.
+        if (chain.Find(digest) is { } anchored)
         {
-            if (chain.Find(digest) is { } anchored)
-            {
-                return (Receipt(node, anchored.Tx, null, anchored.Record.HashText, anchored.Chunk, anchored.Position), null, null);
-            }
-            return stored is null
-                ? (null, EpcisErrors.EventNotFound, $"no event ni:///sha-256;{digest}?ver={EpcisEventHash.Version} is anchored on this chain or stored at this node")
-                : (null, EpcisErrors.EventNotAnchored, $"event {stored.Record.HashText} is stored and waits for its anchor; retry in a moment");
+            return (Receipt(node, anchored.Tx, document, anchored.Record.HashText, anchored.Chunk, anchored.Position), null, null);
         }
-        var capture = store.Capture(stored!.Capture) ?? throw new InvalidOperationException($"event {stored.Seq} names capture {stored.Capture}, which the store lacks");
-        // The event's chunk in the anchor: the anchor's events are whole chunks in order.
+        if (stored is null)
+        {
+            return (null, EpcisErrors.EventNotFound, $"no event ni:///sha-256;{digest}?ver={EpcisEventHash.Version} is anchored on this chain or stored at this node");
+        }
+        if (store.AnchorOf(stored.Seq) is not { } anchor)
+        {
+            return (null, EpcisErrors.EventNotAnchored, $"event {stored.Record.HashText} is stored and waits for its anchor; retry in a moment");
+        }
+        // Anchored, and the chain index has not reached its block yet: the anchor's events are whole chunks in order.
         var events = store.Records(anchor.First, anchor.Last, int.MaxValue);
         var (chunk, position) = (-1, 0);
         for (var i = 0; i < events.Count; i++)
@@ -44,8 +46,14 @@ public static class EpcisReceiptBuilder
             }
             position++;
         }
-        var document = $$"""{"@context":{{capture.Context}},"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"{{DateTimeOffset.FromUnixTimeMilliseconds((long)capture.ReceivedMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","epcisBody":{"eventList":[{{stored.Json}}]}""" + "}";
         return (Receipt(node, anchor.Tx, document, stored.Record.HashText, chunk, position), null, null);
+    }
+
+    /// <summary>The stored event as a one-event document under its capture's @context.</summary>
+    private static string Document(EpcisStore store, StoredEvent stored)
+    {
+        var capture = store.Capture(stored.Capture) ?? throw new InvalidOperationException($"event {stored.Seq} names capture {stored.Capture}, which the store lacks");
+        return $$"""{"@context":{{capture.Context}},"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"{{DateTimeOffset.FromUnixTimeMilliseconds((long)capture.ReceivedMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","epcisBody":{"eventList":[{{stored.Json}}]}""" + "}";
     }
 
     private static ProofDocument Receipt(LedgerNode node, Hash anchorTx, string? document, string hash, int chunk, int position)
