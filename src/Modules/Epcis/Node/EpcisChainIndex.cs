@@ -210,11 +210,9 @@ public sealed class EpcisChainIndex : IDisposable
     public AnchoredEvent? Find(in Hash digest) =>
         SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE digest = $d", Read, ("$d", digest.ToArray())).FirstOrDefault();
 
-    /// <summary>The anchored events that name <paramref name="id"/> in <paramref name="role"/> (any role when null), at most <paramref name="limit"/>.</summary>
-    public List<AnchoredEvent> Naming(string id, EpcisLink? role, int limit) => role is { } r
-        ? SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE n IN (SELECT n FROM links WHERE id = $id AND role = $r LIMIT $n)", Read,
-            ("$id", id), ("$r", (long)r), ("$n", limit))
-        : SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE n IN (SELECT DISTINCT n FROM links WHERE id = $id LIMIT $n)", Read,
+    /// <summary>The anchored events that name <paramref name="id"/> in any role, at most <paramref name="limit"/>.</summary>
+    public List<AnchoredEvent> Naming(string id, int limit) =>
+        SqliteFile.Query(_connectionString, $"SELECT {Columns} FROM anchored WHERE n IN (SELECT DISTINCT n FROM links WHERE id = $id LIMIT $n)", Read,
             ("$id", id), ("$n", limit));
 
     private static AnchoredEvent Read(SqliteDataReader r)

@@ -39,7 +39,7 @@ public static class EpcisTrace
         }
         while (queue.TryDequeue(out var at))
         {
-            var naming = index.Naming(at.Id, null, MaxEvents + 1);
+            var naming = index.Naming(at.Id, MaxEvents + 1);
             truncated |= naming.Count > MaxEvents;
             foreach (var e in naming.OrderBy(e => e.Record.TimeMs).ThenBy(e => e.Record.Digest.ToString(), StringComparer.Ordinal))
             {
