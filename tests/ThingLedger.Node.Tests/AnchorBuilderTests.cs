@@ -96,4 +96,24 @@ public sealed class AnchorBuilderTests
         var allFlagged = AnchorBuilder.Build([Washer(1, 0, anomaly), Washer(2, 5, anomaly)], (_, _) => BuiltInSchemas.Washer).Single();
         Assert.Null(allFlagged.Summaries.Single().Levels);
     }
+
+    [Fact]
+    public void A_schema_with_a_summary_period_gets_one_summary_per_period_each_naming_it()
+    {
+        var noon = (20_413 * DeviceSummary.DayMs) + (12 * 3_600_000UL);
+        StoredReading Meter(ulong n, ulong time, long export, ushort version = 2) => new(n, new Reading(Car, n, time, "smart-meter", version, [0, export, 500]), null, null);
+        List<StoredReading> readings = [Meter(1, noon, 100), Meter(2, noon + 899_999, 50), Meter(3, noon + 900_000, 70), Meter(4, noon + 1_800_000, 10)];
+
+        var anchor = AnchorBuilder.Build(readings, (_, _) => BuiltInSchemas.SmartMeter2).Single();
+
+        Assert.Equal([(new SummaryPeriod(720, 15), 150L), (new SummaryPeriod(735, 15), 70L), (new SummaryPeriod(750, 15), 10L)],
+            anchor.Summaries.Select(s => (s.Period!.Value, s.Sums[1])));
+        var bytes = Core.Codec.Canonical.Encode(anchor);
+        var reader = new Core.Codec.SpanReader(bytes);
+        Assert.Equal(anchor.Summaries.Select(s => s.Period), AnchorPayload.Read(ref reader).Summaries.Select(s => s.Period));
+
+        // The first version of the schema is summarised per day, as before.
+        var daily = AnchorBuilder.Build([Meter(1, noon, 100, 1), Meter(2, noon + 900_000, 70, 1)], (_, _) => BuiltInSchemas.SmartMeter).Single();
+        Assert.Null(daily.Summaries.Single().Period);
+    }
 }

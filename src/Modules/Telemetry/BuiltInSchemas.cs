@@ -28,6 +28,15 @@ public static class BuiltInSchemas
         new("battery_soc_pct", "%", 1, 0, 1_000, false),
     ]);
 
+    /// <summary>A smart meter summarised per quarter-hour, so what it imported and exported in each market interval is on chain (docs/ENERGY.md).</summary>
+    public static TelemetrySchema SmartMeter2 { get; } = new("smart-meter", 2,
+    [
+        new("import_wh", "Wh", 0, 0, 100_000, true),
+        new("export_wh", "Wh", 0, 0, 100_000, true),
+        new("battery_soc_pct", "%", 1, 0, 1_000, false),
+    ])
+    { SummaryMinutes = 15 };
+
     public static TelemetrySchema Washer { get; } = new("washer", 1,
     [
         new("detergent_pct", "%", 1, 0, 1_000, false),
@@ -50,7 +59,7 @@ public static class BuiltInSchemas
         new("run_min", "min", 0, 0, 1_440, true),
     ]);
 
-    public static IReadOnlyList<TelemetrySchema> All { get; } = [Ev, SmartMeter, Washer, Washer2, AirPurifier];
+    public static IReadOnlyList<TelemetrySchema> All { get; } = [Ev, SmartMeter, SmartMeter2, Washer, Washer2, AirPurifier];
 
     /// <summary>A shipped schema by id (its first version: "washer" is washer@1) or by "id@version".</summary>
     public static TelemetrySchema? Find(string reference) =>

@@ -293,7 +293,8 @@ public sealed class TelemetryModule(IDeviceRegistry devices) : IModule, ITelemet
         // A summary's day is its readings' day: never after the block's day plus the ingest skew.
         if (s.Count == 0 || s.FirstSequence > s.LastSequence || s.LastSequence - s.FirstSequence < s.Count - 1 ||
             s.Sums.Length != schema.AdditiveCount() || !s.FlagsConsistent() || s.Day > DeviceSummary.DayOf(context.Timestamp) + 1 ||
-            (s.Levels is { } levels && (s.Flagged == s.Count || !levels.ConsistentWith(schema))))
+            (s.Levels is { } levels && (s.Flagged == s.Count || !levels.ConsistentWith(schema))) ||
+            (schema.SummaryMinutes == 0 ? s.Period is not null : s.Period is not { } period || period.Minutes != schema.SummaryMinutes))
         {
             return TelemetryErrors.AnchorInvalid;
         }

@@ -4,20 +4,29 @@ using ThingLedger.Core.Telemetry;
 
 namespace ThingLedger.Execution.Modules.Telemetry;
 
-/// <summary>A registered schema with the organisation that registered it.</summary>
+/// <summary>A registered schema with the organisation that registered it; the schema's summary period, when it has one, last.</summary>
 public sealed record SchemaRecord(TelemetrySchema Schema, string Org, ulong Height) : ICanonical
 {
-    public int EncodedLength => Schema.EncodedLength + CanonicalSizes.String(Org) + 8;
+    public int EncodedLength => Schema.CoreLength + CanonicalSizes.String(Org) + 8 + (Schema.SummaryMinutes == 0 ? 0 : 2);
 
     public void Write(ref SpanWriter writer)
     {
-        Schema.Write(ref writer);
+        Schema.WriteCore(ref writer);
         writer.WriteString(Org);
         writer.WriteU64(Height);
+        if (Schema.SummaryMinutes != 0)
+        {
+            writer.WriteU16(Schema.SummaryMinutes);
+        }
     }
 
-    public static SchemaRecord Read(ref SpanReader reader) =>
-        new(TelemetrySchema.Read(ref reader), reader.ReadString(64), reader.ReadU64());
+    public static SchemaRecord Read(ref SpanReader reader)
+    {
+        var schema = TelemetrySchema.ReadCore(ref reader);
+        var org = reader.ReadString(64);
+        var height = reader.ReadU64();
+        return new(reader.Ok && reader.Remaining > 0 ? schema with { SummaryMinutes = TelemetrySchema.ReadMinutes(ref reader) } : schema, org, height);
+    }
 }
 
 /// <summary>What the chain knows of a device's anchored readings: how many, the last sequence and time, by which custodian.</summary>

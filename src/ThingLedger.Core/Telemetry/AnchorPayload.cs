@@ -38,6 +38,17 @@ public sealed record DeviceSummary(Address Device, string Schema, ushort SchemaV
     /// </summary>
     public SummaryLevels? Levels { get; init; }
 
+    /// <summary>
+    /// The period of the day all of the summary's readings fall in, for a schema with a summary
+    /// period (<see cref="TelemetrySchema.SummaryMinutes"/>); null for one summarised per day.
+    /// Encoded by the anchor after its levels, not in the summary.
+    /// </summary>
+    public SummaryPeriod? Period { get; init; }
+
+    /// <summary>Whether a reading measured at <paramref name="timestampMs"/> belongs to this summary's day and period.</summary>
+    public bool HoldsTime(ulong timestampMs) =>
+        Day == DayOf(timestampMs) && (Period is not { } p || p.Holds(timestampMs));
+
     public static uint DayOf(ulong timestampMs) => (uint)(timestampMs / DayMs);
 
     public int EncodedLength
@@ -142,11 +153,14 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
                 size += s.EncodedLength;
             }
             var levels = LevelsLength();
-            if (Historic.Length == 0 && levels == 0)
+            var periods = PeriodsLength();
+            if (Historic.Length == 0 && levels == 0 && periods == 0)
             {
                 return size;
             }
-            return size + CanonicalSizes.VarUInt((ulong)Historic.Length) + (Historic.Length * HistoricImport.EncodedLength) + levels;
+            // Periods come after the levels list, which is then written even when empty (count 0).
+            return size + CanonicalSizes.VarUInt((ulong)Historic.Length) + (Historic.Length * HistoricImport.EncodedLength) +
+                (periods == 0 ? levels : Math.Max(levels, 1) + periods);
         }
     }
 
@@ -165,6 +179,21 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         return entries == 0 ? 0 : CanonicalSizes.VarUInt((ulong)entries) + size;
     }
 
+    /// <summary>The size of the periods list (0 when no summary has a period, since it is then not written).</summary>
+    private int PeriodsLength()
+    {
+        int entries = 0, size = 0;
+        for (var i = 0; i < Summaries.Length; i++)
+        {
+            if (Summaries[i].Period is not null)
+            {
+                entries++;
+                size += CanonicalSizes.VarUInt((ulong)i) + SummaryPeriod.EncodedLength;
+            }
+        }
+        return entries == 0 ? 0 : CanonicalSizes.VarUInt((ulong)entries) + size;
+    }
+
     public void Write(ref SpanWriter writer)
     {
         writer.WriteHash(Root);
@@ -178,12 +207,13 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         {
             s.Write(ref writer);
         }
-        var levelled = 0;
+        int levelled = 0, periodic = 0;
         foreach (var s in Summaries)
         {
             levelled += s.Levels is null ? 0 : 1;
+            periodic += s.Period is null ? 0 : 1;
         }
-        if (Historic.Length == 0 && levelled == 0)
+        if (Historic.Length == 0 && levelled == 0 && periodic == 0)
         {
             return;
         }
@@ -192,7 +222,7 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         {
             h.Write(ref writer);
         }
-        if (levelled == 0)
+        if (levelled == 0 && periodic == 0)
         {
             return;
         }
@@ -203,6 +233,19 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
             {
                 writer.WriteVarUInt((ulong)i);
                 levels.Write(ref writer);
+            }
+        }
+        if (periodic == 0)
+        {
+            return;
+        }
+        writer.WriteVarUInt((ulong)periodic);
+        for (var i = 0; i < Summaries.Length; i++)
+        {
+            if (Summaries[i].Period is { } period)
+            {
+                writer.WriteVarUInt((ulong)i);
+                period.Write(ref writer);
             }
         }
     }
@@ -238,14 +281,18 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
         {
             ReadLevels(ref reader, summaries);
         }
+        if (reader.Ok && reader.Remaining > 0)
+        {
+            ReadPeriods(ref reader, summaries);
+        }
         return new AnchorPayload(root, count, from, to, firstIngest, lastIngest, reader.Ok ? summaries : []) { Historic = reader.Ok ? historic : [] };
     }
 
-    /// <summary>Levels entries: varint count (≥ 1) ‖ (varint summary index, strictly increasing ‖ levels)….</summary>
+    /// <summary>Levels entries: varint count ‖ (varint summary index, strictly increasing ‖ levels)…; a count of 0 only before periods.</summary>
     private static void ReadLevels(ref SpanReader reader, DeviceSummary[] summaries)
     {
         var entries = reader.ReadCount(summaries.Length);
-        if (entries == 0)
+        if (entries == 0 && reader.Remaining == 0)
         {
             reader.Fail(CodecError.InvalidValue);
         }
@@ -261,6 +308,29 @@ public sealed record AnchorPayload(Hash Root, ulong Count, ulong FromTime, ulong
             }
             previous = (long)index;
             summaries[index] = summaries[index] with { Levels = levels };
+        }
+    }
+
+    /// <summary>Periods entries: varint count (≥ 1) ‖ (varint summary index, strictly increasing ‖ period)….</summary>
+    private static void ReadPeriods(ref SpanReader reader, DeviceSummary[] summaries)
+    {
+        var entries = reader.ReadCount(summaries.Length);
+        if (entries == 0)
+        {
+            reader.Fail(CodecError.InvalidValue);
+        }
+        var previous = -1L;
+        for (var n = 0; n < entries && reader.Ok; n++)
+        {
+            var index = reader.ReadVarUInt();
+            var period = SummaryPeriod.Read(ref reader);
+            if (!reader.Ok || (long)Math.Min(index, int.MaxValue) <= previous || index >= (ulong)summaries.Length || !period.IsValid)
+            {
+                reader.Fail(CodecError.InvalidValue);
+                return;
+            }
+            previous = (long)index;
+            summaries[index] = summaries[index] with { Period = period };
         }
     }
 
@@ -326,6 +396,39 @@ public sealed record SummaryLevels(long[] Min, long[] Last) : ICanonical
         }
         return k == Min.Length;
     }
+}
+
+/// <summary>
+/// A period of a UTC day: <paramref name="From"/> minutes after midnight, <paramref name="Minutes"/>
+/// long (a divisor of 1440, with From a multiple of it). Encoded u16 ‖ u16.
+/// </summary>
+public readonly record struct SummaryPeriod(ushort From, ushort Minutes)
+{
+    public const int EncodedLength = 4;
+
+    public bool IsValid => Minutes != 0 && TelemetrySchema.MinutesPerDay % Minutes == 0 && From % Minutes == 0 && From < TelemetrySchema.MinutesPerDay;
+
+    /// <summary>Whether the minute of the day of <paramref name="timestampMs"/> lies in the period.</summary>
+    public bool Holds(ulong timestampMs)
+    {
+        var minute = timestampMs % DeviceSummary.DayMs / 60_000;
+        return minute >= From && minute < (ulong)From + Minutes;
+    }
+
+    /// <summary>When the period starts on <paramref name="day"/> (days since the epoch), in ms since the epoch.</summary>
+    public ulong StartMs(uint day) => (day * DeviceSummary.DayMs) + (From * 60_000UL);
+
+    public ulong EndMs(uint day) => StartMs(day) + (Minutes * 60_000UL);
+
+    public void Write(ref SpanWriter writer)
+    {
+        writer.WriteU16(From);
+        writer.WriteU16(Minutes);
+    }
+
+    public static SummaryPeriod Read(ref SpanReader reader) => new(reader.ReadU16(), reader.ReadU16());
+
+    public override string ToString() => $"{From / 60:D2}:{From % 60:D2}+{Minutes}m";
 }
 
 /// <summary>Readings [FirstIngest, LastIngest] of an anchor came in as a historic import authorised by <paramref name="Operator"/>.</summary>

@@ -47,8 +47,20 @@ public sealed record TelemetrySchema(string Id, ushort Version, SchemaField[] Fi
 {
     public const int MaxIdBytes = 32;
     public const int MaxFields = 32;
+    public const int MinutesPerDay = 1440;
 
-    public int EncodedLength
+    /// <summary>
+    /// The schema's summary period in minutes (a divisor of 1440), or 0 for one summary per day:
+    /// anchors cut a device's summary where a reading falls into another period of the day, and
+    /// each summary says its period (<see cref="SummaryPeriod"/>), so what a device measured in a
+    /// quarter-hour is on chain. Encoded after the fields only when not 0 (docs/WIRE-FORMAT.md).
+    /// </summary>
+    public ushort SummaryMinutes { get; init; }
+
+    public int EncodedLength => CoreLength + (SummaryMinutes == 0 ? 0 : 2);
+
+    /// <summary>The id, version and fields: what a record that goes on after the schema holds of it before its own fields.</summary>
+    public int CoreLength
     {
         get
         {
@@ -61,7 +73,17 @@ public sealed record TelemetrySchema(string Id, ushort Version, SchemaField[] Fi
         }
     }
 
+    /// <summary>The schema as a payload of its own: its core, then the summary period when it has one.</summary>
     public void Write(ref SpanWriter writer)
+    {
+        WriteCore(ref writer);
+        if (SummaryMinutes != 0)
+        {
+            writer.WriteU16(SummaryMinutes);
+        }
+    }
+
+    public void WriteCore(ref SpanWriter writer)
     {
         writer.WriteString(Id);
         writer.WriteU16(Version);
@@ -72,7 +94,25 @@ public sealed record TelemetrySchema(string Id, ushort Version, SchemaField[] Fi
         }
     }
 
+    /// <summary>A schema that is the whole payload: a summary period is there when bytes remain (and is then not 0).</summary>
     public static TelemetrySchema Read(ref SpanReader reader)
+    {
+        var schema = ReadCore(ref reader);
+        return reader.Ok && reader.Remaining > 0 ? schema with { SummaryMinutes = ReadMinutes(ref reader) } : schema;
+    }
+
+    /// <summary>A summary period written after a schema's core: not 0, since 0 is written as nothing.</summary>
+    public static ushort ReadMinutes(ref SpanReader reader)
+    {
+        var minutes = reader.ReadU16();
+        if (reader.Ok && minutes == 0)
+        {
+            reader.Fail(CodecError.InvalidValue);
+        }
+        return minutes;
+    }
+
+    public static TelemetrySchema ReadCore(ref SpanReader reader)
     {
         var id = reader.ReadString(MaxIdBytes);
         var version = reader.ReadU16();
@@ -83,6 +123,10 @@ public sealed record TelemetrySchema(string Id, ushort Version, SchemaField[] Fi
         }
         return new TelemetrySchema(id, version, reader.Ok ? fields : []);
     }
+
+    /// <summary>The period of the day a reading at <paramref name="timestampMs"/> belongs to, or null for a schema summarised per day.</summary>
+    public SummaryPeriod? PeriodOf(ulong timestampMs) =>
+        SummaryMinutes == 0 ? null : new SummaryPeriod((ushort)(timestampMs % DeviceSummary.DayMs / 60_000 / SummaryMinutes * SummaryMinutes), SummaryMinutes);
 
     /// <summary>"ev@1": how readings, the API and the CLI name a schema version.</summary>
     public string Ref => $"{Id}@{Version}";
@@ -131,7 +175,8 @@ public sealed record TelemetrySchema(string Id, ushort Version, SchemaField[] Fi
     /// <summary>Ids are labels of a-z, 0-9 and '-'; fields valid and uniquely named; version from 1.</summary>
     public bool IsValid()
     {
-        if (!Identifiers.IsOrgId(Id) || Version == 0 || Fields.Length is 0 or > MaxFields)
+        if (!Identifiers.IsOrgId(Id) || Version == 0 || Fields.Length is 0 or > MaxFields ||
+            (SummaryMinutes != 0 && MinutesPerDay % SummaryMinutes != 0))
         {
             return false;
         }

@@ -143,7 +143,7 @@ public sealed partial class ProofDocument
         foreach (var s in anchor.Summaries)
         {
             if (s.Device == reading.Device && s.Schema == reading.Schema && s.SchemaVersion == reading.SchemaVersion &&
-                s.Day == DeviceSummary.DayOf(reading.Timestamp) && s.FirstSequence <= reading.Sequence && reading.Sequence <= s.LastSequence)
+                s.HoldsTime(reading.Timestamp) && s.FirstSequence <= reading.Sequence && reading.Sequence <= s.LastSequence)
             {
                 return true;
             }

@@ -117,6 +117,57 @@ public class AnchorPayloadTests
     }
 
     [Fact]
+    public void Periods_follow_the_levels_list_which_is_then_written_even_when_empty()
+    {
+        var plain = Flagged() with { Flagged = 0, FlaggedSums = [], Flags = [], Model = "" };
+        var quarter = plain with { Period = new SummaryPeriod(720, 15) };
+        var anchor = new AnchorPayload(Hash.Sha256([1]), 20, 1, 2, 1, 20, [plain, quarter]);
+        var bytes = Canonical.Encode(anchor);
+        Assert.Equal(bytes.Length, anchor.EncodedLength);
+        // No historic range, no levels (count 0), one period entry for summary 1: 720 = 0x02d0, 15 = 0x000f.
+        Assert.Equal("00" + "00" + "01" + "01" + "02d0000f", Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - 8)));
+        Assert.True(Decode(bytes, out var decoded));
+        Assert.Null(decoded!.Summaries[0].Period);
+        Assert.Equal(new SummaryPeriod(720, 15), decoded.Summaries[1].Period);
+        Assert.Equal(bytes, Canonical.Encode(decoded));
+
+        // With levels too: both lists, levels first.
+        var both = new AnchorPayload(Hash.Sha256([1]), 20, 1, 2, 1, 20, [quarter with { Levels = new SummaryLevels([1], [2]) }]);
+        var bothBytes = Canonical.Encode(both);
+        Assert.Equal(bothBytes.Length, both.EncodedLength);
+        Assert.True(Decode(bothBytes, out var twice) && twice!.Summaries[0].Levels!.Last[0] == 2 && twice.Summaries[0].Period == new SummaryPeriod(720, 15));
+
+        // An empty levels list with nothing after it, an empty periods list, and periods that are not periods of a day: refused.
+        var head = Canonical.Encode(new AnchorPayload(Hash.Sha256([1]), 20, 1, 2, 1, 20, [plain, plain]));
+        Assert.False(Decode([.. head, 0, 0], out _));
+        Assert.False(Decode([.. head, 0, 0, 0], out _));
+        Assert.True(Decode([.. head, 0, 0, 1, 0, 0x02, 0xd0, 0, 15], out _));
+        Assert.False(Decode([.. head, 0, 0, 1, 0, 0x02, 0xd0, 0, 0], out _));
+        Assert.False(Decode([.. head, 0, 0, 1, 0, 0x02, 0xd1, 0, 15], out _));
+        Assert.False(Decode([.. head, 0, 0, 1, 0, 0x05, 0xa0, 0, 15], out _));
+        Assert.False(Decode([.. head, 0, 0, 1, 0, 0, 0, 0, 7], out _));
+        Assert.False(Decode([.. head, 0, 0, 1, 2, 0x02, 0xd0, 0, 15], out _));
+    }
+
+    [Fact]
+    public void A_period_holds_the_minutes_of_its_day_from_its_start_to_before_its_end()
+    {
+        var day = 20_413u;
+        var period = new SummaryPeriod(720, 15);
+        var start = period.StartMs(day);
+        Assert.Equal(day * DeviceSummary.DayMs + 12 * 3_600_000UL, start);
+        Assert.Equal(start + 900_000, period.EndMs(day));
+        Assert.True(period.Holds(start) && period.Holds(start + 899_999));
+        Assert.False(period.Holds(start - 1) || period.Holds(start + 900_000));
+        var summary = Flagged() with { Day = day, Period = period };
+        Assert.True(summary.HoldsTime(start + 1));
+        Assert.False(summary.HoldsTime(start + DeviceSummary.DayMs));
+        Assert.Equal(new SummaryPeriod(720, 15), new TelemetrySchema("m", 1, [new("x", "Wh", 0, 0, 1, true)]) { SummaryMinutes = 15 }.PeriodOf(start + 899_999));
+        Assert.Null(new TelemetrySchema("m", 1, [new("x", "Wh", 0, 0, 1, true)]).PeriodOf(start));
+        Assert.False((new TelemetrySchema("m", 1, [new("x", "Wh", 0, 0, 1, true)]) { SummaryMinutes = 7 }).IsValid());
+    }
+
+    [Fact]
     public void Levels_are_consistent_with_their_schema_only_within_the_fields_range()
     {
         var schema = new TelemetrySchema("washer", 2, [new("detergent_pct", "%", 1, 0, 1_000, false), new("cycles", "cycles", 0, 0, 100, true), new("drum_vibration_mg", "mg", 0, 0, 20_000, false)]);

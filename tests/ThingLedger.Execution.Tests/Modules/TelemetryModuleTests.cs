@@ -268,4 +268,20 @@ public sealed class TelemetryModuleTests
         Assert.Equal(TelemetryErrors.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, duplicateFields)).ErrorCode);
         Assert.Equal("acme", TelemetryModule.ReadSchema(_chain, "ev", 1)!.Org);
     }
+
+    [Fact]
+    public void A_schema_with_a_summary_period_keeps_it_on_chain_and_its_summaries_must_each_name_one_of_its_periods()
+    {
+        Assert.True(_chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, BuiltInSchemas.SmartMeter2)).Succeeded);
+        Assert.Equal(15, TelemetryModule.ReadSchema(_chain, "smart-meter", 2)!.Schema.SummaryMinutes);
+        var odd = new TelemetrySchema("odd", 1, [new SchemaField("x", "u", 0, 0, 1, true)]) { SummaryMinutes = 7 };
+        Assert.Equal(TelemetryErrors.SchemaInvalid, _chain.Run(_chain.Tx(_chain.AcmeAdmin, TelemetryModule.ModuleName, TelemetryModule.RegisterSchema, odd)).ErrorCode);
+
+        var day = DeviceSummary.DayOf(1_700_000_000_000);
+        DeviceSummary Meter(ulong first, SummaryPeriod? period) => new DeviceSummary(_device.Address, "smart-meter", 2, 1, first, first, [0, 100]) { Day = day, Period = period };
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Meter(1, null))).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Meter(1, new SummaryPeriod(720, 30)))).ErrorCode);
+        Assert.Equal(TelemetryErrors.AnchorInvalid, AnchorBy(_chain.AcmeAdmin, Anchor(1, Summary(1, 1, 1) with { Period = new SummaryPeriod(720, 15) })).ErrorCode);
+        Assert.True(AnchorBy(_chain.AcmeAdmin, Anchor(1, Meter(1, new SummaryPeriod(720, 15)), Meter(2, new SummaryPeriod(735, 15)))).Succeeded);
+    }
 }

@@ -43,12 +43,12 @@ internal static class TelemetryCommands
                     Output.Json(schema);
                     return 0;
                 }
-                Output.Rows($"schema {schema.Ref} (registered by {schema.Org} at block {schema.Height}; {(schema.ScreenedBy is { } model ? "screened by " + model : "not screened")})", ["field", "unit", "decimals", "min", "max", "additive"],
+                Output.Rows($"schema {schema.Ref} (registered by {schema.Org} at block {schema.Height}; {(schema.ScreenedBy is { } model ? "screened by " + model : "not screened")}; summarised {(schema.SummaryMinutes == 0 ? "per day" : $"per {schema.SummaryMinutes} minutes")})", ["field", "unit", "decimals", "min", "max", "additive"],
                     schema.Fields.Select(f => new[] { f.Name, f.Unit, f.Decimals.ToString(CultureInfo.InvariantCulture), f.Min, f.Max, f.Additive ? "yes" : "no" }));
                 return 0;
             });
         var builtin = new Option<string>("--builtin") { Description = "One of the shipped schemas, as id@version (an id alone is its first version): " + string.Join(", ", BuiltInSchemas.All.Select(s => s.Ref)) };
-        var file = new Option<string>("--file") { Description = "A schema as JSON: {\"id\",\"version\",\"fields\":[{\"name\",\"unit\",\"decimals\",\"min\",\"max\",\"additive\"}]} (min/max in the field's smallest unit)" };
+        var file = new Option<string>("--file") { Description = "A schema as JSON: {\"id\",\"version\",\"fields\":[{\"name\",\"unit\",\"decimals\",\"min\",\"max\",\"additive\"}],\"summaryMinutes\"} (min/max in the field's smallest unit; summaryMinutes optional: summarise per period of the day, e.g. 15)" };
         var signer = CommonOptions.As();
         var noWait = CommonOptions.Wait();
         var register = new Command("register", "Register a schema for your organisation (admin or device-manager).\n" +
@@ -152,7 +152,13 @@ internal static class TelemetryCommands
 /// <summary>A schema as written in a JSON file for `schema register --file`.</summary>
 internal sealed record TelemetrySchemaFile(string Id, ushort Version, List<SchemaFieldFile> Fields)
 {
-    public TelemetrySchema ToSchema() => new(Id, Version, [.. Fields.Select(f => new SchemaField(f.Name, f.Unit, f.Decimals, f.Min, f.Max, f.Additive))]);
+    /// <summary>Summarise each device per period of this many minutes of the day (a divisor of 1440), or per day when 0 or absent.</summary>
+    public ushort SummaryMinutes { get; init; }
+
+    public TelemetrySchema ToSchema() => new(Id, Version, [.. Fields.Select(f => new SchemaField(f.Name, f.Unit, f.Decimals, f.Min, f.Max, f.Additive))])
+    {
+        SummaryMinutes = SummaryMinutes,
+    };
 }
 
 internal sealed record SchemaFieldFile(string Name, string Unit, byte Decimals, long Min, long Max, bool Additive);

@@ -69,6 +69,9 @@ public sealed record SchemaView(string Id, ushort Version, string Ref, string Or
 {
     /// <summary>The model that screens the schema's readings ("id@version"), or null: its readings are not screened.</summary>
     public string? ScreenedBy { get; init; }
+
+    /// <summary>The schema's summary period in minutes (anchors summarise each device per period of the day), or 0: per day.</summary>
+    public ushort SummaryMinutes { get; init; }
 }
 
 public sealed record TelemetryStatusView(ulong Readings, int Devices, ulong AnchoredReadings, ulong PendingReadings);

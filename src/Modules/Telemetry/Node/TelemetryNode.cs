@@ -221,6 +221,7 @@ internal sealed class TelemetryNode : NodeModule
             TelemetrySchema.FormatValue(f.Min, f.Decimals), TelemetrySchema.FormatValue(f.Max, f.Decimals), f.Additive))])
     {
         ScreenedBy = telemetry.ScreenedBy(r.Schema.Ref),
+        SummaryMinutes = r.Schema.SummaryMinutes,
     };
 
     private static ReadingView View(StoredReading stored, TelemetryQueries telemetry, AnchorRecord? anchor)

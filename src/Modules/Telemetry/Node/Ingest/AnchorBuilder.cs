@@ -11,12 +11,13 @@ namespace ThingLedger.Node.Telemetry;
 /// Turns readings, in ingest order, into anchor payloads. An anchor's payload must fit in one tx,
 /// so a long run of readings is cut into consecutive anchors whenever the next device summary
 /// might not fit. Within an anchor a device has one summary per run of readings of one schema
-/// and one UTC day (a run is cut where either changes), so a summary belongs to exactly one day.
+/// and one UTC day (a run is cut where either changes), so a summary belongs to exactly one day —
+/// and, for a schema with a summary period, to one period of that day.
 /// </summary>
 public static class AnchorBuilder
 {
-    /// <summary>Room for the fixed part of an anchor payload, and the counts of its historic and levels lists.</summary>
-    private const int FixedBytes = Hash.Size + (8 * 5) + 3 + 3 + 3;
+    /// <summary>Room for the fixed part of an anchor payload, and the counts of its historic, levels and periods lists.</summary>
+    private const int FixedBytes = Hash.Size + (8 * 5) + 3 + 3 + 3 + 3;
 
     public static List<AnchorPayload> Build(IReadOnlyList<StoredReading> readings, Func<string, ushort, TelemetrySchema?> schemas, int maxPayloadBytes = Transaction.MaxPayloadBytes)
     {
@@ -55,7 +56,8 @@ public static class AnchorBuilder
             var run = deviceRuns.Count > 0 ? deviceRuns[^1] : null;
             var day = DeviceSummary.DayOf(reading.Timestamp);
             var screen = readings[i].Screen;
-            if (run is null || run.Schema.Id != reading.Schema || run.Schema.Version != reading.SchemaVersion || run.Day != day || run.Model != screen.Model)
+            if (run is null || run.Schema.Id != reading.Schema || run.Schema.Version != reading.SchemaVersion || run.Day != day || run.Model != screen.Model ||
+                (run.Schema.SummaryMinutes != 0 && run.Period != run.Schema.PeriodOf(reading.Timestamp)))
             {
                 var schema = schemas(reading.Schema, reading.SchemaVersion)
                     ?? throw new InvalidOperationException($"stored reading {readings[i].Ingest} names schema {reading.SchemaRef}, which is not registered");
@@ -64,14 +66,14 @@ public static class AnchorBuilder
                     fields = (schema.AdditiveFields(), schema.LevelFields());
                     fieldsOf[schema] = fields;
                 }
-                var size = Run.MaxEncodedLength(fields.Additive.Length, fields.Levels.Length, screen.Model);
+                var size = Run.MaxEncodedLength(fields.Additive.Length, fields.Levels.Length, screen.Model, schema.SummaryMinutes != 0);
                 if (summaries > 0 && budget + size + historicSize > maxPayloadBytes)
                 {
                     break;
                 }
                 budget += size;
                 summaries++;
-                run = new Run(schema, fields.Additive, fields.Levels, day, screen.Model, reading.Sequence);
+                run = new Run(schema, fields.Additive, fields.Levels, day, schema.PeriodOf(reading.Timestamp), screen.Model, reading.Sequence);
                 deviceRuns.Add(run);
             }
             else if (historicSize > 0 && budget + historicSize > maxPayloadBytes)
@@ -108,7 +110,7 @@ public static class AnchorBuilder
         };
     }
 
-    private sealed class Run(TelemetrySchema schema, int[] additive, int[] levels, uint day, string model, ulong firstSequence)
+    private sealed class Run(TelemetrySchema schema, int[] additive, int[] levels, uint day, SummaryPeriod? period, string model, ulong firstSequence)
     {
         private readonly int[] _additive = additive;
         private readonly int[] _levels = levels;
@@ -125,12 +127,14 @@ public static class AnchorBuilder
 
         public uint Day { get; } = day;
 
+        public SummaryPeriod? Period { get; } = period;
+
         public string Model { get; } = model;
 
-        /// <summary>The most a summary of this schema and model can take, with its levels entry, however its readings are flagged.</summary>
-        public static int MaxEncodedLength(int additive, int levels, string model)
+        /// <summary>The most a summary of this schema and model can take, with its levels and period entries, however its readings are flagged.</summary>
+        public static int MaxEncodedLength(int additive, int levels, string model, bool period)
         {
-            var levelsEntry = levels == 0 ? 0 : 3 + (2 * (1 + (10 * levels)));
+            var levelsEntry = (levels == 0 ? 0 : 3 + (2 * (1 + (10 * levels)))) + (period ? 3 + SummaryPeriod.EncodedLength : 0);
             return Address.Size + 1 + TelemetrySchema.MaxIdBytes + 2 + 4 + 8 + 8 + 1 + (10 * additive) +
                 4 + CanonicalSizes.String(model) + 4 + 1 + (10 * additive) + 1 + (FlagCodes.Count * FlagTally.EncodedLength) + levelsEntry;
         }
@@ -191,6 +195,7 @@ public static class AnchorBuilder
                 FlaggedSums = _flaggedSums ?? [],
                 Flags = _tallies is null ? [] : [.. _tallies.Select(t => new FlagTally(t.Key, t.Value.Count, t.Value.MaxScore))],
                 Levels = _min is null ? null : new SummaryLevels(_min, _lastLevel!),
+                Period = Period,
             };
     }
 }
