@@ -2,6 +2,7 @@ using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Commerce;
 using ThingLedger.Execution.Modules.Contracts;
 using ThingLedger.Execution.Modules.Devices;
+using ThingLedger.Execution.Modules.Energy;
 using ThingLedger.Execution.Modules.Epcis;
 using ThingLedger.Execution.Modules.Finance;
 using ThingLedger.Execution.Modules.Identity;
@@ -48,6 +49,7 @@ public sealed class ModuleCatalog
         new FinanceModule(Tokens.Ledger, Devices, Telemetry),
         new CommerceModule(Tokens.Ledger, Devices, Telemetry),
         new EpcisModule(Devices),
+        new EnergyModule(Tokens.Ledger, Devices, Telemetry),
     ];
 
     public IdentityModule Identity { get; }
