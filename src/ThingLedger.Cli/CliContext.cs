@@ -28,12 +28,17 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
             ? Node.DataDirectory.LoadGenesis(DataDirectory).ChainId
             : (await Client.GetStatusAsync(cancellationToken).ConfigureAwait(false)).ChainId;
 
-    /// <summary>A signer from the key store whose next nonce comes from the node.</summary>
-    public async Task<Account> SignerAsync(string keyName, CancellationToken cancellationToken)
+    /// <summary>
+    /// A signer from the key store whose next nonce comes from the node. <paramref name="defaultGasLimit"/>
+    /// replaces the usual default limit for a command whose tx walks much state (a market's clearing),
+    /// unless --gas-limit says otherwise.
+    /// </summary>
+    public async Task<Account> SignerAsync(string keyName, CancellationToken cancellationToken, ulong defaultGasLimit = Gas.DefaultTxLimit)
     {
         var key = Keys.Load(keyName);
         var chainId = await ChainIdAsync(cancellationToken).ConfigureAwait(false);
-        var gasLimit = parse.GetValue(CommonOptions.GasLimit);
+        var given = parse.GetResult(CommonOptions.GasLimit) is { Implicit: false };
+        var gasLimit = given ? parse.GetValue(CommonOptions.GasLimit) : defaultGasLimit;
         if (gasLimit is 0 or > Gas.BlockLimit)
         {
             throw new FormatException($"--gas-limit must be between 1 and the block gas limit {Gas.BlockLimit}, not {gasLimit}");
