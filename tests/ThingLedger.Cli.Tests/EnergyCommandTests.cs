@@ -76,5 +76,14 @@ public sealed class EnergyCommandTests : IDisposable
         Assert.Contains("feeder-7", await RunAsync(["energy", "market", "list", .. common]), StringComparison.Ordinal);
         Assert.Contains("not settled", await RunAsync(["energy", "settlement", "--market", "feeder-7", "--interval", start, .. common]), StringComparison.Ordinal);
         await RefusedAsync("ENERGY_MARKET_NOT_FOUND", ["energy", "orders", "--market", "nowhere", .. common]);
+
+        // The explorer: the markets, the market's intervals, and the interval's book and batteries.
+        using var http = new HttpClient { BaseAddress = new Uri(node.Url) };
+        Assert.Contains("href=\"/energy/feeder-7\"", await http.GetStringAsync(new Uri("/energy", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains($"href=\"/energy/feeder-7/{start}\"", await http.GetStringAsync(new Uri("/energy/feeder-7", UriKind.Relative)), StringComparison.Ordinal);
+        var page = await http.GetStringAsync(new Uri($"/energy/feeder-7/{start}", UriKind.Relative));
+        Assert.Contains("data-energy-orders", page, StringComparison.Ordinal);
+        Assert.Contains("asked for 3000 Wh to be absorbed", page, StringComparison.Ordinal);
+        Assert.Contains("Not cleared yet", page, StringComparison.Ordinal);
     }
 }
