@@ -85,5 +85,19 @@ public sealed class EnergyCommandTests : IDisposable
         Assert.Contains("data-energy-orders", page, StringComparison.Ordinal);
         Assert.Contains("asked for 3000 Wh to be absorbed", page, StringComparison.Ordinal);
         Assert.Contains("Not cleared yet", page, StringComparison.Ordinal);
+
+        // The market's event stream replays from the start, block by block, then follows new blocks.
+        using var timeout = new CancellationTokenSource(Limit);
+        using var response = await http.GetAsync(new Uri("/v1/energy/markets/feeder-7/stream?from=0", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var names = new List<string>();
+        while (names.Count < 6 && await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                names.Add(JsonDocument.Parse(line[6..]).RootElement.GetProperty("name").GetString()!);
+            }
+        }
+        Assert.Equal(["market-created", "meter-joined", "meter-joined", "order-placed", "order-placed", "flex-requested"], names);
     }
 }

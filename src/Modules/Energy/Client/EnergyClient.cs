@@ -29,4 +29,5 @@ public sealed partial class ThingLedgerClient
 [JsonSerializable(typeof(List<EnergyMarketView>))]
 [JsonSerializable(typeof(EnergyIntervalView))]
 [JsonSerializable(typeof(EnergyMeterView))]
+[JsonSerializable(typeof(EnergyStreamEvent))]
 public sealed partial class EnergyJson : JsonSerializerContext;

@@ -36,3 +36,6 @@ public sealed record EnergyIntervalView(
 public sealed record EnergyMeterView(
     string Meter, string Market, string Owner, ulong RatingW, ulong BatteryWh, ulong AllowanceWh, ulong AllowancePrice, string Funds, uint OpenIntervals,
     ulong? LastPeriod, long? Soc, ulong Height);
+
+/// <summary>One energy event of a market's stream: the block and tx it is in, its name and attributes (docs/WIRE-FORMAT.md "Events").</summary>
+public sealed record EnergyStreamEvent(ulong Height, string Tx, string Name, Dictionary<string, string> Attributes);

@@ -24,6 +24,8 @@ internal sealed class EnergyNode : NodeModule
             .WithSummary("A market and its intervals that have orders or a flexibility request, newest first, with each one's status and clearing price.");
         energy.MapGet("/markets/{id}/intervals/{start}", Interval).WithName("GetEnergyInterval")
             .WithSummary("One interval (start in Unix ms): its orders with what each matched, the flexibility request and commitments, the clearing with its supply and demand curves, what each meter measured (and the anchors it came from), and the settlement.");
+        energy.MapGet("/markets/{id}/stream", Stream).WithName("EnergyMarketStream")
+            .WithSummary("Server-Sent Events: every energy event of the market (orders, flexibility, clearings, settlements) as its block commits, one 'energy' event each with the block height as its id; ?from=height (or Last-Event-ID) replays from the block after it.");
         energy.MapGet("/meters/{meter}", Meter).WithName("GetEnergyMeter")
             .WithSummary("A meter in a market: its rating and battery, its key's allowance, its deposit, and its latest anchored period.");
     }
@@ -31,6 +33,52 @@ internal sealed class EnergyNode : NodeModule
     /// <summary>A market named by a search: its id exactly.</summary>
     public override string? Find(IServiceProvider services, string term) =>
         services.GetRequiredService<EnergyQueries>().HasMarket(term) ? $"/energy/{term}" : null;
+
+    /// <summary>
+    /// The market's energy events block by block. Every committed block from the one after
+    /// <paramref name="from"/> is read from the store, so a block whose notice a slow reader missed
+    /// is still sent, in order.
+    /// </summary>
+    private static async Task Stream(HttpContext context, string id, ulong? from, EnergyQueries energy, Chain.LedgerNode node, CancellationToken cancellationToken)
+    {
+        if (!energy.HasMarket(id))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync($"no energy market '{id}'", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var sent = from ?? (ulong.TryParse(context.Request.Headers["Last-Event-ID"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last)
+            ? last : node.Head.Height);
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        using var subscription = node.Events.Subscribe();
+        try
+        {
+            do
+            {
+                while (sent < node.Head.Height && node.Store.GetBlock(sent + 1) is { } block)
+                {
+                    sent++;
+                    foreach (var (tx, receipt) in block.Transactions.Zip(block.Receipts))
+                    {
+                        foreach (var e in receipt.Events.Where(e => e.Module == EnergyNames.ModuleName && e.Attributes.Any(a => a.Key == "market" && a.Value == id)))
+                        {
+                            var view = new EnergyStreamEvent(sent, tx.Id.ToString(), e.Name, e.Attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal));
+                            var json = System.Text.Json.JsonSerializer.Serialize(view, Client.EnergyJson.Default.EnergyStreamEvent);
+                            await context.Response.WriteAsync($"id: {sent}\nevent: energy\ndata: {json}\n\n", cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            while (await subscription.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false) && subscription.Reader.TryRead(out _));
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away or the node is stopping.
+        }
+    }
 
     private static Results<Ok<EnergyMarketView>, ProblemHttpResult> Market(string id, EnergyQueries energy) =>
         energy.Market(id) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"no energy market '{id}'");
