@@ -270,66 +270,55 @@ internal static class EnergyCommands
             });
     }
 
-    private static async Task<EnergyIntervalView> ReadIntervalAsync(ParseResult parse, CliContext cli, Option<string> market, Option<string> interval, CancellationToken ct)
-    {
-        var (_, start) = await IntervalAsync(cli, parse.GetValue(market)!, parse.GetValue(interval)!, ct).ConfigureAwait(false);
-        return await cli.Client.GetEnergyIntervalAsync(parse.GetValue(market)!, start, ct).ConfigureAwait(false)
-            ?? throw new ThingLedgerException(EnergyErrors.IntervalInvalid, $"{start} is not an interval of market '{parse.GetValue(market)}'", 400);
-    }
-
-    private static Command Orders()
+    /// <summary>A command that shows one interval of a market: as JSON with --json, else as <paramref name="print"/> writes it.</summary>
+    private static Command OfInterval(string name, string description, Action<EnergyIntervalView> print)
     {
         var market = MarketOption();
         var interval = IntervalOption();
-        return new Command("orders", "An interval's book: every offer, bid and battery commitment, what each matched once cleared, and the clearing.\n" +
-                "Example: thingledger energy orders --market feeder-7 --interval 2026-12-07T12:00Z")
+        return new Command(name, $"{description}\nExample: thingledger energy {name} --market feeder-7 --interval 2026-12-07T12:00Z")
             .With(market, interval)
             .Runs(async (parse, cli, ct) =>
             {
-                var view = await ReadIntervalAsync(parse, cli, market, interval, ct).ConfigureAwait(false);
+                var (_, start) = await IntervalAsync(cli, parse.GetValue(market)!, parse.GetValue(interval)!, ct).ConfigureAwait(false);
+                var view = await cli.Client.GetEnergyIntervalAsync(parse.GetValue(market)!, start, ct).ConfigureAwait(false)
+                    ?? throw new ThingLedgerException(EnergyErrors.IntervalInvalid, $"{start} is not an interval of market '{parse.GetValue(market)}'", 400);
                 if (cli.Json)
                 {
                     Output.Json(view);
-                    return 0;
                 }
-                var c = view.Clearing;
-                Output.Fields($"{view.Market}, {Output.Time(view.Start)} ({view.Status})", ("gate", Output.Time(view.Gate)),
-                    ("clearing price", c is null ? "not cleared" : c.TradedWh == 0 ? "no match" : $"{c.Price} per kWh"),
-                    ("traded", c is null ? "" : $"{c.TradedWh} Wh ({c.ExcessWh} Wh over the feeder's capacity not sold)"),
-                    ("flexibility", view.FlexWh is null ? "none requested" : $"{view.FlexWh} Wh asked at up to {view.FlexPrice}" + (c is null ? "" : $"; need {c.FlexNeedWh} Wh, {c.FlexAcceptedWh} Wh committed")));
-                Output.Rows("orders", ["n", "side", "meter", "Wh", "price", "matched Wh", "by"],
-                    view.Orders.Concat(view.Commitments).Select(o => new[] { Text(o.Number), EnergyModule.SideText(o.Side), o.Meter, Text(o.Wh), Text(o.Price),
-                        o.MatchedWh is { } m ? Text(m) : "", o.ByMeter ? "meter" : "owner" }));
+                else
+                {
+                    print(view);
+                }
                 return 0;
             });
     }
 
-    private static Command Settlement()
-    {
-        var market = MarketOption();
-        var interval = IntervalOption();
-        return new Command("settlement", "What each meter of an interval measured (and the anchors it came from) and, once settled, what it received and paid.\n" +
-                "Example: thingledger energy settlement --market feeder-7 --interval 2026-12-07T12:00Z")
-            .With(market, interval)
-            .Runs(async (parse, cli, ct) =>
-            {
-                var view = await ReadIntervalAsync(parse, cli, market, interval, ct).ConfigureAwait(false);
-                if (cli.Json)
-                {
-                    Output.Json(view);
-                    return 0;
-                }
-                var s = view.Settlement;
-                Output.Fields($"settlement of {view.Market}, {Output.Time(view.Start)} ({view.Status})",
-                    ("energy paid", s?.Energy ?? "not settled"), ("grid fees", s?.Fees ?? ""), ("shortfalls charged", s?.Shortfalls ?? ""),
-                    ("surpluses paid", s?.Surpluses ?? ""), ("flexibility paid", s?.Flexibility ?? ""), ("settle tx", s?.Tx ?? ""));
-                Output.Rows("meters", ["meter", "export Wh", "import Wh", "battery rise", "flagged", "sold", "bought", "absorbed", "received", "paid", "anchors"],
-                    view.Meters.Select(m => new[] { m.Meter, Text(m.ExportWh), Text(m.ImportWh), $"{m.SocRise / 10.0:0.0}%", m.Flagged ? "yes" : "no",
-                        m.SoldWh is { } sold ? Text(sold) : "", m.BoughtWh is { } bought ? Text(bought) : "", m.AbsorbedWh is { } a ? Text(a) : "",
-                        m.Received ?? "", m.Paid ?? "", string.Join(" ", m.Anchors) }));
-                return 0;
-            });
-    }
+    private static Command Orders() =>
+        OfInterval("orders", "An interval's book: every offer, bid and battery commitment, what each matched once cleared, and the clearing.", view =>
+        {
+            var c = view.Clearing;
+            Output.Fields($"{view.Market}, {Output.Time(view.Start)} ({view.Status})", ("gate", Output.Time(view.Gate)),
+                ("clearing price", c is null ? "not cleared" : c.TradedWh == 0 ? "no match" : $"{c.Price} per kWh"),
+                ("traded", c is null ? "" : $"{c.TradedWh} Wh ({c.ExcessWh} Wh over the feeder's capacity not sold)"),
+                ("flexibility", view.FlexWh is null ? "none requested" : $"{view.FlexWh} Wh asked at up to {view.FlexPrice}" + (c is null ? "" : $"; need {c.FlexNeedWh} Wh, {c.FlexAcceptedWh} Wh committed")));
+            Output.Rows("orders", ["n", "side", "meter", "Wh", "price", "matched Wh", "by"],
+                view.Orders.Concat(view.Commitments).Select(o => new[] { Text(o.Number), EnergyModule.SideText(o.Side), o.Meter, Text(o.Wh), Text(o.Price),
+                o.MatchedWh is { } m ? Text(m) : "", o.ByMeter ? "meter" : "owner" }));
+        });
+
+    private static Command Settlement() =>
+        OfInterval("settlement", "What each meter of an interval measured (and the anchors it came from) and, once settled, what it received and paid.", view =>
+        {
+            var s = view.Settlement;
+            Output.Fields($"settlement of {view.Market}, {Output.Time(view.Start)} ({view.Status})",
+                ("energy paid", s?.Energy ?? "not settled"), ("grid fees", s?.Fees ?? ""), ("shortfalls charged", s?.Shortfalls ?? ""),
+                ("surpluses paid", s?.Surpluses ?? ""), ("flexibility paid", s?.Flexibility ?? ""), ("settle tx", s?.Tx ?? ""));
+            Output.Rows("meters", ["meter", "export Wh", "import Wh", "battery rise", "flagged", "sold", "bought", "absorbed", "received", "paid", "anchors"],
+                view.Meters.Select(m => new[] { m.Meter, Text(m.ExportWh), Text(m.ImportWh), $"{m.SocRise / 10.0:0.0}%", m.Flagged ? "yes" : "no",
+                m.SoldWh is { } sold ? Text(sold) : "", m.BoughtWh is { } bought ? Text(bought) : "", m.AbsorbedWh is { } a ? Text(a) : "",
+                m.Received ?? "", m.Paid ?? "", string.Join(" ", m.Anchors) }));
+        });
 
     private static Command Meter()
     {
