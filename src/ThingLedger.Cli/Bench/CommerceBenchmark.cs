@@ -25,9 +25,6 @@ internal static class CommerceBenchmark
 {
     private const string Token = "BPTS";
 
-    /// <summary>Executions of the anchors' block timed after the warm-up one; the median is reported.</summary>
-    private const int TimedRuns = 5;
-
     private sealed record Options(int Washers, int Senders, int Batch);
 
     public static Command Create(Func<string[], int, Func<Microsoft.AspNetCore.Builder.WebApplication, ThingLedgerClient, Account, CancellationToken, Task<int>>, CancellationToken, Task<int>> withNode,
@@ -88,7 +85,7 @@ internal static class CommerceBenchmark
 
         // The block that anchors them, built as the node's anchorer builds it, executed on the committed state (median of 3, nothing committed).
         var store = node.Store;
-        var (anchorTxs, summaries, runs, orders) = store.Consistent(head =>
+        var (anchorTxs, summaries, execMs, orders) = store.Consistent(head =>
         {
             var first = (TelemetryModule.ReadCustodian(store, node.ValidatorKey.Address)?.LastIngest ?? 0) + 1;
             var readings = signed.Select((r, i) => new StoredReading(first + (ulong)i, r.Reading, r.Signature, null)).ToList();
@@ -96,23 +93,9 @@ internal static class CommerceBenchmark
             var nonce = StateMachine.LastNonce(store, node.ValidatorKey.Address);
             var txs = payloads.Select(p => Operations.Anchor(p).Sign(admin.ChainId, node.ValidatorKey, ++nonce, ulong.MaxValue, Gas.AnchorTxLimit)).ToArray();
             var machine = services.GetRequiredService<StateMachine>();
-            // The first execution also compiles the code it runs; a running node has compiled it long before.
-            var times = new double[1 + TimedRuns];
-            var placed = 0;
-            for (var r = 0; r < times.Length; r++)
-            {
-                var timing = Stopwatch.StartNew();
-                var executed = machine.ExecuteBlock(store, head.Height + 1, Math.Max(head.Header.Timestamp + 1, CliArguments.Now), txs);
-                times[r] = timing.Elapsed.TotalMilliseconds;
-                if (executed.Receipts.FirstOrDefault(x => !x.Succeeded) is { } failed)
-                {
-                    throw new InvalidOperationException($"an anchor failed: {failed.ErrorCode}");
-                }
-                placed = executed.Receipts.Sum(x => x.Events.Count(e => e.Module == CommerceNames.ModuleName && e.Name == "order-placed"));
-            }
-            var timed = times[1..];
-            Array.Sort(timed);
-            return (txs.Length, payloads.Sum(p => p.Summaries.Length), timed, placed);
+            var (median, executed) = BenchBlocks.Median(() => machine.ExecuteBlock(store, head.Height + 1, Math.Max(head.Header.Timestamp + 1, CliArguments.Now), txs));
+            var placed = executed.Receipts.Sum(x => x.Events.Count(e => e.Module == CommerceNames.ModuleName && e.Name == "order-placed"));
+            return (txs.Length, payloads.Sum(p => p.Summaries.Length), median, placed);
         });
         if (orders != o.Washers)
         {
@@ -140,7 +123,7 @@ internal static class CommerceBenchmark
         {
             throw new InvalidOperationException($"after two minutes {committed} of {o.Washers} orders were committed");
         }
-        Report(o, anchorTxs, summaries, runs[TimedRuns / 2], orders, committed, clock.Elapsed.TotalMilliseconds, json);
+        Report(o, anchorTxs, summaries, execMs, orders, committed, clock.Elapsed.TotalMilliseconds, json);
         return 0;
     }
 
@@ -165,7 +148,7 @@ internal static class CommerceBenchmark
         }
         Output.Fields("bench commerce",
             ("orders placed in one block", $"{orders} by {anchors} anchor txs carrying {summaries} summaries"),
-            ("that block's execution", $"{execMs.ToString("F1", c)} ms (median of {TimedRuns} after a warm-up, on the node's state machine)"),
+            ("that block's execution", $"{execMs.ToString("F1", c)} ms (median of {BenchBlocks.TimedRuns} after a warm-up, on the node's state machine)"),
             ("uploaded for real", $"{committed} orders committed {commitMs.ToString("F0", c)} ms after the upload began"),
             ("machine", machine));
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using ThingLedger.Client;
 using ThingLedger.Core.Crypto;
@@ -26,7 +25,6 @@ internal static class EnergyBenchmark
 {
     private const string Token = "BVOLT";
     private const string MarketId = "bench-feeder";
-    private const int TimedRuns = 5;
     private const ulong RatingW = 8_000;
     private const ulong BatteryWh = 10_000;
 
@@ -129,7 +127,7 @@ internal static class EnergyBenchmark
         {
             var nonce = StateMachine.LastNonce(store, admin.Address);
             var clear = Operations.ClearInterval(MarketId, start).Sign(admin.ChainId, admin.Key, nonce + 1, ulong.MaxValue, Gas.BlockLimit);
-            var (clearMs, cleared) = Timed(() => machine.ExecuteBlock(store, head.Height + 1, start - terms.GateMs + 1, [clear]));
+            var (clearMs, cleared) = BenchBlocks.Median(() => machine.ExecuteBlock(store, head.Height + 1, start - terms.GateMs + 1, [clear]));
             var afterClear = new Overlay(store, cleared.Changes);
 
             // Every meter's reading in the interval (sellers export, buyers import, batteries charge) and in the next one, anchored by the node's key.
@@ -154,7 +152,7 @@ internal static class EnergyBenchmark
             }
             var afterAnchors = new Overlay(afterClear, anchored.Changes);
             var settle = Operations.SettleInterval(MarketId, start).Sign(admin.ChainId, admin.Key, nonce + 2, ulong.MaxValue, Gas.BlockLimit);
-            var (settleMs, settledBlock) = Timed(() => machine.ExecuteBlock(afterAnchors, head.Height + 3, late + 1, [settle]));
+            var (settleMs, settledBlock) = BenchBlocks.Median(() => machine.ExecuteBlock(afterAnchors, head.Height + 3, late + 1, [settle]));
             var record = Execution.Payload.TryDecode(settledBlock.Changes.Single(c => c.Key == EnergyModule.SettlementKey(MarketId, start)).Value!, SettlementRecord.Read, out var s) ? s : null;
             return (clearMs, settleMs, EnergyModule.ReadClearing(afterClear, MarketId, start)!, anchorTxs.Length, record!);
         });
@@ -164,25 +162,6 @@ internal static class EnergyBenchmark
         }
         Report(o, (int)placed, commitments, clearMs, settleMs, clearing, anchors, json);
         return 0;
-    }
-
-    /// <summary>Runs <paramref name="block"/> once to warm up and <see cref="TimedRuns"/> times more: the median time, and the block (whose every tx must succeed).</summary>
-    private static (double Ms, BlockExecution Block) Timed(Func<BlockExecution> block)
-    {
-        var times = new double[TimedRuns];
-        var executed = block();
-        for (var r = 0; r < TimedRuns; r++)
-        {
-            var timing = Stopwatch.StartNew();
-            executed = block();
-            times[r] = timing.Elapsed.TotalMilliseconds;
-        }
-        if (executed.Receipts.FirstOrDefault(x => !x.Succeeded) is { } failed)
-        {
-            throw new InvalidOperationException($"the block's tx failed: {failed.ErrorCode}");
-        }
-        Array.Sort(times);
-        return (times[TimedRuns / 2], executed);
     }
 
     private static void Report(Options o, int orders, int commitments, double clearMs, double settleMs, ClearingRecord clearing, int anchors, bool json)
@@ -208,7 +187,7 @@ internal static class EnergyBenchmark
         }
         Output.Fields("bench energy",
             ("orders", $"{orders} offers and bids of {o.Meters} meters, {commitments} battery commitments, in one interval"),
-            ("clearing block", $"{clearMs.ToString("F1", c)} ms (median of {TimedRuns} after a warm-up): {clearing.TradedWh} Wh at {clearing.Price} per kWh, {clearing.ExcessWh} Wh over the feeder's capacity"),
+            ("clearing block", $"{clearMs.ToString("F1", c)} ms (median of {BenchBlocks.TimedRuns} after a warm-up): {clearing.TradedWh} Wh at {clearing.Price} per kWh, {clearing.ExcessWh} Wh over the feeder's capacity"),
             ("settlement block", $"{settleMs.ToString("F1", c)} ms, after {anchors} anchor txs of the meters' readings"),
             ("machine", machine));
     }

@@ -30,9 +30,7 @@ internal static class OpsApi
 
     private static async Task Stream(HttpContext context, LedgerNode node, CancellationToken cancellationToken)
     {
-        context.Response.Headers.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers["X-Accel-Buffering"] = "no";
+        await ServerSentEvents.BeginAsync(context.Response, cancellationToken).ConfigureAwait(false);
         using var subscription = node.Events.Subscribe();
         var head = node.Head;
         await Write(context, new BlockEvent(head.Height, head.Header.Hash.ToString(), head.Header.Timestamp, (int)head.Header.TxCount, 0, head.Header.StateRoot.ToString()), cancellationToken).ConfigureAwait(false);
@@ -65,8 +63,6 @@ internal static class OpsApi
 
     private static async Task Write(HttpContext context, BlockEvent e, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(e, ClientJsonContext.Default.BlockEvent);
-        await context.Response.WriteAsync($"id: {e.Height}\nevent: block\ndata: {json}\n\n", cancellationToken).ConfigureAwait(false);
-        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await ServerSentEvents.WriteAsync(context.Response, e.Height, "block", JsonSerializer.Serialize(e, ClientJsonContext.Default.BlockEvent), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -49,9 +49,7 @@ internal sealed class EnergyNode : NodeModule
         }
         var sent = from ?? (ulong.TryParse(context.Request.Headers["Last-Event-ID"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last)
             ? last : node.Head.Height);
-        context.Response.Headers.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers["X-Accel-Buffering"] = "no";
+        await ServerSentEvents.BeginAsync(context.Response, cancellationToken).ConfigureAwait(false);
         using var subscription = node.Events.Subscribe();
         try
         {
@@ -66,11 +64,10 @@ internal sealed class EnergyNode : NodeModule
                         {
                             var view = new EnergyStreamEvent(sent, tx.Id.ToString(), e.Name, e.Attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal));
                             var json = System.Text.Json.JsonSerializer.Serialize(view, Client.EnergyJson.Default.EnergyStreamEvent);
-                            await context.Response.WriteAsync($"id: {sent}\nevent: energy\ndata: {json}\n\n", cancellationToken).ConfigureAwait(false);
+                            await ServerSentEvents.WriteAsync(context.Response, sent, "energy", json, cancellationToken).ConfigureAwait(false);
                         }
                     }
                 }
-                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             while (await subscription.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false) && subscription.Reader.TryRead(out _));
         }
