@@ -72,6 +72,8 @@ public sealed class CommandTests : IDisposable
         var first = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
         Assert.Contains("deployed contracts ride-share and collectibles", first, StringComparison.Ordinal);
         Assert.Contains("confirmed by both, 20 VOLT paid to owner-1", first, StringComparison.Ordinal);
+        Assert.Contains("energy market feeder-7 created: 12 meters at", first, StringComparison.Ordinal);
+        Assert.Contains("the homes' energy managers placed", first, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "ledger.db")));
 
         // Run again on the same folder, it resumes: same tokens, same 13 devices and 25-device fleet.
@@ -83,13 +85,14 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("resuming the simulated fleet: 25 of its 25 devices were registered before, 0 now", said, StringComparison.Ordinal);
         Assert.Contains("contracts ride-share and collectibles are deployed already", said, StringComparison.Ordinal);
         Assert.Contains("provenance: the rice and the medicine pack are on chain", said, StringComparison.Ordinal);
+        Assert.Contains("energy market feeder-7 resumed: 12 meters at", said, StringComparison.Ordinal);
 
         // The demo's credits, through the carbon commands against a node on the same data.
         using var node = await NodeProcess.StartAsync(data, CliProcess.FreePort());
         using (var devices = new Client.ThingLedgerClient(node.Url))
         {
-            // 13 of its own, 25 in the fleet, and the rice cooperative's humidity logger.
-            Assert.Equal(39, (await devices.ListDevicesAsync(limit: 200)).Items.Count);
+            // 13 of its own, 25 in the fleet, the rice cooperative's humidity logger, and the neighbourhood's 12 meters.
+            Assert.Equal(51, (await devices.ListDevicesAsync(limit: 200)).Items.Count);
         }
         string[] common = ["--data", data, "--node", node.Url];
         var registry = await CliProcess.RunAsync(Limit, ["carbon", "registry", "--json", .. common]);

@@ -21,21 +21,23 @@ public static class BuiltInSchemas
         new("crash", "events", 0, 0, 10, true),
     ]);
 
-    public static TelemetrySchema SmartMeter { get; } = new("smart-meter", 1,
+    /// <summary>What every smart-meter version measures: energy in and out since the previous reading, and the battery's level.</summary>
+    private static SchemaField[] MeterFields() =>
     [
         new("import_wh", "Wh", 0, 0, 100_000, true),
         new("export_wh", "Wh", 0, 0, 100_000, true),
         new("battery_soc_pct", "%", 1, 0, 1_000, false),
-    ]);
+    ];
+
+    public static TelemetrySchema SmartMeter { get; } = new("smart-meter", 1, MeterFields());
 
     /// <summary>A smart meter summarised per quarter-hour, so what it imported and exported in each market interval is on chain (docs/ENERGY.md).</summary>
-    public static TelemetrySchema SmartMeter2 { get; } = new("smart-meter", 2,
-    [
-        new("import_wh", "Wh", 0, 0, 100_000, true),
-        new("export_wh", "Wh", 0, 0, 100_000, true),
-        new("battery_soc_pct", "%", 1, 0, 1_000, false),
-    ])
+    public static TelemetrySchema SmartMeter2 { get; } = new("smart-meter", 2, MeterFields())
     { SummaryMinutes = 15 };
+
+    /// <summary>A smart meter summarised per five minutes, for markets with five-minute intervals (and any multiple of five).</summary>
+    public static TelemetrySchema SmartMeter3 { get; } = new("smart-meter", 3, MeterFields())
+    { SummaryMinutes = 5 };
 
     public static TelemetrySchema Washer { get; } = new("washer", 1,
     [
@@ -59,7 +61,7 @@ public static class BuiltInSchemas
         new("run_min", "min", 0, 0, 1_440, true),
     ]);
 
-    public static IReadOnlyList<TelemetrySchema> All { get; } = [Ev, SmartMeter, SmartMeter2, Washer, Washer2, AirPurifier];
+    public static IReadOnlyList<TelemetrySchema> All { get; } = [Ev, SmartMeter, SmartMeter2, SmartMeter3, Washer, Washer2, AirPurifier];
 
     /// <summary>A shipped schema by id (its first version: "washer" is washer@1) or by "id@version".</summary>
     public static TelemetrySchema? Find(string reference) =>

@@ -72,6 +72,8 @@ internal static class DemoCommand
             var financeLater = await DemoFinance.RunAsync(client, world, keys, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var commerceLater = await DemoCommerce.RunAsync(client, world, fleet, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             await DemoProvenance.RunAsync(client, keys, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
+            var telemetry = new FleetCounters();
+            var energyLater = await DemoEnergy.RunAsync(client, world, keys, directory, telemetry, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var mqtt = await client.GetMqttEndpointAsync(linked.Token).ConfigureAwait(false);
             PrintUrls(url, directory, fleet.Devices[0], $"mqtt://{mqtt.Address}:{mqtt.Port} (topics tl/{status.ChainId}/d/<device>/…)");
             if (seconds > 0)
@@ -82,7 +84,7 @@ internal static class DemoCommand
             var trafficTask = traffic.RunAsync(linked.Token);
             var financeTask = financeLater(linked.Token);
             var commerceTask = commerceLater(linked.Token);
-            var telemetry = new FleetCounters();
+            var energyTask = energyLater(linked.Token);
             // The fleet's devices connect to the node's MQTT broker, each with its own session, as real ones would.
             await using var transport = await MqttFleetTransport.CreateAsync("mqtt", client, status.ChainId, fleet.Devices, linked.Token).ConfigureAwait(false);
             var telemetryTask = FleetRunner.RunAsync(transport, fleet, telemetry, TimeSpan.FromMilliseconds(500), linked.Token);
@@ -91,6 +93,7 @@ internal static class DemoCommand
             await Ignore(telemetryTask).ConfigureAwait(false);
             await Ignore(financeTask).ConfigureAwait(false);
             await Ignore(commerceTask).ConfigureAwait(false);
+            await Ignore(energyTask).ConfigureAwait(false);
             var final = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"stopped at height [bold]{final.Height}[/] after {traffic.Submitted} demo txs; the chain stays in {Markup.Escape(directory)}");
             AnsiConsole.MarkupLine($"resume with: [bold]thingledger demo --data {Markup.Escape(directory)}[/]");
@@ -113,6 +116,7 @@ internal static class DemoCommand
         table.AddRow("explorer (open in a browser)", url + "/");
         table.AddRow("MQTT for devices (the fleet is connected)", mqtt);
         table.AddRow("a simulated car in the explorer", $"{url}/devices/{car.Key.Address}");
+        table.AddRow("the neighbourhood's energy market", $"{url}/energy/{DemoEnergy.Market}");
         table.AddRow("node API", url + "/v1/status");
         table.AddRow("API explorer (Swagger UI)", url + "/swagger");
         table.AddRow("OpenAPI document", url + "/openapi/v1.json");

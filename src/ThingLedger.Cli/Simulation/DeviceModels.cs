@@ -17,6 +17,11 @@ internal abstract class DeviceModel(Random random)
     /// <summary>Values for the interval that ends at model time <paramref name="modelTime"/>.</summary>
     public abstract long[] Next(DateTime modelTime);
 
+    /// <summary>Picks up where the device's last stored reading left off (its values as the node shows them); most models keep no state worth resuming.</summary>
+    public virtual void Resume(IReadOnlyDictionary<string, string> values)
+    {
+    }
+
     protected static long Scale(double value, byte decimals) => (long)Math.Round(value * Math.Pow(10, decimals));
 
     /// <summary>0 at night, peaking at 1 around midday: the shape of a sunny day.</summary>

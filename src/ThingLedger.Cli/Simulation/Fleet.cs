@@ -41,6 +41,16 @@ internal sealed class SimulatedDevice(string org, KeyPair key, DeviceSigner sign
     public DateTime ModelTime { get; set; } = modelStart;
     public double Due { get; set; }
     public List<Reading> Sent { get; } = [];
+
+    /// <summary>Who owns it once registered; by default its organisation's admin.</summary>
+    public Address? Owner { get; init; }
+
+    /// <summary>Its registration's model, serial and metadata; by default the schema's name, a serial from its address, none.</summary>
+    public string? Product { get; init; }
+
+    public string? Serial { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 }
 
 /// <summary>
@@ -55,6 +65,7 @@ internal sealed class Fleet
     private readonly FleetOptions _options;
     private readonly Random _random;
     private readonly string _chainId;
+    private readonly DateTime _start;
 
     /// <summary>How far back model time starts (inside a node's default 7-day reading age limit).</summary>
     public const int HistoryDays = 6;
@@ -71,7 +82,7 @@ internal sealed class Fleet
         _chainId = chainId;
         _random = new Random(options.Seed);
         var ago = DateTime.UtcNow.AddDays(-HistoryDays);
-        var start = modelStart ?? new DateTime(ago.Year, ago.Month, ago.Day, ago.Hour, 0, 0, DateTimeKind.Utc);
+        var start = _start = modelStart ?? new DateTime(ago.Year, ago.Month, ago.Day, ago.Hour, 0, 0, DateTimeKind.Utc);
         var faulty = (int)Math.Round(options.Devices * Math.Clamp(options.FaultRate, 0, 1));
         var faultsGiven = 0;
         for (var i = 0; i < options.Devices; i++)
@@ -93,6 +104,16 @@ internal sealed class Fleet
         }
     }
 
+    /// <summary>A fleet of the devices given (each with its model, owner and metadata), whose model clocks start at <paramref name="modelStart"/>.</summary>
+    public Fleet(IEnumerable<SimulatedDevice> devices, double readingsPerSecond, string chainId, DateTime modelStart, int seed)
+    {
+        _options = new FleetOptions(0, 0, 0, readingsPerSecond, BatchSize: 1, FaultRate: 0, seed);
+        _chainId = chainId;
+        _random = new Random(seed);
+        _start = modelStart;
+        Devices.AddRange(devices);
+    }
+
     public List<SimulatedDevice> Devices { get; } = [];
 
     /// <summary>The organisation that makes a device family, and so registers its schema and screening model.</summary>
@@ -107,7 +128,8 @@ internal sealed class Fleet
     /// Registers the built-in schemas and screening models (when missing) and every device not yet
     /// registered, owned by its organisation's admin. A device registered before (a resumed demo)
     /// continues where it stopped: its next sequence number and its model clock follow the newest
-    /// reading the node holds of it. Returns how many devices it registered.
+    /// reading the node holds of it (but never before the fleet's own start: a gap longer than its history
+    /// stays a gap), and its model resumes from that reading's values. Returns how many devices it registered.
     /// </summary>
     public async Task<int> RegisterAsync(ThingLedgerClient client, IReadOnlyDictionary<string, Account> admins, CancellationToken cancellationToken)
     {
@@ -132,13 +154,16 @@ internal sealed class Fleet
                 if (await client.GetLatestReadingAsync(device.Key.Address, cancellationToken).ConfigureAwait(false) is { } latest)
                 {
                     device.Signer = new DeviceSigner(device.Key, _chainId, latest.Seq + 1);
-                    device.ModelTime = DateTimeOffset.FromUnixTimeMilliseconds((long)latest.Time).UtcDateTime + device.Interval;
+                    var next = DateTimeOffset.FromUnixTimeMilliseconds((long)latest.Time).UtcDateTime + device.Interval;
+                    device.ModelTime = next > _start ? next : _start;
+                    device.Model.Resume(latest.Values);
                 }
                 continue;
             }
             registered++;
             var admin = admins[device.Org];
-            txs.Add(admin.Sign(Operations.RegisterDevice(device.Key, admin.ChainId, device.Org, device.Model.Schema.Id + "-sim", "SIM-" + device.Key.Address.ToString()[2..18], admin.Address)));
+            txs.Add(admin.Sign(Operations.RegisterDevice(device.Key, admin.ChainId, device.Org, device.Product ?? device.Model.Schema.Id + "-sim",
+                device.Serial ?? "SIM-" + device.Key.Address.ToString()[2..18], device.Owner ?? admin.Address, device.Metadata)));
         }
         await client.SubmitAllCommittedAsync(txs, "registering simulated devices", cancellationToken: cancellationToken).ConfigureAwait(false);
         return registered;
@@ -153,13 +178,14 @@ internal sealed class Fleet
         foreach (var device in Devices)
         {
             device.Due += _options.ReadingsPerSecond * elapsed.TotalSeconds;
-            // Caught up with the present: only what has happened since is due.
-            if (device.ModelTime + (device.Interval * _options.BatchSize) > present)
-            {
-                device.Due = Math.Min(device.Due, _options.BatchSize - 1);
-            }
             while (device.Due >= _options.BatchSize)
             {
+                // Caught up with the present: only what has happened since is due, never a reading ahead of it.
+                if (device.ModelTime + (device.Interval * _options.BatchSize) > present)
+                {
+                    device.Due = Math.Min(device.Due, _options.BatchSize - 1);
+                    break;
+                }
                 device.Due -= _options.BatchSize;
                 var readings = new List<Reading>(_options.BatchSize);
                 for (var i = 0; i < _options.BatchSize; i++)

@@ -120,8 +120,10 @@ internal static class EnergyCommands
                     Output.Json(market);
                     return 0;
                 }
+                var decimals = (await cli.Client.GetTokenAsync(market.Token, ct).ConfigureAwait(false))?.Decimals ?? 0;
                 Output.Fields($"market {market.Id}", ("zone", market.Zone), ("grid operator", market.Operator), ("meters' schema", market.Schema),
-                    ("interval", $"{market.IntervalMinutes} min; gate {market.GateMinutes} min before"), ("prices", $"{market.Floor}–{market.Cap} {market.Token} per kWh; grid fee {market.GridFee}"),
+                    ("interval", $"{market.IntervalMinutes} min; gate {market.GateMinutes} min before"),
+                    ("prices", $"{TokenUnits.Format(market.Floor, decimals)}–{TokenUnits.Format(market.Cap, decimals)} {market.Token} per kWh; grid fee {TokenUnits.Format(market.GridFee, decimals)}"),
                     ("imbalance", $"short pays {Bps(market.ShortBps)}, long is paid {Bps(market.LongBps)} of the clearing price"),
                     ("feeder capacity", $"{market.CapacityWh} Wh per interval"), ("settlement waits", $"{market.SettleWaitMinutes} min for silent meters"));
                 Output.Rows("intervals", ["interval", "orders", "status", "price", "traded Wh"],
