@@ -84,13 +84,17 @@ internal static class DemoEnergy
     private static double Longitude(string directory, DateTime now)
     {
         var path = Path.Combine(directory, PlaceFile);
-        if (File.Exists(path) && JsonDocument.Parse(File.ReadAllText(path)).RootElement.TryGetProperty("longitude", out var kept))
+        if (File.Exists(path))
         {
-            return kept.GetDouble();
+            using var kept = JsonDocument.Parse(File.ReadAllText(path));
+            if (kept.RootElement.TryGetProperty("longitude", out var longitude))
+            {
+                return longitude.GetDouble();
+            }
         }
-        var longitude = Neighbourhood.LongitudeAt(now, 11.5);
-        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"{{\"longitude\": {longitude}}}\n"));
-        return longitude;
+        var chosen = Neighbourhood.LongitudeAt(now, 11.5);
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"{{\"longitude\": {chosen}}}\n"));
+        return chosen;
     }
 
     /// <summary>Waits (at most half a minute) until every battery's level is anchored: a commitment is measured against it.</summary>

@@ -80,8 +80,6 @@ internal sealed class HomeModel : DeviceModel
     /// <summary>Sets what the home does in the interval that starts at <paramref name="intervalStart"/> (ms).</summary>
     public void Plan(ulong intervalStart, HomePlan plan) => _plans[intervalStart] = plan;
 
-    public HomePlan? PlanFor(ulong intervalStart) => _plans.GetValueOrDefault(intervalStart);
-
     public override void Resume(IReadOnlyDictionary<string, string> values)
     {
         if (BatteryWh > 0 && values.TryGetValue("battery_soc_pct", out var soc) && double.TryParse(soc, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent))

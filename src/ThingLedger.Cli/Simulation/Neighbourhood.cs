@@ -55,7 +55,6 @@ internal sealed class Neighbourhood
     /// <param name="key">The key of a name (<c>home-3</c>, the household; <c>home-3-meter</c>, its meter), kept where the caller keeps keys.</param>
     public Neighbourhood(string org, string chainId, double longitude, int seed, Func<string, KeyPair> key, DateTime modelStart)
     {
-        Longitude = longitude;
         var random = new Random(seed);
         for (var i = 0; i < Layout.Length; i++)
         {
@@ -80,8 +79,6 @@ internal sealed class Neighbourhood
         // A meter reports each minute; after a pause it catches up at a few readings a second.
         Fleet = new Fleet(Homes.Select(h => h.Meter), readingsPerSecond: 5, chainId, modelStart, seed);
     }
-
-    public double Longitude { get; }
 
     public List<Home> Homes { get; } = [];
 

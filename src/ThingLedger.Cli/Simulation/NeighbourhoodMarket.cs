@@ -30,13 +30,6 @@ internal sealed class NeighbourhoodMarket
         (_client, _neighbourhood, _terms, _operator, _meters, _decimals, _progress) = (client, neighbourhood, terms, gridOperator, meters, decimals, progress);
     }
 
-    /// <summary>Intervals placed, cleared and settled since the market started trading here.</summary>
-    public int Placed { get; private set; }
-
-    public int Cleared { get; private set; }
-
-    public int Settled { get; private set; }
-
     /// <summary>
     /// Creates the market unless it exists (signed by <paramref name="gridOperator"/>, a member of the
     /// organisation that registered the meters), joins every meter not in it yet through its owner with
@@ -141,7 +134,6 @@ internal sealed class NeighbourhoodMarket
             }
         }
         _open[start] = false;
-        Placed++;
         if (txs.Count == 0)
         {
             _progress($"energy {_terms.Id} {Span(start)}: no home has anything to trade");
@@ -186,7 +178,6 @@ internal sealed class NeighbourhoodMarket
         var interval = (await _client.GetEnergyIntervalAsync(_terms.Id, start, ct).ConfigureAwait(false))!;
         Plan(interval);
         _open[start] = true;
-        Cleared++;
         _progress(interval.Clearing is not { TradedWh: > 0 } c
             ? $"energy {_terms.Id} {Span(start)} cleared: no offer met a bid"
             : string.Create(CultureInfo.InvariantCulture, $"energy {_terms.Id} {Span(start)} cleared at {Price(c.Price)}: {c.TradedWh} Wh traded") +
@@ -208,7 +199,6 @@ internal sealed class NeighbourhoodMarket
             _progress($"energy {_terms.Id} {Span(start)}: settlement refused ({code})");
             return;
         }
-        Settled++;
         var interval = await _client.GetEnergyIntervalAsync(_terms.Id, start, ct).ConfigureAwait(false);
         if (interval?.Settlement is { } s)
         {
