@@ -1,6 +1,7 @@
 using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Commerce;
 using ThingLedger.Execution.Modules.Contracts;
+using ThingLedger.Execution.Modules.Credentials;
 using ThingLedger.Execution.Modules.Devices;
 using ThingLedger.Execution.Modules.Energy;
 using ThingLedger.Execution.Modules.Epcis;
@@ -50,6 +51,7 @@ public sealed class ModuleCatalog
         new CommerceModule(Tokens.Ledger, Devices, Telemetry),
         new EpcisModule(Devices),
         new EnergyModule(Tokens.Ledger, Devices, Telemetry),
+        new CredentialsModule(),
     ];
 
     public IdentityModule Identity { get; }

@@ -276,34 +276,11 @@ public sealed record FaultMapPayload(string Schema, ushort SchemaVersion, FaultE
 /// <summary>Encodings the commerce payloads and records share.</summary>
 public static class CommerceCodec
 {
-    public static int StringsLength(string[] values)
-    {
-        var size = CanonicalSizes.VarUInt((ulong)values.Length);
-        foreach (var value in values)
-        {
-            size += CanonicalSizes.String(value);
-        }
-        return size;
-    }
+    public static int StringsLength(string[] values) => CanonicalLists.StringsLength(values);
 
-    public static void WriteStrings(ref SpanWriter writer, string[] values)
-    {
-        writer.WriteVarUInt((ulong)values.Length);
-        foreach (var value in values)
-        {
-            writer.WriteString(value);
-        }
-    }
+    public static void WriteStrings(ref SpanWriter writer, string[] values) => CanonicalLists.WriteStrings(ref writer, values);
 
-    public static string[] ReadStrings(ref SpanReader reader, int max, int maxBytes)
-    {
-        var values = new string[reader.ReadCount(max)];
-        for (var i = 0; i < values.Length && reader.Ok; i++)
-        {
-            values[i] = reader.ReadString(maxBytes);
-        }
-        return reader.Ok ? values : [];
-    }
+    public static string[] ReadStrings(ref SpanReader reader, int max, int maxBytes) => CanonicalLists.ReadStrings(ref reader, max, maxBytes);
 
     public static int FaultsLength(FaultEntry[] faults)
     {

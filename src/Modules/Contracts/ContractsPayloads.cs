@@ -407,24 +407,9 @@ internal static class OrgList
     /// <summary>More organisations than any consortium approves with.</summary>
     public const int MaxApprovals = 256;
 
-    public static int Length(string[] orgs) => CanonicalSizes.VarUInt((ulong)orgs.Length) + orgs.Sum(CanonicalSizes.String);
+    public static int Length(string[] orgs) => CanonicalLists.StringsLength(orgs);
 
-    public static void Write(ref SpanWriter writer, string[] orgs)
-    {
-        writer.WriteVarUInt((ulong)orgs.Length);
-        foreach (var org in orgs)
-        {
-            writer.WriteString(org);
-        }
-    }
+    public static void Write(ref SpanWriter writer, string[] orgs) => CanonicalLists.WriteStrings(ref writer, orgs);
 
-    public static string[] Read(ref SpanReader reader, int max)
-    {
-        var orgs = new string[reader.ReadCount(max)];
-        for (var i = 0; i < orgs.Length && reader.Ok; i++)
-        {
-            orgs[i] = reader.ReadString(32);
-        }
-        return orgs;
-    }
+    public static string[] Read(ref SpanReader reader, int max) => CanonicalLists.ReadStrings(ref reader, max, 32);
 }

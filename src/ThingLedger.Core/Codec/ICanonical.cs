@@ -61,3 +61,61 @@ public static class CanonicalList
         return items;
     }
 }
+
+/// <summary>Lists of strings and of addresses: varuint count, then each.</summary>
+public static class CanonicalLists
+{
+    public static int StringsLength(IReadOnlyList<string> items)
+    {
+        var size = CanonicalSizes.VarUInt((ulong)items.Count);
+        foreach (var s in items)
+        {
+            size += CanonicalSizes.String(s);
+        }
+        return size;
+    }
+
+    public static void WriteStrings(ref SpanWriter writer, IReadOnlyList<string> items)
+    {
+        writer.WriteVarUInt((ulong)items.Count);
+        foreach (var s in items)
+        {
+            writer.WriteString(s);
+        }
+    }
+
+    /// <summary>At most <paramref name="max"/> strings of at most <paramref name="maxBytes"/> each; empty on any error.</summary>
+    public static string[] ReadStrings(ref SpanReader reader, int max, int maxBytes)
+    {
+        var count = reader.ReadCount(max);
+        var items = new string[reader.Ok ? count : 0];
+        for (var i = 0; i < items.Length && reader.Ok; i++)
+        {
+            items[i] = reader.ReadString(maxBytes);
+        }
+        return reader.Ok ? items : [];
+    }
+
+    public static int AddressesLength(IReadOnlyList<Crypto.Address> items) => CanonicalSizes.VarUInt((ulong)items.Count) + (items.Count * Crypto.Address.Size);
+
+    public static void WriteAddresses(ref SpanWriter writer, IReadOnlyList<Crypto.Address> items)
+    {
+        writer.WriteVarUInt((ulong)items.Count);
+        foreach (var a in items)
+        {
+            writer.WriteAddress(a);
+        }
+    }
+
+    /// <summary>At most <paramref name="max"/> addresses; empty on any error.</summary>
+    public static Crypto.Address[] ReadAddresses(ref SpanReader reader, int max)
+    {
+        var count = reader.ReadCount(max);
+        var items = new Crypto.Address[reader.Ok ? count : 0];
+        for (var i = 0; i < items.Length && reader.Ok; i++)
+        {
+            items[i] = reader.ReadAddress();
+        }
+        return reader.Ok ? items : [];
+    }
+}
