@@ -1,4 +1,5 @@
 using ThingLedger.Core.Codec;
+using static ThingLedger.Execution.Modules.Credentials.CredentialsState;
 using ThingLedger.Core.Crypto;
 
 namespace ThingLedger.Execution.Modules.Credentials;

@@ -2,7 +2,6 @@ using System.Globalization;
 using ThingLedger.Core;
 using ThingLedger.Core.Crypto;
 using ThingLedger.Core.Ledger;
-using ThingLedger.Core.State;
 using F = ThingLedger.Execution.PayloadField;
 
 namespace ThingLedger.Execution.Modules.Credentials;
@@ -25,13 +24,13 @@ public sealed partial class CredentialsModule : IModule
 
     public IReadOnlyList<StateRecordType> StateRecords { get; } =
     [
-        StateRecordType.Of(DidsPrefix, "DID", DidRecord.Read),
-        StateRecordType.Of("credentials/did-key/", "DID verification method", DidKeyRecord.Read),
-        StateRecordType.Of(SchemasPrefix, "credential schema", SchemaRecord.Read),
-        StateRecordType.Of(AccreditationsPrefix, "accreditation", AccreditationRecord.Read),
-        StateRecordType.Of("credentials/proposal/", "accreditation proposal", AccreditationProposalRecord.Read),
-        StateRecordType.Of(StatusListsPrefix, "status list", StatusListRecord.Read),
-        StateRecordType.Decoded("credentials/status-page/", "status list page", static bytes =>
+        StateRecordType.Of(CredentialsState.DidsPrefix, "DID", DidRecord.Read),
+        StateRecordType.Of(CredentialsState.MethodsRoot, "DID verification method", DidKeyRecord.Read),
+        StateRecordType.Of(CredentialsState.SchemasPrefix, "credential schema", SchemaRecord.Read),
+        StateRecordType.Of(CredentialsState.AccreditationsPrefix, "accreditation", AccreditationRecord.Read),
+        StateRecordType.Of(CredentialsState.ProposalsPrefix, "accreditation proposal", AccreditationProposalRecord.Read),
+        StateRecordType.Of(CredentialsState.StatusListsPrefix, "status list", StatusListRecord.Read),
+        StateRecordType.Decoded(CredentialsState.StatusPagesPrefix, "status list page", static bytes =>
             bytes.Length == CredentialRules.PageBytes ? $"{CountSet(bytes).ToString(CultureInfo.InvariantCulture)} of {CredentialRules.PageEntries} entries set" : null),
     ];
 
@@ -54,36 +53,6 @@ public sealed partial class CredentialsModule : IModule
             [DidLink(p.Issuer, "issuer"), F.Text("list", p.Name), F.Number("entries", p.Indices.Length), F.Text("value", p.Value ? "set" : "cleared")]);
 
     private OperationTable? _operations;
-
-    public const string DidsPrefix = "credentials/did/";
-    public const string SchemasPrefix = "credentials/schema/";
-    public const string AccreditationsPrefix = "credentials/accreditation/";
-    public const string StatusListsPrefix = "credentials/status/";
-
-    public static string DidKey(Address did) => DidsPrefix + did;
-    public static string MethodsPrefix(Address did) => $"credentials/did-key/{did}/";
-    public static string MethodKey(Address did, string fragment) => MethodsPrefix(did) + fragment;
-    public static string SchemaKey(string type) => SchemasPrefix + type;
-    public static string AccreditationKey(Address issuer, string type) => $"{AccreditationsPrefix}{issuer}/{type}";
-    public static string ProposalKey(Hash id) => $"credentials/proposal/{id}";
-    public static string StatusListKey(Address issuer, string name) => $"{StatusListsPrefix}{issuer}/{name}";
-    public static string StatusPageKey(Address issuer, string name, uint page) => $"credentials/status-page/{issuer}/{name}/{page:D3}";
-
-    public static DidRecord? ReadDid(IStateReader state, Address did) => Payload.Get(state, DidKey(did), DidRecord.Read);
-
-    public static DidKeyRecord? ReadMethod(IStateReader state, Address did, string fragment) => Payload.Get(state, MethodKey(did, fragment), DidKeyRecord.Read);
-
-    public static SchemaRecord? ReadSchema(IStateReader state, string type) => Payload.Get(state, SchemaKey(type), SchemaRecord.Read);
-
-    public static AccreditationRecord? ReadAccreditation(IStateReader state, Address issuer, string type) =>
-        Payload.Get(state, AccreditationKey(issuer, type), AccreditationRecord.Read);
-
-    public static AccreditationProposalRecord? ReadProposal(IStateReader state, Hash id) => Payload.Get(state, ProposalKey(id), AccreditationProposalRecord.Read);
-
-    public static StatusListRecord? ReadStatusList(IStateReader state, Address issuer, string name) => Payload.Get(state, StatusListKey(issuer, name), StatusListRecord.Read);
-
-    /// <summary>Page <paramref name="page"/> of the list (entries page × 131,072 onwards), or null while no entry of it was ever set (all zeros).</summary>
-    public static byte[]? ReadStatusPage(IStateReader state, Address issuer, string name, uint page) => state.Get(StatusPageKey(issuer, name, page));
 
     public void InitGenesis(Genesis genesis, StateView state)
     {

@@ -137,6 +137,9 @@ public sealed record DidKeyRecord(PublicKey Key, DidPurposes Purposes, ulong Add
     /// <summary>Whether the key was in the document at <paramref name="unixMs"/>: added at or before it, removed (if ever) after it.</summary>
     public bool ValidAt(ulong unixMs) => Added <= unixMs && (Removed == 0 || unixMs < Removed);
 
+    /// <summary>Whether the key was in the document at some time of [<paramref name="from"/>, <paramref name="until"/>): a JWT's iat names a whole second.</summary>
+    public bool ValidDuring(ulong from, ulong until) => Added < until && (Removed == 0 || from < Removed);
+
     public int EncodedLength => PublicKey.Size + 1 + 8 + 8 + 8;
 
     public void Write(ref SpanWriter writer)
@@ -274,6 +277,9 @@ public sealed record AccreditationRecord(AccreditationPeriod[] Periods) : ICanon
     public bool Open => Periods.Length > 0 && Periods[^1].Until == 0;
 
     public bool Covers(ulong unixMs) => Array.Exists(Periods, p => p.Covers(unixMs));
+
+    /// <summary>Whether a period covers some time of [<paramref name="from"/>, <paramref name="until"/>): a JWT's iat names a whole second.</summary>
+    public bool CoversAny(ulong from, ulong until) => Array.Exists(Periods, p => p.From < until && (p.Until == 0 || from < p.Until));
 
     public int EncodedLength => CanonicalSizes.VarUInt((ulong)Periods.Length) + (Periods.Length * 16);
 

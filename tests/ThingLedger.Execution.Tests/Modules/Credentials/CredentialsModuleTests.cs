@@ -30,21 +30,21 @@ public class CredentialsModuleTests
         using var issuer = KeyPair.Generate();
         using var next = KeyPair.Generate();
         Assert.True(Create(issuer).Succeeded);
-        var record = CredentialsModule.ReadDid(_chain, issuer.Address)!;
+        var record = CredentialsState.ReadDid(_chain, issuer.Address)!;
         Assert.Equal([issuer.Address], record.Controllers);
         Assert.True(record.Active);
 
         _chain.Clock += 60_000;
         Assert.True(Update(issuer, issuer.Address, [Method("key-2", next)], ["key-1"]).Succeeded);
-        var old = CredentialsModule.ReadMethod(_chain, issuer.Address, "key-1")!;
-        var current = CredentialsModule.ReadMethod(_chain, issuer.Address, "key-2")!;
+        var old = CredentialsState.ReadMethod(_chain, issuer.Address, "key-1")!;
+        var current = CredentialsState.ReadMethod(_chain, issuer.Address, "key-2")!;
         Assert.False(old.Current);
         Assert.True(old.ValidAt(old.Added));
         Assert.False(old.ValidAt(old.Removed));
         Assert.True(current.ValidAt(old.Removed));
         Assert.False(current.ValidAt(old.Added));
-        Assert.Equal(["key-1", "key-2"], CredentialsModule.ReadDid(_chain, issuer.Address)!.Fragments);
-        Assert.Equal(2u, CredentialsModule.ReadDid(_chain, issuer.Address)!.Version);
+        Assert.Equal(["key-1", "key-2"], CredentialsState.ReadDid(_chain, issuer.Address)!.Fragments);
+        Assert.Equal(2u, CredentialsState.ReadDid(_chain, issuer.Address)!.Version);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class CredentialsModuleTests
         Assert.True(Update(issuer, issuer.Address, [], [], [next.Address]).Succeeded);
         _chain.AssertRefused(CredentialsErrors.NotController, () => Update(issuer, issuer.Address, [Method("key-2", next)], []));
         Assert.True(_chain.Run(_chain.Tx(next, M, CredentialsNames.DidDeactivate, new DidPayload(issuer.Address))).Succeeded);
-        Assert.False(CredentialsModule.ReadDid(_chain, issuer.Address)!.Active);
+        Assert.False(CredentialsState.ReadDid(_chain, issuer.Address)!.Active);
         _chain.AssertRefused(CredentialsErrors.DidDeactivated, () => Update(next, issuer.Address, [Method("key-2", next)], []));
         _chain.AssertRefused(CredentialsErrors.DidNotFound, () => Update(stranger, stranger.Address, [], []));
     }
@@ -76,7 +76,7 @@ public class CredentialsModuleTests
     {
         using var stranger = KeyPair.Generate();
         Assert.True(Schema(_chain.Admins[3]).Succeeded);
-        Assert.Equal("d", CredentialsModule.ReadSchema(_chain, "ResidentCredential")!.Org);
+        Assert.Equal("d", CredentialsState.ReadSchema(_chain, "ResidentCredential")!.Org);
         _chain.AssertRefused(CredentialsErrors.SchemaExists, () => Schema(_chain.Admins[0]));
         _chain.AssertRefused(CredentialsErrors.SchemaInvalid, () => Schema(_chain.Admins[0], "residentCredential"));
         _chain.AssertRefused(CredentialsErrors.SchemaInvalid, () => _chain.Run(_chain.Tx(_chain.Admins[0], M, CredentialsNames.Schema,
@@ -96,13 +96,13 @@ public class CredentialsModuleTests
 
         var propose = _chain.Tx(_chain.Admins[0], M, CredentialsNames.Accredit, accredit);
         Assert.True(_chain.Run(propose).Succeeded);
-        Assert.Null(CredentialsModule.ReadAccreditation(_chain, issuer.Address, "ResidentCredential"));
+        Assert.Null(CredentialsState.ReadAccreditation(_chain, issuer.Address, "ResidentCredential"));
         _chain.AssertRefused(CredentialsErrors.AlreadyApproved, () => _chain.Run(_chain.Tx(_chain.Admins[0], M, CredentialsNames.ApproveAccreditation, new ApproveAccreditationPayload(propose.Id))));
         _chain.AssertRefused(ErrorCodes.Unauthorised, () => _chain.Run(_chain.Tx(_chain.Admins[3], M, CredentialsNames.ApproveAccreditation, new ApproveAccreditationPayload(propose.Id))));
         var approved = _chain.Run(_chain.Tx(_chain.Admins[1], M, CredentialsNames.ApproveAccreditation, new ApproveAccreditationPayload(propose.Id)));
         Assert.True(approved.Succeeded);
         Assert.Contains(approved.Events, e => e.Name == "issuer-accredited");
-        var from = CredentialsModule.ReadAccreditation(_chain, issuer.Address, "ResidentCredential")!.Periods.Single().From;
+        var from = CredentialsState.ReadAccreditation(_chain, issuer.Address, "ResidentCredential")!.Periods.Single().From;
         _chain.AssertRefused(CredentialsErrors.ProposalClosed, () => _chain.Run(_chain.Tx(_chain.Admins[2], M, CredentialsNames.ApproveAccreditation, new ApproveAccreditationPayload(propose.Id))));
         _chain.AssertRefused(CredentialsErrors.AlreadyAccredited, () => _chain.Run(_chain.Tx(_chain.Admins[2], M, CredentialsNames.Accredit, accredit)));
 
@@ -110,7 +110,7 @@ public class CredentialsModuleTests
         var withdraw = _chain.Tx(_chain.Admins[2], M, CredentialsNames.Accredit, accredit with { Action = AccreditAction.Withdraw });
         Assert.True(_chain.Run(withdraw).Succeeded);
         Assert.True(_chain.Run(_chain.Tx(_chain.Admins[0], M, CredentialsNames.ApproveAccreditation, new ApproveAccreditationPayload(withdraw.Id))).Succeeded);
-        var record = CredentialsModule.ReadAccreditation(_chain, issuer.Address, "ResidentCredential")!;
+        var record = CredentialsState.ReadAccreditation(_chain, issuer.Address, "ResidentCredential")!;
         Assert.False(record.Open);
         Assert.True(record.Covers(from));
         Assert.False(record.Covers(record.Periods[0].Until));
@@ -145,16 +145,16 @@ public class CredentialsModuleTests
         Assert.True(list("rev", StatusPurpose.Revocation, 1_048_576).Succeeded);
         Assert.True(list("sus", StatusPurpose.Suspension, 131_072).Succeeded);
         _chain.AssertRefused(CredentialsErrors.StatusListExists, () => list("rev", StatusPurpose.Revocation, 131_072));
-        Assert.Null(CredentialsModule.ReadStatusPage(_chain, issuer.Address, "rev", 0));
+        Assert.Null(CredentialsState.ReadStatusPage(_chain, issuer.Address, "rev", 0));
 
         Assert.True(set(issuer, "rev", [0, 7, 131_072 * 7 + 5], true).Succeeded);
-        var first = CredentialsModule.ReadStatusPage(_chain, issuer.Address, "rev", 0)!;
+        var first = CredentialsState.ReadStatusPage(_chain, issuer.Address, "rev", 0)!;
         Assert.Equal(0x81, first[0]);
-        Assert.True(CredentialRules.IsSet(CredentialsModule.ReadStatusPage(_chain, issuer.Address, "rev", 7), 131_072 * 7 + 5));
-        Assert.Null(CredentialsModule.ReadStatusPage(_chain, issuer.Address, "rev", 3));
-        Assert.Equal(3u, CredentialsModule.ReadStatusList(_chain, issuer.Address, "rev")!.Set);
+        Assert.True(CredentialRules.IsSet(CredentialsState.ReadStatusPage(_chain, issuer.Address, "rev", 7), 131_072 * 7 + 5));
+        Assert.Null(CredentialsState.ReadStatusPage(_chain, issuer.Address, "rev", 3));
+        Assert.Equal(3u, CredentialsState.ReadStatusList(_chain, issuer.Address, "rev")!.Set);
         Assert.True(set(issuer, "rev", [7], true).Succeeded);
-        Assert.Equal(3u, CredentialsModule.ReadStatusList(_chain, issuer.Address, "rev")!.Set);
+        Assert.Equal(3u, CredentialsState.ReadStatusList(_chain, issuer.Address, "rev")!.Set);
         _chain.AssertRefused(CredentialsErrors.StatusFinal, () => set(issuer, "rev", [7], false));
         _chain.AssertRefused(CredentialsErrors.StatusIndexInvalid, () => set(issuer, "rev", [1_048_576], true));
         _chain.AssertRefused(CredentialsErrors.StatusIndexInvalid, () => set(issuer, "rev", [], true));
@@ -163,7 +163,7 @@ public class CredentialsModuleTests
 
         Assert.True(set(issuer, "sus", [42], true).Succeeded);
         Assert.True(set(issuer, "sus", [42], false).Succeeded);
-        Assert.False(CredentialRules.IsSet(CredentialsModule.ReadStatusPage(_chain, issuer.Address, "sus", 0), 42));
-        Assert.Equal(0u, CredentialsModule.ReadStatusList(_chain, issuer.Address, "sus")!.Set);
+        Assert.False(CredentialRules.IsSet(CredentialsState.ReadStatusPage(_chain, issuer.Address, "sus", 0), 42));
+        Assert.Equal(0u, CredentialsState.ReadStatusList(_chain, issuer.Address, "sus")!.Set);
     }
 }
