@@ -1,6 +1,6 @@
 using ThingLedger.Core.Codec;
-using static ThingLedger.Execution.Modules.Credentials.CredentialsState;
 using ThingLedger.Core.Crypto;
+using static ThingLedger.Execution.Modules.Credentials.CredentialsState;
 
 namespace ThingLedger.Execution.Modules.Credentials;
 
