@@ -4,7 +4,7 @@ using static ThingLedger.Execution.Modules.Credentials.CredentialsState;
 
 namespace ThingLedger.Execution.Modules.Credentials;
 
-/// <summary>DID documents: create, update (methods added and removed, never deleted), deactivate (docs/IDENTITY.md "The did:thingledger method").</summary>
+/// <summary>DID documents: create, update (methods added and removed, never deleted), deactivate (docs/IDENTITY.md, "Create", "Update and key rotation", "Deactivate").</summary>
 public sealed partial class CredentialsModule
 {
     private static Outcome DoCreate(TxContext context, DidCreatePayload p)

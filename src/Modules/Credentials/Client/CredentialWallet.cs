@@ -50,7 +50,7 @@ public sealed class CredentialWallet(string directory)
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new KeyNotFoundException($"no credential '{id}' in the wallet at {Directory} (thingledger id wallet list)"),
+            0 => throw new ArgumentException($"no credential '{id}' in the wallet at {Directory} (thingledger id wallet list)"),
             _ => throw new ArgumentException($"'{id}' names {matches.Count} credentials: give more of its id"),
         };
     }

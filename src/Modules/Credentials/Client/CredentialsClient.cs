@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using ThingLedger.Client.Contracts;
 using ThingLedger.Client.Credentials;
@@ -12,8 +13,15 @@ namespace ThingLedger.Client;
 public sealed partial class ThingLedgerClient
 {
     /// <summary>The DID resolution result; its metadata's error is notFound or invalidDid when there is no document.</summary>
-    public Task<DidResolutionView?> ResolveDidAsync(string did, CancellationToken cancellationToken = default) =>
-        GetOrNullAsync($"v1/identifiers/{Uri.EscapeDataString(did)}", CredentialsJson.Default.DidResolutionView, cancellationToken);
+    public async Task<DidResolutionView?> ResolveDidAsync(string did, string? versionTime = null, CancellationToken cancellationToken = default)
+    {
+        var query = versionTime is null ? "" : $"?versionTime={Uri.EscapeDataString(versionTime)}";
+        using var response = await _http.GetAsync($"v1/identifiers/{Uri.EscapeDataString(did)}{query}", cancellationToken).ConfigureAwait(false);
+        // The binding answers errors (400, 404) and deactivation (410) with a resolution result too.
+        return (int)response.StatusCode is 200 or 400 or 404 or 410
+            ? await response.Content.ReadFromJsonAsync(CredentialsJson.Default.DidResolutionView, cancellationToken).ConfigureAwait(false)
+            : await ReadAsync(response, CredentialsJson.Default.DidResolutionView, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<DidView?> GetDidAsync(string did, CancellationToken cancellationToken = default) =>
         GetOrNullAsync($"v1/credentials/dids/{Uri.EscapeDataString(did)}", CredentialsJson.Default.DidView, cancellationToken);

@@ -76,7 +76,7 @@ public sealed class ParsedCredential : IDisposable
         var p = Jws.Payload;
         if (hash < 0 || !CredentialRules.TryParseDid(kid[..hash], out var issuer) || !CredentialRules.IsFragment(kid[(hash + 1)..]))
         {
-            return "kid is not a did:thingledger verification method (did:thingledger:tl…#key-1)";
+            return "kid does not name a key of a DID of this chain (did:thingledger:tl…#key-1)";
         }
         if (Jose.Text(p, "issuer") != kid[..hash])
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ThingLedger.Execution.Modules.Credentials;
 using E = ThingLedger.Execution.Modules.Credentials.CredentialsErrors;
 
@@ -8,7 +9,7 @@ public sealed record PresentationRequest(string Nonce, string Audience, IReadOnl
 
 /// <summary>A presentation's verdict: valid with what it showed, or the first check that failed with its code (docs/IDENTITY.md "Verification").</summary>
 public sealed record PresentationResult(
-    bool Ok, string? Code, string Message, string? Type, string? Issuer, DateTimeOffset? IssuedAt, SortedDictionary<string, string> Claims, ulong TrustHeight, ulong TrustTime)
+    bool Ok, string? Code, string Message, string? Type, string? Issuer, DateTimeOffset? IssuedAt, SortedDictionary<string, JsonElement> Claims, ulong TrustHeight, ulong TrustTime)
 {
     public static PresentationResult Failed(string code, string message, TrustState? trust, ParsedCredential? credential = null) =>
         new(false, code, message, credential?.Type, credential is null ? null : CredentialRules.Did(credential.Issuer),
@@ -120,7 +121,7 @@ public static class PresentationVerifier
             return PresentationResult.Failed(E.VcClaimMissing, $"not disclosed: {string.Join(", ", missing)}", trust, vc);
         }
         return new PresentationResult(true, null, $"a valid {vc.Type} from {did}", vc.Type, did, DateTimeOffset.FromUnixTimeSeconds(vc.IssuedAt),
-            new SortedDictionary<string, string>(claims.ToDictionary(c => c.Key, c => c.Value.GetRawText()), StringComparer.Ordinal), trust.Height, trust.Timestamp);
+            new SortedDictionary<string, JsonElement>(claims.ToDictionary(c => c.Key, c => c.Value.Clone()), StringComparer.Ordinal), trust.Height, trust.Timestamp);
     }
 
     /// <summary>Each disclosure's digest is in _sd once, names a disclosable claim of the schema and no fixed one; every fixed claim is in the schema as fixed.</summary>

@@ -20,20 +20,21 @@ public sealed class CredentialsQueries(LedgerNode node)
     public DidView? Did(Address address, ulong? versionTime = null) => Store.Consistent(_ =>
     {
         var did = CredentialRules.Did(address);
-        if (CredentialsState.ReadDid(Store, address) is { } record)
+        if (CredentialsState.ReadDid(Store, address) is { } record && (versionTime is not { } asked || asked >= record.Created))
         {
             var keys = record.Fragments.Select(f => (Fragment: f, Record: CredentialsState.ReadMethod(Store, address, f)!)).ToList();
             var present = keys.Where(k => versionTime is { } t ? k.Record.ValidAt(t) : k.Record.Current).ToList();
             var document = Document(did, [.. record.Controllers.Select(CredentialRules.Did)], present.Select(k => (k.Fragment, k.Record.Key, k.Record.Purposes)),
                 [.. record.Services.Select(s => new DidServiceView($"{did}#{s.Fragment}", s.Type, s.Endpoint))]);
+            var deactivated = !record.Active && (versionTime is not { } when || when >= record.Deactivated);
             var metadata = new DidDocumentMetadataView(Time(record.Created), Time(record.Updated), record.Version.ToString(CultureInfo.InvariantCulture),
-                record.Active ? null : true);
+                deactivated ? true : null);
             return new DidView(did, address.ToString(), false, document, metadata,
                 [.. keys.Select(k => new DidKeyView($"{did}#{k.Fragment}", k.Record.Key.ToAddress().ToString(), Purposes(k.Record.Purposes), k.Record.Added, k.Record.AddedHeight,
                     k.Record.Current ? null : k.Record.Removed))],
                 Accreditations(address));
         }
-        if (DevicesModule.ReadDevice(Store, address) is { } device)
+        if (CredentialsState.ReadDid(Store, address) is null && DevicesModule.ReadDevice(Store, address) is { } device)
         {
             var registered = Store.GetHead(device.RegisteredAt)?.Header.Timestamp ?? 0;
             var document = Document(did, [CredentialRules.Did(device.Owner)], [("device", device.PublicKey, DidPurposes.All)], null);
