@@ -238,6 +238,42 @@ public sealed class CredentialsTests(TestNode node) : IClassFixture<TestNode>
         Assert.Null(TrustState.TryVerify(fresh, other.Genesis, out _));
     }
 
+    [Fact]
+    public async Task The_explorer_shows_a_did_with_its_key_history_and_the_registry_with_status_counts_only()
+    {
+        var flow = await new CredentialsFlow(node, "ExplorerCredential").SetUpAsync();
+        await flow.RunAsync(flow.Issuer, Operations.SetCredentialStatus(flow.Issuer.Address, CredentialsFlow.Revocation, [4242], true));
+        using var next = KeyPair.Generate();
+        await flow.RunAsync(flow.Issuer, Operations.UpdateDid(flow.Issuer.Address, [new DidMethod("key-2", next.PublicKey, DidPurposes.All)], ["key-1"]));
+        using var http = node.CreateClient();
+        var registry = await http.GetStringAsync("/id");
+        Assert.Contains("ExplorerCredential", registry, StringComparison.Ordinal);
+        Assert.Contains("data-status-lists", registry, StringComparison.Ordinal);
+        Assert.DoesNotContain("4242", registry, StringComparison.Ordinal);
+        var page = await http.GetStringAsync($"/id/{flow.Issuer.Address}");
+        Assert.Contains("#key-1", page, StringComparison.Ordinal);
+        Assert.Contains("#key-2", page, StringComparison.Ordinal);
+        Assert.Contains("current", page, StringComparison.Ordinal);
+        Assert.Contains("accredited", page, StringComparison.Ordinal);
+        Assert.Contains("No DID", await http.GetStringAsync($"/id/{KeyPair.Generate().Address}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registered_device_resolves_as_a_did_controlled_by_its_owner()
+    {
+        var flow = new CredentialsFlow(node, "DeviceCredential");
+        using var device = KeyPair.Generate();
+        using var owner = KeyPair.Generate();
+        await flow.RunAsync(flow.Admin, Operations.RegisterDevice(device, node.Genesis.ChainId, "voltmotors", "EV-9", "VIN-9", owner.Address));
+        using var client = node.Client();
+        var resolved = (await client.ResolveDidAsync(CredentialRules.Did(device.Address)))!;
+        var document = resolved.DidDocument!;
+        Assert.Equal([CredentialRules.Did(owner.Address)], document.Controller);
+        Assert.Equal($"{CredentialRules.Did(device.Address)}#device", document.VerificationMethod.Single().Id);
+        Assert.Null(resolved.DidResolutionMetadata.Error);
+        Assert.True((await client.GetDidAsync(device.Address.ToString()))!.Device);
+    }
+
     private static string Rebind(SdJwt presented, KeyPair holder, string nonce, string audience)
     {
         var header = Jose.Json(w => { w.WriteStartObject(); w.WriteString("alg", "ES256"); w.WriteString("typ", "kb+jwt"); w.WriteEndObject(); });
