@@ -49,7 +49,8 @@ internal static class BenchCommand
             return await RunAsync(options, parse.GetValue(interval), parse.GetValue(maxBlock), parse.GetValue(CommonOptions.Json), cancellationToken).ConfigureAwait(false);
         }));
         return new Command("bench", "Macro benchmarks (see docs/PERFORMANCE.md).").With(tx, Ingest(), Explorer(), ContractBenchmark.Create(WithNodeAsync, Progress), FinanceBenchmark.Create(WithNodeAsync, Progress),
-            CommerceBenchmark.Create(WithNodeAsync, Progress), EpcisBenchmark.Create(WithNodeAsync, Progress), EnergyBenchmark.Create(WithNodeAsync, Progress));
+            CommerceBenchmark.Create(WithNodeAsync, Progress), EpcisBenchmark.Create(WithNodeAsync, Progress), EnergyBenchmark.Create(WithNodeAsync, Progress),
+            IdBenchmark.Create(WithNodeAsync, Progress));
     }
 
     private static Command Ingest()

@@ -58,6 +58,24 @@ public sealed class TrustState : IStateReader
 
     public byte[]? Get(string key) => _values.TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"the trust bundle does not prove '{key}'");
 
+    /// <summary>The values of several bundles of one block (a verifier holding the pages of many credentials), each already verified.</summary>
+    public static TrustState Union(IReadOnlyList<TrustState> states)
+    {
+        if (states.Any(s => s.Height != states[0].Height))
+        {
+            throw new ArgumentException("trust states of different blocks do not combine", nameof(states));
+        }
+        var values = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        foreach (var state in states)
+        {
+            foreach (var (key, value) in state._values)
+            {
+                values[key] = value;
+            }
+        }
+        return new TrustState(values, states[0].Height, states[0].Timestamp);
+    }
+
     /// <summary>The bundle's state, or why it cannot be trusted: a proof that does not verify, a proof of another kind, proofs of different blocks.</summary>
     public static TrustState? TryVerify(ProofBundle bundle, Genesis genesis, out string problem)
     {
