@@ -110,7 +110,7 @@ public sealed partial class ReadmeTests : IDisposable
                 Assert.True(code == 0, $"`{command}` exited with {code}:\n{transcript}");
             }
             var all = transcript.ToString();
-            foreach (var expected in new[] { "VOLT", "KWH", "ev@1", "smart-meter@1", "washer@1", "EVLC", "made-into /01/09506000134352/21/BAG-0004", "all 12 proofs", "FLAGGED EPCIS_ALREADY_DISPENSED", "smart-meter@3", "feeder capacity" })
+            foreach (var expected in new[] { "VOLT", "KWH", "ev@1", "smart-meter@1", "washer@1", "EVLC", "made-into /01/09506000134352/21/BAG-0004", "all 12 proofs", "FLAGGED EPCIS_ALREADY_DISPENSED", "smart-meter@3", "feeder capacity", "a valid ResidentCredential", "age_over_18" })
             {
                 Assert.Contains(expected, all, StringComparison.Ordinal);
             }

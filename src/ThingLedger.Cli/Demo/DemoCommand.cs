@@ -72,6 +72,7 @@ internal static class DemoCommand
             var financeLater = await DemoFinance.RunAsync(client, world, keys, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var commerceLater = await DemoCommerce.RunAsync(client, world, fleet, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             await DemoProvenance.RunAsync(client, keys, status.ChainId, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
+            await DemoIdentity.RunAsync(client, world, keys, directory, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var telemetry = new FleetCounters();
             var energyLater = await DemoEnergy.RunAsync(client, world, keys, directory, telemetry, m => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m)}[/]"), linked.Token).ConfigureAwait(false);
             var mqtt = await client.GetMqttEndpointAsync(linked.Token).ConfigureAwait(false);
@@ -117,6 +118,7 @@ internal static class DemoCommand
         table.AddRow("MQTT for devices (the fleet is connected)", mqtt);
         table.AddRow("a simulated car in the explorer", $"{url}/devices/{car.Key.Address}");
         table.AddRow("the neighbourhood's energy market", $"{url}/energy/{DemoEnergy.Market}");
+        table.AddRow("identity: who is trusted to issue what", $"{url}/id");
         table.AddRow("node API", url + "/v1/status");
         table.AddRow("API explorer (Swagger UI)", url + "/swagger");
         table.AddRow("OpenAPI document", url + "/openapi/v1.json");

@@ -87,9 +87,6 @@ internal sealed class CredentialsFlow(TestNode node, string type)
     public async Task<PresentationResult> VerifyAsync(string presentation, string[] claims, string nonce = "n-1", string audience = "hotel", DateTimeOffset? now = null)
     {
         using var client = node.Client();
-        using var parsed = ParsedCredential.TryParse(presentation, out _);
-        var bundle = await client.GetTrustBundleAsync(TrustRequest.For(parsed!));
-        var trust = TrustState.TryVerify(bundle, node.Genesis, out var problem) ?? throw new InvalidOperationException(problem);
-        return PresentationVerifier.Verify(presentation, new PresentationRequest(nonce, audience, claims), trust, now ?? DateTimeOffset.UtcNow);
+        return await client.VerifyPresentationAsync(presentation, new PresentationRequest(nonce, audience, claims), node.Genesis, now ?? DateTimeOffset.UtcNow);
     }
 }

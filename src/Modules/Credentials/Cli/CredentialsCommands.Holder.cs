@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using ThingLedger.Client;
 using ThingLedger.Client.Credentials;
@@ -103,7 +101,7 @@ internal static partial class CredentialsCommands
             }
             return Task.FromResult(0);
         });
-        var id = new Argument<string>("id") { Description = "The credential's id in the wallet (or its first digits)" };
+        var id = new Argument<string>("id") { Description = "The credential's id in the wallet (or its first digits), or a credential type you hold one of" };
         var show = new Command("show", "One credential of your wallet, with every claim it holds (shown to you only).\nExample: thingledger id wallet show 3f9a").With(id)
             .Runs((parse, cli, _) =>
             {
@@ -126,7 +124,7 @@ internal static partial class CredentialsCommands
 
     private static Command Present()
     {
-        var credential = new Argument<string>("credential") { Description = "A wallet id (or its first digits) or a credential file" };
+        var credential = new Argument<string>("credential") { Description = "A wallet id (or its first digits), a credential type you hold one of, or a credential file" };
         var claims = new Option<string>("--claims") { Description = "Comma-separated claims to disclose (fixed claims are always shown)", Required = true };
         var nonce = new Option<string>("--nonce") { Description = "The verifier's nonce", Required = true };
         var audience = new Option<string>("--audience") { Description = "The verifier's name (its identifier)", Required = true };
@@ -206,19 +204,16 @@ internal static partial class CredentialsCommands
                 var trusted = Genesis.Parse(File.ReadAllText(genesisPath));
                 var request = new PresentationRequest(parse.GetValue(nonce)!, parse.GetValue(audience)!, Split(parse.GetValue(claims)), parse.GetValue(type));
                 PresentationResult result;
-                using (var parsed = ParsedCredential.TryParse(text, out var problem))
+                if (parse.GetValue(trust) is { } path)
                 {
-                    if (parsed is null)
-                    {
-                        return Report(cli, PresentationResult.Failed(CredentialsErrors.VcMalformed, problem, null));
-                    }
-                    var bundle = parse.GetValue(trust) is { } path
-                        ? ProofBundle.Parse(File.ReadAllText(path))
-                        : await cli.Client.GetTrustBundleAsync(TrustRequest.For(parsed), ct).ConfigureAwait(false);
-                    var state = TrustState.TryVerify(bundle, trusted, out var broken);
+                    var state = TrustState.TryVerify(ProofBundle.Parse(File.ReadAllText(path)), trusted, out var broken);
                     result = state is null
-                        ? PresentationResult.Failed(CredentialsErrors.VcTrustInvalid, $"the trust bundle does not verify against {genesisPath}: {broken}", null, parsed)
+                        ? PresentationResult.Failed(CredentialsErrors.VcTrustInvalid, $"the trust bundle {path} does not verify against {genesisPath}: {broken}", null)
                         : PresentationVerifier.Verify(text, request, state, DateTimeOffset.UtcNow);
+                }
+                else
+                {
+                    result = await cli.Client.VerifyPresentationAsync(text, request, trusted, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
                 }
                 return Report(cli, result);
             });
@@ -283,10 +278,7 @@ internal static partial class CredentialsCommands
         return claims;
     }
 
-    /// <summary>
-    /// An unused entry of the issuer's list, chosen at random, recorded (flushed to disk) in
-    /// <c>{data}/issued/</c> before the credential is written, so no two credentials share an entry.
-    /// </summary>
+    /// <summary>An unused entry of the issuer's list, recorded in <c>{data}/issued/</c> before the credential is written (<see cref="IssuedEntries"/>).</summary>
     private static async Task<StatusEntry> AllocateAsync(CliContext cli, Address issuer, string name, StatusPurpose purpose, CancellationToken ct)
     {
         var url = CredentialRules.StatusListUrl(issuer, name);
@@ -296,29 +288,6 @@ internal static partial class CredentialsCommands
         {
             throw new ArgumentException($"{url} is a {list.Purpose} list, not a {StatusListPayload.PurposeName(purpose)} list");
         }
-        var directory = Path.Combine(cli.DataDirectory, "issued");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"{issuer}.{name}.txt");
-        var used = File.Exists(path)
-            ? File.ReadAllLines(path).Select(l => uint.Parse(l, NumberStyles.None, CultureInfo.InvariantCulture)).ToHashSet()
-            : [];
-        if (used.Count >= list.Size)
-        {
-            throw new ArgumentException($"every entry of {url} is in use: create another list");
-        }
-        uint index;
-        do
-        {
-            index = (uint)RandomNumberGenerator.GetInt32((int)list.Size);
-        }
-        while (used.Contains(index));
-        using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.WriteLine(index.ToString(CultureInfo.InvariantCulture));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-        return new StatusEntry(url, purpose, index);
+        return new StatusEntry(url, purpose, new IssuedEntries(Path.Combine(cli.DataDirectory, "issued")).Allocate(issuer, name, list.Size));
     }
 }

@@ -43,15 +43,19 @@ public sealed class CredentialWallet(string directory)
         return [.. System.IO.Directory.GetFiles(Directory, "*.json").Order(StringComparer.Ordinal).Select(Read).OrderBy(e => e.Added)];
     }
 
-    /// <summary>The entry whose id is or starts with <paramref name="id"/> (at least 4 digits); throws when it names none or several.</summary>
+    /// <summary>
+    /// The entry whose id is or starts with <paramref name="id"/> (at least 4 digits), or the one
+    /// credential of that type (ResidentCredential); throws when it names none or several.
+    /// </summary>
     public WalletEntry Get(string id)
     {
-        var matches = id.Length >= 4 ? List().Where(e => e.Id.StartsWith(id, StringComparison.Ordinal)).ToList() : [];
+        var matches = CredentialRules.IsType(id) ? List().Where(e => e.Type == id).ToList()
+            : id.Length >= 4 ? List().Where(e => e.Id.StartsWith(id, StringComparison.Ordinal)).ToList() : [];
         return matches.Count switch
         {
             1 => matches[0],
             0 => throw new ArgumentException($"no credential '{id}' in the wallet at {Directory} (thingledger id wallet list)"),
-            _ => throw new ArgumentException($"'{id}' names {matches.Count} credentials: give more of its id"),
+            _ => throw new ArgumentException($"'{id}' names {matches.Count} credentials ({string.Join(", ", matches.Select(m => m.Id))}): give one's id"),
         };
     }
 

@@ -41,6 +41,30 @@ public sealed partial class ThingLedgerClient
         return GetOrNullAsync($"v1/credentials/status/{issuer}/{name}{(encoded ? "?encoded=true" : "")}", CredentialsJson.Default.StatusListView, cancellationToken);
     }
 
+    /// <summary>
+    /// Verifies a presentation against chain state fetched now as a trust bundle and proven against
+    /// <paramref name="genesis"/> (the node is not trusted: a bundle that does not prove its state is
+    /// <see cref="CredentialsErrors.VcTrustInvalid"/>).
+    /// </summary>
+    public async Task<PresentationResult> VerifyPresentationAsync(string presentation, PresentationRequest request, Core.Ledger.Genesis genesis, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        TrustRequest trust;
+        using (var parsed = ParsedCredential.TryParse(presentation, out var problem))
+        {
+            if (parsed is null)
+            {
+                return PresentationResult.Failed(CredentialsErrors.VcMalformed, problem, null);
+            }
+            trust = TrustRequest.For(parsed);
+        }
+        var bundle = await GetTrustBundleAsync(trust, cancellationToken).ConfigureAwait(false);
+        var state = TrustState.TryVerify(bundle, genesis, out var broken);
+        return state is null
+            ? PresentationResult.Failed(CredentialsErrors.VcTrustInvalid, $"the node's trust bundle does not verify against the genesis: {broken}", null)
+            : PresentationVerifier.Verify(presentation, request, state, now);
+    }
+
     /// <summary>The proofs a verifier needs for credentials of this issuer key, type and status pages, at the head.</summary>
     public async Task<ProofBundle> GetTrustBundleAsync(TrustRequest request, CancellationToken cancellationToken = default)
     {

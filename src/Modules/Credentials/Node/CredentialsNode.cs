@@ -82,11 +82,11 @@ internal sealed class CredentialsNode : NodeModule
         {
             return Problems.Of(CredentialsErrors.DidInvalid, $"'{did}' is not a did:thingledger DID or an address");
         }
-        return credentials.Did(address) is { } view ? TypedResults.Ok(view) : Problems.Of(CredentialsErrors.DidNotFound, $"no DID or device {address}");
+        return credentials.Did(address) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"no DID or device {address}");
     }
 
     private static Results<Ok<CredentialSchemaView>, ProblemHttpResult> Schema(string type, CredentialsQueries credentials) =>
-        credentials.Schema(type) is { } view ? TypedResults.Ok(view) : Problems.Of(CredentialsErrors.SchemaNotFound, $"no schema for credential type '{type}'");
+        credentials.Schema(type) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"no schema for credential type '{type}'");
 
     private static Results<Ok<StatusListView>, ProblemHttpResult> StatusList(string issuer, string name, bool? encoded, CredentialsQueries credentials)
     {
@@ -96,7 +96,7 @@ internal sealed class CredentialsNode : NodeModule
         }
         return credentials.StatusList(address, name, encoded == true) is { } view
             ? TypedResults.Ok(view)
-            : Problems.Of(CredentialsErrors.StatusListNotFound, $"no status list {CredentialRules.StatusListUrl(address, name)}");
+            : Problems.NotFound($"no status list {CredentialRules.StatusListUrl(address, name)}");
     }
 
     private static IResult Trust(string? issuer, string? kid, string? type, string[]? status, CredentialsQueries credentials)
