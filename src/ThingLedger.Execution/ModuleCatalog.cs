@@ -1,3 +1,4 @@
+using ThingLedger.Execution.Modules.AccessLogs;
 using ThingLedger.Execution.Modules.Carbon;
 using ThingLedger.Execution.Modules.Commerce;
 using ThingLedger.Execution.Modules.Contracts;
@@ -28,6 +29,7 @@ public sealed class ModuleCatalog
         Devices = new DevicesModule();
         Tokens = new TokensModule();
         Telemetry = new TelemetryModule(Devices);
+        Access = new AccessModule();
         List<IModule> modules = [.. Register(), .. extra.Select(build => build(this))];
         foreach (var observer in modules.OfType<ISummaryObserver>())
         {
@@ -51,6 +53,7 @@ public sealed class ModuleCatalog
         new CommerceModule(Tokens.Ledger, Devices, Telemetry),
         new EpcisModule(Devices),
         new EnergyModule(Tokens.Ledger, Devices, Telemetry),
+        Access,
         new CredentialsModule(),
     ];
 
@@ -61,6 +64,9 @@ public sealed class ModuleCatalog
     public TokensModule Tokens { get; }
 
     public TelemetryModule Telemetry { get; }
+
+    /// <summary>Subjects' access logs, which modules that hand out a subject's data append to (<see cref="IAccessLog"/>).</summary>
+    public AccessModule Access { get; }
 
     public IReadOnlyList<IModule> All { get; }
 

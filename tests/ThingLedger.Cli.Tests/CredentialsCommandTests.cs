@@ -31,14 +31,14 @@ public sealed class CredentialsCommandTests : IDisposable
         }
         var did = (await RunAsync(["id", "did", "create", "--as", "county", "--service", "site=LinkedDomains=https://county.example", .. common]))
             .Split('\n').Single(l => l.StartsWith("DID: ", StringComparison.Ordinal))[5..].Trim();
-        await RefusedAsync("CRED_DID_EXISTS", ["id", "did", "create", "--as", "county", .. common]);
+        await RefusedAsync("CREDENTIALS_DID_EXISTS", ["id", "did", "create", "--as", "county", .. common]);
         await RunAsync(["id", "schema", "register", "ResidentCredential", "--title", "Resident of the county",
             "--claims", "given_name,family_name,birthdate,age_over_18,id_number", "--fixed", "resident_of", "--as", "voltmotors-admin", .. common]);
         await RefusedAsync("UNAUTHORISED", ["id", "issuer", "propose", did, "--type", "ResidentCredential", "--as", "stranger", .. common]);
         Assert.Contains("enacted", await RunAsync(["id", "issuer", "propose", did, "--type", "ResidentCredential", "--as", "voltmotors-admin", .. common]), StringComparison.Ordinal);
         Assert.Contains("accredited", await RunAsync(["id", "issuer", "list", .. common]), StringComparison.Ordinal);
         await RunAsync(["id", "status", "create", "revocation", "--issuer", did, "--purpose", "revocation", "--size", "1048576", "--as", "county", .. common]);
-        await RefusedAsync("CRED_STATUS_LIST_INVALID", ["id", "status", "create", "small", "--issuer", did, "--purpose", "revocation", "--size", "1000", "--as", "county", .. common]);
+        await RefusedAsync("CREDENTIALS_STATUS_LIST_INVALID", ["id", "status", "create", "small", "--issuer", did, "--purpose", "revocation", "--size", "1000", "--as", "county", .. common]);
 
         var credential = Path.Combine(_directory, "mei.sd-jwt");
         string[] issue = ["id", "issue", "--type", "ResidentCredential", "--as", "county", "--holder", "mei", "--claim", "given_name=Mei", "--claim", "family_name=Chen",
@@ -59,8 +59,8 @@ public sealed class CredentialsCommandTests : IDisposable
         Assert.True(seen.GetProperty("ok").GetBoolean());
         Assert.Equal(["age_over_18", "resident_of"], seen.GetProperty("claims").EnumerateObject().Select(p => p.Name));
         Assert.Equal("Lishui", seen.GetProperty("claims").GetProperty("resident_of").GetString());
-        await RefusedAsync("CRED_VC_NONCE_MISMATCH", ["id", "verify", hotel, "--nonce", "h-2", "--audience", "grand-hotel", .. common]);
-        await RefusedAsync("CRED_VC_CLAIM_MISSING", ["id", "verify", hotel, "--nonce", "h-1", "--audience", "grand-hotel", "--claims", "id_number", .. common]);
+        await RefusedAsync("CREDENTIALS_VC_NONCE_MISMATCH", ["id", "verify", hotel, "--nonce", "h-2", "--audience", "grand-hotel", .. common]);
+        await RefusedAsync("CREDENTIALS_VC_CLAIM_MISSING", ["id", "verify", hotel, "--nonce", "h-1", "--audience", "grand-hotel", "--claims", "id_number", .. common]);
         var bank = Path.Combine(_directory, "bank.sd-jwt");
         await RunAsync(["id", "present", id, "--claims", "given_name,family_name,id_number", "--nonce", "b-1", "--audience", "city-bank", "--out", bank, .. common]);
         var bankSees = await RunAsync(["id", "verify", bank, "--nonce", "b-1", "--audience", "city-bank", "--claims", "given_name,family_name,id_number", .. common]);
@@ -76,7 +76,7 @@ public sealed class CredentialsCommandTests : IDisposable
         // Key rotation: the old credential stays valid (signed before), new issuance needs the new key.
         await Task.Delay(1_100);
         await RunAsync(["id", "did", "update", did, "--key", "key-2=county-2", "--remove-key", "key-1", "--as", "county", .. common]);
-        await RefusedAsync("CRED_NOT_CONTROLLER", ["id", "did", "update", did, "--key", "key-3=stranger", "--as", "stranger", .. common]);
+        await RefusedAsync("CREDENTIALS_NOT_CONTROLLER", ["id", "did", "update", did, "--key", "key-3=stranger", "--as", "stranger", .. common]);
         var shown = JsonDocument.Parse(await RunAsync(["id", "did", "show", did, "--json", .. common])).RootElement;
         Assert.Equal(2, shown.GetProperty("keys").GetArrayLength());
         Assert.Contains("a valid ResidentCredential", await RunAsync(["id", "verify", hotel, "--nonce", "h-1", "--audience", "grand-hotel", .. common]), StringComparison.Ordinal);
@@ -84,10 +84,17 @@ public sealed class CredentialsCommandTests : IDisposable
         Assert.Equal((2, true), (rotated, rotatedErr.Contains("is not a current assertion key", StringComparison.Ordinal)));
 
         // Revoked: seen by the next fresh verification; the issuer alone revokes.
-        await RefusedAsync("CRED_NOT_CONTROLLER", ["id", "revoke", credential, "--as", "stranger", .. common]);
+        await RefusedAsync("CREDENTIALS_NOT_CONTROLLER", ["id", "revoke", credential, "--as", "stranger", .. common]);
         await RunAsync(["id", "revoke", credential, "--as", "county", .. common]);
-        await RefusedAsync("CRED_VC_REVOKED", ["id", "verify", hotel, "--nonce", "h-1", "--audience", "grand-hotel", .. common]);
+        await RefusedAsync("CREDENTIALS_VC_REVOKED", ["id", "verify", hotel, "--nonce", "h-1", "--audience", "grand-hotel", .. common]);
         Assert.Contains("1", await RunAsync(["id", "status", "show", $"{did}/status/revocation", .. common]), StringComparison.Ordinal);
+
+        // Mei records that the hotel checked her resident ID; her log shows it beside what she kept.
+        await RunAsync(["id", "check", "--verifier", "grand-hotel", "--type", "ResidentCredential", "--purpose", "check-in", "--as", "mei", .. common]);
+        var checks = JsonDocument.Parse(await RunAsync(["id", "checks", "--as", "mei", "--json", .. common])).RootElement;
+        Assert.Equal(("grand-hotel", "check-in", true), (checks[0].GetProperty("verifier").GetString(), checks[0].GetProperty("purpose").GetString(), checks[0].GetProperty("matches").GetBoolean()));
+        var log = JsonDocument.Parse(await RunAsync(["state", "get", "access/entry/" + JsonDocument.Parse(await RunAsync(["id", "wallet", "list", "--json", .. common])).RootElement[0].GetProperty("holder").GetString() + "/0000000001", "--json", .. common])).RootElement;
+        Assert.DoesNotContain("grand-hotel", log.GetRawText(), StringComparison.Ordinal);
 
         var before = DateTimeOffset.UtcNow.AddMinutes(-10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var (beforeCode, _, beforeErr) = await CliProcess.RunAsync(Limit, ["id", "did", "show", did, "--at", before, .. common]);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using ThingLedger.Client;
 using ThingLedger.Client.Credentials;
@@ -255,6 +256,58 @@ internal static partial class CredentialsCommands
             return (await cli.SubmitAsync(account, Operations.SetCredentialStatus(issuer, list, [entry.Index], value), parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
         });
     }
+
+    private static Command Check()
+    {
+        var verifier = new Option<string>("--verifier") { Description = "Who checks (its name or DID)", Required = true };
+        var type = new Option<string>("--type") { Description = "The credential type it checks", Required = true };
+        var purpose = new Option<string>("--purpose") { Description = "What for (check-in, account-opening, …)", Required = true };
+        var signer = CommonOptions.As();
+        var noWait = CommonOptions.Wait();
+        return new Command("check", "Record on chain, as a commitment only, that you let a verifier check a credential of yours for a purpose; you keep what it hides (<data>/wallet/checks.jsonl).\n" +
+                "Example: thingledger id check --verifier grand-hotel --type ResidentCredential --purpose check-in --as mei")
+            .With(verifier, type, purpose, signer, noWait)
+            .Runs(async (parse, cli, ct) =>
+            {
+                if (!Identifiers.IsText(parse.GetValue(verifier), 200) || !CredentialRules.IsType(parse.GetValue(type)) || !Identifiers.IsLabel(parse.GetValue(purpose)))
+                {
+                    throw new FormatException("--verifier is text (no control characters, at most 200), --type a credential type, --purpose a label (letters, digits, '.', '_', ':', '-')");
+                }
+                var account = await cli.SignerAsync(parse.GetValue(signer)!, ct).ConfigureAwait(false);
+                var check = ChecksOf(cli).Keep(parse.GetValue(verifier)!, parse.GetValue(type)!, parse.GetValue(purpose)!, account.Address, DateTimeOffset.UtcNow);
+                return (await cli.SubmitAsync(account, Operations.RecordAccess(Execution.Modules.AccessLogs.AccessCommitments.CredentialCheck, Hash.Parse(check.Commitment)),
+                    parse.GetValue(noWait), ct).ConfigureAwait(false)).Exit;
+            });
+    }
+
+    private static Command Checks()
+    {
+        var subject = new Option<string>("--as") { Description = "Whose log (your key name, or an address)", Required = true };
+        return new Command("checks", "Your access log on chain, each entry beside the check you kept that it commits to: who checked what, when, why.\nExample: thingledger id checks --as mei")
+            .With(subject)
+            .Runs(async (parse, cli, ct) =>
+            {
+                var address = cli.ResolveAddress(parse.GetValue(subject)!);
+                var kept = ChecksOf(cli).List();
+                var log = await cli.Client.GetAccessLogAsync(address, ct).ConfigureAwait(false);
+                var rows = log.Select(e =>
+                {
+                    var commitment = Hash.Parse(e.Commitment);
+                    var mine = kept.FirstOrDefault(k => k.Matches(commitment));
+                    return new Client.Contracts.CredentialCheckView(e.Entry, e.Kind, e.Commitment, e.Time, e.Height, mine?.Verifier, mine?.Type, mine?.Purpose, mine is not null);
+                }).ToList();
+                if (cli.Json)
+                {
+                    Output.Json(rows);
+                    return 0;
+                }
+                Output.Rows($"access log of {address}", ["entry", "when", "kind", "verifier", "type", "purpose"], rows.Select(r => new[]
+                    { r.Entry.ToString(CultureInfo.InvariantCulture), Output.Time(r.Time), r.Kind, r.Verifier ?? "(not kept here)", r.Type, r.Purpose }));
+                return 0;
+            });
+    }
+
+    private static CredentialChecks ChecksOf(CliContext cli) => new(Path.Combine(cli.DataDirectory, "wallet", "checks.jsonl"));
 
     private static CredentialWallet WalletOf(CliContext cli) => new(Path.Combine(cli.DataDirectory, "wallet"));
 

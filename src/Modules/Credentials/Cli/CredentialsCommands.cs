@@ -12,7 +12,7 @@ internal static partial class CredentialsCommands
 {
     public static Command Create() =>
         new Command("id", "Digital identity: DIDs, accredited issuers, schemas, status lists, credentials, wallet, presentations, verification (docs/IDENTITY.md).")
-            .With(Did(), Issuer(), Schema(), Status(), Issue(), Wallet(), Present(), Trust(), Verify(), Revoke());
+            .With(Did(), Issuer(), Schema(), Status(), Issue(), Wallet(), Present(), Trust(), Verify(), Revoke(), Check(), Checks());
 
     private static Command Did()
     {

@@ -84,6 +84,8 @@ public sealed partial class ThingLedgerClient
 [JsonSerializable(typeof(PresentationResult))]
 [JsonSerializable(typeof(WalletEntry))]
 [JsonSerializable(typeof(List<WalletEntry>))]
+[JsonSerializable(typeof(CredentialCheck))]
+[JsonSerializable(typeof(List<CredentialCheckView>))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(string))]
 public sealed partial class CredentialsJson : JsonSerializerContext;

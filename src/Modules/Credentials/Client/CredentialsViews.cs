@@ -48,3 +48,6 @@ public sealed record TrustRegistryView(List<AccreditationView> Accreditations, L
 /// when asked for — the whole bitstring as a Bitstring Status List's encodedList (multibase base64url of its GZIP).
 /// </summary>
 public sealed record StatusListView(string List, string Issuer, string Name, string Purpose, uint Size, uint Set, ulong Created, ulong Updated, string? EncodedList, ulong Height);
+
+/// <summary>An entry of a holder's access log beside what it hides, when the holder kept it: whether the kept record gives the commitment.</summary>
+public sealed record CredentialCheckView(ulong Entry, string Kind, string Commitment, ulong Time, ulong Height, string? Verifier, string? Type, string? Purpose, bool Matches);

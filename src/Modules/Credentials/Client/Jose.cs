@@ -38,14 +38,18 @@ public static class Jose
     /// <summary>The base64url SHA-256 of the ASCII text: an SD-JWT disclosure's digest, and a KB-JWT's sd_hash.</summary>
     public static string Sha256(string ascii) => Encode(SHA256.HashData(Encoding.ASCII.GetBytes(ascii)));
 
+    /// <summary>A P-256 key's JWK coordinates: base64url of its 32-byte x and y.</summary>
+    public static (string X, string Y) Coordinates(PublicKey key) => (Encode(key.Bytes.Slice(1, 32)), Encode(key.Bytes.Slice(33, 32)));
+
     /// <summary>Writes the key as a JWK: {"kty":"EC","crv":"P-256","x":…,"y":…} (members in the order RFC 7638 hashes them).</summary>
     public static void WriteJwk(Utf8JsonWriter writer, PublicKey key)
     {
+        var (x, y) = Coordinates(key);
         writer.WriteStartObject();
         writer.WriteString("crv", "P-256");
         writer.WriteString("kty", "EC");
-        writer.WriteString("x", Encode(key.Bytes.Slice(1, 32)));
-        writer.WriteString("y", Encode(key.Bytes.Slice(33, 32)));
+        writer.WriteString("x", x);
+        writer.WriteString("y", y);
         writer.WriteEndObject();
     }
 

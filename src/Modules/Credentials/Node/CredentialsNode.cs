@@ -114,6 +114,7 @@ internal sealed class CredentialsNode : NodeModule
             {
                 return Problems.Of(CredentialsErrors.VcTrustInvalid, $"status '{id}' is not a credentialStatus entry id (did:thingledger:tl…/status/name#index), or more than 8 were given");
             }
+            // Which page to prove depends only on the list and the index; the verifier checks the purpose against the list it is proven to be.
             entries.Add(new StatusEntry(id[..hash], StatusPurpose.Revocation, index));
         }
         var bundle = credentials.Trust(new TrustRequest(address, kid!, type!, entries));

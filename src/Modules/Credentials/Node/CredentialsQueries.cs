@@ -81,25 +81,25 @@ public sealed class CredentialsQueries(LedgerNode node)
             }
             encodedList = "u" + Jose.Encode(buffer.ToArray());
         }
-        return new StatusListView(CredentialRules.StatusListUrl(issuer, name), CredentialRules.Did(issuer), name, StatusListPayload.PurposeName(list.Purpose),
-            list.Size, list.Set, list.Created, list.Updated, encodedList, head.Height);
+        return View(issuer, name, list, head.Height, encodedList);
     });
 
     /// <summary>The status lists of an issuer, without their bitstrings.</summary>
     public List<StatusListView> StatusLists(Address issuer) => Store.Consistent(head =>
         LedgerLists.Decoded(Store, $"{CredentialsState.StatusListsPrefix}{issuer}/", StatusListRecord.Read)
-            .Select(e => new StatusListView(CredentialRules.StatusListUrl(issuer, e.Id), CredentialRules.Did(issuer), e.Id, StatusListPayload.PurposeName(e.Record.Purpose),
-                e.Record.Size, e.Record.Set, e.Record.Created, e.Record.Updated, null, head.Height)).ToList());
+            .Select(e => View(issuer, e.Id, e.Record, head.Height, null)).ToList());
 
     /// <summary>Every issuer with a status list, and its lists.</summary>
     public List<StatusListView> AllStatusLists() => Store.Consistent(head =>
         LedgerLists.Decoded(Store, CredentialsState.StatusListsPrefix, StatusListRecord.Read).Select(e =>
         {
             var slash = e.Id.IndexOf('/', StringComparison.Ordinal);
-            var issuer = Address.Parse(e.Id[..slash]);
-            return new StatusListView(CredentialRules.StatusListUrl(issuer, e.Id[(slash + 1)..]), CredentialRules.Did(issuer), e.Id[(slash + 1)..],
-                StatusListPayload.PurposeName(e.Record.Purpose), e.Record.Size, e.Record.Set, e.Record.Created, e.Record.Updated, null, head.Height);
+            return View(Address.Parse(e.Id[..slash]), e.Id[(slash + 1)..], e.Record, head.Height, null);
         }).ToList());
+
+    private static StatusListView View(Address issuer, string name, StatusListRecord list, ulong height, string? encodedList) =>
+        new(CredentialRules.StatusListUrl(issuer, name), CredentialRules.Did(issuer), name, StatusListPayload.PurposeName(list.Purpose),
+            list.Size, list.Set, list.Created, list.Updated, encodedList, height);
 
     /// <summary>State proofs, at the head, of every key a verifier needs for the request (present or absent).</summary>
     public ProofBundle Trust(TrustRequest request) => Store.Consistent(head =>
@@ -134,7 +134,11 @@ public sealed class CredentialsQueries(LedgerNode node)
             services is { Count: > 0 } ? services : null);
     }
 
-    public static JwkView Jwk(PublicKey key) => new("EC", "P-256", Jose.Encode(key.Bytes.Slice(1, 32)), Jose.Encode(key.Bytes.Slice(33, 32)));
+    public static JwkView Jwk(PublicKey key)
+    {
+        var (x, y) = Jose.Coordinates(key);
+        return new("EC", "P-256", x, y);
+    }
 
     private static List<string> Purposes(DidPurposes purposes) =>
         [.. new[] { (DidPurposes.Authentication, "authentication"), (DidPurposes.AssertionMethod, "assertionMethod") }.Where(p => purposes.HasFlag(p.Item1)).Select(p => p.Item2)];
