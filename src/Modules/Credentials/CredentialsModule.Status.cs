@@ -60,7 +60,8 @@ public sealed partial class CredentialsModule
             var number = index / CredentialRules.PageEntries;
             if (!pages.TryGetValue(number, out var page))
             {
-                page = ReadStatusPage(context.State, p.Issuer, p.Name, number) ?? new byte[CredentialRules.PageBytes];
+                // A copy: the bytes state hands out are the committed ones, and this tx may yet fail.
+                page = ReadStatusPage(context.State, p.Issuer, p.Name, number)?.ToArray() ?? new byte[CredentialRules.PageBytes];
                 pages[number] = page;
             }
             var i = index % CredentialRules.PageEntries;

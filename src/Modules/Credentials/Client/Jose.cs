@@ -53,7 +53,7 @@ public static class Jose
         writer.WriteEndObject();
     }
 
-    /// <summary>Reads a P-256 JWK (kty EC, crv P-256, 32-byte x and y on the curve); no private part is accepted.</summary>
+    /// <summary>Reads a P-256 JWK (kty EC, crv P-256, 32-byte x and y); no private part is accepted.</summary>
     public static bool TryReadJwk(JsonElement jwk, out PublicKey? key)
     {
         key = null;
@@ -66,7 +66,9 @@ public static class Jose
         point[0] = 4;
         x.CopyTo(point[1..]);
         y.CopyTo(point[33..]);
-        return PublicKey.TryCreate(point, out key) && key!.IsOnCurve();
+        // Whether the point is on the curve is decided where the key is used: a signature check
+        // with a key off the curve fails (importing it to check here would cost three verifications).
+        return PublicKey.TryCreate(point, out key);
     }
 
     /// <summary>A compact JWS: base64url(header).base64url(payload).base64url(ES256 signature).</summary>

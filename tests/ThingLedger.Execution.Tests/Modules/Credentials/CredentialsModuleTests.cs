@@ -157,6 +157,9 @@ public class CredentialsModuleTests
         Assert.Equal(3u, CredentialsState.ReadStatusList(_chain, issuer.Address, "rev")!.Set);
         _chain.AssertRefused(CredentialsErrors.StatusFinal, () => set(issuer, "rev", [7], false));
         _chain.AssertRefused(CredentialsErrors.StatusIndexInvalid, () => set(issuer, "rev", [1_048_576], true));
+        // A change to a page already set, then an index past the end: the whole tx changes nothing.
+        _chain.AssertRefused(CredentialsErrors.StatusIndexInvalid, () => set(issuer, "rev", [1, 131_072 * 7 + 6, 1_048_576], true));
+        Assert.False(CredentialRules.IsSet(CredentialsState.ReadStatusPage(_chain, issuer.Address, "rev", 0), 1));
         _chain.AssertRefused(CredentialsErrors.StatusIndexInvalid, () => set(issuer, "rev", [], true));
         _chain.AssertRefused(CredentialsErrors.StatusListNotFound, () => set(issuer, "nope", [1], true));
         _chain.AssertRefused(CredentialsErrors.NotController, () => set(stranger, "rev", [1], true));
