@@ -95,6 +95,9 @@ public sealed class CredentialsCommandTests : IDisposable
         Assert.Equal(("grand-hotel", "check-in", true), (checks[0].GetProperty("verifier").GetString(), checks[0].GetProperty("purpose").GetString(), checks[0].GetProperty("matches").GetBoolean()));
         var log = JsonDocument.Parse(await RunAsync(["state", "get", "access/entry/" + JsonDocument.Parse(await RunAsync(["id", "wallet", "list", "--json", .. common])).RootElement[0].GetProperty("holder").GetString() + "/0000000001", "--json", .. common])).RootElement;
         Assert.DoesNotContain("grand-hotel", log.GetRawText(), StringComparison.Ordinal);
+        var raw = await RunAsync(["access", "log", "mei", .. common]);
+        Assert.Contains("credential-check", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("grand-hotel", raw, StringComparison.Ordinal);
 
         var before = DateTimeOffset.UtcNow.AddMinutes(-10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var (beforeCode, _, beforeErr) = await CliProcess.RunAsync(Limit, ["id", "did", "show", did, "--at", before, .. common]);

@@ -66,6 +66,10 @@ public sealed partial class NeighbourhoodTests
         Assert.True(east.ForecastNetWh(Day.AddHours(6), 5) > 0 && east.ForecastNetWh(Day.AddHours(18), 5) < 0);
         Assert.Equal(90, Neighbourhood.LongitudeAt(Day.AddHours(6), 12));
         Assert.Equal(-150, Neighbourhood.LongitudeAt(Day.AddHours(22), 12));
+        // Seconds count, and the place is never a little short of the hour asked for.
+        var late = Day.AddHours(10).AddSeconds(59);
+        var placed = late.AddHours(Neighbourhood.LongitudeAt(late, 11.5) / 15);
+        Assert.InRange(placed, Day.AddHours(11.5), Day.AddHours(11.5).AddSeconds(24));
     }
 
     [Fact]

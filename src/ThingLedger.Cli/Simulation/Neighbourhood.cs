@@ -142,8 +142,9 @@ internal sealed class Neighbourhood
     /// <summary>The longitude where it is <paramref name="solarHour"/> (solar time) at <paramref name="utc"/>: a neighbourhood whose day is where the demo wants it.</summary>
     public static double LongitudeAt(DateTime utc, double solarHour)
     {
-        var hours = solarHour - (utc.Hour + (utc.Minute / 60.0));
+        var hours = solarHour - (utc.Hour + (utc.Minute / 60.0) + (utc.Second / 3600.0));
         hours = ((hours % 24) + 36) % 24 - 12;
-        return Math.Round(hours * 15, 1);
+        // Rounded east (up) to 0.1°: it is then at least solarHour there, never a little before.
+        return Math.Ceiling(Math.Round(hours * 150, 6)) / 10;
     }
 }

@@ -76,5 +76,12 @@ public sealed class KeyPair : IDisposable
     public byte[] Sign(string tag, string chainId, ReadOnlySpan<byte> body) =>
         Sign(SigningDigest.Compute(tag, chainId, body));
 
+    /// <summary>The raw ECDH shared secret (the x coordinate) of this key and <paramref name="other"/>: what <see cref="SealedBox"/> derives its key from.</summary>
+    public byte[] AgreeWith(ECDiffieHellmanPublicKey other)
+    {
+        using var ecdh = ECDiffieHellman.Create(_ecdsa.ExportParameters(true));
+        return ecdh.DeriveRawSecretAgreement(other);
+    }
+
     public void Dispose() => _ecdsa.Dispose();
 }
