@@ -20,4 +20,22 @@ public static class OwnerOnlyFile
         writer.Flush();
         stream.Flush(flushToDisk: true);
     }
+
+    /// <summary>
+    /// Appends <paramref name="line"/> and a newline to <paramref name="path"/>, creating it owner-only
+    /// when it does not exist, and flushes it to disk before returning: a record that must outlive a crash.
+    /// </summary>
+    public static void AppendLine(string path, string line)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.WriteLine(line);
+        writer.Flush();
+        stream.Flush(flushToDisk: true);
+    }
 }

@@ -100,7 +100,7 @@ internal static class IdBenchmark
             var bundle = await client.GetTrustBundleAsync(new TrustRequest(issuerKey.Address, "key-1", Type, chunk), ct).ConfigureAwait(false);
             bundles.Add(TrustState.TryVerify(bundle, node.Genesis, out var problem) ?? throw new InvalidOperationException($"the trust bundle does not verify: {problem}"));
         }
-        var trust = Merge(bundles);
+        var trust = TrustState.Union(bundles);
 
         progress("measuring the raw ECDSA P-256 verify rate on all cores (3 s)");
         var rawVerify = VerifyRate.Measure(TimeSpan.FromSeconds(3));
@@ -165,8 +165,6 @@ internal static class IdBenchmark
         Report(o, verifyPerSecond, rawVerify, execMs, Median(commitTimes), Median(fetchTimes[1..]), Median(pageTimes[1..]), fetched.EncodedList!.Length, json);
         return 0;
     }
-
-    private static TrustState Merge(List<TrustState> states) => states.Count == 1 ? states[0] : TrustState.Union(states);
 
     private static System.Text.Json.JsonElement Value(string text) => SdJwt.TryValue(text, false, out var v) ? v : throw new ArgumentException(text);
 

@@ -30,18 +30,8 @@ public sealed class CredentialChecks(string path)
         var time = (ulong)now.ToUnixTimeMilliseconds();
         var check = new CredentialCheck(verifier, type, purpose, time, Convert.ToHexStringLower(salt),
             AccessCommitments.OfCredentialCheck(verifier, type, purpose, time, salt).ToString(), subject.ToString());
-        var line = JsonSerializer.Serialize(check, CredentialsJson.Default.CredentialCheck) + "\n";
-        if (!File.Exists(Path))
-        {
-            System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            OwnerOnlyFile.Create(Path, line);
-            return check;
-        }
-        using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write);
-        using var writer = new StreamWriter(stream);
-        writer.Write(line);
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        OwnerOnlyFile.AppendLine(Path, JsonSerializer.Serialize(check, CredentialsJson.Default.CredentialCheck));
         return check;
     }
 

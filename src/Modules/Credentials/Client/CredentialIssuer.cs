@@ -9,6 +9,19 @@ namespace ThingLedger.Client.Credentials;
 public sealed record StatusEntry(string List, StatusPurpose Purpose, uint Index)
 {
     public string Id => $"{List}#{Index.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// Reads an entry's id (<c>{list}#{index}</c>) into the list and index it names. The purpose is
+    /// not in the id: the entry says <paramref name="purpose"/>, to be checked against the list it is proven to be.
+    /// </summary>
+    public static StatusEntry? TryParseId(string? id, StatusPurpose purpose)
+    {
+        var hash = id?.LastIndexOf('#') ?? -1;
+        return hash > 0 && CredentialRules.TryParseStatusListUrl(id![..hash], out _, out _) &&
+            uint.TryParse(id[(hash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            ? new StatusEntry(id[..hash], purpose, index)
+            : null;
+    }
 }
 
 /// <summary>What an issuer puts in a credential (docs/IDENTITY.md "Credentials").</summary>

@@ -38,11 +38,7 @@ public sealed class IssuedEntries(string directory)
             chosen = (uint)RandomNumberGenerator.GetInt32((int)size);
         }
         while (used.Contains(chosen));
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write);
-        using var writer = new StreamWriter(stream);
-        writer.WriteLine(chosen.ToString(CultureInfo.InvariantCulture));
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
+        OwnerOnlyFile.AppendLine(path, chosen.ToString(CultureInfo.InvariantCulture));
         return chosen;
     }
 }

@@ -108,14 +108,12 @@ internal sealed class CredentialsNode : NodeModule
         var entries = new List<StatusEntry>();
         foreach (var id in status ?? [])
         {
-            var hash = id.LastIndexOf('#');
-            if (hash < 0 || !CredentialRules.TryParseStatusListUrl(id[..hash], out _, out _) ||
-                !uint.TryParse(id[(hash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var index) || entries.Count >= 8)
+            // Which page to prove depends only on the list and the index; the verifier checks the purpose against the list it is proven to be.
+            if (StatusEntry.TryParseId(id, StatusPurpose.Revocation) is not { } entry || entries.Count >= 8)
             {
                 return Problems.Of(CredentialsErrors.VcTrustInvalid, $"status '{id}' is not a credentialStatus entry id (did:thingledger:tl…/status/name#index), or more than 8 were given");
             }
-            // Which page to prove depends only on the list and the index; the verifier checks the purpose against the list it is proven to be.
-            entries.Add(new StatusEntry(id[..hash], StatusPurpose.Revocation, index));
+            entries.Add(entry);
         }
         var bundle = credentials.Trust(new TrustRequest(address, kid!, type!, entries));
         return Results.Text(bundle.ToJson(), "application/json");
